@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+// FairMem: can memorizing part of the data make a classifier look fair, and how much would it
+// have to memorize? See README.md and Docs/architecture.md for the module map.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "FairMem",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "fairmem", targets: ["fairmem"]),
+    .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+    .library(name: "MemorizationTheory", targets: ["MemorizationTheory"]),
+    .library(name: "DenseLinearAlgebra", targets: ["DenseLinearAlgebra"]),
+    .library(name: "FairnessData", targets: ["FairnessData"]),
+    .library(name: "FairnessModels", targets: ["FairnessModels"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+  ],
+  targets: [
+    // C system libraries (Debian packages; see Scripts/setup.sh).
+    .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+
+    // Small deterministic random number generators shared by tests, synthetic data and models.
+    .target(name: "SeededRandom", swiftSettings: strictSettings),
+    // The only module that calls GLPK: a value-type LP model, simplex / exact simplex / MIP.
+    .target(name: "LinearProgramming", dependencies: ["CGLPK"], swiftSettings: strictSettings),
+    // Pure-Swift theory core (no BLAS): statistics, R0-R7, LP formulations, certificates, exact mode.
+    .target(
+      name: "MemorizationTheory",
+      dependencies: [
+        "LinearProgramming",
+        .product(name: "BigInt", package: "BigInt"),
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      swiftSettings: strictSettings),
+    // Dense matrices over OpenBLAS (cblas) and LAPACKE.
+    .target(name: "DenseLinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: strictSettings),
+    // Datasets: real-data loaders (Adult, COMPAS, German), generic CSV, synthetic populations, splits.
+    .target(name: "FairnessData", dependencies: ["SeededRandom", "MemorizationTheory"], swiftSettings: strictSettings),
+    // Models: multinomial logistic regression and a one-hidden-layer MLP with gradients and HVPs.
+    .target(
+      name: "FairnessModels",
+      dependencies: ["DenseLinearAlgebra", "SeededRandom", "FairnessData"],
+      swiftSettings: strictSettings),
+    // Memorizing classifiers (lookup, nearest neighbour, interpolating MLP) and theory validation.
+    .target(
+      name: "Memorizers",
+      dependencies: ["FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom"],
+      swiftSettings: strictSettings),
+    // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
+    .target(
+      name: "FairMemCommands",
+      dependencies: [
+        "MemorizationTheory", "LinearProgramming", "FairnessData", "FairnessModels", "Memorizers",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings),
+    .executableTarget(name: "fairmem", dependencies: ["FairMemCommands"], swiftSettings: strictSettings),
+
+    // Test-only helpers: tolerances, approximate comparison, seeded generators that print their seed.
+    .target(
+      name: "_TestSupport",
+      dependencies: ["SeededRandom", .product(name: "RealModule", package: "swift-numerics")],
+      path: "Tests/_TestSupport", swiftSettings: strictSettings),
+    .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "_TestSupport"]),
+    .testTarget(
+      name: "MemorizationTheoryTests",
+      dependencies: ["MemorizationTheory", "LinearProgramming", "_TestSupport", .product(name: "BigInt", package: "BigInt")]),
+    .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra", "_TestSupport"]),
+    .testTarget(name: "FairnessDataTests", dependencies: ["FairnessData", "_TestSupport"]),
+    .testTarget(name: "FairnessModelsTests", dependencies: ["FairnessModels", "FairnessData", "_TestSupport"]),
+    .testTarget(name: "MemorizersTests", dependencies: ["Memorizers", "_TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["FairMemCommands", "_TestSupport"]),
+  ]
+)

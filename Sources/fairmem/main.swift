@@ -1,0 +1,3 @@
+import FairMemCommands
+
+FairMemCommand.main()
