@@ -38,7 +38,7 @@ let package = Package(
     .target(
       name: "MemorizationTheory",
       dependencies: [
-        "LinearProgramming",
+        "LinearProgramming", "SeededRandom",
         .product(name: "BigInt", package: "BigInt"),
         .product(name: "RealModule", package: "swift-numerics"),
       ],
@@ -46,11 +46,11 @@ let package = Package(
     // Dense matrices over OpenBLAS (cblas) and LAPACKE.
     .target(name: "DenseLinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: strictSettings),
     // Datasets: real-data loaders (Adult, COMPAS, German), generic CSV, synthetic populations, splits.
-    .target(name: "FairnessData", dependencies: ["SeededRandom", "MemorizationTheory"], swiftSettings: strictSettings),
+    .target(name: "FairnessData", dependencies: ["SeededRandom"], swiftSettings: strictSettings),
     // Models: multinomial logistic regression and a one-hidden-layer MLP with gradients and HVPs.
     .target(
       name: "FairnessModels",
-      dependencies: ["DenseLinearAlgebra", "SeededRandom", "FairnessData"],
+      dependencies: ["DenseLinearAlgebra", "SeededRandom"],
       swiftSettings: strictSettings),
     // Memorizing classifiers (lookup, nearest neighbour, interpolating MLP) and theory validation.
     .target(
@@ -65,7 +65,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
-    .executableTarget(name: "fairmem", dependencies: ["FairMemCommands"], swiftSettings: strictSettings),
+    .executableTarget(name: "fairmem", dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strictSettings),
 
     // Test-only helpers: tolerances, approximate comparison, seeded generators that print their seed.
     .target(
