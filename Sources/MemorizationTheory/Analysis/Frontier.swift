@@ -34,12 +34,12 @@ extension MemorizationAnalysis {
       }
       let values = Array(solution.values.dropLast())
       let program = MemorizationProgram(statistics: statistics, metric: metric, options: MetricOptions(favorableClass: favorableClass))
-      let witness = program.reshape(values)
+      let witness = program.witness(fromSolverValues: values)
       points.append(
         FrontierPoint(
           budget: budget, bias: solution.objective, witness: witness,
           residual: mixture.largestGap(metric, options: MetricOptions(favorableClass: favorableClass), memorized: witness),
-          mass: values.reduce(0, +)))
+          mass: witness.joined().reduce(0, +)))
     }
     return points
   }

@@ -45,7 +45,7 @@ public enum MemorizationAnalysis {
     case .optimal(let minimum):
       answer.feasible = true
       answer.minMass = minimum.objective
-      let witness = program.reshape(minimum.values)
+      let witness = program.witness(fromSolverValues: minimum.values)
       answer.witness = witness
       // The most mass at zero bias: feasible as soon as the least-mass problem is.
       let maximum = try solve(program.linearProgram(.maximizeMass), options: SimplexOptions(method: method, wantsCertificate: false))
@@ -53,14 +53,14 @@ public enum MemorizationAnalysis {
         preconditionFailure("max-mass LP must be feasible when min-mass LP is (same constraints)")
       }
       answer.maxMass = top.objective
-      answer.maxWitness = program.reshape(top.values)
+      answer.maxWitness = program.witness(fromSolverValues: top.values)
       let residual = max(
         mixture.largestGap(metric, options: options, memorized: witness),
-        mixture.largestGap(metric, options: options, memorized: program.reshape(top.values)))
+        mixture.largestGap(metric, options: options, memorized: program.witness(fromSolverValues: top.values)))
       answer.residual = residual
       answer.witnessVerified =
         residual <= options.tolerance + MemorizationAnswer.witnessTolerance
-        && withinCaps(witness, statistics) && withinCaps(program.reshape(top.values), statistics)
+        && withinCaps(witness, statistics) && withinCaps(program.witness(fromSolverValues: top.values), statistics)
       if let exactStatistics {
         answer.exact = certifyExactMinimum(
           exactStatistics, metric: metric, options: options, floating: minimum)

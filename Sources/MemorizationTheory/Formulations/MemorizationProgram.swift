@@ -43,6 +43,15 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   /// Index of variable `x[a][y]`.
   public func variableIndex(group a: Int, class y: Int) -> Int { a * statistics.classCount + y }
 
+  /// Clamps solver output into the box `[0, cap]` (GLPK may return values off a bound by
+  /// rounding, e.g. -5e-17) and reshapes it into `x[a][y]`.
+  public func witness(fromSolverValues flat: [Double]) -> [[Double]] {
+    let k = statistics.classCount
+    return (0..<statistics.groupCount).map { a in
+      (0..<k).map { y in min(max(flat[a * k + y], 0), statistics.cap[a][y].doubleValue) }
+    }
+  }
+
   /// Reshapes a flat solution vector into `x[a][y]`.
   public func reshape<V>(_ flat: [V]) -> [[V]] {
     let k = statistics.classCount
