@@ -56,9 +56,7 @@ struct BiasCommand: ParsableCommand {
     for (a, row) in rows.enumerated() {
       var values: [Double] = []
       for (y, item) in row.enumerated() {
-        guard let v = (item as? NSNumber)?.doubleValue, !(item is Bool), v.isFinite else {
-          throw InputError(field: "--memorized[\(a)][\(y)]", problem: "expected a finite number")
-        }
+        let v = try StatisticsDecoder.finiteNumber(item, field: "--memorized[\(a)][\(y)]")
         guard v >= 0, v <= stats.population[a][y] + 1e-12 else {
           throw InputError(field: "--memorized[\(a)][\(y)]", problem: "\(v) is outside [0, P(A,Y) = \(stats.population[a][y])]")
         }

@@ -209,9 +209,17 @@ public struct StatisticsDecoder: Sendable {
   }
 
   private func number(_ raw: Any, field: String) throws(StatisticsError) -> Double {
-    if raw is Bool { throw StatisticsError(field: field, problem: "expected a number, got a boolean") }
+    try Self.finiteNumber(raw, field: field)
+  }
+
+  /// A finite JSON number (not a boolean, string or null), or an error naming `field`.
+  public static func finiteNumber(_ raw: Any, field: String) throws(StatisticsError) -> Double {
     guard let number = raw as? NSNumber, !(raw is String) else {
       throw StatisticsError(field: field, problem: "expected a number, got \(Self.typeName(raw))")
+    }
+    // JSON booleans arrive as NSNumber too (objCType "c"); integers 0 and 1 do not.
+    if String(cString: number.objCType) == "c" {
+      throw StatisticsError(field: field, problem: "expected a number, got a boolean")
     }
     let value = number.doubleValue
     guard value.isFinite else { throw StatisticsError(field: field, problem: "value is not finite (\(value))") }
