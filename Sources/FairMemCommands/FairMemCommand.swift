@@ -10,15 +10,9 @@ public struct FairMemCommand: ParsableCommand {
     commandName: "fairmem",
     abstract: "Can memorizing part of the data make a classifier look fair, and how much would it have to memorize?",
     discussion: """
-      A memorizing classifier predicts the true label on a memorized subset {D=1} and the base
-      classifier's prediction elsewhere. With x[a][y] = P(D=1, A=a, Y=y) every group and cell rate
-      is affine in x (R1-R3), so "zero statistical parity / equal opportunity / equalized odds
-      bias" is a linear feasibility problem, solved with GLPK. Every answer carries a witness
-      (re-checked with the mixture rule R0) or a Farkas certificate (re-checked in Swift).
+      A memorizing classifier predicts the true label on a memorized subset {D=1} and the base classifier's prediction elsewhere. With x[a][y] = P(D=1, A=a, Y=y) every group and cell rate is affine in x (R1-R3), so "zero statistical parity / equal opportunity / equalized odds bias" is a linear feasibility problem, solved with GLPK. Every answer carries a witness (re-checked with the mixture rule R0) or a Farkas certificate (re-checked in Swift).
 
-      Input: a statistics JSON (groups, classes, population P(A,Y), confusion P(Yhat|Y,A), or
-      counts), see Docs/input-format.md; `fairmem stats` builds it from a predictions CSV.
-      Exit codes: 0 success, 1 infeasible answer under --check, 2 bad input, 3 internal failure.
+      Input: a statistics JSON (groups, classes, population P(A,Y), confusion P(Yhat|Y,A), or counts), see Docs/input-format.md; `fairmem stats` builds it from a predictions CSV. Exit codes: 0 success, 1 infeasible answer under --check, 2 bad input, 3 internal failure.
       """,
     version: "fairmem 0.1.0 (GLPK \(glpkVersion))",
     subcommands: [

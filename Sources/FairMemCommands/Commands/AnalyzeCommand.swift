@@ -8,11 +8,7 @@ struct AnalyzeCommand: ParsableCommand {
     commandName: "analyze",
     abstract: "Full report: base bias, and for SP/EOpp/EOdds whether memorization can hide it and how much it takes.",
     discussion: """
-      With no input file, runs on the built-in example (an Adult-like income classifier).
-      For each metric: feasibility of zero (or eps) bias, least and most memorized mass with a
-      witness re-checked by the mixture rule R0, or a checked Farkas certificate; the closed forms
-      R5-R7 and whether they agree with the LP; a short mass-vs-bias frontier; with counts, the
-      integer version (records per cell) and, with --exact, certified rational answers.
+      With no input file, runs on the built-in example (an Adult-like income classifier). For each metric: feasibility of zero (or eps) bias, least and most memorized mass with a witness re-checked by the mixture rule R0, or a checked Farkas certificate; the closed forms R5-R7 and whether they agree with the LP; a short mass-vs-bias frontier; with counts, the integer version (records per cell) and, with --exact, certified rational answers.
       """)
 
   @Argument(help: "Statistics JSON file; omit for the built-in example; '-' reads standard input.")

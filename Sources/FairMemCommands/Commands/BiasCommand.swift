@@ -8,11 +8,7 @@ struct BiasCommand: ParsableCommand {
     commandName: "bias",
     abstract: "Bias of a classifier that memorizes part of the population (R1-R3).",
     discussion: """
-      On {D=1} the classifier predicts the true label, on {D=0} the base classifier predicts.
-      Give the memorized mass per cell with --memorized '[[x00,x01],[x10,x11]]' (x[a][y] =
-      P(D=1, A=a, Y=y)), or a uniform fraction with --uniform pD (x = pD * p). Without either,
-      reports the base classifier. Prints group rates P(Yhat|A), cell rates P(Yhat|Y,A), the gap
-      vectors of SP/EOpp/EOdds for every pair of groups and the usual scalar summaries.
+      On {D=1} the classifier predicts the true label, on {D=0} the base classifier predicts. Give the memorized mass per cell with --memorized '[[x00,x01],[x10,x11]]' (x[a][y] = P(D=1, A=a, Y=y)), or a uniform fraction with --uniform pD (x = pD * p). Without either, reports the base classifier. Prints group rates P(Yhat|A), cell rates P(Yhat|Y,A), the gap vectors of SP/EOpp/EOdds for every pair of groups and the usual scalar summaries.
       """)
 
   @OptionGroup var input: StatisticsOptions

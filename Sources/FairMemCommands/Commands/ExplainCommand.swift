@@ -8,11 +8,7 @@ struct ExplainCommand: ParsableCommand {
     commandName: "explain",
     abstract: "Show each metric entry as an affine form in x (exact fractions for count inputs).",
     discussion: """
-      By R1-R3 every rate of a memorizing classifier is affine in the memorized masses x[a][y]:
-      group rate (convention B) = (1/p[a]) sum_y [x[a][y] delta(y,yh) + (p[a][y]-x[a][y]) C[a][y][yh]];
-      cell rate = (x[a][y] delta(y,yh) + (p[a][y]-x[a][y]) C[a][y][yh]) / p[a][y].
-      Each entry (rate of one group minus another) is printed as constant + sum coef * x[a][y].
-      With "counts" input the coefficients are exact fractions.
+      By R1-R3 every rate of a memorizing classifier is affine in the memorized masses x[a][y]: group rate (convention B) = (1/p[a]) sum_y [x[a][y] delta(y,yh) + (p[a][y]-x[a][y]) C[a][y][yh]]; cell rate = (x[a][y] delta(y,yh) + (p[a][y]-x[a][y]) C[a][y][yh]) / p[a][y]. Each entry (rate of one group minus another) is printed as constant + sum coef * x[a][y]. With "counts" input the coefficients are exact fractions.
       """)
 
   @OptionGroup var input: StatisticsOptions

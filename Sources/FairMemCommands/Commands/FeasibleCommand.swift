@@ -8,10 +8,7 @@ struct FeasibleCommand: ParsableCommand {
     commandName: "feasible",
     abstract: "Decide whether memorizing a subset can make the bias zero (or <= eps).",
     discussion: """
-      Solves the LP over memorized masses x[a][y] = P(D=1, A=a, Y=y), 0 <= x <= cap, whose rows
-      are the metric entries (affine in x by R1-R3). A feasible answer carries a witness x that is
-      re-checked by the mixture rule R0; an infeasible one carries a Farkas certificate whose gap
-      L(y) - U(y) > 0 is re-checked in Swift. With --check, exit code 1 when any answer is infeasible.
+      Solves the LP over memorized masses x[a][y] = P(D=1, A=a, Y=y), 0 <= x <= cap, whose rows are the metric entries (affine in x by R1-R3). A feasible answer carries a witness x that is re-checked by the mixture rule R0; an infeasible one carries a Farkas certificate whose gap L(y) - U(y) > 0 is re-checked in Swift. With --check, exit code 1 when any answer is infeasible.
       """)
 
   @OptionGroup var input: StatisticsOptions
@@ -29,8 +26,7 @@ struct BoundsCommand: ParsableCommand {
     commandName: "bounds",
     abstract: "Least and most memorized mass for zero (or eps) bias, with the closed forms R5-R7.",
     discussion: """
-      min / max sum of x subject to zero bias (LP, GLPK), next to the closed forms: R5 (SP mass
-      bounds), R6 (EOpp exact least mass), R7 (EOdds ratio condition). Reports whether they agree.
+      min / max sum of x subject to zero bias (LP, GLPK), next to the closed forms: R5 (SP mass bounds), R6 (EOpp exact least mass), R7 (EOdds ratio condition). Reports whether they agree.
       """)
 
   @OptionGroup var input: StatisticsOptions

@@ -8,10 +8,7 @@ struct FrontierCommand: ParsableCommand {
     commandName: "frontier",
     abstract: "The mass-vs-bias frontier: least achievable largest |gap| per memorization budget.",
     discussion: """
-      For each budget B: minimize t subject to |entry(x)| <= t for every entry and pair of groups,
-      and sum x <= B (an LP). The curve is nonincreasing and convex; at B = 0 it is the base
-      classifier's largest gap. Budgets run evenly from 0 to --max-budget (default: the least
-      zero-bias mass when zero bias is possible, otherwise the total memorizable mass).
+      For each budget B: minimize t subject to |entry(x)| <= t for every entry and pair of groups, and sum x <= B (an LP). The curve is nonincreasing and convex; at B = 0 it is the base classifier's largest gap. Budgets run evenly from 0 to --max-budget (default: the least zero-bias mass when zero bias is possible, otherwise the total memorizable mass).
       """)
 
   @OptionGroup var input: StatisticsOptions

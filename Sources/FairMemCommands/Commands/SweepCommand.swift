@@ -9,12 +9,7 @@ struct SweepCommand: ParsableCommand {
     commandName: "sweep",
     abstract: "Answer many instances: one statistics object per input line (JSON Lines) -> one answer per line and metric.",
     discussion: """
-      Reads standard input (or a file), one statistics object per line, optionally with an "id"
-      that is echoed back. Writes one JSON object per line and metric, in input order, with the
-      schema of `bounds --json` (see Docs/output-format.md). A line with bad input produces an
-      object {"line": n, "id": ..., "error": "..."} and the command exits with 2 at the end.
-      Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays
-      constant however long the input. Progress goes to standard error.
+      Reads standard input (or a file), one statistics object per line, optionally with an "id" that is echoed back. Writes one JSON object per line and metric, in input order, with the schema of `bounds --json` (see Docs/output-format.md). A line with bad input produces an object {"line": n, "id": ..., "error": "..."} and the command exits with 2 at the end. Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays constant however long the input. Progress goes to standard error.
       """)
 
   @Argument(help: "JSON Lines file; default: standard input.") var input: String?
