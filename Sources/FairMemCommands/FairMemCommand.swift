@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import LinearProgramming
 import MemorizationTheory
+import FairnessData
 
 /// The `fairmem` command: its subcommands answer "can memorizing part of the data make a
 /// classifier look fair, and how much would it have to memorize?" with checkable witnesses.
@@ -16,7 +17,7 @@ public struct FairMemCommand: ParsableCommand {
       """,
     version: "fairmem 0.1.0 (GLPK \(glpkVersion))",
     subcommands: [
-      AnalyzeCommand.self, BiasCommand.self, ExplainCommand.self, FeasibleCommand.self,
+      AnalyzeCommand.self, StatsCommand.self, BiasCommand.self, ExplainCommand.self, FeasibleCommand.self,
       BoundsCommand.self, FrontierCommand.self, SweepCommand.self,
     ],
     defaultSubcommand: nil
@@ -34,6 +35,8 @@ public struct FairMemCommand: ParsableCommand {
     } catch let error as InputError {
       fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as StatisticsError {
+      fail("error: \(error)", code: FairMemExitCode.badInput)
+    } catch let error as FairnessDataError {
       fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as InfeasibleAnswer {
       fail("infeasible: \(error)", code: FairMemExitCode.infeasible)
