@@ -158,5 +158,8 @@ struct CSVDatasetLoaderTests {
     let x = (0..<prepared.split.train.rowCount).map { prepared.split.train.feature(row: $0, column: 0) }
     #expect(abs(x.reduce(0, +)) < 1e-9)
     #expect(try table.prepare(seed: 5).split == table.prepare(seed: 5).split)
+    // A part with fraction 0 may be empty.
+    let noValidation = try table.prepare(fractions: SplitFractions(validation: 0, test: 0.3), seed: 5)
+    #expect(noValidation.split.validation.rowCount == 0 && abs(noValidation.split.test.rowCount - 120) <= 2)
   }
 }

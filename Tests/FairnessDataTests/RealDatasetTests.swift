@@ -192,6 +192,22 @@ struct RealDatasetErrorTests {
     }
   }
 
+  @Test("An unknown personal-status code is reported, not dropped")
+  func unknownPersonalStatus() throws {
+    let directory = try TestData.temporaryDirectory()
+    let good = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1"
+    let bad = "A11 6 A34 A43 1169 A65 A75 4 A99 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1"
+    try [good, good, bad].joined(separator: "\n").write(toFile: directory + "/german.data", atomically: true, encoding: .utf8)
+    let error = #expect(throws: FairnessDataError.self) {
+      try RealDataset.german(.sex).load(from: directory, options: RealDatasetOptions(verifyChecksums: false))
+    }
+    guard case .malformedRow(_, 3, let problem) = error else {
+      Issue.record("expected malformedRow at line 3, got \(String(describing: error))")
+      return
+    }
+    #expect(problem.contains("A99"))
+  }
+
   @Test("A split that leaves a group empty is reported, not skipped")
   func tinyRealFile() throws {
     let directory = try TestData.temporaryDirectory()
