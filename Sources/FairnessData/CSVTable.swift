@@ -171,6 +171,29 @@ public struct CSVTable: Sendable {
     return (codes, values)
   }
 
+  /// Whether each row has a field exactly equal to `text` (compared as bytes, without building
+  /// strings), in any column.
+  func rowsContainingField(_ text: String) -> [Bool] {
+    let needle = Array(text.utf8)
+    var found = [Bool](repeating: false, count: rowCount)
+    storage.withUnsafeBufferPointer { buffer in
+      var start = 0
+      for k in 0..<ends.count {
+        let end = ends[k]
+        if end - start == needle.count, !found[k / columnCount] {
+          var equal = true
+          for (offset, byte) in needle.enumerated() where buffer[start + offset] != byte {
+            equal = false
+            break
+          }
+          if equal { found[k / columnCount] = true }
+        }
+        start = end
+      }
+    }
+    return found
+  }
+
   /// Appends the rows of `other`, which must have the same number of columns (its header is
   /// ignored). Line numbers keep referring to each row's own file.
   mutating func append(rowsOf other: CSVTable) {
