@@ -1,4 +1,3 @@
-import ArgumentParser
 import FairMemCommands
 
-FairMemCommand.main()
+FairMemCommand.runAndExit()

@@ -1,0 +1,151 @@
+internal import CBLAS
+
+extension Matrix {
+  /// The matrix product `AB`. The corresponding BLAS routine is `dgemm`.
+  ///
+  /// - Precondition: `columns == other.rows`.
+  public func multiplied(by other: Matrix) -> Matrix {
+    Matrix.product(self, transposingFirst: false, other, transposingSecond: false)
+  }
+
+  /// The matrix product `AᵀB` without forming `Aᵀ`. The corresponding BLAS routine is `dgemm`.
+  ///
+  /// - Precondition: `rows == other.rows`.
+  public func transposeMultiplied(by other: Matrix) -> Matrix {
+    Matrix.product(self, transposingFirst: true, other, transposingSecond: false)
+  }
+
+  /// The matrix product `ABᵀ` without forming `Bᵀ`. The corresponding BLAS routine is `dgemm`.
+  ///
+  /// - Precondition: `columns == other.columns`.
+  public func multiplied(byTransposeOf other: Matrix) -> Matrix {
+    Matrix.product(self, transposingFirst: false, other, transposingSecond: true)
+  }
+
+  /// The matrix product `AB` (same as ``multiplied(by:)``).
+  public static func * (lhs: Matrix, rhs: Matrix) -> Matrix { lhs.multiplied(by: rhs) }
+
+  /// `α · op(A) · op(B)` where `op` optionally transposes. The corresponding BLAS routine is `dgemm`.
+  ///
+  /// - Precondition: the inner dimensions of `op(A)` and `op(B)` agree.
+  public static func product(
+    _ a: Matrix, transposingFirst transA: Bool, _ b: Matrix, transposingSecond transB: Bool,
+    scaledBy alpha: Double = 1
+  ) -> Matrix {
+    let m = transA ? a.columns : a.rows
+    let k = transA ? a.rows : a.columns
+    let kB = transB ? b.columns : b.rows
+    let n = transB ? b.rows : b.columns
+    precondition(k == kB, "product of op(A) \(m) x \(k) and op(B) \(kB) x \(n): inner dimensions differ")
+    var c = Matrix(rows: m, columns: n)
+    guard m > 0, n > 0, k > 0 else { return c }
+    let (cm, cn, ck) = (cInt(m), cInt(n), cInt(k))
+    let lda = rowMajorLeadingDimension(columns: a.columns)
+    let ldb = rowMajorLeadingDimension(columns: b.columns)
+    let ldc = rowMajorLeadingDimension(columns: n)
+    a.withStorage { pa in
+      b.withStorage { pb in
+        c.withMutableStorage { pc in
+          cblas_dgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            cm, cn, ck, alpha, pa.baseAddress, lda, pb.baseAddress, ldb, 0, pc.baseAddress, ldc)
+        }
+      }
+    }
+    return c
+  }
+
+  /// The matrix-vector product `Ax`. The corresponding BLAS routine is `dgemv`.
+  ///
+  /// - Precondition: `x.count == columns`.
+  public func applied(to x: [Double]) -> [Double] {
+    precondition(x.count == columns, "applying a \(rows) x \(columns) matrix to a vector of length \(x.count)")
+    return gemv(transposed: false, x)
+  }
+
+  /// The product `Aᵀx` without forming `Aᵀ`. The corresponding BLAS routine is `dgemv`.
+  ///
+  /// - Precondition: `x.count == rows`.
+  public func transposeApplied(to x: [Double]) -> [Double] {
+    precondition(x.count == rows, "applying the transpose of a \(rows) x \(columns) matrix to a vector of length \(x.count)")
+    return gemv(transposed: true, x)
+  }
+
+  private func gemv(transposed: Bool, _ x: [Double]) -> [Double] {
+    var y = Array(repeating: 0.0, count: transposed ? columns : rows)
+    guard rows > 0, columns > 0 else { return y }
+    let lda = rowMajorLeadingDimension(columns: columns)
+    let (m, n) = (cInt(rows), cInt(columns))
+    withStorage { pa in
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+          cblas_dgemv(
+            CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, m, n, 1, pa.baseAddress, lda,
+            px.baseAddress, 1, 0, py.baseAddress, 1)
+        }
+      }
+    }
+    return y
+  }
+
+  /// The Gram matrix `AᵀA` (`columns x columns`, symmetric, both triangles filled).
+  ///
+  /// The corresponding BLAS routine is `dsyrk`, which computes one triangle in about half the
+  /// flops of `dgemm`; the other triangle is mirrored.
+  public func gram() -> Matrix {
+    let n = columns
+    var c = Matrix(rows: n, columns: n)
+    guard n > 0, rows > 0 else { return c }
+    let lda = rowMajorLeadingDimension(columns: columns)
+    let ldc = rowMajorLeadingDimension(columns: n)
+    let (cn, ck) = (cInt(n), cInt(rows))
+    withStorage { pa in
+      c.withMutableStorage { pc in
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, cn, ck, 1, pa.baseAddress, lda, 0, pc.baseAddress, ldc)
+      }
+    }
+    c.mirrorLowerTriangle()
+    return c
+  }
+
+  /// The weighted Gram matrix `AᵀWA = Σ_i w_i a_i a_iᵀ` with `W = diag(weights)` and `a_i` the rows.
+  ///
+  /// With non-negative weights this scales row `i` by `√w_i` and calls `dsyrk`; if any weight is
+  /// negative it computes `Aᵀ(WA)` with `dgemm` and symmetrizes.
+  ///
+  /// - Precondition: `weights.count == rows`.
+  public func weightedGram(_ weights: [Double]) -> Matrix {
+    precondition(weights.count == rows, "\(weights.count) weights for \(rows) rows")
+    var scaled = self
+    if weights.allSatisfy({ $0 >= 0 }) {
+      scaled.scaleRows(by: weights.map { $0.squareRoot() })
+      return scaled.gram()
+    }
+    scaled.scaleRows(by: weights)
+    return transposeMultiplied(by: scaled).symmetrized()
+  }
+
+  /// Multiplies row `i` by `factors[i]` in place (`A ← diag(factors) A`).
+  ///
+  /// - Precondition: `factors.count == rows`.
+  public mutating func scaleRows(by factors: [Double]) {
+    precondition(factors.count == rows, "\(factors.count) factors for \(rows) rows")
+    let width = columns
+    withMutableStorage { p in
+      for i in 0..<factors.count {
+        let f = factors[i]
+        for j in (i * width)..<((i + 1) * width) { p[j] *= f }
+      }
+    }
+  }
+
+  /// Copies the lower triangle onto the upper one (square matrices only).
+  mutating func mirrorLowerTriangle() {
+    let n = rows
+    withMutableStorage { p in
+      for i in 0..<n {
+        for j in (i + 1)..<Swift.max(i + 1, n) { p[i * n + j] = p[j * n + i] }
+      }
+    }
+  }
+}

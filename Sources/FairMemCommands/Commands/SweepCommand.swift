@@ -1,0 +1,167 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import MemorizationTheory
+
+/// `fairmem sweep`: JSON Lines in, JSON Lines out, on all cores, in constant memory.
+struct SweepCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sweep",
+    abstract: "Answer many instances: one statistics object per input line (JSON Lines) -> one answer per line and metric.",
+    discussion: """
+      Reads standard input (or a file), one statistics object per line, optionally with an "id" that is echoed back. Writes one JSON object per line and metric, in input order, with the schema of `bounds --json` (see Docs/output-format.md). A line with bad input produces an object {"line": n, "id": ..., "error": "..."} and the command exits with 2 at the end. Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays constant however long the input. Progress goes to standard error.
+      """)
+
+  @Argument(help: "JSON Lines file; default: standard input.") var input: String?
+  @OptionGroup var selection: MetricSelection
+  @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  @Option(help: "Lines per parallel block.") var block: Int = 512
+  @Flag(help: "Skip Farkas certificates for infeasible answers (faster).") var noCertificate = false
+  @Flag(help: "Rescale rows that do not sum to 1.") var normalize = false
+  @Flag(help: "No progress on standard error.") var quiet = false
+
+  func validate() throws {
+    guard threads >= 1, threads <= 1024 else { throw InputError(field: "--threads", problem: "must be in 1...1024") }
+    guard block >= 1, block <= 1_000_000 else { throw InputError(field: "--block", problem: "must be in 1...1000000") }
+  }
+
+  func run() throws {
+    guard let reader = LineReader(path: input) else {
+      throw InputError(field: input ?? "stdin", problem: "cannot open file")
+    }
+    let metrics = selection.selectedMetrics
+    let favorable = selection.favorable
+    let tolerance = selection.tolerance
+    let certificate = !noCertificate
+    let normalize = normalize
+    var lineNumber = 0
+    var failures = 0
+    let started = Date()
+    var lastReport = started
+    let output = FileHandle.standardOutput
+    while true {
+      var lines: [String] = []
+      lines.reserveCapacity(block)
+      while lines.count < block, let line = reader.next() { lines.append(line) }
+      if lines.isEmpty { break }
+      let first = lineNumber + 1
+      let results = ParallelMap.map(lines, threads: threads) { index, line in
+        Self.answer(line: line, number: first + index, metrics: metrics, favorable: favorable, tolerance: tolerance, certificate: certificate, normalize: normalize)
+      }
+      var chunk = ""
+      for (text, failed) in results {
+        chunk += text
+        if failed { failures += 1 }
+      }
+      output.write(Data(chunk.utf8))
+      lineNumber += lines.count
+      if !quiet, Date().timeIntervalSince(lastReport) > 0.5 {
+        lastReport = Date()
+        FileHandle.standardError.write(Data("\r[sweep] \(lineNumber) instances, \(Int(Double(lineNumber) / lastReport.timeIntervalSince(started))) per second   ".utf8))
+      }
+    }
+    if !quiet {
+      let seconds = Date().timeIntervalSince(started)
+      FileHandle.standardError.write(Data("\r[sweep] \(lineNumber) instances in \(String(format: "%.2f", seconds)) s (\(failures) with errors)          \n".utf8))
+    }
+    if failures > 0 { throw ExitCode(FairMemExitCode.badInput) }
+  }
+
+  /// Answers one line: the JSON Lines text for every metric, and whether the line was bad.
+  static func answer(
+    line: String, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double, certificate: Bool, normalize: Bool
+  ) -> (String, Bool) {
+    var id: Any = NSNull()
+    do {
+      let decoder = StatisticsDecoder(normalize: normalize)
+      let object = try decoder.object(from: Data(line.utf8))
+      id = object["id"] ?? NSNull()
+      let stats = try decoder.decode(object: object)
+      let options = MetricOptions(favorableClass: try stats.classIndex(named: favorable), tolerance: tolerance)
+      var text = ""
+      for metric in metrics {
+        var result = AnswerJSON.object(try MemorizationAnalysis.analyze(stats, metric: metric, options: options, certificate: certificate))
+        result["id"] = id
+        text += try AnswerJSON.text(result, pretty: false) + "\n"
+      }
+      return (text, false)
+    } catch {
+      let message = "\(error)"
+      let object: [String: Any] = ["line": number, "id": id, "error": message]
+      return (((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n", true)
+    }
+  }
+}
+
+/// Reads a file or standard input line by line, skipping blank lines, without loading it all.
+final class LineReader {
+  private let handle: UnsafeMutablePointer<FILE>
+  private let ownsHandle: Bool
+
+  init?(path: String?) {
+    if let path {
+      guard let file = fopen(path, "r") else { return nil }
+      handle = file
+      ownsHandle = true
+    } else {
+      guard let standardInput = fdopen(0, "r") else { return nil }
+      handle = standardInput
+      ownsHandle = false
+    }
+  }
+
+  deinit { if ownsHandle { fclose(handle) } }
+
+  func next() -> String? {
+    var buffer: UnsafeMutablePointer<CChar>? = nil
+    var capacity = 0
+    defer { free(buffer) }
+    while true {
+      let length = getline(&buffer, &capacity, handle)
+      guard length >= 0, let buffer else { return nil }
+      let line = String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines)
+      if !line.isEmpty { return line }
+    }
+  }
+}
+
+/// Order-preserving parallel map over a block with a fixed number of threads.
+enum ParallelMap {
+  static func map<Input: Sendable, Output: Sendable>(
+    _ inputs: [Input], threads: Int, _ body: @Sendable @escaping (Int, Input) -> Output
+  ) -> [Output] {
+    let results = ResultSlots<Output>(count: inputs.count)
+    let workers = min(threads, inputs.count)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var i = worker
+      while i < inputs.count {
+        results.set(i, body(i, inputs[i]))
+        i += workers
+      }
+    }
+    return results.values()
+  }
+}
+
+/// Slots written by distinct indices from several threads (each index by exactly one thread).
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+  private var storage: [Value?]
+  private let lock = NSLock()
+
+  init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ value: Value) {
+    lock.lock()
+    storage[index] = value
+    lock.unlock()
+  }
+
+  func values() -> [Value] {
+    lock.lock()
+    defer { lock.unlock() }
+    return storage.map { value in
+      guard let value else { preconditionFailure("every slot is written before values() is read") }
+      return value
+    }
+  }
+}

@@ -1,0 +1,174 @@
+public import DenseLinearAlgebra
+internal import SeededRandom
+
+/// A one-hidden-layer perceptron with softmax output, with exact per-sample gradients
+/// (backpropagation) and exact Hessian-vector products (Pearlmutter's R-operator).
+///
+/// ## Model
+///     a = W₁x + b₁ ∈ ℝʰ,   h = φ(a),   z = W₂h + b₂ ∈ ℝᴷ,   p = softmax(z)
+/// with `W₁` (`h x d`), `W₂` (`K x h`) and activation `φ` (``Activation``). The output uses all `K`
+/// logits (the usual network parameterization; it is over-parameterized by a common shift of
+/// the output biases, which the L2 term removes when `λ > 0`).
+///
+/// ## Parameters
+/// The flat vector is `[vec(W₁), b₁, vec(W₂), b₂]` with matrices row-major, so
+/// ``ParameterBlock/lastLayer`` is the trailing `K·h + K` entries (`[vec(W₂), b₂]`).
+///
+/// ## Objective
+/// `J(θ) = Σ w_i ℓ_i / Σ w_i + (λ/2)‖θ‖²` (see ``DifferentiableClassifier``): the L2 penalty
+/// applies to **all** parameters, biases included (PyTorch-style weight decay), so the last-layer
+/// Hessian is positive definite whenever `λ > 0`.
+public struct MLPClassifier: DifferentiableClassifier, Equatable {
+  /// The number of input features `d`.
+  public let featureCount: Int
+  /// The number of hidden units `h`.
+  public let hiddenWidth: Int
+  /// The number of classes `K >= 2`.
+  public let classCount: Int
+  /// The hidden-layer nonlinearity.
+  public let activation: Activation
+  /// The L2 strength `λ >= 0` applied to every parameter.
+  public var l2Strength: Double
+  /// `W₁`, `h x d`.
+  public var hiddenWeights: Matrix
+  /// `b₁`, length `h`.
+  public var hiddenBiases: [Double]
+  /// `W₂`, `K x h`.
+  public var outputWeights: Matrix
+  /// `b₂`, length `K`.
+  public var outputBiases: [Double]
+
+  /// Creates a network with random initial weights drawn from `generator` (biases zero).
+  ///
+  /// `W₁ ~ N(0, σ²)` with `σ` from ``Activation/initialStandardDeviation(fanIn:)`` (He for ReLU,
+  /// LeCun for SeLU and tanh), `W₂ ~ N(0, 1/h)` (LeCun). Entries are drawn row by row, `W₁` then
+  /// `W₂`, so a seed determines the network.
+  ///
+  /// - Precondition: `featureCount >= 1`, `hiddenWidth >= 1`, `classCount >= 2`, `l2Strength >= 0`.
+  public init(
+    featureCount: Int, hiddenWidth: Int, classCount: Int = 2, activation: Activation = .selu,
+    l2Strength: Double = 0, using generator: inout some RandomNumberGenerator
+  ) {
+    precondition(featureCount >= 1 && hiddenWidth >= 1 && classCount >= 2, "need d >= 1, h >= 1, K >= 2")
+    precondition(l2Strength >= 0 && l2Strength.isFinite, "l2Strength must be finite and >= 0")
+    self.featureCount = featureCount
+    self.hiddenWidth = hiddenWidth
+    self.classCount = classCount
+    self.activation = activation
+    self.l2Strength = l2Strength
+    let s1 = activation.initialStandardDeviation(fanIn: featureCount)
+    hiddenWeights = Matrix(
+      rows: hiddenWidth, columns: featureCount,
+      elements: (0..<(hiddenWidth * featureCount)).map { _ in s1 * generator.nextStandardNormal() })
+    hiddenBiases = Array(repeating: 0, count: hiddenWidth)
+    let s2 = (1 / Double(hiddenWidth)).squareRoot()
+    outputWeights = Matrix(
+      rows: classCount, columns: hiddenWidth,
+      elements: (0..<(classCount * hiddenWidth)).map { _ in s2 * generator.nextStandardNormal() })
+    outputBiases = Array(repeating: 0, count: classCount)
+  }
+
+  /// `p = h·d + h + K·h + K`.
+  public var parameterCount: Int { hiddenWidth * featureCount + hiddenWidth + classCount * hiddenWidth + classCount }
+
+  /// The offset of `vec(W₂)` in the flat vector (`h·d + h`).
+  var lastLayerOffset: Int { hiddenWidth * featureCount + hiddenWidth }
+
+  /// `[vec(W₁), b₁, vec(W₂), b₂]`, matrices row-major.
+  public var parameters: [Double] {
+    get { hiddenWeights.elements + hiddenBiases + outputWeights.elements + outputBiases }
+    set {
+      precondition(newValue.count == parameterCount, "\(newValue.count) parameters for a network with \(parameterCount)")
+      var offset = 0
+      func take(_ count: Int) -> [Double] {
+        defer { offset += count }
+        return Array(newValue[offset..<(offset + count)])
+      }
+      hiddenWeights = Matrix(rows: hiddenWidth, columns: featureCount, elements: take(hiddenWidth * featureCount))
+      hiddenBiases = take(hiddenWidth)
+      outputWeights = Matrix(rows: classCount, columns: hiddenWidth, elements: take(classCount * hiddenWidth))
+      outputBiases = take(classCount)
+    }
+  }
+
+  /// `0..<p` for ``ParameterBlock/all``; `(h·d + h)..<p` for ``ParameterBlock/lastLayer``.
+  public func parameterRange(for block: ParameterBlock) -> Range<Int> {
+    block == .all ? 0..<parameterCount : lastLayerOffset..<parameterCount
+  }
+
+  /// All ones: every parameter is penalized.
+  public func penaltyMask(for block: ParameterBlock) -> [Double] {
+    Array(repeating: 1, count: parameterRange(for: block).count)
+  }
+
+  // MARK: Forward pass
+
+  /// Pre-activations, hidden activations, logits, probabilities and log-normalizers, all row-major.
+  struct Forward {
+    var preActivations: [Double]  // n x h
+    var hidden: Matrix  // n x h
+    var logits: [Double]  // n x K
+    var probabilities: [Double]  // n x K
+    var logNormalizers: [Double]  // n
+  }
+
+  /// `X W` + broadcast `bias` over rows, where `product` is `n x m`.
+  func addingRowBias(_ product: Matrix, _ bias: [Double]) -> [Double] {
+    var e = product.elements
+    let m = bias.count
+    for i in 0..<product.rows {
+      for j in 0..<m { e[i * m + j] += bias[j] }
+    }
+    return e
+  }
+
+  func forward(_ x: Matrix) -> Forward {
+    let n = x.rows
+    let a = addingRowBias(x.multiplied(byTransposeOf: hiddenWeights), hiddenBiases)
+    let hidden = Matrix(rows: n, columns: hiddenWidth, elements: a.map(activation.value))
+    let z = addingRowBias(hidden.multiplied(byTransposeOf: outputWeights), outputBiases)
+    let (p, lse) = softmaxRows(z, rows: n, columns: classCount)
+    return Forward(preActivations: a, hidden: hidden, logits: z, probabilities: p, logNormalizers: lse)
+  }
+
+  /// The hidden representation `φ(W₁x_i + b₁)` of each row, `n x h`: the features the last layer
+  /// is a softmax regression on.
+  public func hiddenRepresentation(_ x: Matrix) -> Matrix {
+    precondition(x.columns == featureCount, "features have \(x.columns) columns, model expects \(featureCount)")
+    return forward(x).hidden
+  }
+
+  /// The predicted class probabilities, `n x K`.
+  public func probabilities(_ x: Matrix) -> Matrix {
+    precondition(x.columns == featureCount, "features have \(x.columns) columns, model expects \(featureCount)")
+    return Matrix(rows: x.rows, columns: classCount, elements: forward(x).probabilities)
+  }
+
+  /// `ℓ_i = log Σ_k exp(z_ik) − z_{i,y_i}`.
+  public func perSampleLosses(_ x: Matrix, labels: [Int]) -> [Double] {
+    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
+    let f = forward(x)
+    return labels.indices.map { f.logNormalizers[$0] - f.logits[$0 * classCount + labels[$0]] }
+  }
+
+  /// `R = diag(scale)(P − Y)`, `n x K`.
+  func residuals(_ f: Forward, labels: [Int], scale: [Double]?) -> Matrix {
+    let k = classCount
+    var r = f.probabilities
+    for i in labels.indices {
+      r[i * k + labels[i]] -= 1
+      if let scale {
+        for c in 0..<k { r[i * k + c] *= scale[i] }
+      }
+    }
+    return Matrix(rows: labels.count, columns: k, elements: r)
+  }
+
+  /// `D = (R W₂) ⊙ φ'(A)`: the back-propagated error at the hidden pre-activations, `n x h`.
+  func hiddenErrors(_ r: Matrix, _ f: Forward) -> (gradientAtHidden: [Double], errors: [Double]) {
+    let gh = r.multiplied(by: outputWeights).elements
+    var d = gh
+    for j in d.indices { d[j] *= activation.derivative(f.preActivations[j]) }
+    return (gh, d)
+  }
+}

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+  internal import Glibc
+#elseif canImport(Darwin)
+  internal import Darwin
+#endif
+
+/// Row-wise softmax of an `n x k` row-major logit array, computed stably by subtracting each
+/// row's maximum. Returns the probabilities and `log Σ_c exp(z_c)` per row, so that
+/// `−log p_y = logNormalizer − z_y` without cancellation.
+func softmaxRows(_ logits: [Double], rows n: Int, columns k: Int) -> (probabilities: [Double], logNormalizers: [Double]) {
+  var probabilities = Array(repeating: 0.0, count: n * k)
+  var logNormalizers = Array(repeating: 0.0, count: n)
+  for i in 0..<n {
+    let base = i * k
+    var m = -Double.infinity
+    for c in 0..<k { m = max(m, logits[base + c]) }
+    var sum = 0.0
+    for c in 0..<k {
+      let e = exp(logits[base + c] - m)
+      probabilities[base + c] = e
+      sum += e
+    }
+    for c in 0..<k { probabilities[base + c] /= sum }
+    logNormalizers[i] = m + log(sum)
+  }
+  return (probabilities, logNormalizers)
+}
+
+@inline(__always) func exponential(_ x: Double) -> Double { exp(x) }
+@inline(__always) func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }

@@ -1,0 +1,69 @@
+internal import CGLPK
+
+/// Simplex control parameters with all terminal output off (`glp_init_smcp`, `msg_lev =
+/// GLP_MSG_OFF`). Set on every solve because GLPK's terminal state is per thread.
+func simplexParameters(
+  _ method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits
+) -> glp_smcp {
+  var parm = glp_smcp()
+  glp_init_smcp(&parm)
+  parm.msg_lev = GLP_MSG_OFF
+  parm.meth = method == .primal ? GLP_PRIMAL : GLP_DUALP
+  parm.presolve = presolve ? GLP_ON : GLP_OFF
+  parm.it_lim = limits.iterations
+  parm.tm_lim = limits.milliseconds
+  return parm
+}
+
+/// Runs `glp_simplex`, retrying once after `glp_scale_prob` + `glp_std_basis` when GLPK reports
+/// a singular or ill-conditioned basis or a solver failure.
+func runSimplex(_ problem: borrowing GLPKProblem, _ parm: inout glp_smcp) throws(LPFailure) -> SimplexVerdict {
+  var rc = problem.simplex(&parm)
+  if isNumericalFailure(rc) {
+    problem.rescaleAndResetBasis()
+    rc = problem.simplex(&parm)
+  }
+  return try simplexVerdict(returnCode: rc)
+}
+
+/// Decides a dual infeasible program (unbounded or infeasible) with the primal simplex without
+/// presolve, whose phase one settles feasibility first.
+func resolveDualInfeasibility(
+  _ problem: borrowing GLPKProblem, _ model: borrowing GLPKModel, limits: SolverLimits
+) throws(LPFailure) -> RawOutcome {
+  var parm = simplexParameters(.primal, presolve: false, limits: limits)
+  problem.resetBasis()
+  switch try runSimplex(problem, &parm) {
+  case .infeasible: return .infeasible
+  case .dualInfeasible: return .unbounded  // unreachable without presolve
+  case .finished:
+    if let outcome = try basicOutcome(of: problem, model) { return outcome }
+    throw .notSolved(status: problem.status)
+  }
+}
+
+/// Solves a continuous program (integer marks ignored by the caller's choice) with
+/// `glp_simplex`, or for `.exact` with a floating `glp_simplex` warm start and `glp_exact`.
+func solveContinuous(
+  _ model: borrowing GLPKModel, method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits
+) throws(LPFailure) -> RawOutcome {
+  let problem = GLPKProblem(model)
+  let verdict: SimplexVerdict
+  if method == .exact {
+    // glp_exact has no presolver and starts from the current basis; a failed warm start only
+    // costs the basis, so fall back to the standard one.
+    var parm = simplexParameters(.dual, presolve: false, limits: limits)
+    if problem.simplex(&parm) != 0 { problem.resetBasis() }
+    verdict = try simplexVerdict(returnCode: problem.exact(&parm))
+  } else {
+    var parm = simplexParameters(method, presolve: presolve, limits: limits)
+    verdict = try runSimplex(problem, &parm)
+  }
+  switch verdict {
+  case .infeasible: return .infeasible
+  case .dualInfeasible: return try resolveDualInfeasibility(problem, model, limits: limits)
+  case .finished:
+    if let outcome = try basicOutcome(of: problem, model) { return outcome }
+    return try resolveDualInfeasibility(problem, model, limits: limits)
+  }
+}

@@ -1,0 +1,126 @@
+internal import CGLPK
+
+/// Owner of one GLPK problem object (`glp_prob *`).
+///
+/// GLPK keeps its environment in thread-local storage and a problem object must be deleted on the
+/// thread that created it. This type is therefore `~Copyable`, not `Sendable`, never a class and
+/// never stored: `solve` creates it, fills it, solves it, reads it and lets it go out of scope
+/// (`deinit` calls `glp_delete_prob`) inside one synchronous call with no `await`.
+///
+/// Every index passed to GLPK here comes from a `GLPKModel`, which validated it.
+struct GLPKProblem: ~Copyable {
+  private let handle: OpaquePointer
+
+  /// Creates the problem object and loads `model` into it
+  /// (`glp_create_prob`, `glp_add_rows`, `glp_add_cols`, `glp_set_*_bnds`, `glp_set_obj_coef`,
+  /// `glp_set_col_kind`, `glp_load_matrix`). Run `model.checkTriplets()` first.
+  init(_ model: borrowing GLPKModel) {
+    // glp_create_prob never returns NULL (GLPK aborts when out of memory).
+    handle = glp_create_prob()
+    let h = handle
+    glp_set_obj_dir(h, model.direction)
+    glp_add_rows(h, model.glpkRowCount)
+    if model.glpkColumnCount > 0 { glp_add_cols(h, model.glpkColumnCount) }
+    for i in 1...Int(model.glpkRowCount) {
+      let b = model.rowBounds[i]
+      glp_set_row_bnds(h, Int32(truncatingIfNeeded: i), b.type, b.lower, b.upper)
+    }
+    if model.glpkColumnCount > 0 {
+      for j in 1...Int(model.glpkColumnCount) {
+        let b = model.columnBounds[j]
+        let col = Int32(truncatingIfNeeded: j)
+        glp_set_col_bnds(h, col, b.type, b.lower, b.upper)
+        glp_set_obj_coef(h, col, model.objective[j])
+      }
+    }
+    for col in model.integerColumns { glp_set_col_kind(h, col, GLP_IV) }
+    glp_set_obj_coef(h, 0, model.objectiveConstant)
+    model.withTriplets { ne, ia, ja, ar in
+      glp_load_matrix(h, ne, ia, ja, ar)
+    }
+  }
+
+  deinit { glp_delete_prob(handle) }
+
+  // MARK: Solvers
+
+  /// Floating-point simplex (`glp_simplex`); returns GLPK's return code.
+  func simplex(_ parm: inout glp_smcp) -> Int32 { glp_simplex(handle, &parm) }
+
+  /// Exact rational simplex from the current basis (`glp_exact`); returns GLPK's return code.
+  func exact(_ parm: inout glp_smcp) -> Int32 { glp_exact(handle, &parm) }
+
+  /// Branch and cut (`glp_intopt`); returns GLPK's return code.
+  func intopt(_ parm: inout glp_iocp) -> Int32 { glp_intopt(handle, &parm) }
+
+  /// Scales the problem (`glp_scale_prob` with `GLP_SF_AUTO`) and resets the basis
+  /// (`glp_std_basis`), for one retry after a numerical failure.
+  func rescaleAndResetBasis() {
+    glp_scale_prob(handle, GLP_SF_AUTO)
+    glp_std_basis(handle)
+  }
+
+  /// Resets to the standard basis (`glp_std_basis`).
+  func resetBasis() { glp_std_basis(handle) }
+
+  // MARK: Status
+
+  /// `glp_get_status`.
+  var status: Int32 { glp_get_status(handle) }
+  /// `glp_get_prim_stat`.
+  var primalStatus: Int32 { glp_get_prim_stat(handle) }
+  /// `glp_get_dual_stat`.
+  var dualStatus: Int32 { glp_get_dual_stat(handle) }
+  /// `glp_mip_status`.
+  var mipStatus: Int32 { glp_mip_status(handle) }
+
+  // MARK: Reading solutions
+
+  /// The basic solution with duals (`glp_get_obj_val`, `glp_get_col_prim`, `glp_get_col_dual`,
+  /// `glp_get_row_prim`, `glp_get_row_dual`), for the caller's rows and columns only.
+  func basicSolution(_ model: borrowing GLPKModel) -> LPSolution {
+    let h = handle
+    let n = model.columnCount
+    let m = model.rowCount
+    var values = [Double]()
+    var reducedCosts = [Double]()
+    values.reserveCapacity(n)
+    reducedCosts.reserveCapacity(n)
+    for j in 0..<n {
+      let col = Int32(truncatingIfNeeded: j + 1)
+      values.append(glp_get_col_prim(h, col))
+      reducedCosts.append(glp_get_col_dual(h, col))
+    }
+    var activities = [Double]()
+    var duals = [Double]()
+    activities.reserveCapacity(m)
+    duals.reserveCapacity(m)
+    for i in 0..<m {
+      let row = Int32(truncatingIfNeeded: i + 1)
+      activities.append(glp_get_row_prim(h, row))
+      duals.append(glp_get_row_dual(h, row))
+    }
+    return LPSolution(
+      objective: glp_get_obj_val(h), values: values, rowActivities: activities, rowDuals: duals,
+      reducedCosts: reducedCosts)
+  }
+
+  /// The integer solution (`glp_mip_obj_val`, `glp_mip_col_val`, `glp_mip_row_val`); duals and
+  /// reduced costs are empty.
+  func mipSolution(_ model: borrowing GLPKModel) -> LPSolution {
+    let h = handle
+    var values = [Double]()
+    values.reserveCapacity(model.columnCount)
+    for j in 0..<model.columnCount {
+      values.append(glp_mip_col_val(h, Int32(truncatingIfNeeded: j + 1)))
+    }
+    var activities = [Double]()
+    activities.reserveCapacity(model.rowCount)
+    for i in 0..<model.rowCount {
+      activities.append(glp_mip_row_val(h, Int32(truncatingIfNeeded: i + 1)))
+    }
+    return LPSolution(
+      objective: glp_mip_obj_val(h), values: values, rowActivities: activities, rowDuals: [],
+      reducedCosts: [])
+  }
+}

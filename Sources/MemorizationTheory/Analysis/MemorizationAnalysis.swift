@@ -1,0 +1,98 @@
+public import LinearProgramming
+
+/// Solves the memorization LPs for one metric and checks every answer independently.
+public enum MemorizationAnalysis {
+  /// Feasibility, least and most mass, witnesses, certificate and closed forms for one metric.
+  ///
+  /// - Parameters:
+  ///   - statistics: the validated statistics (floating point).
+  ///   - exactStatistics: the same statistics as exact rationals (from counts), to also produce
+  ///     an exact, certified least mass with GLPK's exact simplex.
+  ///   - certificate: whether infeasible answers carry a (checked) Farkas certificate.
+  ///   - method: the simplex variant for the floating point solves.
+  /// - Throws: `LPFailure` when GLPK fails (never for infeasible or unbounded programs).
+  public static func analyze(
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
+    exactStatistics: PopulationStatistics<Rational>? = nil, certificate: Bool = true,
+    method: SimplexOptions.Method = .dual
+  ) throws(LPFailure) -> MemorizationAnswer {
+    let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
+    let mixture = MixtureRule(statistics)
+    let closed = statistics.closedForms(for: metric, options: options)
+    var answer = MemorizationAnswer(
+      metric: metric, convention: statistics.convention, options: options,
+      groups: statistics.groups, classes: statistics.classes, feasible: false,
+      closedForm: closed, closedFormAgrees: true,
+      constrainedEntries: program.entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
+      notes: statistics.notes)
+
+    let solverOptions = SimplexOptions(method: method, wantsCertificate: certificate)
+    switch try solve(program.linearProgram(.minimizeMass), options: solverOptions) {
+    case .unbounded:
+      preconditionFailure("mass LPs are bounded: every variable lies in [0, cap]")
+    case .infeasible(let farkas):
+      if let farkas {
+        let gap = program.farkasGap(multipliers: farkas.rowMultipliers)
+        var exactGap: Rational? = nil
+        if let exactStatistics {
+          let exactProgram = MemorizationProgram(statistics: exactStatistics, metric: metric, options: options)
+          exactGap = exactProgram.farkasGap(multipliers: farkas.rowMultipliers.map { Rational(exactly: $0) })
+        }
+        answer.certificate = InfeasibilityCertificate(
+          rowLabels: answer.constrainedEntries, multipliers: farkas.rowMultipliers, gap: gap,
+          verified: gap > 0 && (exactGap.map { $0 > .zero } ?? true), exactGap: exactGap)
+      }
+    case .optimal(let minimum):
+      answer.feasible = true
+      answer.minMass = minimum.objective
+      let witness = program.witness(fromSolverValues: minimum.values)
+      answer.witness = witness
+      // The most mass at zero bias: feasible as soon as the least-mass problem is.
+      let maximum = try solve(program.linearProgram(.maximizeMass), options: SimplexOptions(method: method, wantsCertificate: false))
+      guard let top = maximum.solution else {
+        preconditionFailure("max-mass LP must be feasible when min-mass LP is (same constraints)")
+      }
+      answer.maxMass = top.objective
+      answer.maxWitness = program.witness(fromSolverValues: top.values)
+      let residual = max(
+        mixture.largestGap(metric, options: options, memorized: witness),
+        mixture.largestGap(metric, options: options, memorized: program.witness(fromSolverValues: top.values)))
+      answer.residual = residual
+      answer.witnessVerified =
+        residual <= options.tolerance + MemorizationAnswer.witnessTolerance
+        && withinCaps(witness, statistics) && withinCaps(program.witness(fromSolverValues: top.values), statistics)
+      if let exactStatistics {
+        answer.exact = certifyExactMinimum(
+          exactStatistics, metric: metric, options: options, floating: minimum)
+      }
+    }
+    answer.closedFormAgrees = agreement(answer, closed)
+    return answer
+  }
+
+  /// Whether `0 <= x <= cap` holds up to solver precision.
+  static func withinCaps(_ x: [[Double]], _ statistics: PopulationStatistics<Double>) -> Bool {
+    for (row, caps) in zip(x, statistics.cap) {
+      for (v, c) in zip(row, caps) where v < -MemorizationAnswer.witnessTolerance || v > c + MemorizationAnswer.witnessTolerance {
+        return false
+      }
+    }
+    return true
+  }
+
+  /// Closed forms vs LP: exact values must match; bounds must bracket the LP optima; a
+  /// closed-form infeasibility proof must match an infeasible LP.
+  static func agreement(_ answer: MemorizationAnswer, _ closed: ClosedFormBounds<Double>) -> Bool {
+    let tol = 1e-7
+    guard answer.feasible, let lo = answer.minMass, let hi = answer.maxMass else {
+      // Infeasible LP: closed forms must not claim an exact minimum.
+      return closed.exactMinimum == nil
+    }
+    if closed.provesInfeasible { return false }
+    if let exact = closed.exactMinimum, abs(exact - lo) > tol { return false }
+    if let exact = closed.exactMaximum, abs(exact - hi) > tol { return false }
+    if let bound = closed.lowerBound, bound > lo + tol { return false }
+    if let bound = closed.upperBound, hi > bound + tol { return false }
+    return true
+  }
+}

@@ -1,0 +1,156 @@
+public import LinearProgramming
+
+/// The linear programs over memorized masses `x[a][y] = P(D=1, A=a, Y=y)` for one metric.
+///
+/// Variables: `x[a][y]` at index `a*K + y`, with `0 <= x[a][y] <= cap[a][y]`.
+/// Rows: one per metric entry `e` (a pair of groups and a rate), the affine form of R1-R3:
+/// `-eps <= e(x) <= eps`, written as `-eps - c_e <= Σ coef_e · x <= eps - c_e`. With `eps = 0` the
+/// entries are taken against a reference group (`referenceEntries`), otherwise for every pair
+/// (`allEntries`), so that "every |entry| <= eps" is exactly the feasible set.
+///
+/// This type only *builds* `LinearProgram` values; solving happens in `LinearProgramming`.
+public struct MemorizationProgram<T: FieldScalar>: Sendable {
+  public let statistics: PopulationStatistics<T>
+  public let metric: FairnessMetric
+  public let options: MetricOptions
+  /// The entries constrained, in row order.
+  public let entries: [MetricEntry]
+  /// Their affine forms, in row order.
+  public let forms: [AffineForm<T>]
+
+  public init(statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions) {
+    self.statistics = statistics
+    self.metric = metric
+    self.options = options
+    let entries =
+      options.tolerance > 0
+      ? statistics.allEntries(for: metric, options: options)
+      : statistics.referenceEntries(for: metric, options: options)
+    self.entries = entries
+    self.forms = entries.map { statistics.entryForm($0) }
+  }
+
+  /// What the program optimizes.
+  public enum Objective: Sendable {
+    /// Any x with zero (or eps) bias.
+    case feasibility
+    /// The least memorized mass `min Σ x`.
+    case minimizeMass
+    /// The most memorized mass still at zero bias, `max Σ x`.
+    case maximizeMass
+  }
+
+  /// Index of variable `x[a][y]`.
+  public func variableIndex(group a: Int, class y: Int) -> Int { a * statistics.classCount + y }
+
+  /// Clamps solver output into the box `[0, cap]` (GLPK may return values off a bound by
+  /// rounding, e.g. -5e-17) and reshapes it into `x[a][y]`.
+  public func witness(fromSolverValues flat: [Double]) -> [[Double]] {
+    let k = statistics.classCount
+    return (0..<statistics.groupCount).map { a in
+      (0..<k).map { y in min(max(flat[a * k + y], 0), statistics.cap[a][y].doubleValue) }
+    }
+  }
+
+  /// Reshapes a flat solution vector into `x[a][y]`.
+  public func reshape<V>(_ flat: [V]) -> [[V]] {
+    let k = statistics.classCount
+    return (0..<statistics.groupCount).map { Array(flat[($0 * k)..<(($0 + 1) * k)]) }
+  }
+
+  private func addMassVariables(to lp: inout LinearProgram, objectiveSign: Double, integerScale: Double?) {
+    for a in 0..<statistics.groupCount {
+      for y in 0..<statistics.classCount {
+        let name = "x[\(statistics.groups[a])][\(statistics.classes[y])]"
+        if let scale = integerScale {
+          let upper = (statistics.cap[a][y].doubleValue * scale).rounded(.down)
+          lp.addVariable(name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign, kind: .integer)
+        } else {
+          let upper = statistics.cap[a][y].doubleValue
+          lp.addVariable(name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign)
+        }
+      }
+    }
+  }
+
+  private func terms(of form: AffineForm<T>, scale: Double) -> [LinearProgram.Term] {
+    var result: [LinearProgram.Term] = []
+    for a in 0..<statistics.groupCount {
+      for y in 0..<statistics.classCount where !form.coefficients[a][y].isZero {
+        result.append(.init(variableIndex(group: a, class: y), form.coefficients[a][y].doubleValue / scale))
+      }
+    }
+    return result
+  }
+
+  /// The zero-bias (or eps-bias) program with the given objective.
+  ///
+  /// - Parameter recordsTotal: when given, variables are integer record counts
+  ///   `m[a][y] = N x[a][y]` (with `N = recordsTotal`), bounded by `floor(N cap[a][y])`: the
+  ///   integer version "how many records per cell must be memorized" (solved by GLPK's MIP).
+  public func linearProgram(_ objective: Objective, recordsTotal: Int? = nil) -> LinearProgram {
+    let scale = recordsTotal.map { Double($0) }
+    var lp = LinearProgram(direction: objective == .maximizeMass ? .maximize : .minimize)
+    addMassVariables(to: &lp, objectiveSign: objective == .feasibility ? 0 : 1, integerScale: scale)
+    let eps = options.tolerance
+    for (entry, form) in zip(entries, forms) {
+      let c = form.constant.doubleValue
+      let bounds: LinearProgram.Bounds = eps > 0 ? .range(-eps - c, eps - c) : .fixed(-c)
+      lp.addConstraint(entry.label(groups: statistics.groups, classes: statistics.classes), terms(of: form, scale: scale ?? 1), bounds)
+    }
+    return lp
+  }
+
+  /// The trade-off program for the mass-vs-bias frontier: with budget `Σ x <= budget`,
+  /// minimize `t` subject to `|e(x)| <= t` for every entry over all pairs of groups.
+  /// Variable `t` is the last one.
+  public static func frontierProgram(
+    statistics: PopulationStatistics<T>, metric: FairnessMetric, favorableClass: Int?, budget: Double
+  ) -> (program: LinearProgram, entries: [MetricEntry]) {
+    let options = MetricOptions(favorableClass: favorableClass)
+    let entries = statistics.allEntries(for: metric, options: options)
+    let helper = MemorizationProgram(statistics: statistics, metric: metric, options: options)
+    var lp = LinearProgram(direction: .minimize)
+    helper.addMassVariables(to: &lp, objectiveSign: 0, integerScale: nil)
+    let t = lp.addVariable("t", bounds: .lower(0), objective: 1)
+    let massTerms = (0..<t).map { LinearProgram.Term($0, 1) }
+    lp.addConstraint("budget", massTerms, .upper(budget))
+    for entry in entries {
+      let form = statistics.entryForm(entry)
+      let label = entry.label(groups: statistics.groups, classes: statistics.classes)
+      let c = form.constant.doubleValue
+      let base = helper.terms(of: form, scale: 1)
+      lp.addConstraint("\(label)<=t", base + [.init(t, -1)], .upper(-c))
+      lp.addConstraint("\(label)>=-t", base + [.init(t, 1)], .lower(-c))
+    }
+    return (lp, entries)
+  }
+
+  /// The Farkas gap `L(y) - U(y)` of multipliers `y` (one per row) for *this* program's rows,
+  /// computed from the theory's affine forms in `T` arithmetic (not from the LP): positive means
+  /// no x in the box `[0, cap]` satisfies every row, i.e. zero (eps) bias is impossible.
+  ///
+  /// For rows `lo_e <= Σ coef_e x <= hi_e` and `g = Σ_e y_e coef_e`:
+  /// `L = Σ_e min(y_e lo_e, y_e hi_e)`, `U = Σ_{a,y} max(0, g[a][y] cap[a][y])`.
+  public func farkasGap(multipliers y: [T]) -> T {
+    precondition(y.count == forms.count, "one multiplier per row")
+    let eps = T.converting(options.tolerance)
+    var lower = T.zero
+    var g = Array(repeating: Array(repeating: T.zero, count: statistics.classCount), count: statistics.groupCount)
+    for (form, multiplier) in zip(forms, y) where !multiplier.isZero {
+      let lo = -eps - form.constant
+      let hi = eps - form.constant
+      lower = lower + min(multiplier * lo, multiplier * hi)
+      for a in 0..<statistics.groupCount {
+        for c in 0..<statistics.classCount { g[a][c] = g[a][c] + multiplier * form.coefficients[a][c] }
+      }
+    }
+    var upper = T.zero
+    for a in 0..<statistics.groupCount {
+      for c in 0..<statistics.classCount {
+        upper = upper + max(T.zero, g[a][c] * statistics.cap[a][c])
+      }
+    }
+    return lower - upper
+  }
+}
