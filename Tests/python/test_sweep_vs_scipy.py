@@ -1,0 +1,168 @@
+"""`fairmem sweep` against the independent scipy/HiGHS reference (reference_lp.py).
+
+For every random instance and metric: feasibility flags agree; min_mass and max_mass agree to 1e-7
+absolute; the witness lies within 0 <= x <= cap, has mass min_mass, and zeroes the bias (within
+the tolerance) by our own recomputation of the rates (R0), which also checks the reported residual.
+
+Disagreements are collected over the whole batch and reported together with the instance JSON and
+both answers; they are also written to a JSON file whose path is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+import numpy as np
+import pytest
+
+import reference_lp as ref
+from conftest import describe
+from instances import random_batch, seed_for
+
+N_INSTANCES = int(os.environ.get("FAIRMEM_SWEEP_INSTANCES", "300"))
+ABS = 1e-7
+BORDERLINE = 1e-9
+
+# (name, extra CLI args, tolerance, favorable class index)
+CONFIGS = [
+    ("exact", [], 0.0, None),
+    ("tolerance", ["--tolerance", "0.02"], 0.02, None),
+    ("favorable", ["--favorable", "c1"], 0.0, 1),
+]
+
+
+@pytest.fixture(scope="module")
+def batch():
+    seed = seed_for(20261122, "sweep vs scipy")
+    insts = random_batch(seed, N_INSTANCES, mix={"cap": 0.25, "unmemorized": 0.25, "counts": 0.25, "zero_cell": 0.05})
+    shapes = {(len(o["groups"]), len(o["classes"])) for o in insts}
+    assert any(g >= 3 and k >= 3 for g, k in shapes)
+    return seed, insts
+
+
+def compare(inst_obj, out, metric, tol, fav):
+    """Problems with one CLI answer (list of strings; empty = agreement)."""
+    inst = ref.parse_instance(inst_obj)
+    want = ref.mass_bounds(inst, metric, tolerance=tol, favorable=fav)
+    problems = []
+    if out.get("metric") != metric:
+        problems.append(f"metric field {out.get('metric')!r} != {metric!r}")
+    if out.get("convention") != inst.convention:
+        problems.append(f"convention {out.get('convention')!r} != {inst.convention!r}")
+    if out.get("feasible") != want.feasible:
+        t = ref.least_max_gap(inst, metric, fav)
+        if abs(t - tol) <= BORDERLINE:
+            return []  # borderline: the least reachable gap equals the tolerance to 1e-9
+        problems.append(f"feasible {out.get('feasible')} but scipy says {want.feasible} (least reachable max gap {t:.3e}, tolerance {tol})")
+        return problems
+    if not want.feasible:
+        for k in ("min_mass", "max_mass", "witness"):
+            if out.get(k) is not None:
+                problems.append(f"infeasible but {k} = {out.get(k)!r}")
+        return problems
+    for k, v in (("min_mass", want.min_mass), ("max_mass", want.max_mass)):
+        got = out.get(k)
+        if not isinstance(got, (int, float)) or abs(got - v) > ABS:
+            problems.append(f"{k} {got!r} vs scipy {v!r} (diff {abs(got - v) if isinstance(got, (int, float)) else 'n/a'})")
+    w = out.get("witness")
+    try:
+        x = np.asarray(w, dtype=float).reshape(inst.G, inst.K)
+    except Exception:
+        problems.append(f"witness {w!r} is not a {inst.G}x{inst.K} matrix")
+        return problems
+    up = inst.upper
+    if (x < -ABS).any() or (x > up + ABS).any():
+        problems.append(f"witness outside [0, cap]: {x.tolist()} cap {up.tolist()}")
+    if abs(x.sum() - (out.get("min_mass") or 0)) > ABS:
+        problems.append(f"witness mass {x.sum()!r} != min_mass {out.get('min_mass')!r}")
+    gap = ref.max_gap(inst, metric, x, fav)
+    if gap > tol + ABS:
+        problems.append(f"witness leaves bias {gap!r} > tolerance {tol} (own recomputation)")
+    res = out.get("residual")
+    if isinstance(res, (int, float)):
+        if abs(res - gap) > ABS:
+            problems.append(f"reported residual {res!r} != recomputed {gap!r}")
+    else:
+        problems.append(f"residual {res!r} is not a number")
+    return problems
+
+
+def report(failures, label):
+    if not failures:
+        return
+    fd, path = tempfile.mkstemp(prefix=f"fairmem-{label}-", suffix=".json")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(failures, fh, indent=1)
+    head = "\n\n".join(
+        f"instance {json.dumps(f['instance'])}\n  fairmem: {json.dumps(f['fairmem'])}\n  problems: {f['problems']}"
+        for f in failures[:5]
+    )
+    pytest.fail(f"{len(failures)} disagreement(s) in {label}; all written to {path}\n\n{head}")
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=[c[0] for c in CONFIGS])
+@pytest.mark.parametrize("metric", ref.METRICS)
+def test_cli_sweep_matches_scipy(fairmem, batch, metric, config):
+    name, extra, tol, fav = config
+    if metric == "eodds" and fav is not None:
+        pytest.skip("--favorable is not defined for eodds in the contract")
+    fairmem.require("sweep")
+    seed, insts = batch
+    proc, lines = fairmem.sweep(insts, [metric], *extra, "--threads", "2")
+    assert proc.returncode == 0, describe(proc)
+    assert len(lines) == len(insts), f"{len(lines)} output lines for {len(insts)} instances"
+    failures = []
+    for obj, out in zip(insts, lines):
+        if out.get("id") != obj["id"]:
+            failures.append({"instance": obj, "fairmem": out, "problems": [f"id {out.get('id')!r} out of order"]})
+            continue
+        probs = compare(obj, out, metric, tol, fav)
+        if probs:
+            failures.append({"instance": obj, "fairmem": out, "problems": probs})
+    report(failures, f"sweep-{metric}-{name}-seed{seed}")
+
+
+def test_cli_sweep_several_metrics_one_line_each(fairmem, batch):
+    fairmem.require("sweep")
+    _, insts = batch
+    insts = insts[:40]
+    proc, lines = fairmem.sweep(insts, ["sp", "eopp", "eodds"])
+    assert proc.returncode == 0, describe(proc)
+    assert len(lines) == 3 * len(insts)
+    got = {(ln.get("id"), ln.get("metric")) for ln in lines}
+    assert got == {(o["id"], m) for o in insts for m in ref.METRICS}
+    # Input order: instance ids never go backwards.
+    ids = [ln.get("id") for ln in lines]
+    assert ids == sorted(ids)
+
+
+def test_cli_sweep_threads_give_identical_output(fairmem, batch):
+    fairmem.require("sweep")
+    _, insts = batch
+    p1, l1 = fairmem.sweep(insts[:150], ["sp"], "--threads", "1")
+    p2, l2 = fairmem.sweep(insts[:150], ["sp"], "--threads", "2")
+    assert p1.returncode == 0 and p2.returncode == 0, describe(p1) + describe(p2)
+    assert l1 == l2
+
+
+def test_cli_sweep_infeasible_answers_carry_certificate(fairmem, batch):
+    fairmem.require("sweep")
+    _, insts = batch
+    proc, lines = fairmem.sweep(insts[:100], ["sp"])
+    assert proc.returncode == 0, describe(proc)
+    infeasible = [ln for ln in lines if ln.get("feasible") is False]
+    assert infeasible, "expected some infeasible SP instances among 100 random ones"
+    missing = [ln.get("id") for ln in infeasible if not ln.get("certificate")]
+    assert not missing, f"infeasible answers without certificate: ids {missing}"
+
+
+def test_cli_sweep_echoes_groups_classes_tolerance(fairmem, batch):
+    fairmem.require("sweep")
+    _, insts = batch
+    proc, lines = fairmem.sweep(insts[:20], ["eopp"], "--tolerance", "0.05")
+    assert proc.returncode == 0, describe(proc)
+    for obj, ln in zip(insts, lines):
+        assert ln.get("groups") == obj["groups"] and ln.get("classes") == obj["classes"]
+        assert ln.get("tolerance") == pytest.approx(0.05)
