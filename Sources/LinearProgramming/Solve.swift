@@ -55,7 +55,7 @@ public func solve(
   case .unbounded: return .unbounded
   case .infeasible, .integerInfeasible(relaxationFeasible: false):
     guard options.wantsCertificate else { return .infeasible(nil) }
-    return .infeasible(try FarkasCertificate.elastic(for: lp, limits: limits))
+    return .infeasible(try FarkasCertificate.elastic(for: lp, method: options.method, limits: limits))
   case .integerInfeasible(relaxationFeasible: true):
     return .infeasible(nil)
   }
