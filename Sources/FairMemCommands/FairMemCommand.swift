@@ -32,8 +32,6 @@ public struct FairMemCommand: ParsableCommand {
       var command = try parseAsRoot(arguments)
       try command.run()
       Foundation.exit(FairMemExitCode.success)
-    } catch let error as InputError {
-      fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as StatisticsError {
       fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as FairnessDataError {
