@@ -118,14 +118,13 @@ public struct EncodedTable: Sendable {
     return try prepare(fractions: fractions, using: &rng)
   }
 
-  /// Standardizes given split indices (train statistics only) and checks every group is present
-  /// in every non-empty-by-design part.
+  /// Standardizes given split indices (train statistics only); the caller has checked that every
+  /// group is present in every part that should have rows.
   func prepare(indices: SplitIndices) throws(FairnessDataError) -> PreparedData {
     let raw = Split(
       train: dataset.subset(indices.train, name: dataset.partName("train")),
       validation: dataset.subset(indices.validation, name: dataset.partName("validation")),
       test: dataset.subset(indices.test, name: dataset.partName("test")))
-    try raw.requireEveryGroupPresent()
     let standardizer = try Standardizer(fitting: raw.train, columns: numericFeatureIndices)
     return PreparedData(
       split: standardizer.apply(to: raw), standardizer: standardizer, columns: columns,

@@ -148,27 +148,86 @@ public struct CSVTable: Sendable {
   }
 
   /// Dictionary-encodes `column`: `values` are the distinct texts in order of first appearance
-  /// and `codes[row]` indexes into them. Used to parse and classify each distinct value once.
+  /// and `codes[row]` indexes into them. Fields are hashed and compared as bytes (FNV-1a, open
+  /// addressing), so a `String` is built only once per distinct value.
   func dictionaryEncoded(column: Int) -> (codes: [Int], values: [String]) {
-    var lookup = [String: Int]()
-    var values = [String]()
     var codes = [Int]()
     codes.reserveCapacity(rowCount)
+    var values = [String]()
+    var firstCell = [Int]()  // cell index of each distinct value's first occurrence
+    var hashes = [UInt64]()
+    var slots = [Int](repeating: -1, count: 64)
     storage.withUnsafeBufferPointer { buffer in
-      for r in 0..<rowCount {
-        let k = r * columnCount + column
-        let start = k == 0 ? 0 : ends[k - 1]
-        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<ends[k]]), as: UTF8.self)
-        if let code = lookup[text] {
+      ends.withUnsafeBufferPointer { ends in
+        func bounds(_ k: Int) -> (Int, Int) { (k == 0 ? 0 : ends[k - 1], ends[k]) }
+        func equal(_ a: Int, _ b: Int) -> Bool {
+          let (sa, ea) = bounds(a)
+          let (sb, eb) = bounds(b)
+          guard ea - sa == eb - sb else { return false }
+          for i in 0..<(ea - sa) where buffer[sa + i] != buffer[sb + i] { return false }
+          return true
+        }
+        for r in 0..<rowCount {
+          let k = r * columnCount + column
+          let (start, end) = bounds(k)
+          var h: UInt64 = 0xcbf2_9ce4_8422_2325
+          for i in start..<end { h = (h ^ UInt64(buffer[i])) &* 0x100_0000_01b3 }
+          var mask = slots.count - 1
+          var slot = Int(truncatingIfNeeded: h) & mask
+          var code = -1
+          while slots[slot] >= 0 {
+            let candidate = slots[slot]
+            if hashes[candidate] == h, equal(firstCell[candidate], k) {
+              code = candidate
+              break
+            }
+            slot = (slot + 1) & mask
+          }
+          if code < 0 {
+            code = values.count
+            values.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self))
+            firstCell.append(k)
+            hashes.append(h)
+            slots[slot] = code
+            if values.count * 2 > slots.count {
+              // Grow and rehash.
+              slots = [Int](repeating: -1, count: slots.count * 4)
+              mask = slots.count - 1
+              for (v, hv) in hashes.enumerated() {
+                var s = Int(truncatingIfNeeded: hv) & mask
+                while slots[s] >= 0 { s = (s + 1) & mask }
+                slots[s] = v
+              }
+            }
+          }
           codes.append(code)
-        } else {
-          lookup[text] = values.count
-          codes.append(values.count)
-          values.append(text)
         }
       }
     }
     return (codes, values)
+  }
+
+  /// Whether each row has a field exactly equal to `text` (compared as bytes, without building
+  /// strings), in any column.
+  func rowsContainingField(_ text: String) -> [Bool] {
+    let needle = Array(text.utf8)
+    var found = [Bool](repeating: false, count: rowCount)
+    storage.withUnsafeBufferPointer { buffer in
+      var start = 0
+      for k in 0..<ends.count {
+        let end = ends[k]
+        if end - start == needle.count, !found[k / columnCount] {
+          var equal = true
+          for (offset, byte) in needle.enumerated() where buffer[start + offset] != byte {
+            equal = false
+            break
+          }
+          if equal { found[k / columnCount] = true }
+        }
+        start = end
+      }
+    }
+    return found
   }
 
   /// Appends the rows of `other`, which must have the same number of columns (its header is

@@ -117,6 +117,9 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
       let parts = table.dataset.subset(trainRows).stratifiedPartition(weights: [1 - v, v], using: &rng)
       let indices = SplitIndices(
         train: parts[0].map { trainRows[$0] }, validation: parts[1].map { trainRows[$0] }, test: testRows)
+      try table.dataset.checkGroups(
+        [("train", indices.train), ("validation", indices.validation), ("test", indices.test)],
+        required: [true, v > 0, true])
       return try table.prepare(indices: indices)
     case .compas, .german:
       return try table.prepare(fractions: options.fractions, using: &rng)
@@ -192,12 +195,7 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
       format: CSVFormat(hasHeader: false, columnNames: adultColumns, skipLeadingLines: 1))
     table.append(rowsOf: testTable)
     // Drop every row with a '?' in any column (not only the used ones).
-    var keep = [Bool](repeating: true, count: table.rowCount)
-    for j in 0..<table.columnCount {
-      let column = table.dictionaryEncoded(column: j)
-      guard let unknown = column.values.firstIndex(of: "?") else { continue }
-      for r in 0..<table.rowCount where column.codes[r] == unknown { keep[r] = false }
-    }
+    let keep = table.rowsContainingField("?").map { !$0 }
     // fnlwgt is a census sampling weight, not an attribute of the person: not a feature.
     var features = adultColumns.filter { $0 != "fnlwgt" && $0 != "income" }
     if !options.includeSensitiveAttribute { features.removeAll { $0 == "sex" } }
@@ -255,6 +253,19 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
     let table = try CSVTable(
       bytes: file.bytes, source: file.path, format: CSVFormat(delimiter: " ", hasHeader: false, columnNames: germanColumns))
     let groupColumn = attribute == .sex ? "personal_status_sex" : "age"
+    // Report (rather than silently drop) a row whose group cannot be determined.
+    let groupIndex = try table.columnIndex(named: groupColumn)
+    for r in 0..<table.rowCount {
+      let value = table.string(row: r, column: groupIndex)
+      let valid = attribute == .sex ? ["A91", "A92", "A93", "A94", "A95"].contains(value) : Double(value)?.isFinite == true
+      if !valid {
+        throw .malformedRow(
+          file: file.path, line: table.lineNumbers[r],
+          problem: attribute == .sex
+            ? "personal status code '\(value)' is not one of A91 ... A95"
+            : "age '\(value)' is not a number")
+      }
+    }
     var features = germanColumns.filter { $0 != "credit_risk" }
     if !options.includeSensitiveAttribute { features.removeAll { $0 == groupColumn } }
     var csv = CSVDatasetOptions(

@@ -16,8 +16,13 @@ extension FarkasCertificate {
   /// Multipliers below `negligibleRelativeMagnitude` of the largest, or with a sign that points
   /// at an infinite row bound (dual-feasibility noise), are set to exactly 0. Returns `nil` if the
   /// result does not verify with a positive gap (for example when the relaxation is feasible).
+  ///
+  /// The elastic LP is always solved in floating point (dual simplex), also for `.exact`:
+  /// `glp_exact` replaces each input double by a nearby simple rational (relative error up to
+  /// 1e-9), so its duals are exact for slightly different data and can fail `verify(against:)`
+  /// on the caller's doubles, while the floating duals verify in practice.
   static func elastic(
-    for lp: LinearProgram, method: SimplexOptions.Method, limits: SolverLimits
+    for lp: LinearProgram, method: SimplexOptions.Method = .dual, limits: SolverLimits
   ) throws(LPFailure) -> FarkasCertificate? {
     var elastic = LinearProgram(direction: .minimize)
     elastic.variables.reserveCapacity(lp.variables.count + 2 * lp.constraints.count)
@@ -36,8 +41,9 @@ extension FarkasCertificate {
       elastic.constraints.append(.init(name: row.name, terms: terms, bounds: row.bounds))
     }
     let model = try GLPKModel(validating: elastic)
-    let outcome = try solveContinuous(
-      model, method: method == .exact ? .exact : .dual, presolve: false, limits: limits)
+    // At the edge of feasibility the floating elastic optimum can be ~0 and its duals useless;
+    // when the caller asked for the exact simplex, the elastic program is solved exactly too.
+    let outcome = try solveContinuous(model, method: method == .exact ? .exact : .dual, presolve: false, limits: limits)
     guard case .optimal(let solution) = outcome else { return nil }
 
     var y = solution.rowDuals

@@ -7,7 +7,17 @@ public struct SimplexOptions: Sendable, Equatable {
     /// Dual simplex in floating point, falling back to primal (`GLP_DUALP`).
     case dual
     /// GLPK's exact simplex in rational arithmetic (`glp_exact`), warm-started by a floating
-    /// point solve. Inputs are converted to rationals exactly (doubles are dyadic rationals).
+    /// point solve (`glp_simplex`, dual, no presolve; `presolve` is ignored).
+    ///
+    /// GLPK 5.0 does *not* convert the input doubles to the dyadic rationals they equal: it
+    /// replaces each non-integral value by a nearby simple fraction within a relative error of
+    /// 1e-9 (so `0.1 + 0.2` is read as exactly `3/10`, and `0.333…` as `1/3`), solves that
+    /// program exactly and rounds the answer to doubles. The result is exact for "nice" data
+    /// (small integers and short fractions, the intended use: optima such as `1/3` come out as
+    /// the nearest double), but for arbitrary doubles it is exact for data perturbed by up to
+    /// 1e-9 relative: it may then violate the caller's rows by about that much, and a program
+    /// feasible only thanks to rounding (for example an over-determined system of equalities)
+    /// can be reported infeasible. Not available for integer programs (ignored there).
     case exact
   }
 

@@ -17,12 +17,18 @@ struct RandomProgramTests {
     return largest
   }
 
-  @Test("feasible by construction: optimal, feasible, dual-feasible, zero gap, no worse than the planted point")
-  func feasiblePrograms() throws {
-    var rng = TestSeed.generator(default: 0x4C50_0001)
-    for trial in 0..<3000 {
+  @Test("feasible by construction: optimal, feasible, dual-feasible, zero gap, no worse than the planted point", arguments: [false, true])
+  func feasiblePrograms(roughData: Bool) throws {
+    try RandomPrograms.$roughData.withValue(roughData) { try checkFeasiblePrograms(roughData: roughData) }
+  }
+
+  func checkFeasiblePrograms(roughData: Bool) throws {
+    var rng = TestSeed.generator(default: roughData ? 0x4C50_0003 : 0x4C50_0001, "feasiblePrograms(roughData: \(roughData))")
+    for trial in 0..<1500 {
       let (lp, point) = RandomPrograms.feasible(using: &rng)
-      let options = RandomPrograms.options(using: &rng)
+      // glp_exact reads data within 1e-9 of simple fractions (see SimplexOptions.Method.exact),
+      // so it only applies to the dyadic programs.
+      let options = RandomPrograms.options(exactOdds: roughData ? .max : 25, using: &rng)
       let outcome = try solve(lp, options: options)
       let s = try #require(outcome.solution, "trial \(trial) \(options): \(outcome)\n\(lp)")
       let tolerance = Tolerance.linearProgram * Self.scale(lp)
@@ -35,12 +41,16 @@ struct RandomProgramTests {
     }
   }
 
-  @Test("infeasible by construction: infeasible with a certificate whose gap is positive")
-  func infeasiblePrograms() throws {
-    var rng = TestSeed.generator(default: 0x4C50_0002)
-    for trial in 0..<1500 {
+  @Test("infeasible by construction: infeasible with a certificate whose gap is positive", arguments: [false, true])
+  func infeasiblePrograms(roughData: Bool) throws {
+    try RandomPrograms.$roughData.withValue(roughData) { try checkInfeasiblePrograms(roughData: roughData) }
+  }
+
+  func checkInfeasiblePrograms(roughData: Bool) throws {
+    var rng = TestSeed.generator(default: roughData ? 0x4C50_0004 : 0x4C50_0002, "infeasiblePrograms(roughData: \(roughData))")
+    for trial in 0..<800 {
       let lp = RandomPrograms.infeasible(using: &rng)
-      let options = RandomPrograms.options(using: &rng)
+      let options = RandomPrograms.options(exactOdds: roughData ? .max : 25, using: &rng)
       let outcome = try solve(lp, options: options)
       guard case .infeasible(let certificate) = outcome else {
         Issue.record("trial \(trial) \(options): \(outcome)\n\(lp)")

@@ -1,10 +1,19 @@
 import LinearProgramming
 
-/// Random programs with a known status by construction. All data are small dyadic rationals
-/// (multiples of 1/4), so activities at the planted point are exact in binary64.
+/// Random programs with a known status by construction. By default all data are small dyadic
+/// rationals (multiples of 1/4), so activities at the planted point are exact in binary64; with
+/// `roughData` they are arbitrary doubles of the same magnitude (rounding noise everywhere).
 enum RandomPrograms {
+  /// Set per thread by `withRoughData`; read by `dyadic`.
+  @TaskLocal static var roughData = false
+
   static func dyadic(_ range: ClosedRange<Int>, using rng: inout some RandomNumberGenerator) -> Double {
-    Double(Int.random(in: range, using: &rng)) / 4
+    if roughData {
+      let value = Double.random(in: Double(range.lowerBound)...Double(range.upperBound), using: &rng) / 4
+      // Keep exact zeros and the ends reachable so degenerate cases still occur.
+      return Int.random(in: 0..<4, using: &rng) == 0 ? Double(Int.random(in: range, using: &rng)) / 4 : value
+    }
+    return Double(Int.random(in: range, using: &rng)) / 4
   }
 
   /// A feasible, bounded program and a feasible point. Boundedness: the objective is bounded on

@@ -44,21 +44,36 @@ func resolveDualInfeasibility(
 
 /// Solves a continuous program (integer marks ignored by the caller's choice) with
 /// `glp_simplex`, or for `.exact` with a floating `glp_simplex` warm start and `glp_exact`.
+///
+/// With presolve, an optimal solution is checked against the model in Swift; if it violates a
+/// bound by more than `GLPKModel.presolveFeasibilityTolerance` (a GLPK presolver artefact), the
+/// program is re-solved without presolve, warm-started from the postsolved basis.
 func solveContinuous(
   _ model: borrowing GLPKModel, method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits
 ) throws(LPFailure) -> RawOutcome {
   let problem = GLPKProblem(model)
-  let verdict: SimplexVerdict
   if method == .exact {
     // glp_exact has no presolver and starts from the current basis; a failed warm start only
     // costs the basis, so fall back to the standard one.
     var parm = simplexParameters(.dual, presolve: false, limits: limits)
     if problem.simplex(&parm) != 0 { problem.resetBasis() }
-    verdict = try simplexVerdict(returnCode: problem.exact(&parm))
-  } else {
-    var parm = simplexParameters(method, presolve: presolve, limits: limits)
-    verdict = try runSimplex(problem, &parm)
+    let verdict = try simplexVerdict(returnCode: problem.exact(&parm))
+    return try outcome(of: verdict, problem, model, limits: limits)
   }
+  var parm = simplexParameters(method, presolve: presolve, limits: limits)
+  let result = try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits)
+  guard presolve, case .optimal(let solution) = result,
+    model.maximumRelativeViolation(values: solution.values) > GLPKModel.presolveFeasibilityTolerance
+  else { return result }
+  parm.presolve = GLP_OFF
+  return try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits)
+}
+
+/// Both mapping levels after a `glp_simplex` / `glp_exact` run.
+private func outcome(
+  of verdict: SimplexVerdict, _ problem: borrowing GLPKProblem, _ model: borrowing GLPKModel,
+  limits: SolverLimits
+) throws(LPFailure) -> RawOutcome {
   switch verdict {
   case .infeasible: return .infeasible
   case .dualInfeasible: return try resolveDualInfeasibility(problem, model, limits: limits)

@@ -12,6 +12,8 @@ public struct ClosedFormBounds<T: FieldScalar>: Sendable {
   public var upperBound: T?
   /// The least memorized mass, exactly, when a closed form gives it.
   public var exactMinimum: T?
+  /// A memorization `x[a][y]` attaining `exactMinimum`, built from the closed form.
+  public var minimumWitness: [[T]]?
   /// The most memorized mass, exactly, when a closed form gives it.
   public var exactMaximum: T?
   /// `true` when the closed forms alone prove that zero bias is impossible.
@@ -113,13 +115,17 @@ extension PopulationStatistics {
     }
     let eps = T.converting(options.tolerance)
     var total = T.zero
+    var witness = Array(repeating: Array(repeating: T.zero, count: classCount), count: groupCount)
     for (y, values) in perClass {
       guard let floor = values.map(\.w).min() else { continue }
       for (a, w) in values where w > floor + eps {
-        total = total + population[a][y] * (w - floor - eps) / w
+        let mass = population[a][y] * (w - floor - eps) / w
+        witness[a][y] = witness[a][y] + mass
+        total = total + mass
       }
     }
     result.exactMinimum = total
+    result.minimumWitness = witness
     result.exactMaximum = totalCap
     result.lowerBound = total
     result.upperBound = totalCap
@@ -151,6 +157,7 @@ extension PopulationStatistics {
     }
     var proportionalClasses: [(Int, [(Int, T)])] = []
     var forcedMass = T.zero
+    var forcedCells: [(Int, Int)] = []
     for y in classes {
       let defined = (0..<groupCount).filter { !cellIsEmpty($0, y) }
       let moving = defined.filter { !missRate($0, y).isZero }
@@ -169,12 +176,17 @@ extension PopulationStatistics {
           return result
         }
         forcedMass = forcedMass + fieldSum(moving.map { population[$0][y] })
+        forcedCells.append(contentsOf: moving.map { ($0, y) })
         result.assumptions.append(
           "class '\(self.classes[y])': misclassification rows are not proportional across groups, so the whole class must be memorized wherever it is misclassified")
       }
     }
     var partial = missRateEqualization(perClass: proportionalClasses, options: options, rule: "R7")
     partial.exactMinimum = (partial.exactMinimum ?? .zero) + forcedMass
+    if var witness = partial.minimumWitness {
+      for (a, y) in forcedCells { witness[a][y] = population[a][y] }
+      partial.minimumWitness = witness
+    }
     partial.lowerBound = partial.exactMinimum
     partial.assumptions = result.assumptions + partial.assumptions
     return partial

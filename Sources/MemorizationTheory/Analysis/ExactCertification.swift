@@ -17,9 +17,23 @@ extension MemorizationAnalysis {
     floating: LPSolution
   ) -> ExactAnswer {
     let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
-    let closed = statistics.closedForms(for: metric, options: options).exactMinimum
+    let closedForms = statistics.closedForms(for: metric, options: options)
+    let closed = closedForms.exactMinimum
+    let total = statistics.counts.map { Rational(integer: $0.joined().joined().reduce(0, +)) }
     func failed(_ note: String) -> ExactAnswer {
-      ExactAnswer(minMass: nil, witness: nil, records: nil, closedFormMinimum: closed, verified: false, note: note)
+      // Fallback: the closed form's own witness, checked exactly by the mixture rule. Its
+      // optimality rests on the closed-form derivation (R6/R7), which the LP confirms in floating
+      // point; the note says so.
+      if let mass = closed, let witness = closedForms.minimumWitness,
+        exactWitnessProblem(witness, statistics: statistics, metric: metric, options: options) == nil,
+        abs(mass.doubleValue - floating.objective) <= 1e-9
+      {
+        return ExactAnswer(
+          minMass: mass, witness: witness, records: total.map { $0 * mass }, closedFormMinimum: closed,
+          verified: true,
+          note: "exact: closed-form witness (\(closedForms.rules.joined(separator: ", "))) meets every entry exactly (R0 in rational arithmetic); optimality by the closed-form derivation, confirmed by the LP (the LP's own rationals could not be recovered: \(note))")
+      }
+      return ExactAnswer(minMass: nil, witness: nil, records: nil, closedFormMinimum: closed, verified: false, note: note)
     }
     let solution: LPSolution
     do {
@@ -38,17 +52,9 @@ extension MemorizationAnalysis {
       flat.append(r.signum < 0 ? .zero : r)
     }
     let x = program.reshape(flat)
-    // Primal: box and every entry by R0 in exact arithmetic.
     let eps = Rational.converting(options.tolerance)
-    for a in 0..<statistics.groupCount {
-      for y in 0..<statistics.classCount where x[a][y] > statistics.cap[a][y] {
-        return failed("recovered witness exceeds the cap in cell (\(a), \(y))")
-      }
-    }
-    let mixture = MixtureRule(statistics)
-    for entry in statistics.allEntries(for: metric, options: options)
-    where mixture.entryValue(entry, memorized: x).magnitudeValue > eps {
-      return failed("recovered witness does not meet \(entry.label(groups: statistics.groups, classes: statistics.classes)) exactly")
+    if let problem = exactWitnessProblem(x, statistics: statistics, metric: metric, options: options) {
+      return failed("recovered witness: \(problem)")
     }
     // Dual: complementary slackness with rationalized duals.
     var duals: [Rational] = []
@@ -63,11 +69,29 @@ extension MemorizationAnalysis {
       return failed("exact optimality check failed: \(problem)")
     }
     let mass = fieldSum(flat)
-    let total = statistics.counts.map { Rational(integer: $0.joined().joined().reduce(0, +)) }
     return ExactAnswer(
       minMass: mass, witness: x, records: total.map { $0 * mass }, closedFormMinimum: closed,
       verified: true,
       note: "exact: witness meets every entry exactly (R0 in rational arithmetic) and duals satisfy complementary slackness exactly")
+  }
+
+  /// Checks a rational witness exactly: inside the box `[0, cap]` and every entry (all pairs)
+  /// within the tolerance by the mixture rule R0. Returns the first problem, or nil.
+  static func exactWitnessProblem(
+    _ x: [[Rational]], statistics: PopulationStatistics<Rational>, metric: FairnessMetric, options: MetricOptions
+  ) -> String? {
+    for a in 0..<statistics.groupCount {
+      for y in 0..<statistics.classCount where x[a][y] < .zero || x[a][y] > statistics.cap[a][y] {
+        return "cell (\(a), \(y)) is outside [0, cap]"
+      }
+    }
+    let eps = Rational.converting(options.tolerance)
+    let mixture = MixtureRule(statistics)
+    for entry in statistics.allEntries(for: metric, options: options)
+    where mixture.entryValue(entry, memorized: x).magnitudeValue > eps {
+      return "does not meet \(entry.label(groups: statistics.groups, classes: statistics.classes)) exactly"
+    }
+    return nil
   }
 
   /// For `min Σ x` s.t. `lo_e <= f_e(x) <= hi_e`, `0 <= x <= cap`: with reduced costs

@@ -26,8 +26,29 @@ public enum MemorizationAnalysis {
       constrainedEntries: program.entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
       notes: statistics.notes)
 
-    let solverOptions = SimplexOptions(method: method, wantsCertificate: certificate)
-    switch try solve(program.linearProgram(.minimizeMass), options: solverOptions) {
+    // GLPK's floating simplex accepts points that violate rows by up to about 1e-7, so at the
+    // edge of feasibility it can report "optimal" for a program that is infeasible (or the min
+    // and max solves can disagree). A floating solution whose witness fails the independent R0
+    // check is therefore re-decided by GLPK's exact simplex on the same program.
+    func acceptable(_ solution: LPSolution) -> Bool {
+      let x = program.reshape(solution.values)
+      return mixture.largestGap(metric, options: options, memorized: x)
+        <= options.tolerance + MemorizationAnswer.witnessTolerance && withinCaps(x, statistics)
+    }
+    func solveChecked(_ objective: MemorizationProgram<Double>.Objective, wantsCertificate: Bool) throws(LPFailure) -> LPOutcome {
+      let lp = program.linearProgram(objective)
+      let outcome = try solve(lp, options: SimplexOptions(method: method, wantsCertificate: wantsCertificate))
+      if let solution = outcome.solution, acceptable(solution) { return outcome }
+      // Infeasible with a (checked) certificate, or when none was asked for: that stands.
+      if case .infeasible(let farkas) = outcome, objective == .minimizeMass, farkas != nil || !wantsCertificate {
+        return outcome
+      }
+      guard method != .exact else { return outcome }
+      answer.notes.append(
+        "the floating point simplex was inconclusive near the edge of feasibility (\(objective)); re-solved with the exact simplex")
+      return try solve(lp, options: SimplexOptions(method: .exact, wantsCertificate: wantsCertificate))
+    }
+    switch try solveChecked(.minimizeMass, wantsCertificate: certificate) {
     case .unbounded:
       preconditionFailure("mass LPs are bounded: every variable lies in [0, cap]")
     case .infeasible(let farkas):
@@ -48,9 +69,14 @@ public enum MemorizationAnalysis {
       let witness = program.witness(fromSolverValues: minimum.values)
       answer.witness = witness
       // The most mass at zero bias: feasible as soon as the least-mass problem is.
-      let maximum = try solve(program.linearProgram(.maximizeMass), options: SimplexOptions(method: method, wantsCertificate: false))
-      guard let top = maximum.solution else {
-        preconditionFailure("max-mass LP must be feasible when min-mass LP is (same constraints)")
+      // (After the exact re-decision above, a disagreement means the floating solves are at
+      // the edge of feasibility; report it instead of trapping.)
+      guard let top = try solveChecked(.maximizeMass, wantsCertificate: false).solution else {
+        answer.witnessVerified = false
+        answer.residual = mixture.largestGap(metric, options: options, memorized: witness)
+        answer.notes.append("the most-mass LP was reported infeasible although the least-mass LP is feasible (numerically borderline instance); the answer is unverified")
+        answer.closedFormAgrees = agreement(answer, closed)
+        return answer
       }
       answer.maxMass = top.objective
       answer.maxWitness = program.witness(fromSolverValues: top.values)

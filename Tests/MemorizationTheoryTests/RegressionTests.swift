@@ -1,0 +1,43 @@
+import Foundation
+import LinearProgramming
+import MemorizationTheory
+import Testing
+import _TestSupport
+
+/// Instances that exposed bugs, kept with the fix.
+@Suite("Regressions")
+struct RegressionTests {
+  /// Found by `capsBelowPopulation` (seed 0xCA90001, instance 689): EOdds with three groups, a
+  /// tolerance and caps, infeasible by about 1.7e-7. GLPK's floating dual simplex reported the
+  /// least-mass LP "optimal" (row violation 6.4e-8, inside its 1e-7 tolerance) and the most-mass
+  /// LP infeasible, and `analyze` trapped on "max-mass LP must be feasible when min-mass LP is".
+  /// Now a floating witness that fails the R0 check is re-decided by the exact simplex.
+  @Test("borderline-infeasible EOdds instance: no trap, exact re-decision, verified certificate")
+  func borderlineEqualizedOdds() throws {
+    let stats = PopulationStatistics<Double>(
+      groups: ["a", "b", "c"], classes: ["0", "1"],
+      population: [
+        [0.21816413067458795, 0.11069711026068972], [0.09718745453672487, 0.1827876069929869],
+        [0.14112525037240065, 0.25003844716260987],
+      ],
+      confusion: [
+        [[0.6734394314022062, 0.32656056859779375], [0.2911716183500549, 0.7088283816499452]],
+        [[0.8007969902699252, 0.19920300973007482], [0.06289481190244801, 0.9371051880975519]],
+        [[0.8832344750701043, 0.11676552492989575], [0.2211291185629646, 0.7788708814370354]],
+      ],
+      cap: [
+        [0.21816413067458795, 0.06845773694743014], [0.09718745453672487, 0.15706386485106177],
+        [0.12606136914505134, 0.12751860722718758],
+      ])
+    let options = MetricOptions(tolerance: 0.04820915438068653)
+    // The exact simplex says infeasible.
+    let program = MemorizationProgram(statistics: stats, metric: .equalizedOdds, options: options)
+    let exact = try solve(program.linearProgram(.feasibility), options: SimplexOptions(method: .exact, wantsCertificate: false))
+    #expect(exact.isInfeasible)
+    let answer = try MemorizationAnalysis.analyze(stats, metric: .equalizedOdds, options: options)
+    #expect(!answer.feasible)
+    let found = problems(with: answer, statistics: stats, metric: .equalizedOdds, options: options)
+    #expect(found.isEmpty, "\(found)")
+    #expect(answer.notes.contains { $0.contains("exact simplex") })
+  }
+}
