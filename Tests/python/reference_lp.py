@@ -14,7 +14,9 @@ Rates (R1-R3):
   cell rate   : ( x[a][y] d(y,yh) + (p[a][y]-x[a][y]) C[a][y][yh] ) / p[a][y]
 
 Metrics: sp (group rates, every yh, or only the favorable predicted class), eopp (cell rate
-(y,y) for every y, or only the favorable class), eodds (every cell rate (y,yh)). Zero bias with
+(y,y) for every y, or only the favorable class), eodds (every cell rate (y,yh); with a favorable
+class c only P(Yhat=c | Y=y, A) for every y, i.e. Hardt/fairlearn-style TPR and FPR of c --
+theory.md leaves this option's meaning to the CLI docs, Docs/cli.md "binary-style ... on that class"). Zero bias with
 tolerance eps: |rate_a - rate_a'| <= eps for every pair of groups and every entry. Cells with
 p[a][y] = 0 have undefined cell rates and are left out of eopp/eodds entries.
 """
@@ -165,6 +167,8 @@ def entries(inst: Instance, metric: str, favorable: Optional[int] = None, x=None
         r = cell_rates(inst, x)
         for y in range(inst.K):
             for yh in range(inst.K):
+                if favorable is not None and yh != favorable:
+                    continue
                 out.append((("eodds", y, yh), {a: r[a, y, yh] for a in range(inst.G) if inst.cell_defined(a, y)}))
     else:
         raise ValueError(f"unknown metric {metric!r}")
@@ -229,6 +233,8 @@ def affine_entries(inst: Instance, metric: str, favorable: Optional[int] = None)
     elif metric == "eodds":
         for y in range(K):
             for yh in range(K):
+                if favorable is not None and yh != favorable:
+                    continue
                 out.append({a: _cell_rate_affine(inst, a, y, yh) for a in range(G) if inst.cell_defined(a, y)})
     else:
         raise ValueError(f"unknown metric {metric!r}")

@@ -291,3 +291,14 @@ def test_feasibility_matches_least_max_gap():
             r = ref.mass_bounds(inst, metric)
             if abs(t) > 1e-9:
                 assert r.feasible == (t <= 1e-9)
+
+
+def test_eodds_favorable_binary_equals_eopp_on_both_classes():
+    # K = 2: P(Yhat=c | Y=y) for both y is TPR and FPR of c, i.e. the whole EOdds = EOpp on both
+    # classes (complements), so the favorable restriction changes nothing.
+    seed = seed_for(31, "eodds favorable binary")
+    rng = np.random.default_rng(seed)
+    for i in range(40):
+        inst = ref.parse_instance(random_instance(rng, int(rng.integers(2, 4)), 2, ident=i))
+        a, b = ref.mass_bounds(inst, "eodds"), ref.mass_bounds(inst, "eodds", favorable=1)
+        assert a.min_mass == pytest.approx(b.min_mass, abs=1e-9)

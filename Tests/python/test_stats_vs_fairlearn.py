@@ -1,7 +1,7 @@
 """`fairmem stats --json` against fairlearn.metrics on the same predictions CSV.
 
 Compares the `summary` object's demographic_parity_difference and equalized_odds_difference, and
-the per-group selection rates, with fairlearn (1e-12), for binary labels and 2-4 groups.
+the per-group selection / true-positive / false-positive rates, with fairlearn (1e-12), for binary labels and 2-4 groups.
 """
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from fairlearn.metrics import MetricFrame, demographic_parity_difference, equalized_odds_difference, selection_rate
+from fairlearn.metrics import (
+    MetricFrame,
+    demographic_parity_difference,
+    equalized_odds_difference,
+    false_positive_rate,
+    selection_rate,
+    true_positive_rate,
+)
 
 from conftest import describe
 from instances import seed_for
@@ -32,16 +39,15 @@ def random_predictions(rng, n_groups, n):
     return pd.DataFrame({"label": label, "prediction": pred, "group": group})
 
 
-def selection_rates_from(summary, groups):
-    """Find per-group selection rates in the summary: a {group: rate} mapping, or a list aligned
-    with summary['groups']. Returns {group: rate} or None."""
-    for key in ("selection_rate", "selection_rates", "selection_rate_by_group", "selection_rates_by_group"):
-        if key in summary:
-            val = summary[key]
-            if isinstance(val, dict):
-                return {str(k): v for k, v in val.items()}
-            if isinstance(val, list) and "groups" in summary:
-                return dict(zip(map(str, summary["groups"]), val))
+def per_group(out, key):
+    """summary[key] as {group: value}: a list aligned with the output's `groups`, or a mapping."""
+    val = out["summary"].get(key)
+    if isinstance(val, dict):
+        return {str(k): v for k, v in val.items()}
+    if isinstance(val, list):
+        groups = out.get("groups") or out["summary"].get("groups")
+        assert groups is not None and len(groups) == len(val), f"{key} not aligned with groups"
+        return dict(zip(map(str, groups), val))
     return None
 
 
@@ -68,9 +74,15 @@ def test_cli_stats_matches_fairlearn(fairmem, tmp_path, n_groups, rep):
     assert summary["demographic_parity_difference"] == pytest.approx(dpd, abs=TOL)
     assert summary["equalized_odds_difference"] == pytest.approx(eod, abs=TOL)
 
-    by_group = MetricFrame(metrics=selection_rate, y_true=y, y_pred=yh, sensitive_features=g).by_group
-    got = selection_rates_from(summary, list(by_group.index))
-    assert got is not None, f"no per-group selection rates found in summary keys {sorted(summary)}"
-    assert set(got) == set(map(str, by_group.index))
-    for grp, rate in by_group.items():
-        assert got[str(grp)] == pytest.approx(rate, abs=TOL), grp
+    frame = MetricFrame(
+        metrics={"selection_rates": selection_rate, "true_positive_rates": true_positive_rate, "false_positive_rates": false_positive_rate},
+        y_true=y,
+        y_pred=yh,
+        sensitive_features=g,
+    ).by_group
+    for key in frame.columns:
+        got = per_group(out, key)
+        assert got is not None, f"no per-group {key} in summary keys {sorted(summary)}"
+        assert set(got) == set(map(str, frame.index)), key
+        for grp, rate in frame[key].items():
+            assert got[str(grp)] == pytest.approx(rate, abs=TOL), (key, grp)
