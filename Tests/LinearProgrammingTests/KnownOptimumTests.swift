@@ -76,6 +76,9 @@ struct KnownOptimumTests {
 
     let mip = LPSolution(objective: 0, values: s.values, rowActivities: [], rowDuals: [], reducedCosts: [])
     #expect(verifyOptimality(of: mip, for: lp).dualViolation.isNaN)
+    let short = LPSolution(objective: 0, values: [1], rowActivities: [], rowDuals: [], reducedCosts: [])
+    #expect(verifyOptimality(of: short, for: lp).primalViolation == .infinity)
+    #expect(!verifyOptimality(of: short, for: lp).isOptimal(tolerance: 1))
   }
 
   @Test("a single bounded variable without rows", arguments: allConfigurations)
