@@ -43,7 +43,8 @@ extension FarkasCertificate {
     }
     let model = try GLPKModel(validating: elastic)
     let outcome = try solveContinuous(model, method: .dual, presolve: false, limits: limits)
-    if case .optimal(let solution) = outcome, let certificate = cleaned(solution.rowDuals, for: lp) {
+    if case .optimal(let solution) = outcome, let certificate = cleaned(solution.rowDuals, for: lp)
+    {
       return certificate
     }
     // GLPK accepts reduced costs of the wrong sign up to tol_dj = 1e-7; one pointing at an

@@ -38,6 +38,7 @@ public struct LPSolution: Sendable, Equatable {
   /// convention as `rowDuals`. The corresponding GLPK routine is `glp_get_col_dual`.
   public var reducedCosts: [Double]
 
+  /// Creates a solution from its parts (normally produced by `solve(_:options:)`).
   public init(
     objective: Double, values: [Double], rowActivities: [Double], rowDuals: [Double],
     reducedCosts: [Double]
@@ -66,6 +67,7 @@ public struct FarkasCertificate: Sendable, Equatable {
   /// One multiplier per constraint row.
   public var rowMultipliers: [Double]
 
+  /// Creates a certificate from one multiplier per constraint row.
   public init(rowMultipliers: [Double]) {
     self.rowMultipliers = rowMultipliers
   }

@@ -32,6 +32,7 @@ public struct OptimalityCheck: Sendable, Equatable {
   /// `|solution.objective - P|`: consistency of the reported objective with the values.
   public var objectiveMismatch: Double
 
+  /// Creates a check from its measures (normally produced by `verifyOptimality(of:for:)`).
   public init(
     primalViolation: Double, dualViolation: Double, dualityGap: Double,
     reducedCostMismatch: Double, objectiveMismatch: Double

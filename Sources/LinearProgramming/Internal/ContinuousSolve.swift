@@ -6,7 +6,8 @@ internal import CGLPK
 /// `dualTolerance` overrides `tol_dj` (GLPK's default is 1e-7: a reduced cost of the wrong sign
 /// up to that size still counts as optimal).
 func simplexParameters(
-  _ method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits, dualTolerance: Double? = nil
+  _ method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits,
+  dualTolerance: Double? = nil
 ) -> glp_smcp {
   var parm = glp_smcp()
   glp_init_smcp(&parm)
@@ -21,7 +22,9 @@ func simplexParameters(
 
 /// Runs `glp_simplex`, retrying once after `glp_scale_prob` + `glp_std_basis` when GLPK reports
 /// a singular or ill-conditioned basis or a solver failure.
-func runSimplex(_ problem: borrowing GLPKProblem, _ parm: inout glp_smcp) throws(LPFailure) -> SimplexVerdict {
+func runSimplex(_ problem: borrowing GLPKProblem, _ parm: inout glp_smcp) throws(LPFailure)
+  -> SimplexVerdict
+{
   var rc = problem.simplex(&parm)
   if isNumericalFailure(rc) {
     problem.rescaleAndResetBasis()
@@ -65,7 +68,8 @@ func solveContinuous(
     let verdict = try simplexVerdict(returnCode: problem.exact(&parm))
     return try outcome(of: verdict, problem, model, limits: limits)
   }
-  var parm = simplexParameters(method, presolve: presolve, limits: limits, dualTolerance: dualTolerance)
+  var parm = simplexParameters(
+    method, presolve: presolve, limits: limits, dualTolerance: dualTolerance)
   let result = try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits)
   guard presolve, case .optimal(let solution) = result,
     model.maximumRelativeViolation(values: solution.values) > GLPKModel.presolveFeasibilityTolerance
