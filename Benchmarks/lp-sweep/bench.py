@@ -29,6 +29,7 @@ import argparse
 import json
 import pathlib
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -68,23 +69,27 @@ def machine_facts() -> dict:
 
 
 def run_fairmem(binary: str, path: pathlib.Path, metric: str, threads: int, extra=()) -> tuple:
+    """(wall seconds, CPU seconds user+sys of the child, stdout)."""
     cmd = [binary, "sweep", str(path), "--metric", metric, "--threads", str(threads), "--quiet", *extra]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}:\n{proc.stderr[-3000:]}")
-    return elapsed, proc.stdout
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return elapsed, cpu, proc.stdout
 
 
 def scipy_pass(instances, metric: str):
     """Returns (construction seconds, solve seconds, [(feasible, min_mass)])."""
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     lps = [ref.build_lp(inst, metric) for inst in instances]
-    t1 = time.perf_counter()
+    c1, t1 = time.process_time(), time.perf_counter()
     answers = [ref.solve_min(lp)[:2] for lp in lps]
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, answers
+    c2, t2 = time.process_time(), time.perf_counter()
+    return {"build_s": t1 - t0, "solve_s": t2 - t1, "build_cpu_s": c1 - c0, "solve_cpu_s": c2 - c1}, answers
 
 
 def main() -> int:
@@ -120,18 +125,25 @@ def main() -> int:
         fm = {}
         outputs = None
         for threads in args.threads:
-            times = []
+            times, cpus = [], []
             for rep in range(args.reps):
-                elapsed, stdout = run_fairmem(args.fairmem, path, metric, threads)
+                elapsed, cpu, stdout = run_fairmem(args.fairmem, path, metric, threads)
                 times.append(elapsed)
+                cpus.append(cpu)
                 if outputs is None:
                     outputs = stdout
-            fm[threads] = {"best_s": min(times), "median_s": statistics.median(times), "runs_s": times}
-            print(f"[bench] fairmem sweep --metric {metric} --threads {threads}: best {min(times):.3f} s, median {statistics.median(times):.3f} s over {len(times)} runs")
+            fm[threads] = {"best_s": min(times), "median_s": statistics.median(times), "runs_s": times, "cpu_s": min(cpus)}
+            print(
+                f"[bench] fairmem sweep --metric {metric} --threads {threads}: wall best {min(times):.3f} s, "
+                f"median {statistics.median(times):.3f} s over {len(times)} runs; CPU {min(cpus):.3f} s"
+            )
 
         # 3. scipy -------------------------------------------------------------------------------
-        build_s, solve_s, answers = scipy_pass(instances, metric)
-        print(f"[bench] scipy linprog(highs) {metric}: solve loop {solve_s:.2f} s, construction {build_s:.2f} s")
+        sc, answers = scipy_pass(instances, metric)
+        print(
+            f"[bench] scipy linprog(highs) {metric}: solve loop {sc['solve_s']:.2f} s wall ({sc['solve_cpu_s']:.2f} s CPU), "
+            f"construction {sc['build_s']:.2f} s wall ({sc['build_cpu_s']:.2f} s CPU)"
+        )
 
         # 4. agreement ---------------------------------------------------------------------------
         lines = [json.loads(ln) for ln in outputs.splitlines() if ln.strip()]
@@ -170,7 +182,7 @@ def main() -> int:
 
         results["metrics"][metric] = {
             "fairmem": {str(k): v for k, v in fm.items()},
-            "scipy": {"solve_s": solve_s, "build_s": build_s},
+            "scipy": sc,
             "feasible": feasible_count,
             "agreement": {
                 "all_agree": agree,
@@ -184,18 +196,23 @@ def main() -> int:
     # 5. table -----------------------------------------------------------------------------------
     n = len(objs)
     rows = [
-        "| metric | solver | threads | time (s) | LPs/s | fairmem speed-up vs scipy solve loop | vs scipy incl. construction |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| metric | solver | threads | wall (s) | LPs/s (wall) | CPU (s) | LPs/s (CPU) | fairmem speed-up vs scipy solve loop, wall (CPU) | vs scipy incl. construction, wall (CPU) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for metric, r in results["metrics"].items():
-        sp_solve = n / r["scipy"]["solve_s"]
-        sp_all = n / (r["scipy"]["solve_s"] + r["scipy"]["build_s"])
-        rows.append(f"| {metric} | scipy linprog highs, solve loop | 1 | {r['scipy']['solve_s']:.2f} | {sp_solve:,.0f} | | |")
-        rows.append(f"| {metric} | scipy linprog highs, incl. LP construction | 1 | {r['scipy']['solve_s'] + r['scipy']['build_s']:.2f} | {sp_all:,.0f} | | |")
+        sc = r["scipy"]
+        solve_w, solve_c = n / sc["solve_s"], n / sc["solve_cpu_s"]
+        all_w, all_c = n / (sc["solve_s"] + sc["build_s"]), n / (sc["solve_cpu_s"] + sc["build_cpu_s"])
+        rows.append(f"| {metric} | scipy linprog highs, solve loop | 1 | {sc['solve_s']:.2f} | {solve_w:,.0f} | {sc['solve_cpu_s']:.2f} | {solve_c:,.0f} | | |")
+        rows.append(
+            f"| {metric} | scipy linprog highs, incl. LP construction | 1 | {sc['solve_s'] + sc['build_s']:.2f} | {all_w:,.0f} | "
+            f"{sc['solve_cpu_s'] + sc['build_cpu_s']:.2f} | {all_c:,.0f} | | |"
+        )
         for threads, f in r["fairmem"].items():
-            rate = n / f["best_s"]
+            rw, rc = n / f["best_s"], n / f["cpu_s"]
             rows.append(
-                f"| {metric} | fairmem sweep (end to end, best of {len(f['runs_s'])}) | {threads} | {f['best_s']:.3f} | {rate:,.0f} | {rate / sp_solve:,.1f}x | {rate / sp_all:,.1f}x |"
+                f"| {metric} | fairmem sweep, end to end (best of {len(f['runs_s'])}) | {threads} | {f['best_s']:.3f} | {rw:,.0f} | "
+                f"{f['cpu_s']:.3f} | {rc:,.0f} | {rw / solve_w:,.1f}x ({rc / solve_c:,.1f}x) | {rw / all_w:,.1f}x ({rc / all_c:,.1f}x) |"
             )
     agree_rows = [
         f"- {m}: {r['feasible']} of {n} feasible; feasibility mismatches {r['agreement']['feasibility_mismatches']}, "
@@ -208,6 +225,8 @@ def main() -> int:
         f"Instances: {n} (seed {args.seed}; {n - n3} with 2 groups x 2 classes, {n3} with 3 groups x 3 classes; "
         f"convention B, population + confusion, no cap).\n"
         f"Machine: {facts['nproc']} cores, {facts['cpu']}; Python {facts['python']}, numpy {facts['numpy']}, scipy {facts['scipy']}.\n\n"
+        f"Load average at the end of the run: {os.getloadavg()[0]:.2f} (1 min). CPU columns are user+sys time, "
+        f"less sensitive to other load than wall time; with 2 threads only the wall time shows the parallel gain.\n\n"
         f"{table}\n\nAgreement (every instance, fairmem --threads {args.threads[0]} output vs scipy):\n" + "\n".join(agree_rows) + "\n"
     )
     print()
