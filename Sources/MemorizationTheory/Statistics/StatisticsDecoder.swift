@@ -209,9 +209,13 @@ public struct StatisticsDecoder: Sendable {
   }
 
   private func number(_ raw: Any, field: String) throws(StatisticsError) -> Double {
-    if raw is Bool { throw StatisticsError(field: field, problem: "expected a number, got a boolean") }
     guard let number = raw as? NSNumber, !(raw is String) else {
       throw StatisticsError(field: field, problem: "expected a number, got \(Self.typeName(raw))")
+    }
+    // Booleans are NSNumbers of type "c". (Not `raw is Bool`: Foundation bridges the JSON
+    // numbers 0, 1 and 1.0 to Bool as well, so that test rejected every 0/1 entry.)
+    if raw is Bool && (type(of: raw) == Bool.self || String(cString: number.objCType) == "c") {
+      throw StatisticsError(field: field, problem: "expected a number, got a boolean")
     }
     let value = number.doubleValue
     guard value.isFinite else { throw StatisticsError(field: field, problem: "value is not finite (\(value))") }
