@@ -25,7 +25,7 @@ struct ExactAndIntegerTests {
   func exactAgreesWithFloatingPoint() throws {
     var rng = TestSeed.generator(default: 0xE8AC_0001)
     let tally = Tally()
-    for i in 0..<90 {
+    for i in 0..<60 {
       let large = i % 2 == 1
       let g = Int.random(in: 2...3, using: &rng)
       let k = Int.random(in: 2...4, using: &rng)
@@ -122,7 +122,7 @@ struct ExactAndIntegerTests {
   func integerVersion() throws {
     var rng = TestSeed.generator(default: 0x1A7_0001)
     let tally = Tally()
-    for i in 0..<300 {
+    for i in 0..<210 {
       let g = Int.random(in: 2...3, using: &rng)
       let k = Int.random(in: 2...3, using: &rng)
       let n = randomCounts(groups: g, classes: k, maxCount: 15, using: &rng)

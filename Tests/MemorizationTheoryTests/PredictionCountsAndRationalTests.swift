@@ -91,7 +91,7 @@ struct RationalTests {
   @Test("field identities, lowest terms, order")
   func identities() {
     var rng = TestSeed.generator(default: 0x4A7_0001)
-    for _ in 0..<2000 {
+    for _ in 0..<1000 {
       let a = Self.random(using: &rng)
       let b = Self.random(using: &rng)
       let c = Self.random(using: &rng)
@@ -129,7 +129,7 @@ struct RationalTests {
       .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
       1e-300, 1e300, 1e-310, 0.3, 1.0 / 3.0,
     ]
-    for _ in 0..<3000 {
+    for _ in 0..<1500 {
       let bits = UInt64.random(in: 0...UInt64.max, using: &rng)
       let d = Double(bitPattern: bits)
       if d.isFinite { values.append(d) }
@@ -150,7 +150,7 @@ struct RationalTests {
   func approximating() {
     var rng = TestSeed.generator(default: 0x4A7_0003)
     var failures: [String] = []
-    for _ in 0..<3000 {
+    for _ in 0..<2000 {
       let p = Int.random(in: -999_999...999_999, using: &rng)
       let q = Int.random(in: 1...999_999, using: &rng)
       let value = Double(p) / Double(q)
