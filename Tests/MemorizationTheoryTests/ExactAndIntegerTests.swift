@@ -110,12 +110,8 @@ struct ExactAndIntegerTests {
     }
   }
 
-  /// The largest rounding error of an entry when x is rounded to the nearest record:
-  /// `max_e Σ_j |coef_e[j]| / (2N)`.
   static func roundingTolerance(_ stats: PopulationStatistics<Double>, metric: FairnessMetric, favorable: Int?, total: Int) -> Double {
-    stats.allEntries(for: metric, options: MetricOptions(favorableClass: favorable)).map { entry in
-      stats.entryForm(entry).coefficients.joined().reduce(0) { $0 + abs($1) } / (2 * Double(total))
-    }.max() ?? 0
+    MemorizationAnalysis.roundingTolerance(stats, metric: metric, favorableClass: favorable, records: total)
   }
 
   @Test("integer version: optimum >= ceil(continuous bound); rounding tolerance and 1/N feasibility")
