@@ -55,7 +55,9 @@ let package = Package(
     // Memorizing classifiers (lookup, nearest neighbour, interpolating MLP) and theory validation.
     .target(
       name: "Memorizers",
-      dependencies: ["FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom"],
+      dependencies: [
+        "FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom", "DenseLinearAlgebra",
+      ],
       swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
