@@ -5,7 +5,8 @@ public import FairnessModels
 /// A memorizer that is a trained network rather than a table: a one-hidden-layer MLP fitted to
 /// the base classifier's predictions on the unmemorized records and to the true labels on the
 /// memorized records `D`, trained until it interpolates `D` (every member predicted correctly) or
-/// the epoch budget runs out.
+/// the epoch budget runs out. Memorized records carry a larger sample weight
+/// (`Options.memorizedWeight`) so that the network is pushed to fit them.
 ///
 /// Unlike `LookupMemorizer`, fitting `D` moves the decision boundary, so the network may also
 /// change its predictions off `D` (and may not reproduce the base classifier exactly there). The
@@ -32,13 +33,22 @@ public struct InterpolatingMLPMemorizer: Sendable {
     public var learningRate: Double
     /// Rows per mini-batch.
     public var batchSize: Int
+    /// Sample weight of a memorized record relative to an unmemorized one (> 0): larger values
+    /// make interpolating `D` easier at the price of bending the boundary more around it.
+    public var memorizedWeight: Double
 
-    /// Creates options; defaults: 64 hidden units, at most 400 epochs, step 1e-2, batches of 64.
-    public init(hiddenWidth: Int = 64, maximumEpochs: Int = 400, learningRate: Double = 1e-2, batchSize: Int = 64) {
+    /// Creates options; defaults: 64 hidden units, at most 400 epochs, step 1e-2, batches of 64,
+    /// memorized records weighted 4.
+    public init(
+      hiddenWidth: Int = 64, maximumEpochs: Int = 400, learningRate: Double = 1e-2, batchSize: Int = 64,
+      memorizedWeight: Double = 4
+    ) {
+      precondition(memorizedWeight > 0 && memorizedWeight.isFinite, "memorizedWeight must be positive")
       self.hiddenWidth = hiddenWidth
       self.maximumEpochs = maximumEpochs
       self.learningRate = learningRate
       self.batchSize = batchSize
+      self.memorizedWeight = memorizedWeight
     }
   }
 
@@ -61,7 +71,8 @@ public struct InterpolatingMLPMemorizer: Sendable {
     let training = MLPTrainingOptions(
       epochs: options.maximumEpochs, batchSize: options.batchSize, learningRate: options.learningRate,
       stopWhenTrainingAccuracyReaches: 1.0, accuracyRows: rows)
-    report = try net.fit(x, labels: targets, options: training, using: &rng)
+    let weights = (0..<population.rowCount).map { inD.contains($0) ? options.memorizedWeight : 1 }
+    report = try net.fit(x, labels: targets, weights: weights, options: training, using: &rng)
     network = net
     let predicted = net.predict(x)
     predictions = predicted

@@ -177,7 +177,7 @@ struct ValidateCommand: ParsableCommand {
     if !mlp.isEmpty {
       rows.append(.init(
         check: "interpolating MLP: fits D / keeps base prediction off D (finding)", instances: mlp.count,
-        agreeing: "D: \(Format.percent(all.compactMap(\.mlpMemorizedAccuracy).min())) min",
+        agreeing: "D fully fit: \(all.compactMap(\.mlpMemorizedAccuracy).filter { $0 == 1 }.count); D: \(Format.percent(all.compactMap(\.mlpMemorizedAccuracy).min())) min",
         worst: "off D: \(Format.percent(mlp.min())) min"))
     }
     return rows
