@@ -17,6 +17,8 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Comma-separated real datasets among adult, compas, german ('none' to skip).") var datasets: String = "adult,compas,german"
   @Option(help: "Seed of populations, splits and memorized sets.") var seed: UInt64 = 0
   @Option(help: "Synthetic populations (the first ones) that also get the interpolating-MLP memorizer.") var mlpPopulations: Int = 10
+  @Option(help: "Hidden units of the interpolating MLP memorizer.") var mlpWidth: Int = 64
+  @Option(help: "Most training epochs of the interpolating MLP memorizer (it stops once it fits D).") var mlpEpochs: Int = 300
   @Option(help: "Random memorizations per population for the R1-R3 check.") var randomMemorizations: Int = 3
   @Option(help: "Directory of the raw dataset files.") var dataDirectory: String = RealDataset.defaultDirectory
   @Flag(help: "Print JSON instead of tables.") var json = false
@@ -26,6 +28,8 @@ struct ValidateCommand: ParsableCommand {
   func validate() throws {
     guard synthetic >= 0, synthetic <= 100_000 else { throw InputError(field: "--synthetic", problem: "must be in 0...100000") }
     guard mlpPopulations >= 0 else { throw InputError(field: "--mlp-populations", problem: "must be >= 0") }
+    guard mlpWidth >= 1, mlpWidth <= 4096 else { throw InputError(field: "--mlp-width", problem: "must be in 1...4096") }
+    guard mlpEpochs >= 0, mlpEpochs <= 100_000 else { throw InputError(field: "--mlp-epochs", problem: "must be in 0...100000") }
     guard randomMemorizations >= 0, randomMemorizations <= 1000 else {
       throw InputError(field: "--random-memorizations", problem: "must be in 0...1000")
     }
@@ -62,7 +66,7 @@ struct ValidateCommand: ParsableCommand {
       let (name, population) = try ValidationPopulations.synthetic(index: index, seed: seed)
       let settings = ValidationSettings(
         randomMemorizations: randomMemorizations, radii: [0, 0.5], interpolatingMLP: index < mlpPopulations,
-        mlpOptions: .init(hiddenWidth: 64, maximumEpochs: 300))
+        mlpOptions: .init(hiddenWidth: mlpWidth, maximumEpochs: mlpEpochs))
       syntheticResults.append(try TheoryValidator.validate(population, name: name, settings: settings, seed: seed &+ UInt64(index)))
     }
     if synthetic > 0 { progress("\r[validate] \(synthetic) synthetic populations in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n") }
