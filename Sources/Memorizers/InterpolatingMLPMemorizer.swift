@@ -1,4 +1,4 @@
-public import DenseLinearAlgebra
+import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
 

@@ -15,7 +15,7 @@ public enum ValidationPopulations {
     return model
   }
 
-  /// The features of a dataset as a matrix (row-major, no copy of semantics).
+  /// The features of a dataset as an `n x d` matrix (same row-major layout as `Dataset.features`).
   public static func matrix(_ dataset: Dataset) -> Matrix {
     Matrix(rows: dataset.rowCount, columns: dataset.featureCount, elements: dataset.features)
   }
