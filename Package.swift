@@ -57,7 +57,9 @@ let package = Package(
     // Memorizing classifiers (lookup, nearest neighbour, interpolating MLP) and theory validation.
     .target(
       name: "Memorizers",
-      dependencies: ["FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom"],
+      dependencies: [
+        "FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom", "DenseLinearAlgebra",
+      ],
       swiftSettings: strictSettings),
     // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,
     // LiSSA, diagonal Fisher), smooth fairness targets and the fairness influence of every point.
