@@ -18,6 +18,8 @@ let package = Package(
     .library(name: "DenseLinearAlgebra", targets: ["DenseLinearAlgebra"]),
     .library(name: "FairnessData", targets: ["FairnessData"]),
     .library(name: "FairnessModels", targets: ["FairnessModels"]),
+    .library(name: "Influence", targets: ["Influence"]),
+    .library(name: "Mitigation", targets: ["Mitigation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,13 +57,28 @@ let package = Package(
     // Memorizing classifiers (lookup, nearest neighbour, interpolating MLP) and theory validation.
     .target(
       name: "Memorizers",
-      dependencies: ["FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom"],
+      dependencies: [
+        "FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom", "DenseLinearAlgebra",
+      ],
+      swiftSettings: strictSettings),
+    // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,
+    // LiSSA, diagonal Fisher), smooth fairness targets and the fairness influence of every point.
+    .target(
+      name: "Influence",
+      dependencies: ["FairnessModels", "DenseLinearAlgebra", "FairnessData", "SeededRandom"],
+      swiftSettings: strictSettings),
+    // Mitigation: influence-based reweighting rules (Fair-IJ, drop-K/upweight-M, I-JACK, SIM-JACK,
+    // FairIF), applying weights (IJ edit or retraining), selection and experiments.
+    .target(
+      name: "Mitigation",
+      dependencies: ["Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "MemorizationTheory", "SeededRandom"],
       swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
       name: "FairMemCommands",
       dependencies: [
         "MemorizationTheory", "LinearProgramming", "FairnessData", "FairnessModels", "Memorizers",
+        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -80,6 +97,8 @@ let package = Package(
     .testTarget(name: "FairnessDataTests", dependencies: ["FairnessData", "_TestSupport"]),
     .testTarget(name: "FairnessModelsTests", dependencies: ["FairnessModels", "FairnessData", "_TestSupport"]),
     .testTarget(name: "MemorizersTests", dependencies: ["Memorizers", "_TestSupport"]),
+    .testTarget(name: "InfluenceTests", dependencies: ["Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
+    .testTarget(name: "MitigationTests", dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["FairMemCommands", "_TestSupport"]),
   ]
 )

@@ -29,7 +29,7 @@ public struct Cholesky: Sendable, Equatable {
     precondition(matrix.isSquare, "Cholesky of a \(matrix.rows) x \(matrix.columns) matrix")
     let n = matrix.rows
     for i in 0..<n {
-      for j in 0...i where i < n && !matrix.elements[i * n + j].isFinite { throw .nonFinite }
+      for j in 0...i where !matrix.elements[i * n + j].isFinite { throw .nonFinite }
     }
     var factor = matrix
     if n > 0 {

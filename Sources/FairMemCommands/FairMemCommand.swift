@@ -18,7 +18,7 @@ public struct FairMemCommand: ParsableCommand {
     version: "fairmem 0.1.0 (GLPK \(glpkVersion))",
     subcommands: [
       AnalyzeCommand.self, StatsCommand.self, BiasCommand.self, ExplainCommand.self, FeasibleCommand.self,
-      BoundsCommand.self, FrontierCommand.self, SweepCommand.self,
+      BoundsCommand.self, FrontierCommand.self, SweepCommand.self, ValidateCommand.self,
     ],
     defaultSubcommand: nil
   )
@@ -32,8 +32,6 @@ public struct FairMemCommand: ParsableCommand {
       var command = try parseAsRoot(arguments)
       try command.run()
       Foundation.exit(FairMemExitCode.success)
-    } catch let error as InputError {
-      fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as StatisticsError {
       fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as FairnessDataError {

@@ -106,6 +106,12 @@ extension DifferentiableClassifier {
   /// The dense Hessian built column by column from exact Hessian-vector products with unit
   /// vectors (`|block|` products), then symmetrized. Models with a closed form override this.
   public func hessian(_ x: Matrix, labels: [Int], weights: [Double]?, block: ParameterBlock) -> Matrix {
+    hessianFromProducts(x, labels: labels, weights: weights, block: block)
+  }
+
+  /// The dense Hessian `(∇²J)_BB` assembled from `|block|` exact Hessian-vector products with the
+  /// unit vectors, then symmetrized (`O(|block|)` HVPs; exact up to rounding).
+  public func hessianFromProducts(_ x: Matrix, labels: [Int], weights: [Double]?, block: ParameterBlock) -> Matrix {
     let p = parameterCount(in: block)
     var columns: [Double] = []
     columns.reserveCapacity(p * p)

@@ -152,4 +152,45 @@ extension MLPClassifier {
     if l2Strength > 0 { VectorMath.axpy(l2Strength, v, &result) }
     return result
   }
+
+  /// The Hessian `(∇²J)_BB` of the regularized objective.
+  ///
+  /// For ``ParameterBlock/lastLayer`` it is the closed form of softmax regression on the hidden
+  /// representation `h̃_i = [h_i; 1]`:
+  /// `Σ_i ŵ_i (diag(p_i) − p_i p_iᵀ) ⊗ h̃_i h̃_iᵀ + λI` (all `K` classes), assembled from
+  /// `K(K+1)/2` weighted Gram matrices (`dsyrk`) and permuted to the flat order `[vec(W₂), b₂]`.
+  /// For ``ParameterBlock/all`` it is assembled from exact Hessian-vector products
+  /// (``DifferentiableClassifier/hessianFromProducts(_:labels:weights:block:)``).
+  public func hessian(_ x: Matrix, labels: [Int], weights: [Double]? = nil, block: ParameterBlock = .all) -> Matrix {
+    guard block == .lastLayer else { return hessianFromProducts(x, labels: labels, weights: weights, block: block) }
+    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
+    let w = normalizedWeights(weights, count: x.rows)
+    let f = forward(x)
+    let n = x.rows
+    let (h, k) = (hiddenWidth, classCount)
+    let size = k * h + k
+    let augmentedHidden = f.hidden.appendingColumn(Array(repeating: 1, count: n))
+    // Flat index of (class c, hidden unit u), where u == h is the bias.
+    func index(_ c: Int, _ u: Int) -> Int { u < h ? c * h + u : k * h + c }
+    var result = Array(repeating: 0.0, count: size * size)
+    for c in 0..<k {
+      for c2 in c..<k {
+        let scale = (0..<n).map { i in
+          w[i] * ((c == c2 ? f.probabilities[i * k + c] : 0) - f.probabilities[i * k + c] * f.probabilities[i * k + c2])
+        }
+        let gram = augmentedHidden.weightedGram(scale).elements
+        for u in 0...h {
+          for u2 in 0...h {
+            let value = gram[u * (h + 1) + u2]
+            result[index(c, u) * size + index(c2, u2)] = value
+            result[index(c2, u2) * size + index(c, u)] = value
+          }
+        }
+      }
+    }
+    if l2Strength > 0 {
+      for j in 0..<size { result[j * size + j] += l2Strength }
+    }
+    return Matrix(rows: size, columns: size, elements: result)
+  }
 }

@@ -1,4 +1,4 @@
-public import DenseLinearAlgebra
+internal import DenseLinearAlgebra
 
 /// A smooth objective: value and gradient at a point.
 typealias ObjectiveEvaluation = (value: Double, gradient: [Double])
@@ -130,14 +130,15 @@ func minimizeLBFGS(
     var (low, high, t) = (0.0, Double.infinity, 1.0)
     var accepted: (theta: [Double], evaluation: ObjectiveEvaluation, t: Double)? = nil
     var fallback: (theta: [Double], evaluation: ObjectiveEvaluation)? = nil
-    for _ in 0..<80 {
+    for _ in 0..<40 {
       let candidateTheta = VectorMath.adding(t, times: direction, to: theta)
       let candidate = evaluate(candidateTheta)
       if !candidate.value.isFinite || candidate.value > current.value + 1e-4 * t * slope {
-        if candidate.value.isFinite && fallback == nil
-          && acceptableWithinRounding(current: current, candidate: candidate)
-        {
-          fallback = (candidateTheta, candidate)
+        // Near the optimum the decrease drops below the rounding of J: take a step that does not
+        // increase J beyond rounding and reduces the gradient rather than bisecting further.
+        if candidate.value.isFinite && acceptableWithinRounding(current: current, candidate: candidate) {
+          accepted = (candidateTheta, candidate, t)
+          break
         }
         high = t
       } else if VectorMath.dot(candidate.gradient, direction) < 0.9 * slope {

@@ -15,7 +15,8 @@ extension FarkasCertificate {
   ///
   /// Multipliers below `negligibleRelativeMagnitude` of the largest, or with a sign that points
   /// at an infinite row bound (dual-feasibility noise), are set to exactly 0. Returns `nil` if the
-  /// result does not verify with a positive gap (for example when the relaxation is feasible).
+  /// result does not verify with a positive gap (for example when the relaxation is feasible),
+  /// after one retry with the primal simplex and a dual feasibility tolerance of 1e-12.
   ///
   /// The elastic LP is always solved in floating point (dual simplex), also for `.exact`:
   /// `glp_exact` replaces each input double by a nearby simple rational (relative error up to
@@ -44,9 +45,22 @@ extension FarkasCertificate {
     // At the edge of feasibility the floating elastic optimum can be ~0 and its duals useless;
     // when the caller asked for the exact simplex, the elastic program is solved exactly too.
     let outcome = try solveContinuous(model, method: method == .exact ? .exact : .dual, presolve: false, limits: limits)
-    guard case .optimal(let solution) = outcome else { return nil }
+    if case .optimal(let solution) = outcome, let certificate = cleaned(solution.rowDuals, for: lp)
+    {
+      return certificate
+    }
+    // GLPK accepts reduced costs of the wrong sign up to tol_dj = 1e-7; one pointing at an
+    // infinite bound makes U(y) infinite. Retry once with a much tighter dual tolerance.
+    let strict = try solveContinuous(
+      model, method: .primal, presolve: false, limits: limits, dualTolerance: 1e-12)
+    guard case .optimal(let solution) = strict else { return nil }
+    return cleaned(solution.rowDuals, for: lp)
+  }
 
-    var y = solution.rowDuals
+  /// Zeroes negligible multipliers and those pointing at an infinite row bound; returns the
+  /// certificate if it verifies with a positive gap.
+  private static func cleaned(_ duals: [Double], for lp: LinearProgram) -> FarkasCertificate? {
+    var y = duals
     let scale = y.reduce(0) { max($0, abs($1)) }
     let threshold = negligibleRelativeMagnitude * scale
     for (i, row) in lp.constraints.enumerated() {

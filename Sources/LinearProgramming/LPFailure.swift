@@ -21,6 +21,7 @@ public enum LPFailure: Error, Sendable, Equatable, CustomStringConvertible {
   /// A return code this wrapper does not know.
   case unknownReturnCode(Int32)
 
+  /// A one-line human-readable explanation naming the GLPK code where there is one.
   public var description: String {
     switch self {
     case .invalidModel(let message): "invalid linear program: \(message)"

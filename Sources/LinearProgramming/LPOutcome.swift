@@ -29,11 +29,16 @@ public struct LPSolution: Sendable, Equatable {
   public var values: [Double]
   /// Row activities `a_i·x`, one per constraint.
   public var rowActivities: [Double]
-  /// Row duals (shadow prices), one per constraint; empty for integer programs.
+  /// Row duals (shadow prices), one per constraint; empty for integer programs. GLPK's sign
+  /// convention: `∂(optimum)/∂(active row bound)`, so for a minimization `y_i >= 0` at an active
+  /// lower bound and `<= 0` at an active upper bound, reversed for a maximization (see
+  /// `OptimalityCheck`). The corresponding GLPK routine is `glp_get_row_dual`.
   public var rowDuals: [Double]
-  /// Column reduced costs, one per variable; empty for integer programs.
+  /// Column reduced costs `d = c - Aᵀy`, one per variable; empty for integer programs. Same sign
+  /// convention as `rowDuals`. The corresponding GLPK routine is `glp_get_col_dual`.
   public var reducedCosts: [Double]
 
+  /// Creates a solution from its parts (normally produced by `solve(_:options:)`).
   public init(
     objective: Double, values: [Double], rowActivities: [Double], rowDuals: [Double],
     reducedCosts: [Double]
@@ -55,11 +60,14 @@ public struct LPSolution: Sendable, Equatable {
 ///     y·(A x)        >=  L(y) = Σ_i min(y_i lo_i, y_i hi_i)    when A x satisfies the rows
 ///
 /// so `L(y) - U(y) > 0` proves that no feasible `x` exists. Products with an infinite bound
-/// count as `±infinity` unless their multiplier is exactly zero.
+/// count as `±infinity` unless their multiplier is exactly zero. `verify(against:)` computes the
+/// gap; `solve` obtains `y` as the row duals of an elastic phase-one LP (GLPK's sign convention
+/// for a minimization: `y_i > 0` pushes against `lo_i`, `y_i < 0` against `hi_i`).
 public struct FarkasCertificate: Sendable, Equatable {
   /// One multiplier per constraint row.
   public var rowMultipliers: [Double]
 
+  /// Creates a certificate from one multiplier per constraint row.
   public init(rowMultipliers: [Double]) {
     self.rowMultipliers = rowMultipliers
   }

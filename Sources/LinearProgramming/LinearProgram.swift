@@ -60,11 +60,16 @@ public struct LinearProgram: Sendable, Equatable {
 
   /// One decision variable.
   public struct Variable: Sendable, Equatable {
+    /// A label used in error messages (never sent to GLPK); may be empty.
     public var name: String
+    /// The box `lo_j <= x_j <= hi_j`. Variable bounds are not rows: they carry no row dual.
     public var bounds: Bounds
+    /// The objective coefficient `c_j` (must be finite).
     public var objective: Double
+    /// Continuous or integer.
     public var kind: Kind
 
+    /// Creates a variable; `objective` defaults to 0 and `kind` to `.continuous`.
     public init(name: String, bounds: Bounds, objective: Double = 0, kind: Kind = .continuous) {
       self.name = name
       self.bounds = bounds
@@ -75,9 +80,12 @@ public struct LinearProgram: Sendable, Equatable {
 
   /// One nonzero coefficient `a_ij` of a constraint row.
   public struct Term: Sendable, Equatable {
+    /// The 0-based index of the variable in `LinearProgram.variables`.
     public var variable: Int
+    /// The coefficient `a_ij` (must be finite; an explicit 0 is allowed and ignored).
     public var coefficient: Double
 
+    /// Creates the term `coefficient · x[variable]`.
     public init(_ variable: Int, _ coefficient: Double) {
       self.variable = variable
       self.coefficient = coefficient
@@ -86,10 +94,14 @@ public struct LinearProgram: Sendable, Equatable {
 
   /// One constraint row `lo <= Σ terms <= hi`.
   public struct Constraint: Sendable, Equatable {
+    /// A label used in error messages (never sent to GLPK); may be empty.
     public var name: String
+    /// The nonzero coefficients of the row; each variable at most once.
     public var terms: [Term]
+    /// The bounds `lo_i <= a_i·x <= hi_i` on the row activity.
     public var bounds: Bounds
 
+    /// Creates a constraint row.
     public init(name: String, terms: [Term], bounds: Bounds) {
       self.name = name
       self.terms = terms
@@ -102,12 +114,16 @@ public struct LinearProgram: Sendable, Equatable {
     }
   }
 
+  /// Whether the objective is minimized or maximized.
   public var direction: Direction
+  /// The decision variables, in index order.
   public var variables: [Variable]
+  /// The constraint rows, in index order.
   public var constraints: [Constraint]
   /// The constant `c0` added to the objective.
   public var objectiveConstant: Double
 
+  /// Creates a program (by default an empty minimization).
   public init(
     direction: Direction = .minimize, variables: [Variable] = [], constraints: [Constraint] = [],
     objectiveConstant: Double = 0
@@ -142,7 +158,9 @@ public struct LinearProgram: Sendable, Equatable {
   /// The largest violation of any variable bound or constraint row at `x` (0 when feasible).
   /// Integrality is not checked here.
   public func maximumViolation(at x: [Double]) -> Double {
-    precondition(x.count == variables.count, "point has \(x.count) entries, LP has \(variables.count) variables")
+    precondition(
+      x.count == variables.count,
+      "point has \(x.count) entries, LP has \(variables.count) variables")
     var worst = 0.0
     func account(_ value: Double, _ bounds: Bounds) {
       worst = max(worst, bounds.lowerValue - value, value - bounds.upperValue)

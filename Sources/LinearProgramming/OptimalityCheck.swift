@@ -32,6 +32,7 @@ public struct OptimalityCheck: Sendable, Equatable {
   /// `|solution.objective - P|`: consistency of the reported objective with the values.
   public var objectiveMismatch: Double
 
+  /// Creates a check from its measures (normally produced by `verifyOptimality(of:for:)`).
   public init(
     primalViolation: Double, dualViolation: Double, dualityGap: Double,
     reducedCostMismatch: Double, objectiveMismatch: Double
@@ -58,15 +59,23 @@ public struct OptimalityCheck: Sendable, Equatable {
 /// maximize).
 ///
 /// A bound counts as active when the value is within `activeTolerance · (1 + |bound|)` of it.
-/// Integer solutions carry no duals: their dual measures are NaN. The solution must have one
-/// value per variable and one dual per row (otherwise all dual measures are NaN); term indices
-/// must be valid for `lp` (as they are for any program `solve` accepted).
+/// Integer solutions carry no duals: their dual measures are NaN (as when the numbers of duals or
+/// reduced costs do not match the rows and variables). If the number of values does not match
+/// the variables, or a term's variable index is out of range, `primalViolation` is `infinity` and
+/// every other measure NaN; this function never traps on malformed input.
 public func verifyOptimality(
   of solution: LPSolution, for lp: LinearProgram, activeTolerance: Double = 1e-7
 ) -> OptimalityCheck {
   let n = lp.variables.count
   let m = lp.constraints.count
-  precondition(solution.values.count == n, "solution has \(solution.values.count) values, LP has \(n) variables")
+  let malformed =
+    solution.values.count != n
+    || lp.constraints.contains { $0.terms.contains { $0.variable < 0 || $0.variable >= n } }
+  guard !malformed else {
+    return OptimalityCheck(
+      primalViolation: .infinity, dualViolation: .nan, dualityGap: .nan, reducedCostMismatch: .nan,
+      objectiveMismatch: .nan)
+  }
   let x = solution.values
   let primal = lp.objectiveValue(at: x)
   let primalViolation = lp.maximumViolation(at: x)

@@ -21,6 +21,7 @@ public struct SimplexOptions: Sendable, Equatable {
     case exact
   }
 
+  /// The algorithm (default `.dual`).
   public var method: Method
   /// Run GLPK's LP presolver. Changes how infeasibility is reported internally; both paths are
   /// mapped to the same `LPOutcome`.
@@ -32,6 +33,8 @@ public struct SimplexOptions: Sendable, Equatable {
   /// Whether an infeasible outcome should carry a Farkas certificate (costs one extra LP).
   public var wantsCertificate: Bool
 
+  /// Creates options; the defaults are the dual simplex without presolve, no limits, and
+  /// certificates for infeasible programs.
   public init(
     method: Method = .dual, presolve: Bool = false, iterationLimit: Int? = nil,
     timeLimit: Double? = nil, wantsCertificate: Bool = true

@@ -15,8 +15,9 @@ internal import CGLPK
 /// Infeasible and unbounded programs are answers, not errors. When the program (or an integer
 /// program's LP relaxation) is infeasible and `options.wantsCertificate`, a Farkas certificate
 /// is computed by an elastic phase-one LP (see `FarkasCertificate`) and attached only if
-/// `FarkasCertificate.verify(against:)` confirms it with a positive gap; an integer program whose
-/// relaxation is feasible has no certificate (`.infeasible(nil)`).
+/// `FarkasCertificate.verify(against:)` confirms it with a positive gap (if the certificate LP
+/// fails, for example at the iteration limit, the outcome is `.infeasible(nil)`); an integer
+/// program whose relaxation is feasible has no certificate (`.infeasible(nil)`).
 ///
 /// A program with no variables is answered without GLPK: every row activity is 0, so it is
 /// optimal with objective `objectiveConstant` (and zero duals) if every row admits 0, otherwise
@@ -55,7 +56,9 @@ public func solve(
   case .unbounded: return .unbounded
   case .infeasible, .integerInfeasible(relaxationFeasible: false):
     guard options.wantsCertificate else { return .infeasible(nil) }
-    return .infeasible(try FarkasCertificate.elastic(for: lp, method: options.method, limits: limits))
+    // Infeasibility is established; a failure of the extra LP (for example the iteration
+    // limit) only costs the certificate.
+    return .infeasible(try? FarkasCertificate.elastic(for: lp, method: options.method, limits: limits))
   case .integerInfeasible(relaxationFeasible: true):
     return .infeasible(nil)
   }

@@ -134,3 +134,26 @@ import Testing
     #expect(result.stdout.contains("GLPK 5."))
   }
 }
+
+/// `fairmem validate` end to end on a few synthetic populations (real data is covered by the
+/// Memorizers tests and the notebook): every theorem-level check must agree.
+@Suite struct CLIValidateTests {
+  @Test func validateOnSyntheticPopulationsAgrees() throws {
+    let result = try CLIRunner.run(["validate", "--synthetic", "3", "--datasets", "none", "--mlp-populations", "0", "--quiet", "--json", "--check"])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
+    let populations = try #require(object["synthetic"] as? [[String: Any]])
+    #expect(populations.count == 3)
+    for population in populations {
+      #expect(population["agrees"] as? Bool == true, "\(population["name"] ?? "?")")
+    }
+  }
+
+  @Test func validateWithMissingDatasetFilesExitsWithTwo() throws {
+    let empty = FileManager.default.temporaryDirectory.appendingPathComponent("fairmem-empty-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    let result = try CLIRunner.run(["validate", "--synthetic", "0", "--datasets", "german", "--data-directory", empty.path, "--quiet"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("fetch-datasets"))
+  }
+}

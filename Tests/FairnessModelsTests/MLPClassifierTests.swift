@@ -87,6 +87,9 @@ struct MLPClassifierTests {
     let model = smallNetwork(.selu, l2: 0.01, using: &generator)
     let h = model.hessian(data.x, labels: data.labels, weights: nil, block: .lastLayer)
     #expect(h.rows == model.parameterCount(in: .lastLayer))
+    // The closed form agrees with the Hessian assembled from exact R-operator HVPs.
+    let fromProducts = model.hessianFromProducts(data.x, labels: data.labels, weights: nil, block: .lastLayer)
+    #expect(mismatch(h.elements, fromProducts.elements, absolute: 1e-13, relative: 1e-12) == nil)
     #expect(h.isSymmetric(tolerance: 1e-12))
     // Softmax cross-entropy is convex in the last layer, so H_last ⪰ λI: Cholesky must succeed
     // and an inverse-Hessian-vector product must invert the HVP.

@@ -12,7 +12,8 @@ struct ConcurrencyTests {
     var rng = TestSeed.generator(default: 0x4C50_0005, "ConcurrencyTests.workload")
     var work: [(LinearProgram, SimplexOptions)] = []
     for k in 0..<200 {
-      var lp = k % 3 == 0 ? RandomPrograms.infeasible(using: &rng) : RandomPrograms.feasible(using: &rng).0
+      var lp =
+        k % 3 == 0 ? RandomPrograms.infeasible(using: &rng) : RandomPrograms.feasible(using: &rng).0
       if k % 50 == 7 { lp.variables[0].objective = .nan }
       work.append((lp, RandomPrograms.options(exactOdds: 10, using: &rng)))
     }
@@ -25,7 +26,9 @@ struct ConcurrencyTests {
 
   /// Serial and concurrent runs must agree: GLPK is deterministic for a given thread-local
   /// environment, so the results agree up to rounding (we allow `Tolerance.tight`).
-  static func expectSame(_ serial: [Result<LPOutcome, LPFailure>], _ parallel: [Result<LPOutcome, LPFailure>?]) {
+  static func expectSame(
+    _ serial: [Result<LPOutcome, LPFailure>], _ parallel: [Result<LPOutcome, LPFailure>?]
+  ) {
     #expect(serial.count == parallel.count)
     for (k, (a, b)) in zip(serial, parallel).enumerated() {
       guard let b else {
@@ -34,9 +37,14 @@ struct ConcurrencyTests {
       }
       switch (a, b) {
       case (.success(.optimal(let s)), .success(.optimal(let t))):
-        #expect(mismatch([s.objective] + s.values + s.rowDuals, [t.objective] + t.values + t.rowDuals, absolute: Tolerance.tight) == nil, "item \(k)")
+        #expect(
+          mismatch(
+            [s.objective] + s.values + s.rowDuals, [t.objective] + t.values + t.rowDuals,
+            absolute: Tolerance.tight) == nil, "item \(k)")
       case (.success(.infeasible(let y)), .success(.infeasible(let z))):
-        #expect(mismatch(y?.rowMultipliers ?? [], z?.rowMultipliers ?? [], absolute: Tolerance.tight) == nil, "item \(k)")
+        #expect(
+          mismatch(y?.rowMultipliers ?? [], z?.rowMultipliers ?? [], absolute: Tolerance.tight)
+            == nil, "item \(k)")
       default:
         #expect(a == b, "item \(k)")
       }

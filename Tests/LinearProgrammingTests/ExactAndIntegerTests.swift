@@ -11,11 +11,14 @@ struct ExactAndIntegerTests {
     // glp_exact computes in rationals and converts once to binary64: within one rounding
     // (relative ulpOfOne) of the nearest doubles to 2/3 and 1/3.
     #expect(mismatch([exact.objective], [2.0 / 3.0], absolute: 0, relative: .ulpOfOne) == nil)
-    #expect(mismatch(exact.values, [1.0 / 3.0, 1.0 / 3.0], absolute: 0, relative: .ulpOfOne) == nil)
-    #expect(mismatch(exact.rowDuals, [1.0 / 3.0, 1.0 / 3.0], absolute: 0, relative: .ulpOfOne) == nil)
+    #expect(
+      mismatch(exact.values, [1.0 / 3.0, 1.0 / 3.0], absolute: 0, relative: .ulpOfOne) == nil)
+    #expect(
+      mismatch(exact.rowDuals, [1.0 / 3.0, 1.0 / 3.0], absolute: 0, relative: .ulpOfOne) == nil)
     for options in floatingConfigurations {
       let floating = try #require(try solve(lp, options: options).solution)
-      #expect(mismatch([floating.objective], [exact.objective], absolute: Tolerance.linearProgram) == nil)
+      #expect(
+        mismatch([floating.objective], [exact.objective], absolute: Tolerance.linearProgram) == nil)
       #expect(mismatch(floating.values, exact.values, absolute: Tolerance.linearProgram) == nil)
     }
   }
@@ -30,7 +33,8 @@ struct ExactAndIntegerTests {
     for (k, v) in values.enumerated() {
       lp.addVariable("item\(k)", bounds: .range(0, 1), objective: v, kind: .integer)
     }
-    lp.addConstraint("capacity", weights.enumerated().map { .init($0.offset, $0.element) }, .upper(7))
+    lp.addConstraint(
+      "capacity", weights.enumerated().map { .init($0.offset, $0.element) }, .upper(7))
     return lp
   }
 
@@ -49,7 +53,8 @@ struct ExactAndIntegerTests {
     #expect(mismatch([r.objective], [23.5], absolute: Tolerance.linearProgram) == nil)
   }
 
-  @Test("general integers: max x + y with 2x + 2y <= 3 has integer optimum 1", arguments: [false, true])
+  @Test(
+    "general integers: max x + y with 2x + 2y <= 3 has integer optimum 1", arguments: [false, true])
   func generalInteger(presolve: Bool) throws {
     var lp = LinearProgram(direction: .maximize)
     let x = lp.addVariable("x", bounds: .lower(0), objective: 1, kind: .integer)
@@ -80,20 +85,24 @@ struct ExactAndIntegerTests {
     #expect(try solve(box, options: .init(presolve: presolve)) == .infeasible(nil))
   }
 
-  @Test("integer program with an infeasible relaxation carries the relaxation's certificate", arguments: [false, true])
+  @Test(
+    "integer program with an infeasible relaxation carries the relaxation's certificate",
+    arguments: [false, true])
   func relaxationInfeasible(presolve: Bool) throws {
     var lp = LinearProgram()
     let x = lp.addVariable("x", bounds: .lower(0), objective: 1, kind: .integer)
     let y = lp.addVariable("y", bounds: .range(0, 1), objective: 1)
     lp.addConstraint("neg", [.init(x, 1), .init(y, 1)], .upper(-1))
-    guard case .infeasible(let certificate?) = try solve(lp, options: .init(presolve: presolve)) else {
+    guard case .infeasible(let certificate?) = try solve(lp, options: .init(presolve: presolve))
+    else {
       Issue.record("expected an infeasible outcome with a certificate")
       return
     }
     #expect(certificate.verify(against: lp) > 0)
   }
 
-  @Test("integer program with an unbounded relaxation is reported unbounded", arguments: [false, true])
+  @Test(
+    "integer program with an unbounded relaxation is reported unbounded", arguments: [false, true])
   func integerUnbounded(presolve: Bool) throws {
     var lp = LinearProgram(direction: .maximize)
     let x = lp.addVariable("x", bounds: .lower(0), objective: 1, kind: .integer)

@@ -11,7 +11,8 @@ struct InfeasibleUnboundedTests {
     allConfigurations.map { (fixture.0, fixture.1, $0) }
   }
 
-  @Test("infeasible with a certificate that verifies, presolve on and off", arguments: infeasibleCases)
+  @Test(
+    "infeasible with a certificate that verifies, presolve on and off", arguments: infeasibleCases)
   func infeasible(name: String, lp: LinearProgram, options: SimplexOptions) throws {
     let outcome = try solve(lp, options: options)
     guard case .infeasible(let certificate) = outcome else {

@@ -12,7 +12,9 @@ let allConfigurations = floatingConfigurations + [.init(method: .exact)]
 
 @Suite("Known optima")
 struct KnownOptimumTests {
-  @Test("textbook maximum: value 11 at (3, 1), duals pass the optimality check", arguments: allConfigurations)
+  @Test(
+    "textbook maximum: value 11 at (3, 1), duals pass the optimality check",
+    arguments: allConfigurations)
   func textbookMax(options: SimplexOptions) throws {
     let lp = Fixtures.textbookMax
     let s = try #require(try solve(lp, options: options).solution)
@@ -27,14 +29,17 @@ struct KnownOptimumTests {
   func explicitDual() throws {
     let primal = try #require(try solve(Fixtures.textbookMax).solution)
     let dual = try #require(try solve(Fixtures.textbookDual).solution)
-    #expect(mismatch([primal.objective], [dual.objective], absolute: Tolerance.linearProgram) == nil)
+    #expect(
+      mismatch([primal.objective], [dual.objective], absolute: Tolerance.linearProgram) == nil)
     // The dual LP's variables are the primal row duals (up to degeneracy, the objective
     // b·y must match).
     let by = zip([4.0, 6, 3], primal.rowDuals).reduce(0) { $0 + $1.0 * $1.1 }
     #expect(mismatch([by], [11], absolute: Tolerance.linearProgram) == nil)
   }
 
-  @Test("minimize with free, fixed and box variables, equality and range rows", arguments: allConfigurations)
+  @Test(
+    "minimize with free, fixed and box variables, equality and range rows",
+    arguments: allConfigurations)
   func mixedMin(options: SimplexOptions) throws {
     let lp = Fixtures.mixedMin
     let s = try #require(try solve(lp, options: options).solution)
@@ -74,8 +79,13 @@ struct KnownOptimumTests {
     #expect(notOptimal.primalViolation <= 0)
     #expect(notOptimal.dualityGap > 0.4)
 
-    let mip = LPSolution(objective: 0, values: s.values, rowActivities: [], rowDuals: [], reducedCosts: [])
+    let mip = LPSolution(
+      objective: 0, values: s.values, rowActivities: [], rowDuals: [], reducedCosts: [])
     #expect(verifyOptimality(of: mip, for: lp).dualViolation.isNaN)
+    let short = LPSolution(
+      objective: 0, values: [1], rowActivities: [], rowDuals: [], reducedCosts: [])
+    #expect(verifyOptimality(of: short, for: lp).primalViolation == .infinity)
+    #expect(!verifyOptimality(of: short, for: lp).isOptimal(tolerance: 1))
   }
 
   @Test("a single bounded variable without rows", arguments: allConfigurations)

@@ -7,11 +7,15 @@ enum RandomPrograms {
   /// Set per thread by `withRoughData`; read by `dyadic`.
   @TaskLocal static var roughData = false
 
-  static func dyadic(_ range: ClosedRange<Int>, using rng: inout some RandomNumberGenerator) -> Double {
+  static func dyadic(_ range: ClosedRange<Int>, using rng: inout some RandomNumberGenerator)
+    -> Double
+  {
     if roughData {
-      let value = Double.random(in: Double(range.lowerBound)...Double(range.upperBound), using: &rng) / 4
+      let value =
+        Double.random(in: Double(range.lowerBound)...Double(range.upperBound), using: &rng) / 4
       // Keep exact zeros and the ends reachable so degenerate cases still occur.
-      return Int.random(in: 0..<4, using: &rng) == 0 ? Double(Int.random(in: range, using: &rng)) / 4 : value
+      return Int.random(in: 0..<4, using: &rng) == 0
+        ? Double(Int.random(in: range, using: &rng)) / 4 : value
     }
     return Double(Int.random(in: range, using: &rng)) / 4
   }
@@ -99,7 +103,9 @@ enum RandomPrograms {
       combined[0] = 1
       bound = hi
     }
-    let terms = combined.enumerated().filter { $0.element != 0 }.map { LinearProgram.Term($0.offset, $0.element) }
+    let terms = combined.enumerated().filter { $0.element != 0 }.map {
+      LinearProgram.Term($0.offset, $0.element)
+    }
     lp.addConstraint("contradiction", terms, .lower(bound + dyadic(1...8, using: &rng)))
     var order = Array(lp.constraints.indices)
     order.shuffle(using: &rng)
@@ -108,8 +114,11 @@ enum RandomPrograms {
   }
 
   /// A random solver configuration; the exact simplex one time in `exactOdds`.
-  static func options(exactOdds: Int = 25, using rng: inout some RandomNumberGenerator) -> SimplexOptions {
+  static func options(exactOdds: Int = 25, using rng: inout some RandomNumberGenerator)
+    -> SimplexOptions
+  {
     if Int.random(in: 0..<exactOdds, using: &rng) == 0 { return .init(method: .exact) }
-    return .init(method: Bool.random(using: &rng) ? .primal : .dual, presolve: Bool.random(using: &rng))
+    return .init(
+      method: Bool.random(using: &rng) ? .primal : .dual, presolve: Bool.random(using: &rng))
   }
 }

@@ -21,22 +21,36 @@ struct ValidationTests {
     }
     return [
       ("NaN objective coefficient", broken { $0.variables[0].objective = .nan }, "\"x\""),
-      ("infinite objective coefficient", broken { $0.variables[1].objective = -.infinity }, "\"y\""),
+      (
+        "infinite objective coefficient", broken { $0.variables[1].objective = -.infinity }, "\"y\""
+      ),
       ("NaN objective constant", broken { $0.objectiveConstant = .nan }, "constant"),
-      ("NaN matrix coefficient", broken { $0.constraints[0].terms[1].coefficient = .nan }, "\"row\""),
-      ("infinite matrix coefficient", broken { $0.constraints[0].terms[0].coefficient = .infinity }, "\"row\""),
+      (
+        "NaN matrix coefficient", broken { $0.constraints[0].terms[1].coefficient = .nan },
+        "\"row\""
+      ),
+      (
+        "infinite matrix coefficient",
+        broken { $0.constraints[0].terms[0].coefficient = .infinity }, "\"row\""
+      ),
       ("NaN variable bound", broken { $0.variables[0].bounds = .range(.nan, 1) }, "\"x\""),
       ("NaN row bound", broken { $0.constraints[0].bounds = .upper(.nan) }, "\"row\""),
       ("lower bound +inf", broken { $0.variables[1].bounds = .lower(.infinity) }, "+infinity"),
       ("upper bound -inf", broken { $0.constraints[0].bounds = .upper(-.infinity) }, "-infinity"),
-      ("range with +inf lower end", broken { $0.variables[0].bounds = .range(.infinity, .infinity) }, "+infinity"),
+      (
+        "range with +inf lower end",
+        broken { $0.variables[0].bounds = .range(.infinity, .infinity) }, "+infinity"
+      ),
       ("infinite fixed value", broken { $0.variables[0].bounds = .fixed(.infinity) }, "\"x\""),
       ("lo > hi on a variable", broken { $0.variables[0].bounds = .range(2, 1) }, "greater than"),
       ("lo > hi on a row", broken { $0.constraints[0].bounds = .range(1, -1) }, "greater than"),
       ("index too big", broken { $0.constraints[0].terms.append(.init(2, 1)) }, "variable 2"),
       ("negative index", broken { $0.constraints[0].terms.append(.init(-1, 1)) }, "variable -1"),
       ("duplicate term", broken { $0.constraints[0].terms.append(.init(0, 3)) }, "more than once"),
-      ("integer variable with NaN bound", broken { $0.variables[0] = .init(name: "k", bounds: .upper(.nan), kind: .integer) }, "\"k\""),
+      (
+        "integer variable with NaN bound",
+        broken { $0.variables[0] = .init(name: "k", bounds: .upper(.nan), kind: .integer) }, "\"k\""
+      ),
     ]
   }()
 
@@ -58,7 +72,10 @@ struct ValidationTests {
 
   @Test("invalid options throw .invalidModel")
   func rejectsOptions() {
-    for options in [SimplexOptions(iterationLimit: -1), SimplexOptions(timeLimit: .nan), SimplexOptions(timeLimit: -1)] {
+    for options in [
+      SimplexOptions(iterationLimit: -1), SimplexOptions(timeLimit: .nan),
+      SimplexOptions(timeLimit: -1),
+    ] {
       #expect {
         try solve(Self.base, options: options)
       } throws: { error in

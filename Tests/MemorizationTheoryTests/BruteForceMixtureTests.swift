@@ -233,7 +233,7 @@ struct BruteForceMixtureTests {
   func conventionB() {
     var rng = TestSeed.generator(default: 0xB0B_0001)
     var compared = 0
-    for _ in 0..<500 {
+    for _ in 0..<300 {
       let pop = Self.randomPopulation(using: &rng)
       let stats = Self.statistics(pop)
       // Fraction rho[a][y] of every cell, the same for every member: D is independent of the
@@ -256,7 +256,7 @@ struct BruteForceMixtureTests {
   func conventionA() {
     var rng = TestSeed.generator(default: 0xA0A_0001)
     var compared = 0
-    for _ in 0..<500 {
+    for _ in 0..<300 {
       let pop = Self.randomPopulation(using: &rng)
       // D depends on (group, feature) and, for some, on the individual: not cell-random.
       let features = (pop.people.map(\.feature).max() ?? 0) + 1
@@ -313,7 +313,7 @@ struct BruteForceMixtureTests {
     var rng = TestSeed.generator(default: 0xAFF_0002)
     var worst = 0.0
     var count = 0
-    for i in 0..<1500 {
+    for i in 0..<1000 {
       let shape = InstanceShape(zeroCellProbability: 0.1, conventionA: i % 2 == 1, capProbability: 0.5)
       let stats = randomStatistics(shape, using: &rng)
       let x = randomMemorization(stats, using: &rng)
@@ -357,7 +357,7 @@ struct BruteForceMixtureTests {
   func uniformMemorization() {
     var rng = TestSeed.generator(default: 0x0F1_0003)
     var worst = 0.0
-    for i in 0..<1500 {
+    for i in 0..<1000 {
       let stats = randomStatistics(InstanceShape(zeroCellProbability: 0.05, conventionA: i % 3 == 0), using: &rng)
       let pD = i % 10 == 0 ? (i % 20 == 0 ? 0 : 1) : uniform(0, 1, using: &rng)
       let x = stats.uniformMemorization(pD)

@@ -42,7 +42,7 @@ struct AnalyzeCommand: ParsableCommand {
         budgets: MemorizationAnalysis.evenlySpacedBudgets(upTo: limit, count: frontierPoints))
       let integer = try MemorizationAnalysis.integerMinimum(
         stats, metric: metric,
-        options: MetricOptions(favorableClass: options.favorableClass, tolerance: max(options.tolerance, integerTolerance(stats))))
+        options: MetricOptions(favorableClass: options.favorableClass, tolerance: max(options.tolerance, integerTolerance(stats, metric, options.favorableClass))))
       var object = AnswerJSON.object(answer)
       object["frontier"] = AnswerJSON.object(curve, metric: metric)["points"]
       object["integer"] = integer.map { AnswerJSON.object($0, classes: stats.classes) as Any } ?? NSNull()
@@ -74,11 +74,12 @@ struct AnalyzeCommand: ParsableCommand {
     }
   }
 
-  /// With whole records exact equality is rarely reachable: allow one record's worth of rate.
-  private func integerTolerance(_ stats: PopulationStatistics<Double>) -> Double {
+  /// With whole records exact equality is rarely reachable: allow the rounding tolerance that
+  /// whole records can always meet when the continuous problem is feasible.
+  private func integerTolerance(_ stats: PopulationStatistics<Double>, _ metric: FairnessMetric, _ favorable: Int?) -> Double {
     guard let counts = stats.counts else { return 0 }
-    let smallest = counts.flatMap { $0.map { $0.reduce(0, +) } }.filter { $0 > 0 }.min() ?? 1
-    return 1.0 / Double(smallest)
+    let total = counts.joined().joined().reduce(0, +)
+    return MemorizationAnalysis.roundingTolerance(stats, metric: metric, favorableClass: favorable, records: total)
   }
 
   private func sentence(_ a: MemorizationAnswer) -> String {

@@ -1,15 +1,8 @@
-/// Bad input at the command line: the CLI prints `error: <field>: <problem>` and exits with 2.
-public struct InputError: Error, CustomStringConvertible {
-  public let field: String
-  public let problem: String
+import MemorizationTheory
 
-  public init(field: String, problem: String) {
-    self.field = field
-    self.problem = problem
-  }
-
-  public var description: String { "\(field): \(problem)" }
-}
+/// Bad input at the command line (a file, option or field): the same field + problem error the
+/// statistics decoder throws. The CLI prints `error: <field>: <problem>` and exits with 2.
+typealias InputError = StatisticsError
 
 /// "The answer is infeasible", raised only under `--check`: exit code 1.
 public struct InfeasibleAnswer: Error, CustomStringConvertible {

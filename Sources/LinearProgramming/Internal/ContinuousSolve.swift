@@ -2,11 +2,16 @@ internal import CGLPK
 
 /// Simplex control parameters with all terminal output off (`glp_init_smcp`, `msg_lev =
 /// GLP_MSG_OFF`). Set on every solve because GLPK's terminal state is per thread.
+///
+/// `dualTolerance` overrides `tol_dj` (GLPK's default is 1e-7: a reduced cost of the wrong sign
+/// up to that size still counts as optimal).
 func simplexParameters(
-  _ method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits
+  _ method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits,
+  dualTolerance: Double? = nil
 ) -> glp_smcp {
   var parm = glp_smcp()
   glp_init_smcp(&parm)
+  if let dualTolerance { parm.tol_dj = dualTolerance }
   parm.msg_lev = GLP_MSG_OFF
   parm.meth = method == .primal ? GLP_PRIMAL : GLP_DUALP
   parm.presolve = presolve ? GLP_ON : GLP_OFF
@@ -17,7 +22,9 @@ func simplexParameters(
 
 /// Runs `glp_simplex`, retrying once after `glp_scale_prob` + `glp_std_basis` when GLPK reports
 /// a singular or ill-conditioned basis or a solver failure.
-func runSimplex(_ problem: borrowing GLPKProblem, _ parm: inout glp_smcp) throws(LPFailure) -> SimplexVerdict {
+func runSimplex(_ problem: borrowing GLPKProblem, _ parm: inout glp_smcp) throws(LPFailure)
+  -> SimplexVerdict
+{
   var rc = problem.simplex(&parm)
   if isNumericalFailure(rc) {
     problem.rescaleAndResetBasis()
@@ -49,7 +56,8 @@ func resolveDualInfeasibility(
 /// bound by more than `GLPKModel.presolveFeasibilityTolerance` (a GLPK presolver artefact), the
 /// program is re-solved without presolve, warm-started from the postsolved basis.
 func solveContinuous(
-  _ model: borrowing GLPKModel, method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits
+  _ model: borrowing GLPKModel, method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits,
+  dualTolerance: Double? = nil
 ) throws(LPFailure) -> RawOutcome {
   let problem = GLPKProblem(model)
   if method == .exact {
@@ -60,7 +68,8 @@ func solveContinuous(
     let verdict = try simplexVerdict(returnCode: problem.exact(&parm))
     return try outcome(of: verdict, problem, model, limits: limits)
   }
-  var parm = simplexParameters(method, presolve: presolve, limits: limits)
+  var parm = simplexParameters(
+    method, presolve: presolve, limits: limits, dualTolerance: dualTolerance)
   let result = try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits)
   guard presolve, case .optimal(let solution) = result,
     model.maximumRelativeViolation(values: solution.values) > GLPKModel.presolveFeasibilityTolerance

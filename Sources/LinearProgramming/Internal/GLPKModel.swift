@@ -96,15 +96,18 @@ struct GLPKModel {
         let j = term.variable
         guard j >= 0 && j < n else {
           throw .invalidModel(
-            "\(describeRow(i, row.name)) term \(k) refers to variable \(j), but the program has \(n) variables")
+            "\(describeRow(i, row.name)) term \(k) refers to variable \(j), but the program has \(n) variables"
+          )
         }
         guard term.coefficient.isFinite else {
           throw .invalidModel(
-            "\(describeRow(i, row.name)) has coefficient \(term.coefficient) for \(describeVariable(j, lp.variables[j].name))")
+            "\(describeRow(i, row.name)) has coefficient \(term.coefficient) for \(describeVariable(j, lp.variables[j].name))"
+          )
         }
         guard lastRow[j] != i + 1 else {
           throw .invalidModel(
-            "\(describeRow(i, row.name)) lists \(describeVariable(j, lp.variables[j].name)) more than once")
+            "\(describeRow(i, row.name)) lists \(describeVariable(j, lp.variables[j].name)) more than once"
+          )
         }
         lastRow[j] = i + 1
         if term.coefficient != 0 {  // GLPK drops explicit zeros anyway
@@ -130,7 +133,11 @@ extension GLPKModel {
     ia.withUnsafeBufferPointer { ia in
       ja.withUnsafeBufferPointer { ja in
         ar.withUnsafeBufferPointer { ar in
-          body(ne, ia.baseAddress!, ja.baseAddress!, ar.baseAddress!)
+          // Non-empty arrays (ne > 0 plus the padding element) always have a base address.
+          guard let ia = ia.baseAddress, let ja = ja.baseAddress, let ar = ar.baseAddress else {
+            preconditionFailure("non-empty array without storage")
+          }
+          body(ne, ia, ja, ar)
         }
       }
     }
@@ -145,7 +152,8 @@ extension GLPKModel {
     withTriplets { ne, ia, ja, _ in check = glp_check_dup(m, n, ne, ia, ja) }
     guard check == 0 else {
       throw .invalidModel(
-        "glp_check_dup rejected matrix entry \(abs(check)) (\(check < 0 ? "index out of range" : "duplicate"))")
+        "glp_check_dup rejected matrix entry \(abs(check)) (\(check < 0 ? "index out of range" : "duplicate"))"
+      )
     }
   }
 }

@@ -44,4 +44,16 @@ extension MemorizationAnalysis {
     answer.residual = MixtureRule(statistics).largestGap(metric, options: options, memorized: x)
     return answer
   }
+
+  /// The tolerance that whole records can always meet when the continuous problem is feasible:
+  /// rounding each `x[a][y]` to the nearest multiple of `1/N` moves entry `e` by at most
+  /// `Σ_j |coef_e[j]| / (2N)`, so `max_e Σ_j |coef_e[j]| / (2N)` (over all pairs) suffices.
+  /// (`1/N` does not always suffice for SP; see Docs/theory.md.)
+  public static func roundingTolerance(
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, favorableClass: Int?, records total: Int
+  ) -> Double {
+    statistics.allEntries(for: metric, options: MetricOptions(favorableClass: favorableClass)).map { entry in
+      statistics.entryForm(entry).coefficients.joined().reduce(0) { $0 + abs($1) } / (2 * Double(total))
+    }.max() ?? 0
+  }
 }

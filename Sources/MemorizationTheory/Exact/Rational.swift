@@ -71,16 +71,21 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
   public var isZero: Bool { numerator.isZero }
   public var signum: Int { Int(numerator.signum()) }
 
-  /// The nearest double (correct to within one rounding for moderate sizes).
+  /// The nearest double (to within about one ulp; exact for dyadic values such as
+  /// `Rational(exactly:)` of any finite double, subnormals included).
   public var doubleValue: Double {
-    // Scale so that both parts fit in a double's range before dividing.
     let nBits = numerator.magnitude.bitWidth
     let dBits = denominator.magnitude.bitWidth
     if nBits < 1000 && dBits < 1000 {
       return Double(numerator) / Double(denominator)
     }
-    let shift = max(nBits, dBits) - 900
-    return Double(numerator >> shift) / Double(denominator >> shift)
+    // Keep the leading 128 bits of each part and put the binary exponent back afterwards. (A
+    // common shift of both parts loses the smaller one entirely: 1e-300 came out as 0 and
+    // 1e308 as infinity.)
+    let nShift = max(0, nBits - 128)
+    let dShift = max(0, dBits - 128)
+    let quotient = Double(numerator >> nShift) / Double(denominator >> dShift)
+    return Double(sign: .plus, exponent: nShift - dShift, significand: quotient)
   }
 
   public var description: String {

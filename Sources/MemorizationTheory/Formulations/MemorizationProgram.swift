@@ -63,7 +63,12 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
       for y in 0..<statistics.classCount {
         let name = "x[\(statistics.groups[a])][\(statistics.classes[y])]"
         if let scale = integerScale {
-          let upper = (statistics.cap[a][y].doubleValue * scale).rounded(.down)
+          // `cap * N` is a whole number of records up to rounding (e.g. (15/22) * 22 is
+          // 14.999999999999998 in double): snap to the nearest integer before taking the floor,
+          // or a record of the cell becomes unavailable.
+          let records = statistics.cap[a][y].doubleValue * scale
+          let nearest = records.rounded()
+          let upper = abs(records - nearest) <= 1e-9 * max(1, records) ? nearest : records.rounded(.down)
           lp.addVariable(name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign, kind: .integer)
         } else {
           let upper = statistics.cap[a][y].doubleValue

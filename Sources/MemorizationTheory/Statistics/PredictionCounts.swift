@@ -21,10 +21,19 @@ public struct PredictionCounts: Sendable, Equatable {
   /// Counts from string-valued records; names are sorted (numerically when all are numbers).
   /// Classes are the union of labels and predictions.
   ///
-  /// - Throws: `StatisticsError` when there are no records, fewer than two groups or classes,
-  ///   or `classOrder` misses a value that occurs.
+  /// - Throws: `StatisticsError` when there are no records, the three columns differ in length,
+  ///   fewer than two groups or classes, or `classOrder` repeats a name or misses a value that
+  ///   occurs.
   public init(groupValues: [String], labels: [String], predictions: [String], classOrder: [String]? = nil) throws(StatisticsError) {
     guard !labels.isEmpty else { throw StatisticsError(field: "input", problem: "no records") }
+    guard groupValues.count == labels.count && labels.count == predictions.count else {
+      throw StatisticsError(
+        field: "input",
+        problem: "record columns differ in length (\(groupValues.count) groups, \(labels.count) labels, \(predictions.count) predictions)")
+    }
+    if let classOrder, Set(classOrder).count != classOrder.count {
+      throw StatisticsError(field: "classOrder", problem: "class order repeats a name: \(classOrder)")
+    }
     let groups = Self.sortedNames(Set(groupValues))
     let classes = classOrder ?? Self.sortedNames(Set(labels).union(predictions))
     let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })

@@ -204,6 +204,12 @@ final class Tally: @unchecked Sendable {
     counts[key, default: 0] += n
     lock.unlock()
   }
+  /// Keys starting with a prefix, with counts.
+  func entries(prefix: String) -> [(String, Int)] {
+    lock.lock()
+    defer { lock.unlock() }
+    return counts.filter { $0.key.hasPrefix(prefix) }.sorted { $0.value > $1.value }.map { ($0.key, $0.value) }
+  }
   subscript(_ key: String) -> Int {
     lock.lock()
     defer { lock.unlock() }

@@ -1,0 +1,257 @@
+public import MemorizationTheory
+import FairnessData
+import SeededRandom
+
+/// What `TheoryValidator` runs besides the lookup memorizer, and how strict it is.
+public struct ValidationSettings: Sendable {
+  /// Random memorizations (random `m[a][y]`, random members) per population for the R1-R3 check.
+  public var randomMemorizations: Int
+  /// Standard deviations of the hypergeometric band for uniform selection.
+  public var z: Double
+  /// Radii of the nearest-neighbour memorizer (standardized units); empty to skip it.
+  public var radii: [Double]
+  /// Whether to train the interpolating MLP memorizer (the slowest part).
+  public var interpolatingMLP: Bool
+  /// Options of the interpolating MLP.
+  public var mlpOptions: InterpolatingMLPMemorizer.Options
+
+  /// Creates settings; defaults: 3 random memorizations, z = 5, radii 0 and 0.5, MLP on.
+  public init(
+    randomMemorizations: Int = 3, z: Double = 5, radii: [Double] = [0, 0.5], interpolatingMLP: Bool = true,
+    mlpOptions: InterpolatingMLPMemorizer.Options = .init()
+  ) {
+    self.randomMemorizations = randomMemorizations
+    self.z = z
+    self.radii = radii
+    self.interpolatingMLP = interpolatingMLP
+    self.mlpOptions = mlpOptions
+  }
+}
+
+/// The validation of one metric on one population: the theory's least-mass zero-bias answer and
+/// what the memorizers realizing it measure.
+public struct MetricValidation: Sendable {
+  /// The metric (all classes, all pairs of groups, tolerance 0).
+  public var metric: FairnessMetric
+  /// Largest |entry| of the base classifier.
+  public var baseGap: Double
+  /// Whether the theory (LP, convention B) says zero bias is reachable.
+  public var feasible: Bool
+  /// The least memorized mass `min Σ x` (nil when infeasible).
+  public var minMass: Double?
+  /// Whether the LP witness passed the theory's own R0 re-check.
+  public var witnessVerified: Bool?
+  /// Whether the Farkas certificate of an infeasible answer was checked positive.
+  public var certificateVerified: Bool?
+  /// Whole records memorized, `Σ round(x N)`, and that as a fraction of `N`.
+  public var records: Int?
+  /// `records / N`.
+  public var recordFraction: Double?
+  /// Largest |entry| measured by counting with the lookup memorizer, stratified selection.
+  public var measuredGapStratified: Double?
+  /// The deterministic bound it must respect (rounding + stratification, largest over entries).
+  public var boundStratified: Double?
+  /// Largest |entry| measured with the lookup memorizer, uniform selection within cells.
+  public var measuredGapUniform: Double?
+  /// Largest per-entry allowance for it (rounding + z-sigma hypergeometric band).
+  public var bandUniform: Double?
+  /// Theory's prediction (R1-R3 at `x = m/N` of the set used) for the nearest-neighbour and MLP
+  /// runs below: their departure is measured against this.
+  public var predictedGapForSet: Double?
+  /// Largest |entry| measured with the nearest-neighbour memorizer, one per radius.
+  public var nearestNeighbourGaps: [Double]
+  /// Whether radius 0 gave exactly the lookup memorizer's predictions.
+  public var radiusZeroMatchesLookup: Bool?
+  /// Largest |entry| measured with the interpolating MLP memorizer.
+  public var mlpGap: Double?
+  /// Fraction of `D` the MLP fits, and fraction of other records where it keeps the base prediction.
+  public var mlpMemorizedAccuracy: Double?
+  /// See `mlpMemorizedAccuracy`.
+  public var mlpOffMemorizedAgreement: Double?
+  /// Infeasible metrics: the smallest |gap| any lookup memorization tried left (must be > 0).
+  public var smallestLookupGapTried: Double?
+  /// Infeasible metrics: whether every memorizer tried (lookup, nearest neighbour, MLP) stayed biased.
+  public var stayedBiasedUnderAll: Bool?
+  /// Whether the checks that are theorems (lookup memorizer) passed.
+  public var agrees: Bool
+}
+
+/// The R1-R3 check at random memorizations for one selection mode.
+public struct RandomMemorizationCheck: Sendable {
+  /// The selection mode.
+  public var mode: MemorizationSetSelector.Mode
+  /// Entries compared (over memorizations and metrics).
+  public var entriesChecked: Int
+  /// Entries whose measured value lay within the band of the predicted one.
+  public var entriesWithinBand: Int
+  /// Largest |measured - predicted| over all entries.
+  public var largestDeviation: Double
+  /// Largest |measured - predicted| / band.
+  public var largestDeviationOverBand: Double
+
+  /// Whether every entry was within its band.
+  public var agrees: Bool { entriesChecked == entriesWithinBand }
+}
+
+/// The validation of one population.
+public struct PopulationValidation: Sendable {
+  /// A name such as `synthetic-17` or `adult`.
+  public var name: String
+  /// Records `N`, groups `G`, classes `K`.
+  public var recordCount: Int
+  /// See `recordCount`.
+  public var groupCount: Int
+  /// See `recordCount`.
+  public var classCount: Int
+  /// The smallest nonempty cell `min n[a][y]` (sets the size of the rounding bound).
+  public var smallestCell: Int
+  /// Base classifier accuracy on the population.
+  public var baseAccuracy: Double
+  /// One per metric: SP, EOpp, EOdds.
+  public var metrics: [MetricValidation]
+  /// R1-R3 at random memorizations, per selection mode.
+  public var randomChecks: [RandomMemorizationCheck]
+
+  /// Whether every theorem-level check passed.
+  public var agrees: Bool { metrics.allSatisfy(\.agrees) && randomChecks.allSatisfy(\.agrees) }
+}
+
+/// Checks the theory against memorizing classifiers on a finite population, by counting.
+public enum TheoryValidator {
+  /// Validates one population: for each metric, the LP's least-mass zero-bias memorization is
+  /// realized by the lookup memorizer (stratified and uniform selection) and measured; random
+  /// memorizations check R1-R3 entry by entry; nearest-neighbour and MLP memorizers are measured
+  /// against the theory's prediction for the same set (findings, not pass/fail).
+  ///
+  /// - Throws: `StatisticsError` (a group without records) or `LPFailure` (GLPK broke down) or
+  ///   `ModelError` (MLP training rejected the data).
+  public static func validate(
+    _ population: EvaluationPopulation, name: String, settings: ValidationSettings = .init(), seed: UInt64
+  ) throws -> PopulationValidation {
+    var rng = SplitMix64(seed: seed)
+    let base = try population.baseStatistics()
+    let selector = population.selector
+    let n = selector.cellCounts
+    let counts = population.counts(predictions: population.basePredictions).counts
+    let total = Double(population.recordCount)
+    let labels = population.dataset.labels
+
+    func measured(_ predictions: [Int], _ metric: FairnessMetric) throws -> [Double] {
+      metricEntries(try population.statistics(predictions: predictions), metric: metric).map(\.value)
+    }
+    func mass(_ m: [[Int]]) -> [[Double]] { m.map { $0.map { Double($0) / total } } }
+    func realizedCounts(_ records: [Int]) -> [[Int]] {
+      var m = n.map { $0.map { _ in 0 } }
+      for i in records { m[population.dataset.groups[i]][labels[i]] += 1 }
+      return m
+    }
+    func largest(_ values: [Double]) -> Double { values.reduce(0) { max($0, abs($1)) } }
+
+    // R1-R3 at random memorizations.
+    var checks: [RandomMemorizationCheck] = []
+    var lookupGapsTried: [FairnessMetric: [Double]] = [:]
+    var firstRandomSet: [Int]? = nil
+    for mode in MemorizationSetSelector.Mode.allCases {
+      var check = RandomMemorizationCheck(mode: mode, entriesChecked: 0, entriesWithinBand: 0, largestDeviation: 0, largestDeviationOverBand: 0)
+      for _ in 0..<settings.randomMemorizations {
+        let m = n.map { $0.map { Int(rng.next() % UInt64($0 + 1)) } }
+        let chosen = selector.select(counts: m, mode: mode, using: &rng)
+        if firstRandomSet == nil { firstRandomSet = chosen }
+        let predictions = population.lookup(memorizing: chosen).predictions
+        for metric in FairnessMetric.allCases {
+          let predicted = metricEntries(base, metric: metric, memorized: mass(m))
+          let got = try measured(predictions, metric)
+          lookupGapsTried[metric, default: []].append(largest(got))
+          for (entry, value) in zip(predicted, got) {
+            let band = mode == .stratified
+              ? AgreementBand.stratified(entry.entry, cellCounts: n) + 1e-12
+              : AgreementBand.hypergeometric(entry.entry, counts: counts, memorized: m, z: settings.z)
+            let deviation = abs(value - entry.value)
+            check.entriesChecked += 1
+            if deviation <= band { check.entriesWithinBand += 1 }
+            check.largestDeviation = max(check.largestDeviation, deviation)
+            check.largestDeviationOverBand = max(check.largestDeviationOverBand, deviation / band)
+          }
+        }
+      }
+      checks.append(check)
+    }
+    // Memorizing everything is one more lookup memorization (the perfect classifier).
+    for metric in FairnessMetric.allCases {
+      lookupGapsTried[metric, default: []].append(largest(try measured(labels, metric)))
+    }
+
+    var results: [MetricValidation] = []
+    for metric in FairnessMetric.allCases {
+      let answer = try MemorizationAnalysis.analyze(base, metric: metric, options: MetricOptions())
+      var result = MetricValidation(
+        metric: metric, baseGap: largest(metricEntries(base, metric: metric).map(\.value)), feasible: answer.feasible,
+        minMass: answer.minMass, witnessVerified: answer.witnessVerified,
+        certificateVerified: answer.certificate?.verified, nearestNeighbourGaps: [], agrees: true)
+      let set: [Int]
+      if answer.feasible, let witness = answer.witness {
+        let m = selector.recordCounts(for: witness)
+        result.records = m.joined().reduce(0, +)
+        result.recordFraction = Double(result.records ?? 0) / total
+        let entries = metricEntries(base, metric: metric).map(\.entry)
+        // Stratified: deterministic bound.
+        let stratifiedSet = selector.select(counts: m, mode: .stratified, using: &rng)
+        let gotS = try measured(population.lookup(memorizing: stratifiedSet).predictions, metric)
+        let boundsS = entries.map {
+          AgreementBand.stratified($0, cellCounts: n) + AgreementBand.rounding($0, cellCounts: n) + MemorizationAnswer.witnessTolerance
+        }
+        result.measuredGapStratified = largest(gotS)
+        result.boundStratified = boundsS.max() ?? 0
+        let okS = zip(gotS, boundsS).allSatisfy { abs($0) <= $1 }
+        // Uniform: rounding plus the hypergeometric band.
+        let uniformSet = selector.select(counts: m, mode: .uniform, using: &rng)
+        let gotU = try measured(population.lookup(memorizing: uniformSet).predictions, metric)
+        let bandsU = entries.map {
+          AgreementBand.rounding($0, cellCounts: n) + MemorizationAnswer.witnessTolerance
+            + AgreementBand.hypergeometric($0, counts: counts, memorized: m, z: settings.z)
+        }
+        result.measuredGapUniform = largest(gotU)
+        result.bandUniform = bandsU.max() ?? 0
+        let okU = zip(gotU, bandsU).allSatisfy { abs($0) <= $1 }
+        result.agrees = okS && okU && (answer.witnessVerified ?? false)
+        set = stratifiedSet
+      } else {
+        let gaps = lookupGapsTried[metric] ?? []
+        result.smallestLookupGapTried = gaps.min()
+        result.agrees = (answer.certificate?.verified ?? false) && gaps.allSatisfy { $0 > 0 }
+        set = firstRandomSet ?? []
+      }
+      // Nearest neighbour and MLP memorizers on the same set: findings.
+      let lookupPredictions = population.lookup(memorizing: set).predictions
+      result.predictedGapForSet = largest(metricEntries(base, metric: metric, memorized: mass(realizedCounts(set))).map(\.value))
+      var others: [Double] = []
+      for radius in settings.radii {
+        let nn = NearestNeighbourMemorizer(reference: population.dataset, memorized: set, radius: radius)
+        let predictions = nn.predictions(for: population.dataset, basePredictions: population.basePredictions)
+        if radius == 0 { result.radiusZeroMatchesLookup = predictions == lookupPredictions }
+        let gap = largest(try measured(predictions, metric))
+        result.nearestNeighbourGaps.append(gap)
+        others.append(gap)
+      }
+      if settings.interpolatingMLP {
+        let mlp = try InterpolatingMLPMemorizer(
+          population: population.dataset, basePredictions: population.basePredictions, memorized: set,
+          options: settings.mlpOptions, using: &rng)
+        let gap = largest(try measured(mlp.predictions, metric))
+        result.mlpGap = gap
+        result.mlpMemorizedAccuracy = mlp.memorizedAccuracy
+        result.mlpOffMemorizedAgreement = mlp.offMemorizedAgreement
+        others.append(gap)
+      }
+      if !answer.feasible {
+        result.stayedBiasedUnderAll = (result.smallestLookupGapTried ?? 1) > 0 && others.allSatisfy { $0 > 0 }
+      }
+      results.append(result)
+    }
+    let correct = zip(labels, population.basePredictions).filter { $0 == $1 }.count
+    return PopulationValidation(
+      name: name, recordCount: population.recordCount, groupCount: population.dataset.groupCount,
+      classCount: population.dataset.classCount, smallestCell: n.joined().filter { $0 > 0 }.min() ?? 0,
+      baseAccuracy: Double(correct) / max(total, 1), metrics: results, randomChecks: checks)
+  }
+}
