@@ -59,7 +59,11 @@ mkdir -p .build
 if swift build --build-tests >.build/swift-build-tests.log 2>&1; then
   grep -E 'warning:' .build/swift-build-tests.log | sort -u | tail -n 40
   # Full log in .build/swift-test.log; shown: everything but per-test "started/passed" chatter.
-  swift test </dev/null 2>&1 | tee .build/swift-test.log | grep -vE "^(Test Case '.*' (started|passed)|Test Suite '.*' started|\[seed\])" | grep -vE '^.{0,4}Test .* (started|passed after)' | tail -n 200
+  swift test </dev/null 2>&1 | tee .build/swift-test.log \
+    | awk '/Test run with|Executed [0-9]+ test/ { print; next }
+           /^Test Case .* (started|passed)/ || /^Test Suite .* started/ || /^\[seed\]/ { next }
+           /^[^A-Za-z]*(Test|Suite) .* (started|passed after)/ { next }
+           { print }' | tail -n 200
   code=${PIPESTATUS[0]}
   if [ "$code" -ne 0 ]; then
     echo "[test] swift test failed (exit $code); failure lines:"

@@ -126,3 +126,22 @@ def benchmark_batch(seed: int, n: int, share_3x3: float = 0.15) -> list:
         G, K = (3, 3) if rng.random() < share_3x3 else (2, 2)
         out.append(random_instance(rng, G, K, ident=i))
     return out
+
+
+def ill_conditioned_batch(seed: int, n: int) -> list:
+    """Instances whose joint law comes from a very skewed Dirichlet (alpha 0.15), so that some
+    cells (and sometimes whole groups) have mass 1e-8 .. 1e-30: the rates divide by those masses
+    and the LPs are badly scaled. About 30% with cap, 30% convention A."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        G, K = int(rng.integers(2, 5)), int(rng.integers(2, 6))
+        obj = random_instance(rng, G, K, ident=i, with_cap=rng.random() < 0.3, with_unmemorized=rng.random() < 0.3)
+        p = rng.dirichlet(np.full(G * K, 0.15)).reshape(G, K)
+        if (p.sum(axis=1) <= 0).any():
+            continue
+        obj["population"] = p.tolist()
+        if "cap" in obj:
+            obj["cap"] = (p * rng.uniform(0.2, 1, (G, K))).tolist()
+        out.append(obj)
+    return out

@@ -186,56 +186,68 @@ def max_gap(inst: Instance, metric: str, x=None, favorable: Optional[int] = None
 
 
 # ----------------------------------------------------------------------------------------------
-# Affine form of the rates (coefficients over the flattened x, index a*K + y).
+# Affine form of the rates.
+#
+# space="x":   coefficients over the flattened x (index a*K + y), as in theory.md R1-R3.
+# space="rho": over the memorized fractions rho[a][y] = x[a][y] / p[a][y] (0 for zero-mass
+#              cells). Same polytope, but every coefficient is O(1) (cell rates no longer divide
+#              by p[a][y], group rates weigh by pi[a][y] = p[a][y]/p[a] <= 1), so the LPs stay well
+#              conditioned when some cells have tiny mass. The LPs are solved in this space and
+#              mapped back with x = p * rho.
 # ----------------------------------------------------------------------------------------------
 
 
-def _group_rate_affine(inst: Instance, a: int, yh: int):
+def _group_rate_affine(inst: Instance, a: int, yh: int, space: str = "x"):
     G, K = inst.G, inst.K
     coef = np.zeros(G * K)
     pa = inst.p[a].sum()
+    # weight of x[a][y] (space x) or of rho[a][y] (space rho) in the group's mass fraction
+    w = (lambda y: 1.0 / pa) if space == "x" else (lambda y: inst.p[a, y] / pa)
     if inst.s is not None:
         const = inst.s[a, yh]
         for y in range(K):
-            coef[a * K + y] = ((1.0 if y == yh else 0.0) - inst.s[a, yh]) / pa
+            if space == "rho" and inst.p[a, y] <= 0:
+                continue
+            coef[a * K + y] = ((1.0 if y == yh else 0.0) - inst.s[a, yh]) * w(y)
     else:
         const = 0.0
         for y in range(K):
             if inst.p[a, y] <= 0:
                 continue  # x[a][y] is fixed at 0 and the cell contributes nothing
-            const += inst.p[a, y] * inst.C[a, y, yh] / pa
-            coef[a * K + y] = ((1.0 if y == yh else 0.0) - inst.C[a, y, yh]) / pa
+            const += inst.p[a, y] / pa * inst.C[a, y, yh]
+            coef[a * K + y] = ((1.0 if y == yh else 0.0) - inst.C[a, y, yh]) * w(y)
     return const, coef
 
 
-def _cell_rate_affine(inst: Instance, a: int, y: int, yh: int):
+def _cell_rate_affine(inst: Instance, a: int, y: int, yh: int, space: str = "x"):
     G, K = inst.G, inst.K
     coef = np.zeros(G * K)
     const = inst.C[a, y, yh]
-    coef[a * K + y] = ((1.0 if y == yh else 0.0) - inst.C[a, y, yh]) / inst.p[a, y]
+    d = (1.0 if y == yh else 0.0) - inst.C[a, y, yh]
+    coef[a * K + y] = d / inst.p[a, y] if space == "x" else d
     return const, coef
 
 
-def affine_entries(inst: Instance, metric: str, favorable: Optional[int] = None):
-    """Same entries as `entries`, as {group: (const, coef)} with rate = const + coef @ x."""
+def affine_entries(inst: Instance, metric: str, favorable: Optional[int] = None, space: str = "x"):
+    """Same entries as `entries`, as {group: (const, coef)} with rate = const + coef @ v, v = x or rho."""
     out = []
     K, G = inst.K, inst.G
     if metric == "sp":
         for yh in range(K):
             if favorable is not None and yh != favorable:
                 continue
-            out.append({a: _group_rate_affine(inst, a, yh) for a in range(G)})
+            out.append({a: _group_rate_affine(inst, a, yh, space) for a in range(G)})
     elif metric == "eopp":
         for y in range(K):
             if favorable is not None and y != favorable:
                 continue
-            out.append({a: _cell_rate_affine(inst, a, y, y) for a in range(G) if inst.cell_defined(a, y)})
+            out.append({a: _cell_rate_affine(inst, a, y, y, space) for a in range(G) if inst.cell_defined(a, y)})
     elif metric == "eodds":
         for y in range(K):
             for yh in range(K):
                 if favorable is not None and yh != favorable:
                     continue
-                out.append({a: _cell_rate_affine(inst, a, y, yh) for a in range(G) if inst.cell_defined(a, y)})
+                out.append({a: _cell_rate_affine(inst, a, y, yh, space) for a in range(G) if inst.cell_defined(a, y)})
     else:
         raise ValueError(f"unknown metric {metric!r}")
     return out
@@ -243,7 +255,7 @@ def affine_entries(inst: Instance, metric: str, favorable: Optional[int] = None)
 
 @dataclass
 class LPData:
-    """One zero-bias system: A_eq x = b_eq, A_ub x <= b_ub, bounds."""
+    """One zero-bias system over rho: A_eq rho = b_eq, A_ub rho <= b_ub, bounds; x = mass * rho."""
 
     A_eq: Optional[np.ndarray]
     b_eq: Optional[np.ndarray]
@@ -251,12 +263,19 @@ class LPData:
     b_ub: Optional[np.ndarray]
     bounds: list
     n: int
+    mass: np.ndarray  # p flattened: objective weights and the map rho -> x
+
+
+def _rho_bounds(inst: Instance) -> list:
+    p = inst.p.reshape(-1)
+    up = inst.upper.reshape(-1)
+    return [(0.0, float(min(max(u / q, 0.0), 1.0)) if q > 0 else 0.0) for u, q in zip(up, p)]
 
 
 def build_lp(inst: Instance, metric: str, tolerance: float = 0.0, favorable: Optional[int] = None) -> LPData:
     """Constraint system for "every entry within tolerance for every pair of groups"."""
     eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
-    for ent in affine_entries(inst, metric, favorable):
+    for ent in affine_entries(inst, metric, favorable, space="rho"):
         gs = sorted(ent)
         if len(gs) < 2:
             continue
@@ -272,21 +291,20 @@ def build_lp(inst: Instance, metric: str, tolerance: float = 0.0, favorable: Opt
                 ca, ka = ent[a]
                 cb, kb = ent[b]
                 d = ka - kb
-                # -eps <= (ca - cb) + d x <= eps
+                # -eps <= (ca - cb) + d rho <= eps
                 ub_rows.append(d)
                 ub_rhs.append(tolerance - (ca - cb))
                 ub_rows.append(-d)
                 ub_rhs.append(tolerance + (ca - cb))
-    up = inst.upper.reshape(-1)
-    bounds = [(0.0, float(max(u, 0.0))) for u in up]
     n = inst.G * inst.K
     return LPData(
         np.array(eq_rows) if eq_rows else None,
         np.array(eq_rhs) if eq_rows else None,
         np.array(ub_rows) if ub_rows else None,
         np.array(ub_rhs) if ub_rows else None,
-        bounds,
+        _rho_bounds(inst),
         n,
+        inst.p.reshape(-1).astype(float),
     )
 
 
@@ -300,8 +318,9 @@ class MassResult:
 
 
 def _solve(lp: LPData, sense: float):
+    """Optimize sense * sum x over the system; returns (feasible, x or None)."""
     res = linprog(
-        c=np.full(lp.n, sense),
+        c=sense * lp.mass,
         A_ub=lp.A_ub,
         b_ub=lp.b_ub,
         A_eq=lp.A_eq,
@@ -311,7 +330,7 @@ def _solve(lp: LPData, sense: float):
         options=HIGHS_OPTIONS,
     )
     if res.status == 0:
-        return True, res.x
+        return True, lp.mass * res.x
     if res.status == 2:
         return False, None
     raise ReferenceError(f"linprog status {res.status}: {res.message}")
@@ -341,20 +360,17 @@ def least_max_gap(inst: Instance, metric: str, favorable: Optional[int] = None) 
     where two correct solvers may legitimately disagree on feasibility."""
     n = inst.G * inst.K
     rows, rhs = [], []
-    for ent in affine_entries(inst, metric, favorable):
+    for ent in affine_entries(inst, metric, favorable, space="rho"):
         for a, b in itertools.combinations(sorted(ent), 2):
             ca, ka = ent[a]
             cb, kb = ent[b]
-            d = np.append(ka - kb, -1.0)
-            rows.append(d)
+            rows.append(np.append(ka - kb, -1.0))
             rhs.append(-(ca - cb))
-            d2 = np.append(-(ka - kb), -1.0)
-            rows.append(d2)
+            rows.append(np.append(-(ka - kb), -1.0))
             rhs.append(ca - cb)
     if not rows:
         return 0.0
-    up = inst.upper.reshape(-1)
-    bounds = [(0.0, float(max(u, 0.0))) for u in up] + [(0.0, None)]
+    bounds = _rho_bounds(inst) + [(0.0, None)]
     c = np.zeros(n + 1)
     c[-1] = 1.0
     res = linprog(c, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=bounds, method="highs", options=HIGHS_OPTIONS)

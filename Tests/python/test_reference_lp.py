@@ -228,12 +228,14 @@ def test_affine_form_matches_direct_rates():
         x = inst.upper * rng.uniform(size=inst.upper.shape)
         for metric in ref.METRICS:
             direct = ref.entries(inst, metric, x=x)
-            affine = ref.affine_entries(inst, metric)
-            assert len(direct) == len(affine)
-            for (_, vals), ent in zip(direct, affine):
-                assert set(vals) == set(ent)
-                for a, (c0, k) in ent.items():
-                    assert c0 + k @ x.reshape(-1) == pytest.approx(vals[a], abs=1e-12)
+            rho = np.divide(x, inst.p, out=np.zeros_like(x), where=inst.p > 0)
+            for space, v in (("x", x), ("rho", rho)):
+                affine = ref.affine_entries(inst, metric, space=space)
+                assert len(direct) == len(affine)
+                for (_, vals), ent in zip(direct, affine):
+                    assert set(vals) == set(ent)
+                    for a, (c0, k) in ent.items():
+                        assert c0 + k @ v.reshape(-1) == pytest.approx(vals[a], abs=1e-12), space
 
 
 def test_tolerance_monotone_and_zero_at_base_gap():

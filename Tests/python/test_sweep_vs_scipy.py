@@ -19,7 +19,7 @@ import pytest
 
 import reference_lp as ref
 from conftest import describe
-from instances import random_batch, seed_for
+from instances import ill_conditioned_batch, random_batch, seed_for
 
 N_INSTANCES = int(os.environ.get("FAIRMEM_SWEEP_INSTANCES", "300"))
 ABS = 1e-7
@@ -116,24 +116,58 @@ def report(failures, label):
     pytest.fail(f"{len(failures)} disagreement(s) in {label}; all written to {path}\n\n{head}")
 
 
+def check_batch(fairmem, insts, metric, extra, tol, fav):
+    """Run one sweep over insts and compare every answer; returns the list of failures."""
+    proc, _ = fairmem.sweep(insts, [metric], *extra, "--threads", "2", "--quiet")
+    assert proc.returncode in (0, 2), describe(proc)
+    lines = [json.loads(ln) for ln in proc.stdout.splitlines() if ln.strip()]
+    assert len(lines) == len(insts), f"{len(lines)} output lines for {len(insts)} instances\n" + describe(proc)
+    failures = []
+    for obj, out in zip(insts, lines):
+        if "error" in out:
+            failures.append({"instance": obj, "fairmem": out, "problems": [f"error line: {out['error']}"]})
+        elif out.get("id") != obj["id"]:
+            failures.append({"instance": obj, "fairmem": out, "problems": [f"id {out.get('id')!r} out of order"]})
+        else:
+            probs = compare(obj, out, metric, tol, fav)
+            if probs:
+                failures.append({"instance": obj, "fairmem": out, "problems": probs})
+    if proc.returncode != 0 and not failures:
+        failures.append({"instance": None, "fairmem": None, "problems": [f"exit code {proc.returncode} without error lines"]})
+    return failures
+
+
 @pytest.mark.parametrize("config", CONFIGS, ids=[c[0] for c in CONFIGS])
 @pytest.mark.parametrize("metric", ref.METRICS)
 def test_cli_sweep_matches_scipy(fairmem, batch, metric, config):
     name, extra, tol, fav = config
     fairmem.require("sweep")
     seed, insts = batch
-    proc, lines = fairmem.sweep(insts, [metric], *extra, "--threads", "2")
-    assert proc.returncode == 0, describe(proc)
-    assert len(lines) == len(insts), f"{len(lines)} output lines for {len(insts)} instances"
-    failures = []
-    for obj, out in zip(insts, lines):
-        if out.get("id") != obj["id"]:
-            failures.append({"instance": obj, "fairmem": out, "problems": [f"id {out.get('id')!r} out of order"]})
-            continue
-        probs = compare(obj, out, metric, tol, fav)
-        if probs:
-            failures.append({"instance": obj, "fairmem": out, "problems": probs})
-    report(failures, f"sweep-{metric}-{name}-seed{seed}")
+    report(check_batch(fairmem, insts, metric, extra, tol, fav), f"sweep-{metric}-{name}-seed{seed}")
+
+
+# Known CLI issue (found by this test, seed 99): on instances with cells of mass ~1e-8 .. 1e-30
+# the CLI can answer "feasible": true with a witness that fails its own check
+# (witness_verified false, residual up to 0.85) where the LP is infeasible (the reference,
+# solved over memorized fractions rho = x/p so that no coefficient divides by a tiny mass, finds
+# a least reachable gap of 0.01 .. 0.73); answer max_mass null for feasible instances ("most-mass
+# LP reported infeasible"); and fail with GLP_ESING (a sweep error line, exit 2). Non-strict
+# xfail: it turns into XPASS once fixed.
+ILL_CONDITIONED_XFAIL = pytest.mark.xfail(
+    strict=False,
+    reason="known: CLI claims feasibility with unverified witnesses / null max_mass / GLP_ESING on cells of mass <= 1e-8",
+)
+
+
+@ILL_CONDITIONED_XFAIL
+@pytest.mark.parametrize("tol", [0.0, 0.01], ids=["exact", "tolerance"])
+@pytest.mark.parametrize("metric", ref.METRICS)
+def test_cli_sweep_ill_conditioned_matches_scipy(fairmem, metric, tol):
+    fairmem.require("sweep")
+    seed = seed_for(99, "ill-conditioned sweep")
+    insts = ill_conditioned_batch(seed, int(os.environ.get("FAIRMEM_ILL_INSTANCES", "300")))
+    extra = ["--tolerance", str(tol)] if tol else []
+    report(check_batch(fairmem, insts, metric, extra, tol, None), f"ill-conditioned-{metric}-tol{tol}-seed{seed}")
 
 
 def test_cli_sweep_several_metrics_one_line_each(fairmem, batch):
