@@ -1,4 +1,4 @@
-public import FairnessModels
+import FairnessModels
 import DenseLinearAlgebra
 import SeededRandom
 

@@ -1,5 +1,5 @@
-public import DenseLinearAlgebra
-public import FairnessModels
+import DenseLinearAlgebra
+import FairnessModels
 import SeededRandom
 
 /// Cholesky of the dense Hessian, damped with `δI` (`δ = 1e-10·mean|diag H|`, ×10 per attempt,
