@@ -68,6 +68,9 @@ extension InfluenceEngine {
       if let cached = exactSolver {
         solver = cached
       } else {
+        guard parameterCount <= Self.maximumExactDimension else {
+          throw .shapeMismatch("exact Hessian of \(parameterCount) parameters exceeds maximumExactDimension \(Self.maximumExactDimension)")
+        }
         solver = try ExactSolver(hessian: model.hessian(features, labels: labels, weights: weights, block: block))
       }
       let x = solver.factor.solve(v)
