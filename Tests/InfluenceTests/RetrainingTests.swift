@@ -83,6 +83,33 @@ struct RetrainingTests {
     #expect(ratios[1] < ratios[0] / 5)
   }
 
+  /// Non-unit base weights w⁰: W₀ = Σ w⁰ replaces n everywhere.
+  @Test func weightedBaseModelEditMatchesRefit() throws {
+    setThreadCount(1)
+    var generator = TestSeed.generator(default: 5351)
+    let n = 100
+    let problem = GroupedProblem(rows: n, features: 3, using: &generator)
+    let base = (0..<n).map { _ in Double.random(in: 0.5..<2, using: &generator) }
+    let model = try fittedLogistic(problem.x, problem.labels, l2: 1e-2, weights: base)
+    let engine = try InfluenceEngine(model: model, features: problem.x, labels: problem.labels, weights: base, block: .all)
+    #expect(abs(engine.totalWeight - base.reduce(0, +)) < 1e-12)
+    let direction = (0..<n).map { _ in generator.nextStandardNormal() }
+    var ratios: [Double] = []
+    for epsilon in [0.2, 0.02] {
+      let w = zip(base, direction).map { max($0 + epsilon * $1, 0) }
+      let edited = try engine.editedModel(weights: w)
+      var refit = model
+      refit.l2Strength = engine.refitL2Strength(forWeights: w)
+      _ = try refit.fit(problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
+      let change = VectorMath.norm(zip(refit.parameters, model.parameters).map { $0 - $1 })
+      let error = VectorMath.norm(zip(refit.parameters, edited.parameters).map { $0 - $1 })
+      ratios.append(error / change)
+      print("[ij-weighted] ε=\(epsilon): ‖θ_refit − θ̂‖ = \(change), ‖θ_IJ − θ_refit‖ = \(error)")
+    }
+    #expect(ratios[0] < 0.2)
+    #expect(ratios[1] < ratios[0] / 5)
+  }
+
   /// seed-algorithms.md §1.3: n = 600, d = 5, DP surrogate; drop-K (K = 30) predicted ΔF ≈
   /// IJ-edited ΔF, refit within ~50%; I-JACK at 0.5·λ₀ predicted ≈ refit.
   @Test func seedReferenceDropKAndIJack() throws {
