@@ -96,9 +96,14 @@ let trainReport = try mlp.fit(x, labels: train.labels, options: MLPTrainingOptio
 print("MLP: \(mlpEpochs) epochs in \(now() - t0) s, loss \(trainReport.loss), train accuracy \(trainReport.trainingAccuracy)")
 t0 = now()
 let dpMLP = try FairnessTarget(kind: .demographicParity, validation: validation).oriented(positiveAt: mlp)
+let t1 = now()
 let engineMLP = try InfluenceEngine(model: mlp, features: x, labels: train.labels, block: .lastLayer, method: .exact)
-let (influenceMLP, ihvpMLP) = try engineMLP.influenceWithDiagnostics(of: dpMLP.gradient(mlp, block: .lastLayer))
+let t2 = now()
+let gradientMLP = dpMLP.gradient(mlp, block: .lastLayer)
+let t3 = now()
+let (influenceMLP, ihvpMLP) = try engineMLP.influenceWithDiagnostics(of: gradientMLP)
 let timeMLP = now() - t0
+print("MLP stages: target \(t1 - t0) s, engine (G, H, Cholesky) \(t2 - t1) s, ∇F \(t3 - t2) s, IHVP + residual + Gs \(now() - t3) s")
 print("MLP last layer: DP F = \(dpMLP.value(mlp)), influence of \(n) points in \(timeMLP) s (residual \(ihvpMLP.residual), damping \(ihvpMLP.dampingAdded))")
 
 try write(x.elements, "x_train.f64")
