@@ -27,6 +27,17 @@ struct RetrainingTests {
     ).oriented(positiveAt: model)
     let lossInfluence = try engine.influence(of: lossGradient)
     let dpInfluence = try engine.influence(on: dp)
+    // Two more targets: seed 001's equalized odds and FairIF's Gumbel-softmax TPR gap.
+    let others = [
+      try FairnessTarget(kind: .equalizedOdds, features: validation.x, labels: validation.labels, groups: validation.groups)
+        .oriented(positiveAt: model),
+      try FairnessTarget(
+        kind: .truePositiveRateGap, features: validation.x, labels: validation.labels, groups: validation.groups,
+        relaxation: .gumbelSoftmax(temperature: 1, seed: 9)),
+    ]
+    let otherInfluence = try others.map { t throws(InfluenceError) in try engine.influence(on: t) }
+    let otherBase = others.map { $0.value(model) }
+    var otherActual: [[Double]] = [[], []]
 
     var actualLoss: [Double] = []
     var actualDP: [Double] = []
@@ -42,6 +53,7 @@ struct RetrainingTests {
       #expect(report.converged)
       actualLoss.append(refit.perSampleLosses(testX, labels: testY)[0] - baseLoss)
       actualDP.append(dp.value(refit) - baseDP)
+      for t in others.indices { otherActual[t].append(others[t].value(refit) - otherBase[t]) }
     }
     // Removing point i is Δw_i = −1, so the predicted change is −I_i.
     let predictedLoss = lossInfluence.map { -$0 }
@@ -54,6 +66,11 @@ struct RetrainingTests {
     #expect(rLoss >= 0.99)
     #expect(rDP >= 0.99)
     #expect(abs(slope - 1) < 0.1)
+    for t in others.indices {
+      let r = pearson(otherInfluence[t].map { -$0 }, otherActual[t])
+      print("[loo] pearson \(others[t].kind) \(others[t].relaxation): \(r)")
+      #expect(r >= 0.99)
+    }
   }
 
   @Test(arguments: [RefitConvention.fixedRegularization, .modelObjective])
