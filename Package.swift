@@ -81,6 +81,10 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
     .executableTarget(name: "fairmem", dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strictSettings),
+    // Benchmark driver (Benchmarks/lr-adult): FairMem logistic regression on Adult vs scikit-learn.
+    .executableTarget(
+      name: "lr-bench", dependencies: ["FairnessModels", "FairnessData", "DenseLinearAlgebra"],
+      path: "Benchmarks/lr-adult/Sources"),
 
     // Test-only helpers: tolerances, approximate comparison, seeded generators that print their seed.
     .target(
