@@ -75,7 +75,8 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   public let influence: [Double]
   /// `F(θ̂)`.
   public let gap: Double
-  /// SIM-JACK embeddings (`n × dim`, unit rows): the hidden layer of the MLP, the features for LR.
+  /// SIM-JACK embeddings (`n × dim`, centred columns, unit rows): the hidden layer of the MLP,
+  /// the features for LR.
   public let embeddings: Matrix
   /// FairIF: rows `∂(TPR₀−TPR₁)/∂w`, `∂(TNR₀−TNR₁)/∂w` and the current gaps.
   public let fairIFRows: Matrix
@@ -133,7 +134,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       }
       throw error
     }
-    self.embeddings = Reweighting.normalizedRows(embeddings)
+    self.embeddings = Reweighting.centredNormalizedRows(embeddings)
     erm = (try Self.evaluate(model, validationX, split.validation), try Self.evaluate(model, testX, split.test))
   }
 
@@ -187,7 +188,9 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
           influence: influence, embeddings: embeddings, lambda: value, epsilon: simJackEpsilon, normalize: false), nil
       )
     case .fairIF:
-      let s = Reweighting.fairIF(differenceInfluences: fairIFRows, gaps: fairIFGaps, lambda: max(value, 1e-300))
+      let s = Reweighting.fairIF(
+        differenceInfluences: fairIFRows, gaps: fairIFGaps, lambda: max(value, 1e-300), maximumIterations: 3000,
+        tolerance: 1e-8)
       return (s.weights, s)
     }
   }

@@ -153,6 +153,22 @@ public enum Reweighting {
     return Matrix(rows: phi.rows, columns: d, elements: e)
   }
 
+  /// Columns centred to mean zero, then rows scaled to unit norm: the SIM-JACK embedding used by
+  /// the experiments. Without centring, embeddings that share a large common component (SeLU
+  /// hidden units, one-hot features) make `C ≈ 11ᵀ` and SIM-JACK shifts every weight the same way.
+  public static func centredNormalizedRows(_ phi: Matrix) -> Matrix {
+    let (n, d) = (phi.rows, phi.columns)
+    guard n > 0 else { return phi }
+    var e = phi.elements
+    for j in 0..<d {
+      var m = 0.0
+      for i in 0..<n { m += e[i * d + j] }
+      m /= Double(n)
+      for i in 0..<n { e[i * d + j] -= m }
+    }
+    return normalizedRows(Matrix(rows: n, columns: d, elements: e))
+  }
+
   /// SIM-JACK (seed 001 Proposition 3.3 / C.3): `w = 1 − λ C I_F`, `C = ΦΦᵀ + εI`, the minimizer
   /// of Eq. 9 with the Mahalanobis term `½(w − 1)ᵀC⁻¹(w − 1)`. `embeddings` are normalized to
   /// unit rows here when `normalize` is true. Predicted `ΔF = −λ I_Fᵀ C I_F ≤ 0` before clipping.
