@@ -189,8 +189,8 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       )
     case .fairIF:
       let s = Reweighting.fairIF(
-        differenceInfluences: fairIFRows, gaps: fairIFGaps, lambda: max(value, 1e-300), maximumIterations: 3000,
-        tolerance: 1e-8)
+        differenceInfluences: fairIFRows, gaps: fairIFGaps, lambda: max(value, 1e-300), maximumIterations: 1000,
+        tolerance: 1e-7)
       return (s.weights, s)
     }
   }

@@ -81,10 +81,20 @@ struct CompareCommand: ParsableCommand {
         }
         record("ERM", run.erm.test)
         for method in methodList {
+          // One validation sweep (IJ edit) per method; the selected value is then applied each way.
+          let selected: MitigationOutcome
+          do {
+            selected = try run.select(method: method, application: .ij, accuracyBudget: accuracyBudget, gridCount: 50).chosen
+          } catch let e as MitigationInputError {
+            notes.append("split \(split) \(method.rawValue): \(e.description)")
+            Self.log("[compare]   \(method.rawValue): \(e.description)")
+            continue
+          }
           for application in applications {
             let key = "\(method.rawValue)/\(application.rawValue)"
             do {
-              let chosen = try run.select(method: method, application: application, accuracyBudget: accuracyBudget, gridCount: 50).chosen
+              let chosen =
+                application == .ij ? selected : try run.outcomeOnly(method: method, value: selected.value, application: application)
               record(key, chosen.test, predicted: chosen.predictedChange, actual: chosen.actualChange, clipped: chosen.clipping.count)
               for n in chosen.notes where !n.hasPrefix("selected") { notes.append("split \(split) \(key): \(n)") }
             } catch let e as MitigationInputError {
