@@ -239,8 +239,13 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       throw MitigationInputError("\(method.rawValue): no training point has an influence of the needed sign; nothing to reweight")
     }
     var sweep: [MitigationOutcome] = []
+    var failures: [String] = []
     for v in values {
-      if let o = try? outcome(method: method, value: v, application: .ij, evaluateTest: false).outcome { sweep.append(o) }
+      do {
+        sweep.append(try outcome(method: method, value: v, application: .ij, evaluateTest: false).outcome)
+      } catch {
+        failures.append("\(fmt(v)): \(error)")
+      }
     }
     let metric = targetMetric.metric
     let candidates = sweep.map {
@@ -252,6 +257,9 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     }
     var chosen = try outcome(method: method, value: sweep[best].value, application: application).outcome
     chosen.notes.insert("selected \(method.usesCount ? "K" : "λ") = \(fmt(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)", at: 0)
+    if !failures.isEmpty {
+      chosen.notes.append("\(failures.count) of \(values.count) grid values could not be evaluated (first: \(failures[0]))")
+    }
     return (chosen, sweep)
   }
 }
