@@ -18,7 +18,8 @@ public struct FairMemCommand: ParsableCommand {
     version: "fairmem 0.1.0 (GLPK \(glpkVersion))",
     subcommands: [
       AnalyzeCommand.self, StatsCommand.self, BiasCommand.self, ExplainCommand.self, FeasibleCommand.self,
-      BoundsCommand.self, FrontierCommand.self, SweepCommand.self, ValidateCommand.self,
+      BoundsCommand.self, FrontierCommand.self, SweepCommand.self, ValidateCommand.self, ReweightCommand.self,
+      CompareCommand.self,
     ],
     defaultSubcommand: nil
   )

@@ -1,0 +1,145 @@
+import ArgumentParser
+import FairnessData
+import Foundation
+import MemorizationTheory
+import Mitigation
+
+/// `fairmem compare`: ERM and every reweighting method over seeded splits, mean ± 2 SE.
+struct CompareCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compare",
+    abstract: "Compare ERM and every influence-reweighting method over seeded splits (mean ± 2 standard errors).",
+    discussion: """
+      Settings (comma-separated --settings): adult-mlp (seed 001: MLP, 100 SeLU units, last-layer influence), adult-lr, german-lr, compas-lr (seed 004 Table 4: logistic regression), synthetic-group-size, synthetic-distribution-shift, synthetic-class-size (seed 004 Table 7 bias types, MLP with 64 units). For every split seed 0..<--splits: train ERM, select each method's λ/K on validation (50 values, IJ edit, lowest validation gap of --target), apply it with each --apply, and evaluate on test. Prints test error, DP, EO, DEO, AD, AOD, EOD and predicted vs obtained change of the smooth target, each as mean ± 2 SE over splits. Progress goes to stderr. See Docs/mitigation.md.
+      """)
+
+  static let allSettings = [
+    "adult-mlp", "adult-lr", "german-lr", "compas-lr", "synthetic-group-size", "synthetic-distribution-shift",
+    "synthetic-class-size",
+  ]
+
+  @Option(help: "Comma-separated settings (default: all).") var settings: String = CompareCommand.allSettings.joined(separator: ",")
+  @Option(help: "Number of seeded splits.") var splits: Int = 10
+  @Option(help: "Comma-separated methods (default: all).") var methods: String = MitigationMethod.allCases.map(\.rawValue).joined(separator: ",")
+  @Option(help: "Comma-separated applications: ij, retrain.") var apply: String = "ij,retrain"
+  @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: TargetMetric = .eo
+  @Option(help: "Largest allowed drop of validation accuracy during selection.") var accuracyBudget: Double?
+  @Option(help: "Directory with the raw datasets.") var dataDir: String = RealDataset.defaultDirectory
+  @Flag(help: "Small data and short training (for tests).") var quick = false
+  @Flag(help: "Print JSON instead of tables.") var json = false
+
+  func parsedSettings() throws -> [(String, MitigationDataset, ModelKind)] {
+    try settings.split(separator: ",").map { raw in
+      let s = raw.trimmingCharacters(in: .whitespaces)
+      if s.hasSuffix("-lr") || s.hasSuffix("-mlp"), let cut = s.lastIndex(of: "-"),
+        let d = MitigationDataset(rawValue: String(s[..<cut])), let m = ModelKind(rawValue: String(s[s.index(after: cut)...]))
+      {
+        return (s, d, m)
+      }
+      if let d = MitigationDataset(rawValue: s), d.isSynthetic { return (s, d, .mlp) }
+      throw InputError(field: "--settings", problem: "unknown setting '\(s)'; known: \(Self.allSettings.joined(separator: ", "))")
+    }
+  }
+
+  func validate() throws {
+    guard splits >= 1 else { throw InputError(field: "--splits", problem: "must be at least 1") }
+    _ = try parsedSettings()
+    for m in methods.split(separator: ",") where MitigationMethod(rawValue: String(m)) == nil {
+      throw InputError(field: "--methods", problem: "unknown method '\(m)'")
+    }
+    for a in apply.split(separator: ",") where WeightApplication(rawValue: String(a)) == nil {
+      throw InputError(field: "--apply", problem: "unknown application '\(a)'")
+    }
+  }
+
+  static func log(_ message: String) { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+
+  func run() throws {
+    let methodList = methods.split(separator: ",").compactMap { MitigationMethod(rawValue: String($0)) }
+    let applications = apply.split(separator: ",").compactMap { WeightApplication(rawValue: String($0)) }
+    let columns: [FairnessMetricName] = [.error, .demographicParity, .equalizedOdds, .equalOpportunity, .accuracyDifference, .averageOdds, .equalOpportunityDifference]
+    var settingObjects: [[String: Any]] = []
+    var text: [String] = []
+    let start = Date()
+    for (name, dataset, model) in try parsedSettings() {
+      // rows keyed by "ERM" or "method/application": per-split metric values.
+      var rows: [String: [String: [Double]]] = [:]
+      var order: [String] = ["ERM"]
+      var notes: [String] = []
+      for split in 0..<splits {
+        let seed = UInt64(split)
+        Self.log("[compare] \(name) split \(split + 1)/\(splits) (\(Int(Date().timeIntervalSince(start))) s)")
+        let run = try MitigationCLI.prepare(
+          dataset: dataset, model: model, target: target, seed: seed, dataDir: dataDir, quick: quick,
+          progress: { Self.log("[compare]   \($0)") })
+        func record(_ key: String, _ e: FairnessEvaluation, predicted: Double? = nil, actual: Double? = nil, clipped: Int? = nil) {
+          if !order.contains(key) { order.append(key) }
+          for c in columns { if let v = e.value(of: c) { rows[key, default: [:]][c.rawValue, default: []].append(v) } }
+          if let predicted { rows[key, default: [:]]["predicted", default: []].append(predicted) }
+          if let actual { rows[key, default: [:]]["obtained", default: []].append(actual) }
+          if let clipped { rows[key, default: [:]]["clipped", default: []].append(Double(clipped)) }
+        }
+        record("ERM", run.erm.test)
+        for method in methodList {
+          // One validation sweep (IJ edit) per method; the selected value is then applied each way.
+          let selected: MitigationOutcome
+          do {
+            selected = try run.select(method: method, application: .ij, accuracyBudget: accuracyBudget, gridCount: 50).chosen
+          } catch let e as MitigationInputError {
+            notes.append("split \(split) \(method.rawValue): \(e.description)")
+            Self.log("[compare]   \(method.rawValue): \(e.description)")
+            continue
+          }
+          for application in applications {
+            let key = "\(method.rawValue)/\(application.rawValue)"
+            do {
+              let chosen =
+                application == .ij ? selected : try run.outcomeOnly(method: method, value: selected.value, application: application)
+              record(key, chosen.test, predicted: chosen.predictedChange, actual: chosen.actualChange, clipped: chosen.clipping.count)
+              for n in chosen.notes where !n.hasPrefix("selected") { notes.append("split \(split) \(key): \(n)") }
+            } catch let e as MitigationInputError {
+              notes.append("split \(split) \(key): \(e.description)")
+              Self.log("[compare]   \(key): \(e.description)")
+            }
+          }
+        }
+      }
+      func summary(_ values: [Double]?) -> (mean: Double, twoSE: Double, count: Int)? {
+        guard let values, !values.isEmpty else { return nil }
+        let m = values.reduce(0, +) / Double(values.count)
+        guard values.count > 1 else { return (m, 0, 1) }
+        let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
+        return (m, 2 * (v / Double(values.count)).squareRoot(), values.count)
+      }
+      let keys = columns.map(\.rawValue) + ["predicted", "obtained", "clipped"]
+      var rowObjects: [[String: Any]] = []
+      var table = Table(["method"] + keys)
+      for key in order {
+        var o: [String: Any] = ["method": key]
+        var cells = [key]
+        for k in keys {
+          if let s = summary(rows[key]?[k]) {
+            o[k] = ["mean": s.mean, "two_se": s.twoSE, "n": s.count]
+            cells.append(String(format: "%.3f±%.3f", s.mean, s.twoSE))
+          } else {
+            cells.append("-")
+          }
+        }
+        rowObjects.append(o)
+        table.add(cells)
+      }
+      settingObjects.append(["setting": name, "splits": splits, "rows": rowObjects, "notes": notes])
+      text.append("\(name) (\(splits) split(s), target \(target.rawValue), test split; mean ± 2 SE)\n" + table.render())
+      if !notes.isEmpty { text.append(notes.prefix(20).map { "  note: \($0)" }.joined(separator: "\n")) }
+    }
+    Self.log("[compare] done in \(Int(Date().timeIntervalSince(start))) s")
+    if json {
+      print(try AnswerJSON.text([
+        "settings": settingObjects, "target": target.rawValue, "quick": quick, "splits": splits,
+        "seconds": Date().timeIntervalSince(start),
+      ]))
+    } else {
+      print(text.joined(separator: "\n\n"))
+    }
+  }
+}

@@ -1,0 +1,272 @@
+public import DenseLinearAlgebra
+public import FairnessData
+public import FairnessModels
+public import Influence
+public import MemorizationTheory
+import Foundation
+import SeededRandom
+
+/// Training choices for the base (ERM) model.
+public struct TrainingConfiguration: Sendable, Equatable {
+  public var model: ModelKind
+  /// L2 strength of the objective (mean cross-entropy + λ/2‖θ‖²).
+  public var l2Strength: Double
+  public var hiddenWidth: Int
+  public var epochs: Int
+  public var fineTuneEpochs: Int
+  public var batchSize: Int
+  public var learningRate: Double
+
+  public init(
+    model: ModelKind, l2Strength: Double = 1e-3, hiddenWidth: Int = 100, epochs: Int = 20, fineTuneEpochs: Int = 3,
+    batchSize: Int = 128, learningRate: Double = 1e-3
+  ) {
+    self.model = model
+    self.l2Strength = l2Strength
+    self.hiddenWidth = hiddenWidth
+    self.epochs = epochs
+    self.fineTuneEpochs = fineTuneEpochs
+    self.batchSize = batchSize
+    self.learningRate = learningRate
+  }
+}
+
+/// Errors of a mitigation run that are the input's fault (mapped to exit code 2 by the CLI).
+public struct MitigationInputError: Error, Sendable, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// One evaluated weighting: the hyperparameter, the weights' summary, the predicted and actual
+/// change of the smooth target, and the metrics on validation and test.
+public struct MitigationOutcome: Sendable {
+  public var method: MitigationMethod
+  public var application: WeightApplication
+  /// λ (or K for the drop rules).
+  public var value: Double
+  /// λ₀ (the natural scale; 1 for the drop rules).
+  public var scale: Double
+  public var clipping: ClippingReport
+  public var droppedCount: Int
+  public var weightSum: Double
+  /// `Σ_i I_i Δw_i` for the smooth target on validation (seed 001 Eq. 8).
+  public var predictedChange: Double
+  /// `F(θ_new) − F(θ̂)` for the same smooth target.
+  public var actualChange: Double
+  /// FairIF only: the predicted TPR/TNR gaps `b + AΔw` and the ones obtained (smooth, validation).
+  public var predictedGaps: [Double]?
+  public var actualGaps: [Double]?
+  public var validation: FairnessEvaluation
+  public var test: FairnessEvaluation
+  public var notes: [String]
+}
+
+/// Everything computed once per split: the ERM model, the influence engine, the target's
+/// influence vector, SIM-JACK embeddings and FairIF's difference influences.
+public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
+  public let split: Split
+  public let trainX: Matrix
+  public let validationX: Matrix
+  public let testX: Matrix
+  public let engine: InfluenceEngine<Model>
+  public let target: FairnessTarget
+  public let targetMetric: TargetMetric
+  /// `I_F` (oriented so `F(θ̂) ≥ 0`).
+  public let influence: [Double]
+  /// `F(θ̂)`.
+  public let gap: Double
+  /// SIM-JACK embeddings (`n × dim`, centred columns, unit rows): the hidden layer of the MLP,
+  /// the features for LR.
+  public let embeddings: Matrix
+  /// FairIF: rows `∂(TPR₀−TPR₁)/∂w`, `∂(TNR₀−TNR₁)/∂w` and the current gaps.
+  public let fairIFRows: Matrix
+  public let fairIFGaps: [Double]
+  let fairIFTargets: [FairnessTarget]
+  public let simJackEpsilon: Double
+  public let erm: (validation: FairnessEvaluation, test: FairnessEvaluation)
+  public var notes: [String]
+  let retrain: @Sendable (Model, [Double]) throws -> (Model, String?)
+
+  public var model: Model { engine.model }
+
+  /// Builds the context: fits nothing (`model` is the trained ERM model), computes `G`, `H⁻¹∇F`,
+  /// `I_F`, embeddings and the FairIF rows.
+  public init(
+    model: Model, split: Split, targetMetric: TargetMetric, block: ParameterBlock, embeddings: Matrix,
+    simJackEpsilon: Double = 1e-3, notes: [String] = [],
+    retrain: @escaping @Sendable (Model, [Double]) throws -> (Model, String?)
+  ) throws {
+    self.split = split
+    trainX = split.train.matrix
+    validationX = split.validation.matrix
+    testX = split.test.matrix
+    self.targetMetric = targetMetric
+    self.retrain = retrain
+    self.simJackEpsilon = simJackEpsilon
+    self.notes = notes
+    let kind: FairnessTarget.Kind =
+      switch targetMetric {
+      case .dp: .demographicParity
+      case .eo: .equalizedOdds
+      case .deo: .equalOpportunity
+      }
+    do {
+      engine = try InfluenceEngine(
+        model: model, features: trainX, labels: split.train.labels, block: block, method: .exact)
+      target = try FairnessTarget(kind: kind, validation: split.validation).oriented(positiveAt: model)
+      influence = try engine.influence(on: target)
+      gap = target.value(model)
+      var rows: [Double] = []
+      var gaps: [Double] = []
+      var targets: [FairnessTarget] = []
+      for k in [FairnessTarget.Kind.truePositiveRateGap, .trueNegativeRateGap] {
+        let t = try FairnessTarget(kind: k, validation: split.validation)
+        rows.append(contentsOf: try engine.influence(on: t))
+        gaps.append(t.value(model))
+        targets.append(t)
+      }
+      fairIFRows = Matrix(rows: 2, columns: trainX.rows, elements: rows)
+      fairIFGaps = gaps
+      fairIFTargets = targets
+    } catch {
+      if case .undefinedTarget(let reason) = error {
+        throw MitigationInputError("fairness target undefined on the validation split: \(reason)")
+      }
+      throw error
+    }
+    self.embeddings = Reweighting.centredNormalizedRows(embeddings)
+    erm = (try Self.evaluate(model, validationX, split.validation), try Self.evaluate(model, testX, split.test))
+  }
+
+  static func evaluate(_ model: Model, _ x: Matrix, _ d: Dataset) throws -> FairnessEvaluation {
+    try FairnessEvaluation(
+      groups: d.groups, labels: d.labels, predictions: model.predict(x), groupNames: d.groupNames,
+      classNames: d.classNames)
+  }
+
+  /// λ₀ for the continuous rules (F/‖I‖², F/IᵀCI, mean eigenvalue of AAᵀ); 1 for the drop rules.
+  public func scale(for method: MitigationMethod) -> Double {
+    switch method {
+    case .dropK, .dropKUpweightM: return 1
+    case .iJack: return Reweighting.iJackScale(gap: gap, influence: influence)
+    case .simJack:
+      return Reweighting.simJackScale(
+        gap: gap, influence: influence, embeddings: embeddings, epsilon: simJackEpsilon, normalize: false)
+    case .fairIF:
+      var frob = 0.0
+      for e in fairIFRows.elements { frob += e * e }
+      return frob / 2
+    }
+  }
+
+  /// The 50-value grid of seed 001 (λ ∈ [0.01, 10]·λ₀, or K up to the number of positive
+  /// influences, capped at n/4).
+  public func grid(for method: MitigationMethod, count: Int = 50) -> [Double] {
+    let n = influence.count
+    switch method {
+    case .dropK:
+      return Selection.integerGrid(maximum: min(influence.count { $0 > 0 }, n / 4), count: count).map { Double($0) }
+    case .dropKUpweightM:
+      return Selection.integerGrid(
+        maximum: min(influence.count { $0 > 0 }, influence.count { $0 < 0 }, n / 4), count: count
+      ).map { Double($0) }
+    default:
+      return Selection.logGrid(count: count, scale: scale(for: method))
+    }
+  }
+
+  /// The weights of `method` at hyperparameter `value` (K for the drop rules, λ otherwise).
+  public func weights(for method: MitigationMethod, value: Double) -> (SampleWeights, FairIFSolution?) {
+    switch method {
+    case .dropK: return (Reweighting.dropK(influence: influence, k: Int(value)), nil)
+    case .dropKUpweightM:
+      return (Reweighting.dropKUpweightM(influence: influence, k: Int(value), m: Int(value), upweight: 1), nil)
+    case .iJack: return (Reweighting.iJack(influence: influence, lambda: value), nil)
+    case .simJack:
+      return (
+        Reweighting.simJack(
+          influence: influence, embeddings: embeddings, lambda: value, epsilon: simJackEpsilon, normalize: false), nil
+      )
+    case .fairIF:
+      let s = Reweighting.fairIF(
+        differenceInfluences: fairIFRows, gaps: fairIFGaps, lambda: max(value, 1e-300), maximumIterations: 1000,
+        tolerance: 1e-7)
+      return (s.weights, s)
+    }
+  }
+
+  /// Applies the weights (IJ edit or retraining) and evaluates.
+  public func outcome(
+    method: MitigationMethod, value: Double, application: WeightApplication, evaluateTest: Bool = true
+  ) throws -> (outcome: MitigationOutcome, model: Model) {
+    let (w, fairIF) = weights(for: method, value: value)
+    var notes: [String] = []
+    if w.clipping.clipped {
+      notes.append(
+        "\(w.clipping.count) weight(s) below 0 clipped (mass \(fmt(w.clipping.mass)), smallest raw weight \(fmt(w.clipping.minimumRawWeight)))"
+      )
+    }
+    if let s = fairIF, !s.converged { notes.append("FairIF projected gradient did not converge in \(s.iterations) iterations") }
+    guard w.weights.reduce(0, +) > 0 else { throw MitigationInputError("every weight is zero; lower λ or K") }
+    let newModel: Model
+    switch application {
+    case .ij:
+      newModel = try engine.editedModel(weights: w.weights)
+    case .retrain:
+      let (m, note) = try retrain(engine.model, w.weights)
+      newModel = m
+      if let note { notes.append(note) }
+    }
+    let validation = try Self.evaluate(newModel, validationX, split.validation)
+    let test = evaluateTest ? try Self.evaluate(newModel, testX, split.test) : validation
+    let actualGaps: [Double]? = fairIF == nil ? nil : fairIFTargets.map { $0.value(newModel) }
+    let out = MitigationOutcome(
+      method: method, application: application, value: value, scale: scale(for: method), clipping: w.clipping,
+      droppedCount: w.droppedCount, weightSum: w.weights.reduce(0, +),
+      predictedChange: w.predictedChange(influence: influence), actualChange: target.value(newModel) - gap,
+      predictedGaps: fairIF?.predictedGaps, actualGaps: actualGaps, validation: validation, test: test, notes: notes)
+    return (out, newModel)
+  }
+
+  /// The selection sweep: every grid value with the IJ edit (cheap: one IHVP each), scored by the
+  /// hard validation gap of ``targetMetric``; the best value within `accuracyBudget` of ERM's
+  /// validation accuracy is then applied with `application` and evaluated on test.
+  public func select(
+    method: MitigationMethod, application: WeightApplication, accuracyBudget: Double? = nil, gridCount: Int = 50
+  ) throws -> (chosen: MitigationOutcome, sweep: [MitigationOutcome]) {
+    let values = grid(for: method, count: gridCount)
+    guard !values.isEmpty else {
+      throw MitigationInputError("\(method.rawValue): no training point has an influence of the needed sign; nothing to reweight")
+    }
+    var sweep: [MitigationOutcome] = []
+    var failures: [String] = []
+    for v in values {
+      do {
+        sweep.append(try outcome(method: method, value: v, application: .ij, evaluateTest: false).outcome)
+      } catch {
+        failures.append("\(fmt(v)): \(error)")
+      }
+    }
+    let metric = targetMetric.metric
+    let candidates = sweep.map {
+      Selection.Candidate(value: $0.value, gap: $0.validation.value(of: metric), accuracy: $0.validation.accuracy)
+    }
+    guard let best = Selection.best(candidates, baselineAccuracy: erm.validation.accuracy, accuracyBudget: accuracyBudget) else {
+      throw MitigationInputError(
+        "no \(method.rawValue) value qualifies: the validation \(metric.rawValue) is undefined or every value exceeds the accuracy budget")
+    }
+    var chosen = try outcome(method: method, value: sweep[best].value, application: application).outcome
+    chosen.notes.insert("selected \(method.usesCount ? "K" : "λ") = \(fmt(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)", at: 0)
+    if !failures.isEmpty {
+      chosen.notes.append("\(failures.count) of \(values.count) grid values could not be evaluated (first: \(failures[0]))")
+    }
+    return (chosen, sweep)
+  }
+}
+
+func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
+
+extension Dataset {
+  /// Features as an `n × d` matrix.
+  public var matrix: Matrix { Matrix(rows: rowCount, columns: featureCount, elements: features) }
+}

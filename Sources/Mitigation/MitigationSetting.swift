@@ -1,0 +1,107 @@
+public import FairnessData
+import Foundation
+import SeededRandom
+
+/// The reweighting methods.
+public enum MitigationMethod: String, Sendable, Hashable, CaseIterable {
+  case dropK = "drop-k"
+  case dropKUpweightM = "drop-k-upweight-m"
+  case iJack = "i-jack"
+  case simJack = "sim-jack"
+  case fairIF = "fairif"
+
+  /// Whether the hyperparameter is an integer count `K` (else a strength λ).
+  public var usesCount: Bool { self == .dropK || self == .dropKUpweightM }
+}
+
+/// How the weights are turned into a model.
+public enum WeightApplication: String, Sendable, Hashable, CaseIterable {
+  /// The IJ edit `θ̂ − H⁻¹G(w − 1)/W₀` of the influence block, no refit (seed 001 Eq. 4, 10-12).
+  case ij
+  /// Retraining on the weighted loss (seed 004 stage two, Eq. 15): Newton from θ̂ for logistic
+  /// regression (the optimum is unique, so this equals a fit from scratch), warm-started Adam
+  /// fine-tuning of all layers for the MLP.
+  case retrain
+}
+
+/// The fairness functional the seed-001 rules minimize (FairIF always uses TPR and TNR gaps).
+public enum TargetMetric: String, Sendable, Hashable, CaseIterable {
+  case dp
+  case eo
+  case deo
+
+  /// The hard metric used for validation selection.
+  public var metric: FairnessMetricName {
+    switch self {
+    case .dp: .demographicParity
+    case .eo: .equalizedOdds
+    case .deo: .equalOpportunity
+    }
+  }
+}
+
+/// The classifier family.
+public enum ModelKind: String, Sendable, Hashable, CaseIterable {
+  /// L2-regularized logistic regression (seed 004 Table 4).
+  case lr
+  /// One hidden layer with SeLU units (seed 001: 100 units on Adult); influence on the last layer.
+  case mlp
+}
+
+/// The data settings `fairmem reweight`/`compare` know.
+public enum MitigationDataset: String, Sendable, Hashable, CaseIterable {
+  case adult
+  case compas
+  case german
+  case syntheticGroupSize = "synthetic-group-size"
+  case syntheticDistributionShift = "synthetic-distribution-shift"
+  case syntheticClassSize = "synthetic-class-size"
+
+  public var isSynthetic: Bool { rawValue.hasPrefix("synthetic") }
+
+  /// Loads and splits (seeded, stratified, standardized) the data.
+  ///
+  /// - Adult: the official test file is the test split; a third of the official training file is
+  ///   validation (seed 001 used 21815/10746/12661). `quick` subsamples 3000/1500/1500 rows.
+  /// - COMPAS (two races) and German (sex): 60/20/20.
+  /// - Synthetic (seed 004 Table 7 bias types, 2-D Gaussians): 6000 rows (1200 quick), 60/20/20.
+  public func load(seed: UInt64, dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false)
+    throws(FairnessDataError) -> Split
+  {
+    let split: Split
+    switch self {
+    case .adult:
+      split = try RealDataset.adult.load(
+        from: dataDirectory, options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 1.0 / 3, test: 0.2))
+      ).split
+    case .compas:
+      split = try RealDataset.compas(.twoRaces).load(
+        from: dataDirectory, options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2))
+      ).split
+    case .german:
+      split = try RealDataset.german(.sex).load(
+        from: dataDirectory, options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2))
+      ).split
+    case .syntheticGroupSize, .syntheticDistributionShift, .syntheticClassSize:
+      let bias: SyntheticBias =
+        switch self {
+        case .syntheticGroupSize: .groupSizeDiscrepancy()
+        case .syntheticDistributionShift: .groupDistributionShift()
+        default: .classSizeDiscrepancy()
+        }
+      let population = try SyntheticPopulation.seed004(bias, dimension: 4)
+      let sample = try population.sample(count: quick ? 1200 : 6000, seed: seed &+ 0x5EED)
+      split = try sample.dataset.stratifiedSplit(fractions: SplitFractions(validation: 0.2, test: 0.2), seed: seed)
+    }
+    guard quick, self == .adult else { return split }
+    var rng = SplitMix64(seed: seed)
+    func sub(_ d: Dataset, _ m: Int) -> Dataset {
+      guard d.rowCount > m else { return d }
+      var idx = Array(0..<d.rowCount)
+      for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+      return d.subset(Array(idx.prefix(m)).sorted(), name: d.name)
+    }
+    return Split(train: sub(split.train, 3000), validation: sub(split.validation, 1500), test: sub(split.test, 1500))
+  }
+}
+
