@@ -159,9 +159,13 @@ ILL_CONDITIONED_XFAIL = pytest.mark.xfail(
 )
 
 
-@ILL_CONDITIONED_XFAIL
 @pytest.mark.parametrize("tol", [0.0, 0.01], ids=["exact", "tolerance"])
-@pytest.mark.parametrize("metric", ref.METRICS)
+@pytest.mark.parametrize(
+    "metric",
+    # EOdds passes on these 300 instances (its failures in this family start further on, ids 426
+    # and 454), so it is a plain regression test; SP and EOpp fail today.
+    [pytest.param("sp", marks=ILL_CONDITIONED_XFAIL), pytest.param("eopp", marks=ILL_CONDITIONED_XFAIL), "eodds"],
+)
 def test_cli_sweep_ill_conditioned_matches_scipy(fairmem, metric, tol):
     fairmem.require("sweep")
     seed = seed_for(99, "ill-conditioned sweep")
