@@ -146,17 +146,8 @@ def test_cli_sweep_matches_scipy(fairmem, batch, metric, config):
     report(check_batch(fairmem, insts, metric, extra, tol, fav), f"sweep-{metric}-{name}-seed{seed}")
 
 
-# Known CLI issue (found by this test, seed 99): on instances with cells of mass ~1e-8 .. 1e-30
-# the CLI can answer "feasible": true with a witness that fails its own check
-# (witness_verified false, residual up to 0.85) where the LP is infeasible (the reference,
-# solved over memorized fractions rho = x/p so that no coefficient divides by a tiny mass, finds
-# a least reachable gap of 0.01 .. 0.73); answer max_mass null for feasible instances ("most-mass
-# LP reported infeasible"); and fail with GLP_ESING (a sweep error line, exit 2). Non-strict
-# xfail: it turns into XPASS once fixed.
-ILL_CONDITIONED_XFAIL = pytest.mark.xfail(
-    strict=False,
-    reason="known: CLI claims feasibility with unverified witnesses / null max_mass / GLP_ESING on cells of mass <= 1e-8",
-)
+# Cells of mass <= 1e-8 once made GLPK's simplex misjudge feasibility (coefficients 1/p[a]);
+# the CLI now solves over cell fractions rho = x/p, and these instances must agree strictly.
 
 
 @pytest.mark.parametrize("tol", [0.0, 0.01], ids=["exact", "tolerance"])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LinearProgramming
 import MemorizationTheory
 
 /// `fairmem sweep`: JSON Lines in, JSON Lines out, on all cores, in constant memory.
@@ -9,7 +10,7 @@ struct SweepCommand: ParsableCommand {
     commandName: "sweep",
     abstract: "Answer many instances: one statistics object per input line (JSON Lines) -> one answer per line and metric.",
     discussion: """
-      Reads standard input (or a file), one statistics object per line, optionally with an "id" that is echoed back. Writes one JSON object per line and metric, in input order, with the schema of `bounds --json` (see Docs/output-format.md). A line with bad input produces an object {"line": n, "id": ..., "error": "..."} and the command exits with 2 at the end. Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays constant however long the input. Progress goes to standard error.
+      Reads standard input (or a file), one statistics object per line, optionally with an "id" that is echoed back. Writes one JSON object per line and metric, in input order, with the schema of `bounds --json` (see Docs/output-format.md). A line with bad input produces an object {"line": n, "id": ..., "error": "...", "internal": false} and the command exits with 2 at the end (3 when a line hit a solver failure instead). Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays constant however long the input. Progress goes to standard error.
       """)
 
   @Argument(help: "JSON Lines file; default: standard input.") var input: String?
@@ -36,6 +37,7 @@ struct SweepCommand: ParsableCommand {
     let normalize = normalize
     var lineNumber = 0
     var failures = 0
+    var internalFailures = 0
     let started = Date()
     var lastReport = started
     let output = FileHandle.standardOutput
@@ -49,9 +51,13 @@ struct SweepCommand: ParsableCommand {
         Self.answer(line: line, number: first + index, metrics: metrics, favorable: favorable, tolerance: tolerance, certificate: certificate, normalize: normalize)
       }
       var chunk = ""
-      for (text, failed) in results {
+      for (text, outcome) in results {
         chunk += text
-        if failed { failures += 1 }
+        switch outcome {
+        case .answered: break
+        case .badInput: failures += 1
+        case .internalFailure: internalFailures += 1
+        }
       }
       output.write(Data(chunk.utf8))
       lineNumber += lines.count
@@ -62,15 +68,20 @@ struct SweepCommand: ParsableCommand {
     }
     if !quiet {
       let seconds = Date().timeIntervalSince(started)
-      FileHandle.standardError.write(Data("\r[sweep] \(lineNumber) instances in \(String(format: "%.2f", seconds)) s (\(failures) with errors)          \n".utf8))
+      FileHandle.standardError.write(Data("\r[sweep] \(lineNumber) instances in \(String(format: "%.2f", seconds)) s (\(failures) with bad input, \(internalFailures) solver failures)          \n".utf8))
     }
     if failures > 0 { throw ExitCode(FairMemExitCode.badInput) }
+    if internalFailures > 0 { throw ExitCode(FairMemExitCode.internalFailure) }
   }
 
-  /// Answers one line: the JSON Lines text for every metric, and whether the line was bad.
+  /// How one input line ended.
+  enum LineOutcome: Sendable { case answered, badInput, internalFailure }
+
+  /// Answers one line: the JSON Lines text for every metric, and how the line ended. Bad input
+  /// and solver failures produce an error object instead of answers.
   static func answer(
     line: String, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double, certificate: Bool, normalize: Bool
-  ) -> (String, Bool) {
+  ) -> (String, LineOutcome) {
     var id: Any = NSNull()
     do {
       let decoder = StatisticsDecoder(normalize: normalize)
@@ -84,11 +95,11 @@ struct SweepCommand: ParsableCommand {
         result["id"] = id
         text += try AnswerJSON.text(result, pretty: false) + "\n"
       }
-      return (text, false)
+      return (text, .answered)
     } catch {
-      let message = "\(error)"
-      let object: [String: Any] = ["line": number, "id": id, "error": message]
-      return (((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n", true)
+      let outcome: LineOutcome = error is LPFailure ? .internalFailure : .badInput
+      let object: [String: Any] = ["line": number, "id": id, "error": "\(error)", "internal": outcome == .internalFailure]
+      return (((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n", outcome)
     }
   }
 }

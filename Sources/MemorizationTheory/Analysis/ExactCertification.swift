@@ -28,7 +28,7 @@ extension MemorizationAnalysis {
     var vertices: [LPSolution] = []
     var problems: [String] = []
     do {
-      if let s = try solve(program.linearProgram(.minimizeMass), options: SimplexOptions(method: .exact, wantsCertificate: false)).solution {
+      if let s = try program.solveMass(.minimizeMass, options: SimplexOptions(method: .exact, wantsCertificate: false)).solution {
         vertices.append(s)
       } else {
         problems.append("GLPK's exact simplex did not confirm feasibility of the rounded program")

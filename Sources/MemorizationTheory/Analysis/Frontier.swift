@@ -32,8 +32,8 @@ extension MemorizationAnalysis {
       guard let solution = try solve(lp, options: SimplexOptions(wantsCertificate: false)).solution else {
         preconditionFailure("frontier LP is always feasible (x = 0, t large) and bounded below by 0")
       }
-      let values = Array(solution.values.dropLast())
       let program = MemorizationProgram(statistics: statistics, metric: metric, options: MetricOptions(favorableClass: favorableClass))
+      let values = Array(program.massSolution(solution, from: .cellFractions).values.dropLast())
       let witness = program.witness(fromSolverValues: values)
       points.append(
         FrontierPoint(

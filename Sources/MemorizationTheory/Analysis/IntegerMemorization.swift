@@ -31,7 +31,7 @@ extension MemorizationAnalysis {
     let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
     var answer = IntegerMemorizationAnswer(
       metric: metric, options: options, feasible: false, populationSize: total)
-    if let relaxed = try solve(program.linearProgram(.minimizeMass), options: SimplexOptions(wantsCertificate: false)).solution {
+    if let relaxed = try program.solveMass(.minimizeMass, options: SimplexOptions(wantsCertificate: false)).solution {
       answer.continuousLowerBound = relaxed.objective * Double(total)
     }
     let outcome = try solve(program.linearProgram(.minimizeMass, recordsTotal: total), options: SimplexOptions(wantsCertificate: false))

@@ -36,8 +36,7 @@ public enum MemorizationAnalysis {
         <= options.tolerance + MemorizationAnswer.witnessTolerance && withinCaps(x, statistics)
     }
     func solveChecked(_ objective: MemorizationProgram<Double>.Objective, wantsCertificate: Bool) throws(LPFailure) -> LPOutcome {
-      let lp = program.linearProgram(objective)
-      let outcome = try solve(lp, options: SimplexOptions(method: method, wantsCertificate: wantsCertificate))
+      let outcome = try program.solveMass(objective, options: SimplexOptions(method: method, wantsCertificate: wantsCertificate))
       if let solution = outcome.solution, acceptable(solution) { return outcome }
       // Infeasible with a (checked) certificate, or when none was asked for: that stands.
       if case .infeasible(let farkas) = outcome, objective == .minimizeMass, farkas != nil || !wantsCertificate {
@@ -46,7 +45,7 @@ public enum MemorizationAnalysis {
       guard method != .exact else { return outcome }
       answer.notes.append(
         "the floating point simplex was inconclusive near the edge of feasibility (\(objective)); re-solved with the exact simplex")
-      return try solve(lp, options: SimplexOptions(method: .exact, wantsCertificate: wantsCertificate))
+      return try program.solveMass(objective, options: SimplexOptions(method: .exact, wantsCertificate: wantsCertificate))
     }
     switch try solveChecked(.minimizeMass, wantsCertificate: certificate) {
     case .unbounded:

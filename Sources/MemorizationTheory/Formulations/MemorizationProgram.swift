@@ -58,34 +58,86 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
     return (0..<statistics.groupCount).map { Array(flat[($0 * k)..<(($0 + 1) * k)]) }
   }
 
-  private func addMassVariables(to lp: inout LinearProgram, objectiveSign: Double, integerScale: Double?) {
+  /// What the LP's variables measure. Every variable is `v[a][y] = x[a][y] / u[a][y]` for a unit
+  /// `u`; row coefficients are multiplied by `u`, bounds divided by it, so the rows stay the
+  /// same functions and Farkas multipliers carry over unchanged.
+  public enum Variables: Sendable, Equatable {
+    /// Memorized probability mass `x[a][y]` (u = 1).
+    case mass
+    /// Memorized fraction of each cell `rho[a][y] = x[a][y] / p[a][y]` (u = p[a][y]): every row
+    /// coefficient is O(1) however small a group or cell is, which keeps GLPK's simplex well
+    /// conditioned. The default for solving.
+    case cellFractions
+    /// Whole records `m[a][y] = N x[a][y]` (u = 1/N), integer variables for GLPK's MIP.
+    case records(Int)
+  }
+
+  private func unit(_ variables: Variables, _ a: Int, _ y: Int) -> Double {
+    switch variables {
+    case .mass: 1
+    case .cellFractions: statistics.population[a][y].doubleValue
+    case .records(let total): 1 / Double(total)
+    }
+  }
+
+  private func addVariables(to lp: inout LinearProgram, _ variables: Variables, objectiveSign: Double) {
     for a in 0..<statistics.groupCount {
       for y in 0..<statistics.classCount {
         let name = "x[\(statistics.groups[a])][\(statistics.classes[y])]"
-        if let scale = integerScale {
+        let cap = statistics.cap[a][y].doubleValue
+        switch variables {
+        case .records(let total):
           // `cap * N` is a whole number of records up to rounding (e.g. (15/22) * 22 is
           // 14.999999999999998 in double): snap to the nearest integer before taking the floor,
           // or a record of the cell becomes unavailable.
-          let records = statistics.cap[a][y].doubleValue * scale
+          let records = cap * Double(total)
           let nearest = records.rounded()
           let upper = abs(records - nearest) <= 1e-9 * max(1, records) ? nearest : records.rounded(.down)
           lp.addVariable(name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign, kind: .integer)
-        } else {
-          let upper = statistics.cap[a][y].doubleValue
-          lp.addVariable(name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign)
+        case .mass, .cellFractions:
+          let u = unit(variables, a, y)
+          let upper = u > 0 ? cap / u : 0
+          lp.addVariable(name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign * u)
         }
       }
     }
   }
 
-  private func terms(of form: AffineForm<T>, scale: Double) -> [LinearProgram.Term] {
+  private func terms(of form: AffineForm<T>, _ variables: Variables) -> [LinearProgram.Term] {
     var result: [LinearProgram.Term] = []
     for a in 0..<statistics.groupCount {
       for y in 0..<statistics.classCount where !form.coefficients[a][y].isZero {
-        result.append(.init(variableIndex(group: a, class: y), form.coefficients[a][y].doubleValue / scale))
+        let u = unit(variables, a, y)
+        if u > 0 { result.append(.init(variableIndex(group: a, class: y), form.coefficients[a][y].doubleValue * u)) }
       }
     }
     return result
+  }
+
+  /// Maps a solution of a program built with `variables` back to memorized masses: values
+  /// `x = u v`, reduced costs `d_x = d_v / u` (0 for empty cells); objective, row activities and
+  /// row duals are unchanged by the column scaling.
+  public func massSolution(_ solution: LPSolution, from variables: Variables) -> LPSolution {
+    let k = statistics.classCount
+    let n = statistics.groupCount * k
+    var values = solution.values
+    var reduced = solution.reducedCosts
+    for j in 0..<min(n, values.count) {
+      let u = unit(variables, j / k, j % k)
+      values[j] *= u
+      if j < reduced.count { reduced[j] = u > 0 ? reduced[j] / u : 0 }
+    }
+    return LPSolution(
+      objective: solution.objective, values: values, rowActivities: solution.rowActivities,
+      rowDuals: solution.rowDuals, reducedCosts: reduced)
+  }
+
+  /// Builds the program over cell fractions, solves it with GLPK and returns the outcome in
+  /// memorized masses (see `Variables.cellFractions` and `massSolution(_:from:)`).
+  public func solveMass(_ objective: Objective, options: SimplexOptions) throws(LPFailure) -> LPOutcome {
+    let outcome = try solve(linearProgram(objective, variables: .cellFractions), options: options)
+    if case .optimal(let solution) = outcome { return .optimal(massSolution(solution, from: .cellFractions)) }
+    return outcome
   }
 
   /// The zero-bias (or eps-bias) program with the given objective.
@@ -94,21 +146,26 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   ///   `m[a][y] = N x[a][y]` (with `N = recordsTotal`), bounded by `floor(N cap[a][y])`: the
   ///   integer version "how many records per cell must be memorized" (solved by GLPK's MIP).
   public func linearProgram(_ objective: Objective, recordsTotal: Int? = nil) -> LinearProgram {
-    let scale = recordsTotal.map { Double($0) }
+    linearProgram(objective, variables: recordsTotal.map { .records($0) } ?? .mass)
+  }
+
+  /// The zero-bias (or eps-bias) program with the given objective over the chosen variables.
+  public func linearProgram(_ objective: Objective, variables: Variables) -> LinearProgram {
     var lp = LinearProgram(direction: objective == .maximizeMass ? .maximize : .minimize)
-    addMassVariables(to: &lp, objectiveSign: objective == .feasibility ? 0 : 1, integerScale: scale)
+    addVariables(to: &lp, variables, objectiveSign: objective == .feasibility ? 0 : 1)
     let eps = options.tolerance
     for (entry, form) in zip(entries, forms) {
       let c = form.constant.doubleValue
       let bounds: LinearProgram.Bounds = eps > 0 ? .range(-eps - c, eps - c) : .fixed(-c)
-      lp.addConstraint(entry.label(groups: statistics.groups, classes: statistics.classes), terms(of: form, scale: scale ?? 1), bounds)
+      lp.addConstraint(entry.label(groups: statistics.groups, classes: statistics.classes), terms(of: form, variables), bounds)
     }
     return lp
   }
 
   /// The trade-off program for the mass-vs-bias frontier: with budget `Σ x <= budget`,
   /// minimize `t` subject to `|e(x)| <= t` for every entry over all pairs of groups.
-  /// Variable `t` is the last one.
+  /// Variables are cell fractions (see `Variables.cellFractions`; map values back with
+  /// `massSolution(_:from: .cellFractions)`); `t` is the last one.
   public static func frontierProgram(
     statistics: PopulationStatistics<T>, metric: FairnessMetric, favorableClass: Int?, budget: Double
   ) -> (program: LinearProgram, entries: [MetricEntry]) {
@@ -116,15 +173,19 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
     let entries = statistics.allEntries(for: metric, options: options)
     let helper = MemorizationProgram(statistics: statistics, metric: metric, options: options)
     var lp = LinearProgram(direction: .minimize)
-    helper.addMassVariables(to: &lp, objectiveSign: 0, integerScale: nil)
+    helper.addVariables(to: &lp, .cellFractions, objectiveSign: 0)
     let t = lp.addVariable("t", bounds: .lower(0), objective: 1)
-    let massTerms = (0..<t).map { LinearProgram.Term($0, 1) }
+    let k = statistics.classCount
+    let massTerms = (0..<t).compactMap { j -> LinearProgram.Term? in
+      let u = helper.unit(.cellFractions, j / k, j % k)
+      return u > 0 ? LinearProgram.Term(j, u) : nil
+    }
     lp.addConstraint("budget", massTerms, .upper(budget))
     for entry in entries {
       let form = statistics.entryForm(entry)
       let label = entry.label(groups: statistics.groups, classes: statistics.classes)
       let c = form.constant.doubleValue
-      let base = helper.terms(of: form, scale: 1)
+      let base = helper.terms(of: form, .cellFractions)
       lp.addConstraint("\(label)<=t", base + [.init(t, -1)], .upper(-c))
       lp.addConstraint("\(label)>=-t", base + [.init(t, 1)], .lower(-c))
     }
