@@ -13,7 +13,7 @@ import os
 import subprocess
 from pathlib import Path
 
-__all__ = ["FairmemError", "binary", "run", "run_json", "sweep", "dumps"]
+__all__ = ["FairmemError", "binary", "data_directory", "run", "run_json", "sweep", "dumps"]
 
 
 class FairmemError(RuntimeError):
@@ -55,6 +55,17 @@ def binary() -> str:
     raise FileNotFoundError(
         "fairmem binary not found; build it with `swift build -c release --product fairmem` "
         "or set FAIRMEM_BIN. Tried:\n  " + "\n  ".join(tried))
+
+
+def data_directory() -> str:
+    """Directory of the raw dataset files for `--data-directory`: FAIRMEM_DATA_DIR (as in
+    Scripts/fetch-datasets.sh), else Data/raw under the repository root (the parent of this
+    file's directory). fairmem's own default, Data/raw, is relative to the working directory,
+    which for a notebook is Notebooks/."""
+    env = os.environ.get("FAIRMEM_DATA_DIR")
+    if env:
+        return env
+    return str(Path(__file__).resolve().parent.parent / "Data" / "raw")
 
 
 def _plain(value):

@@ -14,17 +14,23 @@ public struct ValidationSettings: Sendable {
   public var interpolatingMLP: Bool
   /// Options of the interpolating MLP.
   public var mlpOptions: InterpolatingMLPMemorizer.Options
+  /// Whether to keep every compared metric entry (`PopulationValidation.entries`). It also runs
+  /// the nearest-neighbour memorizer at every random memorization and the MLP at the random
+  /// memorizations with uniform selection (with a separate generator, so every other result is
+  /// the same as without it).
+  public var recordEntries: Bool
 
-  /// Creates settings; defaults: 3 random memorizations, z = 5, radii 0 and 0.5, MLP on.
+  /// Creates settings; defaults: 3 random memorizations, z = 5, radii 0 and 0.5, MLP on, no entries.
   public init(
     randomMemorizations: Int = 3, z: Double = 5, radii: [Double] = [0, 0.5], interpolatingMLP: Bool = true,
-    mlpOptions: InterpolatingMLPMemorizer.Options = .init()
+    mlpOptions: InterpolatingMLPMemorizer.Options = .init(), recordEntries: Bool = false
   ) {
     self.randomMemorizations = randomMemorizations
     self.z = z
     self.radii = radii
     self.interpolatingMLP = interpolatingMLP
     self.mlpOptions = mlpOptions
+    self.recordEntries = recordEntries
   }
 }
 
@@ -62,6 +68,9 @@ public struct MetricValidation: Sendable {
   public var nearestNeighbourGaps: [Double]
   /// Whether radius 0 gave exactly the lookup memorizer's predictions.
   public var radiusZeroMatchesLookup: Bool?
+  /// Fraction of unmemorized records where the nearest-neighbour memorizer keeps the base
+  /// prediction, one per radius (below 1: memorization spilled over to neighbours).
+  public var nearestNeighbourOffMemorizedAgreement: [Double] = []
   /// Largest |entry| measured with the interpolating MLP memorizer.
   public var mlpGap: Double?
   /// Fraction of `D` the MLP fits, and fraction of other records where it keeps the base prediction.
@@ -93,6 +102,39 @@ public struct RandomMemorizationCheck: Sendable {
   public var agrees: Bool { entriesChecked == entriesWithinBand }
 }
 
+/// One metric entry of one memorizer on one memorized set: the theory's prediction, the value
+/// measured by counting, and the agreement band of the lookup memorizer for that set.
+public struct EntryComparison: Sendable {
+  /// Which memorizer produced the measured predictions.
+  public enum Memorizer: String, Sendable { case lookup, nearestNeighbour = "nearest-neighbour", mlp }
+  /// Which memorized set: a random `m[a][y]`, or the LP's least-mass zero-bias witness.
+  public enum Setting: String, Sendable { case random, leastMass = "least-mass" }
+
+  /// The memorizer.
+  public var memorizer: Memorizer
+  /// Radius of the nearest-neighbour memorizer (nil for the others).
+  public var radius: Double?
+  /// How the set's members were drawn within the cells.
+  public var selection: MemorizationSetSelector.Mode
+  /// Which memorized set.
+  public var setting: Setting
+  /// Index of the random memorization within its selection mode (nil for the least-mass set).
+  public var memorization: Int?
+  /// The metric entry, e.g. `eopp[female-male][>50K]`.
+  public var metric: FairnessMetric
+  /// See `metric`.
+  public var label: String
+  /// The theory's value: R1-R3 at `x = m/N` of the set (random sets, and the other memorizers on
+  /// the least-mass set), or at the LP witness (lookup on the least-mass set, i.e. 0 up to LP
+  /// tolerance).
+  public var predicted: Double
+  /// The value measured by counting the memorizer's predictions.
+  public var measured: Double
+  /// The lookup memorizer's allowance for `|measured - predicted|` on this set (the check's band:
+  /// stratified bound, or z-sigma hypergeometric, plus rounding for the least-mass set).
+  public var band: Double
+}
+
 /// The validation of one population.
 public struct PopulationValidation: Sendable {
   /// A name such as `synthetic-17` or `adult`.
@@ -111,6 +153,8 @@ public struct PopulationValidation: Sendable {
   public var metrics: [MetricValidation]
   /// R1-R3 at random memorizations, per selection mode.
   public var randomChecks: [RandomMemorizationCheck]
+  /// Every compared entry (only with `ValidationSettings.recordEntries`).
+  public var entries: [EntryComparison] = []
 
   /// Whether every theorem-level check passed.
   public var agrees: Bool { metrics.allSatisfy(\.agrees) && randomChecks.allSatisfy(\.agrees) }
@@ -151,21 +195,56 @@ public enum TheoryValidator {
     var checks: [RandomMemorizationCheck] = []
     var lookupGapsTried: [FairnessMetric: [Double]] = [:]
     var firstRandomSet: [Int]? = nil
+    // Entries: a separate generator for the extra MLP runs keeps every other draw unchanged.
+    var entries: [EntryComparison] = []
+    var entryRng = SplitMix64(seed: seed ^ 0x5EED_E17E_5EED_E17E)
+    func record(
+      _ memorizer: EntryComparison.Memorizer, radius: Double? = nil, _ mode: MemorizationSetSelector.Mode,
+      _ setting: EntryComparison.Setting, _ index: Int?, _ predicted: [BiasReport<Double>.Entry], _ got: [Double], _ bands: [Double]
+    ) {
+      for ((entry, value), band) in zip(zip(predicted, got), bands) {
+        entries.append(EntryComparison(
+          memorizer: memorizer, radius: radius, selection: mode, setting: setting, memorization: index,
+          metric: entry.entry.metric, label: entry.label,
+          predicted: entry.value, measured: value, band: band))
+      }
+    }
     for mode in MemorizationSetSelector.Mode.allCases {
       var check = RandomMemorizationCheck(mode: mode, entriesChecked: 0, entriesWithinBand: 0, largestDeviation: 0, largestDeviationOverBand: 0)
-      for _ in 0..<settings.randomMemorizations {
+      for index in 0..<settings.randomMemorizations {
         let m = n.map { $0.map { Int(rng.next() % UInt64($0 + 1)) } }
         let chosen = selector.select(counts: m, mode: mode, using: &rng)
         if firstRandomSet == nil { firstRandomSet = chosen }
         let predictions = population.lookup(memorizing: chosen).predictions
+        var others: [(EntryComparison.Memorizer, Double?, [Int])] = []
+        if settings.recordEntries {
+          for radius in settings.radii {
+            let nn = NearestNeighbourMemorizer(reference: population.dataset, memorized: chosen, radius: radius)
+            others.append((.nearestNeighbour, radius, nn.predictions(for: population.dataset, basePredictions: population.basePredictions)))
+          }
+          if settings.interpolatingMLP, mode == .uniform {
+            let mlp = try InterpolatingMLPMemorizer(
+              population: population.dataset, basePredictions: population.basePredictions, memorized: chosen,
+              options: settings.mlpOptions, using: &entryRng)
+            others.append((.mlp, nil, mlp.predictions))
+          }
+        }
         for metric in FairnessMetric.allCases {
           let predicted = metricEntries(base, metric: metric, memorized: mass(m))
           let got = try measured(predictions, metric)
           lookupGapsTried[metric, default: []].append(largest(got))
-          for (entry, value) in zip(predicted, got) {
-            let band = mode == .stratified
+          let bands = predicted.map { entry in
+            mode == .stratified
               ? AgreementBand.stratified(entry.entry, cellCounts: n) + 1e-12
               : AgreementBand.hypergeometric(entry.entry, counts: counts, memorized: m, z: settings.z)
+          }
+          if settings.recordEntries {
+            record(.lookup, mode, .random, index, predicted, got, bands)
+            for (memorizer, radius, otherPredictions) in others {
+              record(memorizer, radius: radius, mode, .random, index, predicted, try measured(otherPredictions, metric), bands)
+            }
+          }
+          for ((entry, value), band) in zip(zip(predicted, got), bands) {
             let deviation = abs(value - entry.value)
             check.entriesChecked += 1
             if deviation <= band { check.entriesWithinBand += 1 }
@@ -215,6 +294,11 @@ public enum TheoryValidator {
         let okU = zip(gotU, bandsU).allSatisfy { abs($0) <= $1 }
         result.agrees = okS && okU && (answer.witnessVerified ?? false)
         set = stratifiedSet
+        if settings.recordEntries {
+          let atWitness = metricEntries(base, metric: metric, memorized: witness)
+          record(.lookup, .stratified, .leastMass, nil, atWitness, gotS, boundsS)
+          record(.lookup, .uniform, .leastMass, nil, atWitness, gotU, bandsU)
+        }
       } else {
         let gaps = lookupGapsTried[metric] ?? []
         result.smallestLookupGapTried = gaps.min()
@@ -223,21 +307,35 @@ public enum TheoryValidator {
       }
       // Nearest neighbour and MLP memorizers on the same set: findings.
       let lookupPredictions = population.lookup(memorizing: set).predictions
-      result.predictedGapForSet = largest(metricEntries(base, metric: metric, memorized: mass(realizedCounts(set))).map(\.value))
+      let predictedForSet = metricEntries(base, metric: metric, memorized: mass(realizedCounts(set)))
+      result.predictedGapForSet = largest(predictedForSet.map(\.value))
+      // Entries of the other memorizers on the least-mass set: band of its (stratified) selection.
+      let recordSet = settings.recordEntries && answer.feasible
+      let setBands = predictedForSet.map { AgreementBand.stratified($0.entry, cellCounts: n) + 1e-12 }
+      let inSet = Set(set)
+      func offSetAgreement(_ predictions: [Int]) -> Double {
+        let off = (0..<population.recordCount).filter { !inSet.contains($0) }
+        return off.isEmpty ? 1 : Double(off.filter { predictions[$0] == population.basePredictions[$0] }.count) / Double(off.count)
+      }
       var others: [Double] = []
       for radius in settings.radii {
         let nn = NearestNeighbourMemorizer(reference: population.dataset, memorized: set, radius: radius)
         let predictions = nn.predictions(for: population.dataset, basePredictions: population.basePredictions)
         if radius == 0 { result.radiusZeroMatchesLookup = predictions == lookupPredictions }
-        let gap = largest(try measured(predictions, metric))
+        let got = try measured(predictions, metric)
+        let gap = largest(got)
         result.nearestNeighbourGaps.append(gap)
+        result.nearestNeighbourOffMemorizedAgreement.append(offSetAgreement(predictions))
+        if recordSet { record(.nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands) }
         others.append(gap)
       }
       if settings.interpolatingMLP {
         let mlp = try InterpolatingMLPMemorizer(
           population: population.dataset, basePredictions: population.basePredictions, memorized: set,
           options: settings.mlpOptions, using: &rng)
-        let gap = largest(try measured(mlp.predictions, metric))
+        let got = try measured(mlp.predictions, metric)
+        let gap = largest(got)
+        if recordSet { record(.mlp, .stratified, .leastMass, nil, predictedForSet, got, setBands) }
         result.mlpGap = gap
         result.mlpMemorizedAccuracy = mlp.memorizedAccuracy
         result.mlpOffMemorizedAgreement = mlp.offMemorizedAgreement
@@ -252,6 +350,6 @@ public enum TheoryValidator {
     return PopulationValidation(
       name: name, recordCount: population.recordCount, groupCount: population.dataset.groupCount,
       classCount: population.dataset.classCount, smallestCell: n.joined().filter { $0 > 0 }.min() ?? 0,
-      baseAccuracy: Double(correct) / max(total, 1), metrics: results, randomChecks: checks)
+      baseAccuracy: Double(correct) / max(total, 1), metrics: results, randomChecks: checks, entries: entries)
   }
 }

@@ -92,7 +92,7 @@ import Testing
     (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2,0.1],[0.3,0.1]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "population[0]"),
     (#"{"groups":["a"],"classes":["0","1"],"population":[[0.5,0.5]],"confusion":[[[1,0],[0,1]]]}"#, "groups"),
     (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0,0],[0.5,0.5]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "population[0]"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,1e999]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "1e999"),
+    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,1e999]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "population[1][1]"),
     (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[true,0],[0,1]],[[1,0],[0,1]]]}"#, "boolean"),
     (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]],"extra":1}"#, "extra"),
     ("[1, 2", "input"),

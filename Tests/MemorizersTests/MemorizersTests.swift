@@ -176,3 +176,33 @@ struct EndToEndTests {
     }
   }
 }
+
+@Suite("Recorded entries")
+struct EntriesTests {
+  @Test("recordEntries keeps every other result and lists lookup entries within their bands")
+  func entriesAreAdditive() throws {
+    let seed = TestSeed.value(default: 5)
+    let mlp = InterpolatingMLPMemorizer.Options(hiddenWidth: 8, maximumEpochs: 5)
+    for index in 0..<2 {
+      let (name, pop) = try ValidationPopulations.synthetic(index: index, seed: seed)
+      let plain = ValidationSettings(randomMemorizations: 2, radii: [0, 0.5], interpolatingMLP: true, mlpOptions: mlp)
+      var recording = plain
+      recording.recordEntries = true
+      let a = try TheoryValidator.validate(pop, name: name, settings: plain, seed: seed &+ UInt64(index))
+      let b = try TheoryValidator.validate(pop, name: name, settings: recording, seed: seed &+ UInt64(index))
+      #expect(a.entries.isEmpty)
+      #expect(!b.entries.isEmpty)
+      for (x, y) in zip(a.metrics, b.metrics) {
+        #expect(x.measuredGapStratified == y.measuredGapStratified && x.measuredGapUniform == y.measuredGapUniform)
+        #expect(x.nearestNeighbourGaps == y.nearestNeighbourGaps && x.mlpGap == y.mlpGap)
+      }
+      for (x, y) in zip(a.randomChecks, b.randomChecks) { #expect(x.largestDeviation == y.largestDeviation) }
+      let lookup = b.entries.filter { $0.memorizer == .lookup }
+      #expect(lookup.allSatisfy { abs($0.measured - $0.predicted) <= $0.band }, "\(name)")
+      // Random sets: every entry of every metric per memorization and mode.
+      let perMemorization = FairnessMetric.allCases.map { metricEntries(try! pop.baseStatistics(), metric: $0).count }.reduce(0, +)
+      #expect(lookup.filter { $0.setting == .random }.count == 2 * 2 * perMemorization)
+      #expect(b.entries.contains { $0.memorizer == .mlp } && b.entries.contains { $0.memorizer == .nearestNeighbour && $0.radius == 0.5 })
+    }
+  }
+}

@@ -25,7 +25,7 @@ struct AnalyzeCommand: ParsableCommand {
     let stats = loaded.statistics
     let options = try selection.options(for: stats)
     let base = stats.biasReport(memorized: stats.noMemorization, favorableClass: options.favorableClass)
-    var results: [[String: Any]] = []
+    var results: [[String: JSONValue]] = []
     var text: [String] = []
     text.append("FairMem analysis of \(loaded.source)")
     text.append("groups: \(stats.groups.joined(separator: ", "));  classes: \(stats.classes.joined(separator: ", "));  SP convention \(stats.convention.rawValue)")
@@ -44,8 +44,8 @@ struct AnalyzeCommand: ParsableCommand {
         stats, metric: metric,
         options: MetricOptions(favorableClass: options.favorableClass, tolerance: max(options.tolerance, integerTolerance(stats, metric, options.favorableClass))))
       var object = AnswerJSON.object(answer)
-      object["frontier"] = AnswerJSON.object(curve, metric: metric)["points"]
-      object["integer"] = integer.map { AnswerJSON.object($0, classes: stats.classes) as Any } ?? NSNull()
+      object["frontier"] = JSONValue(AnswerJSON.object(curve, metric: metric)["points"])
+      object["integer"] = JSONValue(integer.map { AnswerJSON.object($0, classes: stats.classes) })
       results.append(object)
       text.append("")
       text.append("== \(metric.title.capitalized) ==")

@@ -92,7 +92,7 @@ struct SweepCommand: ParsableCommand {
       var text = ""
       for metric in metrics {
         var result = AnswerJSON.object(try MemorizationAnalysis.analyze(stats, metric: metric, options: options, certificate: certificate))
-        result["id"] = id
+        result["id"] = JSONValue(id)
         text += try AnswerJSON.text(result, pretty: false) + "\n"
       }
       return (text, .answered)
@@ -123,6 +123,8 @@ final class LineReader {
 
   deinit { if ownsHandle { fclose(handle) } }
 
+  private static func isSpace(_ c: CChar) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+
   func next() -> String? {
     var buffer: UnsafeMutablePointer<CChar>? = nil
     var capacity = 0
@@ -130,8 +132,14 @@ final class LineReader {
     while true {
       let length = getline(&buffer, &capacity, handle)
       guard length >= 0, let buffer else { return nil }
-      let line = String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines)
-      if !line.isEmpty { return line }
+      // Trim ASCII white space on the bytes (Foundation's trimming bridges through NSString).
+      var start = 0
+      var end = length
+      while start < end, Self.isSpace(buffer[start]) { start += 1 }
+      while end > start, Self.isSpace(buffer[end - 1]) { end -= 1 }
+      if start < end {
+        return String(decoding: UnsafeRawBufferPointer(start: buffer + start, count: end - start), as: UTF8.self)
+      }
     }
   }
 }

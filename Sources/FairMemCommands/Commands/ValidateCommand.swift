@@ -22,6 +22,7 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Random memorizations per population for the R1-R3 check.") var randomMemorizations: Int = 3
   @Option(help: "Directory of the raw dataset files.") var dataDirectory: String = RealDataset.defaultDirectory
   @Flag(help: "Print JSON instead of tables.") var json = false
+  @Flag(help: "With --json: also list every compared metric entry (predicted, measured, band) per memorizer, running the nearest-neighbour memorizer at every random memorization and the MLP at the uniform ones.") var entries = false
   @Flag(help: "Exit with 1 when a theorem-level check disagrees.") var check = false
   @Flag(help: "No progress on standard error.") var quiet = false
 
@@ -33,6 +34,7 @@ struct ValidateCommand: ParsableCommand {
     guard randomMemorizations >= 0, randomMemorizations <= 1000 else {
       throw InputError(field: "--random-memorizations", problem: "must be in 0...1000")
     }
+    guard !entries || json else { throw InputError(field: "--entries", problem: "needs --json") }
     _ = try realDatasets()
   }
 
@@ -66,7 +68,7 @@ struct ValidateCommand: ParsableCommand {
       let (name, population) = try ValidationPopulations.synthetic(index: index, seed: seed)
       let settings = ValidationSettings(
         randomMemorizations: randomMemorizations, radii: [0, 0.5], interpolatingMLP: index < mlpPopulations,
-        mlpOptions: .init(hiddenWidth: mlpWidth, maximumEpochs: mlpEpochs))
+        mlpOptions: .init(hiddenWidth: mlpWidth, maximumEpochs: mlpEpochs), recordEntries: entries)
       syntheticResults.append(try TheoryValidator.validate(population, name: name, settings: settings, seed: seed &+ UInt64(index)))
     }
     if synthetic > 0 { progress("\r[validate] \(synthetic) synthetic populations in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n") }
@@ -74,7 +76,7 @@ struct ValidateCommand: ParsableCommand {
     for (name, dataset) in real {
       progress("[validate] \(name): loading, fitting logistic regression, validating\n")
       let population = try ValidationPopulations.real(dataset, directory: dataDirectory, seed: seed)
-      let settings = ValidationSettings(randomMemorizations: randomMemorizations, radii: [], interpolatingMLP: false)
+      let settings = ValidationSettings(randomMemorizations: randomMemorizations, radii: [], interpolatingMLP: false, recordEntries: entries)
       realResults.append((name, try TheoryValidator.validate(population, name: name, settings: settings, seed: seed)))
     }
     progress("[validate] done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n")
@@ -82,12 +84,18 @@ struct ValidateCommand: ParsableCommand {
     if json {
       let object: [String: Any] = [
         "seed": seed,
+        "settings": [
+          "synthetic": synthetic, "datasets": real.map(\.name), "random_memorizations": randomMemorizations, "z": ValidationSettings().z,
+          "nearest_neighbour_radii": synthetic > 0 ? [0, 0.5] : [Double](), "mlp_populations": min(mlpPopulations, synthetic),
+          "mlp_width": mlpWidth, "mlp_epochs": mlpEpochs, "entries": entries,
+        ] as [String: Any],
+        "seconds": Date().timeIntervalSince(started),
         "synthetic": syntheticResults.map(Self.object),
         "real": realResults.map { Self.object($0.result) },
         "summary": Self.summaryRows(syntheticResults).map { ["check": $0.check, "instances": $0.instances, "agreeing": $0.agreeing, "worst": $0.worst] as [String: Any] },
         "answers": realResults.flatMap { item in item.result.metrics.map { ["dataset": item.name, "metric": $0.metric.rawValue, "sentence": Self.sentence(item.name, $0, item.result)] } },
       ]
-      print(try AnswerJSON.text(object))
+      print(try AnswerJSON.text(object, pretty: !entries))
     } else {
       if !syntheticResults.isEmpty {
         print("Synthetic populations: \(syntheticResults.count) (seed \(seed)); \(syntheticResults.filter(\.agrees).count) agree on every theorem-level check.\n")
@@ -190,7 +198,7 @@ struct ValidateCommand: ParsableCommand {
   /// JSON object of one population's validation.
   static func object(_ r: PopulationValidation) -> [String: Any] {
     func opt(_ x: Any?) -> Any { x ?? NSNull() }
-    return [
+    var object: [String: Any] = [
       "name": r.name, "records": r.recordCount, "groups": r.groupCount, "classes": r.classCount,
       "smallest_cell": r.smallestCell, "base_accuracy": r.baseAccuracy, "agrees": r.agrees,
       "metrics": r.metrics.map { m -> [String: Any] in
@@ -202,6 +210,7 @@ struct ValidateCommand: ParsableCommand {
           "measured_gap_uniform": opt(m.measuredGapUniform), "band_uniform": opt(m.bandUniform),
           "predicted_gap_for_set": opt(m.predictedGapForSet), "nearest_neighbour_gaps": m.nearestNeighbourGaps,
           "radius_zero_matches_lookup": opt(m.radiusZeroMatchesLookup), "mlp_gap": opt(m.mlpGap),
+          "nearest_neighbour_off_memorized_agreement": m.nearestNeighbourOffMemorizedAgreement,
           "mlp_memorized_accuracy": opt(m.mlpMemorizedAccuracy), "mlp_off_memorized_agreement": opt(m.mlpOffMemorizedAgreement),
           "smallest_lookup_gap_tried": opt(m.smallestLookupGapTried), "stayed_biased_under_all": opt(m.stayedBiasedUnderAll),
           "agrees": m.agrees,
@@ -214,5 +223,15 @@ struct ValidateCommand: ParsableCommand {
         ] as [String: Any]
       },
     ]
+    if !r.entries.isEmpty {
+      // Column-oriented (one array per field, one element per entry): compact and fast to write.
+      let e = r.entries
+      object["entries"] = [
+        "memorizer": e.map(\.memorizer.rawValue), "radius": e.map { opt($0.radius) }, "selection": e.map(\.selection.rawValue),
+        "setting": e.map(\.setting.rawValue), "memorization": e.map { opt($0.memorization) }, "metric": e.map(\.metric.rawValue),
+        "entry": e.map(\.label), "predicted": e.map(\.predicted), "measured": e.map(\.measured), "band": e.map(\.band),
+      ] as [String: Any]
+    }
+    return object
   }
 }

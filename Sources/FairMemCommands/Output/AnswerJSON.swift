@@ -8,58 +8,61 @@ enum AnswerJSON {
   static func matrix(_ x: [[Double]]?) -> Any { x.map { $0 as Any } ?? NSNull() }
   static func fraction(_ x: Rational?) -> Any { x.map { $0.description as Any } ?? NSNull() }
 
-  static func object(_ answer: MemorizationAnswer) -> [String: Any] {
-    var result: [String: Any] = [
-      "metric": answer.metric.rawValue,
-      "convention": answer.metric == .statisticalParity ? answer.convention.rawValue : "cell",
-      "tolerance": answer.options.tolerance,
-      "favorable": answer.options.favorableClass.map { answer.classes[$0] as Any } ?? NSNull(),
-      "feasible": answer.feasible,
-      "min_mass": value(answer.minMass),
-      "max_mass": value(answer.maxMass),
+  /// The answer object, built directly as `JSONValue`s (this is `fairmem sweep`'s hot path).
+  static func object(_ answer: MemorizationAnswer) -> [String: JSONValue] {
+    func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
+    func strings(_ xs: [String]) -> JSONValue { .array(xs.map { .string($0) }) }
+    func matrix(_ x: [[Double]]?) -> JSONValue { x.map { .array($0.map { .array($0.map { .number($0) }) }) } ?? .null }
+    func fraction(_ x: Rational?) -> JSONValue { x.map { .string($0.description) } ?? .null }
+    var result: [String: JSONValue] = [
+      "metric": .string(answer.metric.rawValue),
+      "convention": .string(answer.metric == .statisticalParity ? answer.convention.rawValue : "cell"),
+      "tolerance": .number(answer.options.tolerance),
+      "favorable": answer.options.favorableClass.map { .string(answer.classes[$0]) } ?? .null,
+      "feasible": .bool(answer.feasible),
+      "min_mass": number(answer.minMass),
+      "max_mass": number(answer.maxMass),
       "witness": matrix(answer.witness),
       "max_witness": matrix(answer.maxWitness),
-      "residual": value(answer.residual),
-      "witness_verified": answer.witnessVerified.map { $0 as Any } ?? NSNull(),
-      "groups": answer.groups,
-      "classes": answer.classes,
-      "constrained_entries": answer.constrainedEntries,
-      "notes": answer.notes,
+      "residual": number(answer.residual),
+      "witness_verified": answer.witnessVerified.map { .bool($0) } ?? .null,
+      "groups": strings(answer.groups),
+      "classes": strings(answer.classes),
+      "constrained_entries": strings(answer.constrainedEntries),
+      "notes": strings(answer.notes),
+      "certificate": .null,
+      "exact": .null,
     ]
     if let c = answer.certificate {
-      result["certificate"] = [
-        "type": "farkas",
-        "rows": c.rowLabels,
-        "multipliers": c.multipliers,
-        "gap": c.gap,
-        "verified": c.verified,
+      result["certificate"] = .object([
+        "type": .string("farkas"),
+        "rows": strings(c.rowLabels),
+        "multipliers": .array(c.multipliers.map { .number($0) }),
+        "gap": .number(c.gap),
+        "verified": .bool(c.verified),
         "exact_gap": fraction(c.exactGap),
-      ] as [String: Any]
-    } else {
-      result["certificate"] = NSNull()
+      ])
     }
     let closed = answer.closedForm
-    result["closed_form"] = [
-      "rules": closed.rules,
-      "lower_bound": value(closed.lowerBound),
-      "upper_bound": value(closed.upperBound),
-      "exact_min": value(closed.exactMinimum),
-      "exact_max": value(closed.exactMaximum),
-      "proves_infeasible": closed.provesInfeasible,
-      "agrees_with_lp": answer.closedFormAgrees,
-      "assumptions": closed.assumptions,
-    ] as [String: Any]
+    result["closed_form"] = .object([
+      "rules": strings(closed.rules),
+      "lower_bound": number(closed.lowerBound),
+      "upper_bound": number(closed.upperBound),
+      "exact_min": number(closed.exactMinimum),
+      "exact_max": number(closed.exactMaximum),
+      "proves_infeasible": .bool(closed.provesInfeasible),
+      "agrees_with_lp": .bool(answer.closedFormAgrees),
+      "assumptions": strings(closed.assumptions),
+    ])
     if let exact = answer.exact {
-      result["exact"] = [
+      result["exact"] = .object([
         "min_mass": fraction(exact.minMass),
-        "witness": exact.witness.map { $0.map { $0.map(\.description) } as Any } ?? NSNull(),
+        "witness": exact.witness.map { .array($0.map { .array($0.map { .string($0.description) }) }) } ?? .null,
         "records": fraction(exact.records),
         "closed_form_min": fraction(exact.closedFormMinimum),
-        "verified": exact.verified,
-        "note": exact.note,
-      ] as [String: Any]
-    } else {
-      result["exact"] = NSNull()
+        "verified": .bool(exact.verified),
+        "note": .string(exact.note),
+      ])
     }
     return result
   }
@@ -119,13 +122,14 @@ enum AnswerJSON {
     ]
   }
 
-  /// Serializes with sorted keys (stable output). Non-finite numbers cannot occur: every
-  /// reported value is finite by construction; if one were not, serialization throws and the
-  /// command fails loudly rather than printing a wrong number.
+  /// Serializes with sorted keys (stable output) by `JSONValue`'s writer. Non-finite numbers
+  /// cannot occur: every reported value is finite by construction; if one were not, writing
+  /// throws and the command fails loudly rather than printing a wrong number.
   static func text(_ object: Any, pretty: Bool = true) throws -> String {
-    var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-    if pretty { options.insert(.prettyPrinted) }
-    let data = try JSONSerialization.data(withJSONObject: object, options: options)
-    return String(decoding: data, as: UTF8.self)
+    try JSONValue(object).text(pretty: pretty)
+  }
+
+  static func text(_ object: [String: JSONValue], pretty: Bool = true) throws -> String {
+    try JSONValue.object(object).text(pretty: pretty)
   }
 }

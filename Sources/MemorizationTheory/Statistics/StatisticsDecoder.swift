@@ -28,9 +28,9 @@ public struct StatisticsDecoder: Sendable {
   public func object(from data: Data) throws(StatisticsError) -> [String: Any] {
     let parsed: Any
     do {
-      parsed = try JSONSerialization.jsonObject(with: data, options: [])
+      parsed = try JSONReader.parse(Array(data))
     } catch {
-      throw StatisticsError(field: "input", problem: "malformed JSON (\(Self.describe(error)))")
+      throw StatisticsError(field: "input", problem: "malformed JSON (\(error))")
     }
     guard let object = parsed as? [String: Any] else {
       throw StatisticsError(field: "input", problem: "expected a JSON object with groups, classes, ...")
@@ -214,6 +214,14 @@ public struct StatisticsDecoder: Sendable {
 
   /// A finite JSON number (not a boolean, string or null), or an error naming `field`.
   public static func finiteNumber(_ raw: Any, field: String) throws(StatisticsError) -> Double {
+    // Values from `JSONReader` (native Swift types) first: no bridging.
+    if type(of: raw) == Double.self, let value = raw as? Double {
+      guard value.isFinite else { throw StatisticsError(field: field, problem: "value is not finite (\(value))") }
+      return value
+    }
+    if type(of: raw) == Int.self, let value = raw as? Int { return Double(value) }
+    if type(of: raw) == Bool.self { throw StatisticsError(field: field, problem: "expected a number, got a boolean") }
+
     guard let number = raw as? NSNumber, !(raw is String) else {
       throw StatisticsError(field: field, problem: "expected a number, got \(Self.typeName(raw))")
     }
@@ -291,14 +299,9 @@ public struct StatisticsDecoder: Sendable {
     case is String: "a string"
     case is [Any]: "an array"
     case is [String: Any]: "an object"
-    case is NSNull: "null"
+    case is NSNull, is JSONReader.Null: "null"
     default: "\(type(of: raw))"
     }
   }
 
-  private static func describe(_ error: any Error) -> String {
-    let ns = error as NSError
-    if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-    return ns.localizedDescription
-  }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import MemorizationTheory
+
+/// A JSON value with a fast, deterministic writer (object keys sorted, numbers in Swift's
+/// shortest round-trip form). `fairmem sweep` writes tens of thousands of answers per second;
+/// Foundation's `JSONSerialization` with sorted keys spends most of its time casting and sorting
+/// `AnyHashable`s, so the CLI writes its own output.
+indirect enum JSONValue: Sendable {
+  case null
+  case bool(Bool)
+  case integer(Int)
+  case number(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  /// Converts the values the CLI builds (`String`, `Double`, `Int`, `Bool`, arrays,
+  /// `[String: Any]`, `NSNull`, optionals, and `NSNumber`s echoed from parsed input).
+  init(_ any: Any?) {
+    guard let any else {
+      self = .null
+      return
+    }
+    // Native Swift types first: casting to NSNumber or NSDictionary would bridge (slow).
+    if type(of: any) is NSNumber.Type, let value = any as? NSNumber {
+      // Parsed JSON: booleans have objCType "c"; integral numbers stay integers.
+      let code = String(cString: value.objCType)
+      if code == "c" {
+        self = .bool(value.boolValue)
+      } else if code == "d" || code == "f" {
+        self = .number(value.doubleValue)
+      } else {
+        self = .integer(value.intValue)
+      }
+      return
+    }
+    switch any {
+    case let value as JSONValue: self = value
+    case let value as String: self = .string(value)
+    case let value as Double: self = .number(value)
+    case let value as Int: self = .integer(value)
+    case let value as Bool: self = .bool(value)
+    case let value as [String: JSONValue]: self = .object(value)
+    case let value as [[String: JSONValue]]: self = .array(value.map { .object($0) })
+    case let value as [String: Any]: self = .object(value.mapValues { JSONValue($0) })
+    case let value as [[Double]]: self = .array(value.map { .array($0.map { .number($0) }) })
+    case let value as [Double]: self = .array(value.map { .number($0) })
+    case let value as [String]: self = .array(value.map { .string($0) })
+    case let value as [Any]: self = .array(value.map { JSONValue($0) })
+    case is NSNull, is JSONReader.Null: self = .null
+    default: self = .string("\(any)")
+    }
+  }
+
+  /// Serializes; throws on a non-finite number rather than printing an invalid or wrong value.
+  func text(pretty: Bool) throws -> String {
+    var out = ""
+    out.reserveCapacity(1024)
+    try write(to: &out, pretty: pretty, indent: 0)
+    return out
+  }
+
+  private func write(to out: inout String, pretty: Bool, indent: Int) throws {
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .integer(let i): out += String(i)
+    case .number(let d):
+      guard d.isFinite else { throw InputError(field: "output", problem: "non-finite number \(d) cannot be written as JSON") }
+      if d == d.rounded(), abs(d) < 1e15 { out += String(Int(d)) } else { out += d.description }
+    case .string(let s): Self.escape(s, into: &out)
+    case .array(let items):
+      if items.isEmpty {
+        out += "[]"
+        return
+      }
+      out += "["
+      for (i, item) in items.enumerated() {
+        if i > 0 { out += "," }
+        if pretty { Self.newline(&out, indent + 1) }
+        try item.write(to: &out, pretty: pretty, indent: indent + 1)
+      }
+      if pretty { Self.newline(&out, indent) }
+      out += "]"
+    case .object(let members):
+      if members.isEmpty {
+        out += "{}"
+        return
+      }
+      out += "{"
+      for (i, key) in members.keys.sorted().enumerated() {
+        if i > 0 { out += "," }
+        if pretty { Self.newline(&out, indent + 1) }
+        Self.escape(key, into: &out)
+        out += pretty ? ": " : ":"
+        try members[key, default: .null].write(to: &out, pretty: pretty, indent: indent + 1)
+      }
+      if pretty { Self.newline(&out, indent) }
+      out += "}"
+    }
+  }
+
+  private static func newline(_ out: inout String, _ indent: Int) {
+    out += "\n"
+    out += String(repeating: "  ", count: indent)
+  }
+
+  private static func escape(_ s: String, into out: inout String) {
+    out += "\""
+    // Fast path: nothing to escape (the usual case: names, labels, notes).
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+      out += s
+      out += "\""
+      return
+    }
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+}

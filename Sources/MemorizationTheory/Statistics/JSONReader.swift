@@ -1,0 +1,217 @@
+/// A small, strict JSON reader (RFC 8259) producing Swift values: `[String: Any]`, `[Any]`,
+/// `String`, `Double` (or `Int` for integer literals that fit), `Bool`, and `JSONReader.null`.
+///
+/// It exists because Foundation's `JSONSerialization` on Linux spends most of its time bridging
+/// through `NSNumber`/`NSDictionary`, which dominated `fairmem sweep`. Non-standard tokens
+/// (`NaN`, `Infinity`, trailing commas, comments) are errors; a number too large for a double
+/// (`1e999`) reads as infinity so that validation can name the field it appears in.
+public struct JSONReader {
+  /// The JSON `null` value.
+  public struct Null: Sendable, Equatable {}
+  public static let null = Null()
+
+  /// Where and why parsing failed.
+  public struct Failure: Error, CustomStringConvertible {
+    public let offset: Int
+    public let reason: String
+    public var description: String { "\(reason) at byte \(offset)" }
+  }
+
+  private let bytes: [UInt8]
+  private var index = 0
+
+  private init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  /// Parses one JSON document (surrounding white space allowed).
+  public static func parse(_ bytes: [UInt8]) throws(Failure) -> Any {
+    var reader = JSONReader(bytes)
+    reader.skipWhitespace()
+    let value = try reader.value(depth: 0)
+    reader.skipWhitespace()
+    guard reader.index == bytes.count else { throw reader.failure("unexpected text after the JSON value") }
+    return value
+  }
+
+  private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+
+  private mutating func skipWhitespace() {
+    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+      index += 1
+    }
+  }
+
+  private mutating func value(depth: Int) throws(Failure) -> Any {
+    guard depth < 512 else { throw failure("nesting too deep") }
+    guard index < bytes.count else { throw failure("unexpected end of input") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"): return try object(depth: depth)
+    case UInt8(ascii: "["): return try array(depth: depth)
+    case UInt8(ascii: "\""): return try string()
+    case UInt8(ascii: "t"): return try literal("true", true)
+    case UInt8(ascii: "f"): return try literal("false", false)
+    case UInt8(ascii: "n"): return try literal("null", JSONReader.null)
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+    default: throw failure("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+    }
+  }
+
+  private mutating func literal(_ word: String, _ result: Any) throws(Failure) -> Any {
+    let utf8 = Array(word.utf8)
+    guard index + utf8.count <= bytes.count, Array(bytes[index..<(index + utf8.count)]) == utf8 else {
+      throw failure("invalid literal")
+    }
+    index += utf8.count
+    return result
+  }
+
+  private mutating func object(depth: Int) throws(Failure) -> [String: Any] {
+    index += 1
+    var result: [String: Any] = [:]
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+      index += 1
+      return result
+    }
+    while true {
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+      let key = try string()
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+      index += 1
+      skipWhitespace()
+      result[key] = try value(depth: depth + 1)
+      skipWhitespace()
+      guard index < bytes.count else { throw failure("unterminated object") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      guard bytes[index] == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
+      index += 1
+      return result
+    }
+  }
+
+  private mutating func array(depth: Int) throws(Failure) -> [Any] {
+    index += 1
+    var result: [Any] = []
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+      index += 1
+      return result
+    }
+    while true {
+      skipWhitespace()
+      result.append(try value(depth: depth + 1))
+      skipWhitespace()
+      guard index < bytes.count else { throw failure("unterminated array") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      guard bytes[index] == UInt8(ascii: "]") else { throw failure("expected ',' or ']'") }
+      index += 1
+      return result
+    }
+  }
+
+  private mutating func hex4() throws(Failure) -> UInt32 {
+    guard index + 4 <= bytes.count else { throw failure("short \\u escape") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let c = bytes[index]
+      let digit: UInt32
+      switch c {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - UInt8(ascii: "a") + 10)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - UInt8(ascii: "A") + 10)
+      default: throw failure("invalid \\u escape")
+      }
+      value = value * 16 + digit
+      index += 1
+    }
+    return value
+  }
+
+  private mutating func string() throws(Failure) -> String {
+    index += 1
+    let start = index
+    // Fast path: no escapes.
+    while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+      guard bytes[index] >= 0x20 else { throw failure("control character in string") }
+      index += 1
+    }
+    guard index < bytes.count else { throw failure("unterminated string") }
+    var utf8 = Array(bytes[start..<index])
+    while bytes[index] != UInt8(ascii: "\"") {
+      // bytes[index] is a backslash.
+      index += 1
+      guard index < bytes.count else { throw failure("unterminated escape") }
+      let c = bytes[index]
+      index += 1
+      switch c {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(c)
+      case UInt8(ascii: "b"): utf8.append(0x08)
+      case UInt8(ascii: "f"): utf8.append(0x0C)
+      case UInt8(ascii: "n"): utf8.append(0x0A)
+      case UInt8(ascii: "r"): utf8.append(0x0D)
+      case UInt8(ascii: "t"): utf8.append(0x09)
+      case UInt8(ascii: "u"):
+        var scalar = try hex4()
+        if (0xD800..<0xDC00).contains(scalar) {
+          guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            throw failure("unpaired surrogate")
+          }
+          index += 2
+          let low = try hex4()
+          guard (0xDC00..<0xE000).contains(low) else { throw failure("invalid surrogate pair") }
+          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        }
+        guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid code point") }
+        utf8.append(contentsOf: Array(String(Character(unicode)).utf8))
+      default: throw failure("invalid escape")
+      }
+      while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+        guard bytes[index] >= 0x20 else { throw failure("control character in string") }
+        utf8.append(bytes[index])
+        index += 1
+      }
+      guard index < bytes.count else { throw failure("unterminated string") }
+    }
+    index += 1
+    guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("invalid UTF-8 in string") }
+    return text
+  }
+
+  private mutating func number() throws(Failure) -> Any {
+    let start = index
+    var isInteger = true
+    if bytes[index] == UInt8(ascii: "-") { index += 1 }
+    func digits(_ reader: inout JSONReader) -> Int {
+      let s = reader.index
+      while reader.index < reader.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(reader.bytes[reader.index]) {
+        reader.index += 1
+      }
+      return reader.index - s
+    }
+    let integerStart = index
+    guard digits(&self) > 0 else { throw failure("invalid number") }
+    if bytes[integerStart] == UInt8(ascii: "0"), index - integerStart > 1 { throw failure("leading zero in number") }
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+      isInteger = false
+      index += 1
+      guard digits(&self) > 0 else { throw failure("invalid number") }
+    }
+    if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+      isInteger = false
+      index += 1
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+      guard digits(&self) > 0 else { throw failure("invalid number") }
+    }
+    let text = String(decoding: bytes[start..<index], as: UTF8.self)
+    if isInteger, let value = Int(text) { return value }
+    guard let value = Double(text) else { throw failure("invalid number") }
+    return value
+  }
+}
