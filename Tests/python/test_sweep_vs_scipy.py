@@ -119,7 +119,7 @@ def report(failures, label):
 def check_batch(fairmem, insts, metric, extra, tol, fav):
     """Run one sweep over insts and compare every answer; returns the list of failures."""
     proc, _ = fairmem.sweep(insts, [metric], *extra, "--threads", "2", "--quiet")
-    assert proc.returncode in (0, 2), describe(proc)
+    assert proc.returncode in (0, 2, 3), describe(proc)  # 2/3: bad-input / solver-failure lines, reported below
     lines = [json.loads(ln) for ln in proc.stdout.splitlines() if ln.strip()]
     assert len(lines) == len(insts), f"{len(lines)} output lines for {len(insts)} instances\n" + describe(proc)
     failures = []
@@ -147,7 +147,8 @@ def test_cli_sweep_matches_scipy(fairmem, batch, metric, config):
 
 
 # Cells of mass <= 1e-8 once made GLPK's simplex misjudge feasibility (coefficients 1/p[a]);
-# the CLI now solves over cell fractions rho = x/p, and these instances must agree strictly.
+# the CLI now solves over cell fractions rho = x/p, and these instances must agree strictly
+# (see README.md; FAIRMEM_ILL_INSTANCES=600 also covers the EOdds cases, ids 426 and 454).
 
 
 @pytest.mark.parametrize("tol", [0.0, 0.01], ids=["exact", "tolerance"])
