@@ -10,15 +10,24 @@ public struct JSONReader {
   public struct Null: Sendable, Equatable {}
   public static let null = Null()
 
-  /// Where and why parsing failed.
+  /// Where and why parsing failed: the byte offset and the JSON path of the value being read
+  /// (for example `population[1][0]`), so that messages can name the field.
   public struct Failure: Error, CustomStringConvertible {
     public let offset: Int
+    public let path: String
     public let reason: String
-    public var description: String { "\(reason) at byte \(offset)" }
+    public var description: String { path.isEmpty ? "\(reason) at byte \(offset)" : "\(path): \(reason) at byte \(offset)" }
+  }
+
+  private enum PathComponent {
+    case key(String)
+    case index(Int)
   }
 
   private let bytes: [UInt8]
   private var index = 0
+  /// The containers being read, innermost last (rendered only when reporting a failure).
+  private var path: [PathComponent] = []
 
   private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -32,7 +41,16 @@ public struct JSONReader {
     return value
   }
 
-  private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+  private func failure(_ reason: String) -> Failure {
+    var rendered = ""
+    for component in path {
+      switch component {
+      case .key(let key): rendered += rendered.isEmpty ? key : ".\(key)"
+      case .index(let i): rendered += "[\(i)]"
+      }
+    }
+    return Failure(offset: index, path: rendered, reason: reason)
+  }
 
   private mutating func skipWhitespace() {
     while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
@@ -51,6 +69,8 @@ public struct JSONReader {
     case UInt8(ascii: "f"): return try literal("false", false)
     case UInt8(ascii: "n"): return try literal("null", JSONReader.null)
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+    case UInt8(ascii: "N"), UInt8(ascii: "I"):
+      throw failure("non-finite number (NaN/Infinity) is not valid JSON")
     default: throw failure("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
     }
   }
@@ -80,7 +100,9 @@ public struct JSONReader {
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
       index += 1
       skipWhitespace()
+      path.append(.key(key))
       result[key] = try value(depth: depth + 1)
+      path.removeLast()
       skipWhitespace()
       guard index < bytes.count else { throw failure("unterminated object") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -103,7 +125,9 @@ public struct JSONReader {
     }
     while true {
       skipWhitespace()
+      path.append(.index(result.count))
       result.append(try value(depth: depth + 1))
+      path.removeLast()
       skipWhitespace()
       guard index < bytes.count else { throw failure("unterminated array") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -187,7 +211,10 @@ public struct JSONReader {
   private mutating func number() throws(Failure) -> Any {
     let start = index
     var isInteger = true
-    if bytes[index] == UInt8(ascii: "-") { index += 1 }
+    if bytes[index] == UInt8(ascii: "-") {
+      index += 1
+      if index < bytes.count, bytes[index] == UInt8(ascii: "I") { throw failure("non-finite number (NaN/Infinity) is not valid JSON") }
+    }
     func digits(_ reader: inout JSONReader) -> Int {
       let s = reader.index
       while reader.index < reader.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(reader.bytes[reader.index]) {
