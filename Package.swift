@@ -80,6 +80,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
+    // Benchmark driver for Benchmarks/influence/run.sh (not a product; see Docs/influence.md).
+    .executableTarget(
+      name: "influence-bench", dependencies: ["Influence", "FairnessModels", "FairnessData", "DenseLinearAlgebra"],
+      path: "Benchmarks/influence/Sources", swiftSettings: strictSettings),
     .executableTarget(name: "fairmem", dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strictSettings),
 
     // Test-only helpers: tolerances, approximate comparison, seeded generators that print their seed.

@@ -1,4 +1,4 @@
-public import FairnessModels
+import FairnessModels
 import DenseLinearAlgebra
 import SeededRandom
 
@@ -31,7 +31,7 @@ extension InfluenceEngine {
   /// - Throws: ``InfluenceError/shapeMismatch(_:)`` if `|block| > maximumExactDimension` (the
   ///   dense reference is unaffordable); errors of the exact solve.
   public func approximationReport(
-    methods: [InverseHessianMethod], vectorCount: Int = 3, seed: UInt64 = 0, maximumExactDimension: Int = 4000
+    methods: [InverseHessianMethod], vectorCount: Int = 3, seed: UInt64 = 0, maximumExactDimension: Int = 5000
   ) throws(InfluenceError) -> ApproximationReport {
     guard parameterCount <= maximumExactDimension else {
       throw .shapeMismatch("exact reference needs a dense \(parameterCount)² Hessian (limit \(maximumExactDimension))")

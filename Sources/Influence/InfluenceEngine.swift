@@ -110,11 +110,20 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
     }
     self.fisherDiagonal = diag
     if method == .exact {
+      guard p <= Self.maximumExactDimension else {
+        throw .shapeMismatch(
+          "exact Hessian of \(p) parameters exceeds maximumExactDimension \(Self.maximumExactDimension); "
+            + "use .conjugateGradient, .lissa, .diagonalFisher or block .lastLayer")
+      }
       self.exactSolver = try ExactSolver(hessian: model.hessian(features, labels: labels, weights: weights, block: block))
     } else {
       self.exactSolver = nil
     }
   }
+
+  /// The largest block for which ``InverseHessianMethod/exact`` forms the dense Hessian (a
+  /// `5000²` matrix is 200 MB; for `.all` on an MLP it also costs `|block|` full-data HVPs).
+  public static var maximumExactDimension: Int { 5000 }
 
   /// `|block|`, the length of every parameter-space vector here.
   public var parameterCount: Int { perSampleGradients.columns }

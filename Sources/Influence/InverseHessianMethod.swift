@@ -38,7 +38,8 @@ public struct InverseHessianResult: Sendable, Equatable {
   public var method: InverseHessianMethod
   /// Hessian-vector products (CG), recursion steps × repeats (LiSSA), 0 for direct methods.
   public var iterations: Int
-  /// `‖Hx − v‖/‖v‖` against the *undamped* exact Hessian (one extra full HVP), 0 for `v = 0`.
+  /// `‖Hx − v‖/‖v‖` against the *undamped* exact Hessian (the cached dense `H` for `.exact`,
+  /// otherwise one extra full-data HVP), 0 for `v = 0`.
   public var residual: Double
   /// Whether the method met its own convergence condition (see ``InverseHessianMethod``; for
   /// LiSSA: finite iterates and `‖(H + δI)x − v‖/‖v‖ ≤ 0.05` with `δ = damping·scale`).

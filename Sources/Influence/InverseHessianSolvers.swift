@@ -1,5 +1,5 @@
-public import DenseLinearAlgebra
-public import FairnessModels
+import DenseLinearAlgebra
+import FairnessModels
 import SeededRandom
 
 /// Cholesky of the dense Hessian, damped with `δI` (`δ = 1e-10·mean|diag H|`, ×10 per attempt,
@@ -8,6 +8,8 @@ import SeededRandom
 struct ExactSolver: Sendable {
   static let minimumRelativePivot = 1e-12
   let factor: Cholesky
+  /// The undamped dense Hessian (for residuals without another full-data HVP).
+  let hessian: Matrix
   let damping: Double
   let reason: String?
 
@@ -27,6 +29,7 @@ struct ExactSolver: Sendable {
         let large = pivots.max() ?? 1
         if small >= ExactSolver.minimumRelativePivot * large {
           factor = c
+          hessian = h
           damping = delta
           reason = delta == 0 ? nil : why
           return
@@ -68,11 +71,16 @@ extension InfluenceEngine {
       if let cached = exactSolver {
         solver = cached
       } else {
+        guard parameterCount <= Self.maximumExactDimension else {
+          throw .shapeMismatch("exact Hessian of \(parameterCount) parameters exceeds maximumExactDimension \(Self.maximumExactDimension)")
+        }
         solver = try ExactSolver(hessian: model.hessian(features, labels: labels, weights: weights, block: block))
       }
       let x = solver.factor.solve(v)
+      let hx = solver.hessian.applied(to: x)
+      let residual = VectorMath.norm(zip(hx, v).map { $0 - $1 }) / vNorm
       return InverseHessianResult(
-        vector: x, method: method, iterations: 0, residual: relativeResidual(x, v, vNorm), converged: true,
+        vector: x, method: method, iterations: 0, residual: residual, converged: true,
         dampingAdded: solver.damping, dampingReason: solver.reason)
 
     case .conjugateGradient(let tolerance, let maxIterations):
