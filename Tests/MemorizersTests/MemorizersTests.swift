@@ -206,3 +206,40 @@ struct EntriesTests {
     }
   }
 }
+
+@Suite("Choosing D by the integer LP")
+struct IntegerSelectionTests {
+  /// When rounding matters, D comes from the integer program on counts (GLPK's MIP): whole
+  /// records per cell whose rates meet every entry within the rounding tolerance that whole
+  /// records can always reach. Realized by stratified selection, the measured gap stays within
+  /// that tolerance plus the stratified selection bound.
+  @Test("integer-LP record counts, realized by the lookup memorizer, meet the tolerance")
+  func integerRecordsRealizeTheTarget() throws {
+    let seed = TestSeed.value(default: 41)
+    var rng = SplitMix64(seed: seed)
+    var realized = 0
+    for index in 0..<4 {
+      let pop = try population(index, seed: seed)
+      let base = try pop.baseStatistics()
+      let n = pop.selector.cellCounts
+      for metric in FairnessMetric.allCases {
+        let tolerance = MemorizationAnalysis.roundingTolerance(base, metric: metric, favorableClass: nil, records: pop.recordCount)
+        let options = MetricOptions(tolerance: tolerance)
+        let answer = try #require(try MemorizationAnalysis.integerMinimum(base, metric: metric, options: options))
+        let continuous = try MemorizationAnalysis.analyze(base, metric: metric, options: options, certificate: false)
+        #expect(answer.feasible == continuous.feasible, "population \(index) \(metric): integer and continuous feasibility")
+        guard answer.feasible, let m = answer.records, let total = answer.totalRecords else { continue }
+        #expect(Double(total) >= (answer.continuousLowerBound ?? 0).rounded(.up) - 1e-9)
+        let chosen = pop.selector.select(counts: m, mode: .stratified, using: &rng)
+        #expect(chosen.count == total)
+        let measured = try pop.statistics(predictions: pop.lookup(memorizing: chosen).predictions)
+        for entry in metricEntries(measured, metric: metric) {
+          let bound = tolerance + AgreementBand.stratified(entry.entry, cellCounts: n) + 1e-8
+          #expect(abs(entry.value) <= bound, "population \(index) \(entry.label): \(entry.value) > \(bound)")
+        }
+        realized += 1
+      }
+    }
+    #expect(realized >= 8, "most (population, metric) pairs are feasible and realized")
+  }
+}
