@@ -2,7 +2,7 @@ public import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
 public import Influence
-public import MemorizationTheory
+import MemorizationTheory
 import Foundation
 import SeededRandom
 

@@ -1,6 +1,6 @@
-public import DenseLinearAlgebra
+import DenseLinearAlgebra
 public import FairnessData
-public import FairnessModels
+import FairnessModels
 import Foundation
 import Influence
 import SeededRandom

@@ -1,4 +1,4 @@
-public import RealModule
+import RealModule
 
 /// Tolerances used across the test suite, each with its reason.
 public enum Tolerance {
