@@ -173,12 +173,29 @@ extension MLPClassifier {
     // Flat index of (class c, hidden unit u), where u == h is the bias.
     func index(_ c: Int, _ u: Int) -> Int { u < h ? c * h + u : k * h + c }
     var result = Array(repeating: 0.0, count: size * size)
+    // With two classes the softmax curvature blocks are ± one matrix: p0 − p0² = p1 − p1² = p0 p1
+    // and the cross term is −p0 p1, so one weighted Gram serves all three blocks.
+    var binaryGram: [Double]? = nil
+    if k == 2 {
+      var curvature = [Double](repeating: 0, count: n)
+      for i in 0..<n {
+        let p0: Double = f.probabilities[2 * i]
+        let p1: Double = f.probabilities[2 * i + 1]
+        curvature[i] = w[i] * p0 * p1
+      }
+      binaryGram = augmentedHidden.weightedGram(curvature).elements
+    }
     for c in 0..<k {
       for c2 in c..<k {
-        let scale = (0..<n).map { i in
-          w[i] * ((c == c2 ? f.probabilities[i * k + c] : 0) - f.probabilities[i * k + c] * f.probabilities[i * k + c2])
+        let gram: [Double]
+        if let binaryGram {
+          gram = c == c2 ? binaryGram : binaryGram.map { -$0 }
+        } else {
+          let scale = (0..<n).map { i in
+            w[i] * ((c == c2 ? f.probabilities[i * k + c] : 0) - f.probabilities[i * k + c] * f.probabilities[i * k + c2])
+          }
+          gram = augmentedHidden.weightedGram(scale).elements
         }
-        let gram = augmentedHidden.weightedGram(scale).elements
         for u in 0...h {
           for u2 in 0...h {
             let value = gram[u * (h + 1) + u2]
