@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// End-to-end tests of the `fairmem` binary: exit codes, messages, and answers checked against
 /// values derived by hand from the theory (see comments).

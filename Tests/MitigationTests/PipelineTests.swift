@@ -109,30 +109,9 @@ struct PipelineTests {
 
 @Suite("fairmem reweight (CLI smoke test)")
 struct ReweightCLITests {
-  static var binary: URL {
-    if let path = ProcessInfo.processInfo.environment["FAIRMEM_BIN"] { return URL(fileURLWithPath: path) }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-    for configuration in ["debug", "release"] {
-      let candidate = root.appendingPathComponent(".build/\(configuration)/fairmem")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-    }
-    return root.appendingPathComponent(".build/debug/fairmem")
-  }
-
   static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let result = try CLIRunner.run(arguments)
+    return (result.status, result.stdout, result.stderr)
   }
 
   @Test("reweight --json on a small synthetic setting reports predicted and obtained change")

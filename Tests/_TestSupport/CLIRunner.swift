@@ -1,17 +1,17 @@
-import Foundation
-import Testing
+public import Foundation
 
 /// Runs the built `fairmem` binary (the debug build that `swift build --build-tests` makes, or
 /// `FAIRMEM_BIN`) and captures its exit code and output.
-struct CLIRunner {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct CLIRunner {
+  public struct Result {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
   }
 
-  static var binary: URL {
+  public static var binary: URL {
     if let path = ProcessInfo.processInfo.environment["FAIRMEM_BIN"] { return URL(fileURLWithPath: path) }
+    // This file is Tests/_TestSupport/CLIRunner.swift: the package root is three levels up.
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     for configuration in ["debug", "release"] {
       let candidate = root.appendingPathComponent(".build/\(configuration)/fairmem")
@@ -20,7 +20,7 @@ struct CLIRunner {
     return root.appendingPathComponent(".build/debug/fairmem")
   }
 
-  static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+  public static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
@@ -43,13 +43,13 @@ struct CLIRunner {
   }
 
   /// Writes `text` to a fresh temporary file and returns its path.
-  static func temporaryFile(_ text: String, suffix: String = ".json") throws -> String {
+  public static func temporaryFile(_ text: String, suffix: String = ".json") throws -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("fairmem-\(UUID().uuidString)\(suffix)")
     try Data(text.utf8).write(to: url)
     return url.path
   }
 
-  static func json(_ text: String) throws -> Any {
+  public static func json(_ text: String) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(text.utf8))
   }
 }
