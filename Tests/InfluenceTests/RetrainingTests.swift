@@ -83,18 +83,10 @@ struct RetrainingTests {
     let engine = try InfluenceEngine(
       model: model, features: problem.x, labels: problem.labels, block: .all, convention: convention)
     let direction = (0..<n).map { _ in generator.nextStandardNormal() }
-    var ratios: [Double] = []
-    for epsilon in [0.2, 0.02] {
-      let w = direction.map { 1 + epsilon * $0 }.map { max($0, 0) }
-      let edited = try engine.editedModel(weights: w)
-      var refit = model
-      if convention == .fixedRegularization { refit.l2Strength = engine.refitL2Strength(forWeights: w) }
-      _ = try refit.fit(problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
-      let change = VectorMath.norm(zip(refit.parameters, model.parameters).map { $0 - $1 })
-      let error = VectorMath.norm(zip(refit.parameters, edited.parameters).map { $0 - $1 })
-      ratios.append(error / change)
-      print("[ij] \(convention) ε=\(epsilon): ‖θ_refit − θ̂‖ = \(change), ‖θ_IJ − θ_refit‖ = \(error)")
-    }
+    let ratios = try editVersusRefitRatios(
+      engine: engine, model: model, problem: problem, label: "[ij] \(convention)",
+      adjustsRegularization: convention == .fixedRegularization
+    ) { epsilon in direction.map { max(1 + epsilon * $0, 0) } }
     // First order: the relative error shrinks proportionally to ε (factor 10 here; allow 5).
     #expect(ratios[0] < 0.2)
     #expect(ratios[1] < ratios[0] / 5)
@@ -111,18 +103,9 @@ struct RetrainingTests {
     let engine = try InfluenceEngine(model: model, features: problem.x, labels: problem.labels, weights: base, block: .all)
     #expect(abs(engine.totalWeight - base.reduce(0, +)) < 1e-12)
     let direction = (0..<n).map { _ in generator.nextStandardNormal() }
-    var ratios: [Double] = []
-    for epsilon in [0.2, 0.02] {
-      let w = zip(base, direction).map { max($0 + epsilon * $1, 0) }
-      let edited = try engine.editedModel(weights: w)
-      var refit = model
-      refit.l2Strength = engine.refitL2Strength(forWeights: w)
-      _ = try refit.fit(problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
-      let change = VectorMath.norm(zip(refit.parameters, model.parameters).map { $0 - $1 })
-      let error = VectorMath.norm(zip(refit.parameters, edited.parameters).map { $0 - $1 })
-      ratios.append(error / change)
-      print("[ij-weighted] ε=\(epsilon): ‖θ_refit − θ̂‖ = \(change), ‖θ_IJ − θ_refit‖ = \(error)")
-    }
+    let ratios = try editVersusRefitRatios(
+      engine: engine, model: model, problem: problem, label: "[ij-weighted]", adjustsRegularization: true
+    ) { epsilon in zip(base, direction).map { max($0 + epsilon * $1, 0) } }
     #expect(ratios[0] < 0.2)
     #expect(ratios[1] < ratios[0] / 5)
   }
@@ -171,4 +154,25 @@ struct RetrainingTests {
     print("[seed-ref] I-JACK 0.5·λ₀: predicted \(predictedJack), refit \(refitJackChange), min weight \(wJack.min()!)")
     #expect(abs(refitJackChange - predictedJack) <= 0.25 * abs(predictedJack))
   }
+}
+
+/// For ε = 0.2 and 0.02: the relative distance `‖θ_IJ − θ_refit‖ / ‖θ_refit − θ̂‖` between the IJ
+/// edit and a weighted refit at weights `weights(ε)` (first order: it shrinks like ε).
+private func editVersusRefitRatios(
+  engine: InfluenceEngine<MultinomialLogisticRegression>, model: MultinomialLogisticRegression,
+  problem: GroupedProblem, label: String, adjustsRegularization: Bool, weights: (Double) -> [Double]
+) throws -> [Double] {
+  var ratios: [Double] = []
+  for epsilon in [0.2, 0.02] {
+    let w = weights(epsilon)
+    let edited = try engine.editedModel(weights: w)
+    var refit = model
+    if adjustsRegularization { refit.l2Strength = engine.refitL2Strength(forWeights: w) }
+    _ = try refit.fit(problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
+    let change = VectorMath.norm(zip(refit.parameters, model.parameters).map { $0 - $1 })
+    let error = VectorMath.norm(zip(refit.parameters, edited.parameters).map { $0 - $1 })
+    ratios.append(error / change)
+    print("\(label) ε=\(epsilon): ‖θ_refit − θ̂‖ = \(change), ‖θ_IJ − θ_refit‖ = \(error)")
+  }
+  return ratios
 }
