@@ -75,25 +75,24 @@ def compare(inst_obj, out, metric, tol, fav):
         problems.append(f"witness {w!r} is not a {inst.G}x{inst.K} matrix")
         return problems
     up = inst.upper
-    if (x < -ABS).any() or (x > up + ABS).any():
-        problems.append(f"witness outside [0, cap]: {x.tolist()} cap {up.tolist()}")
-    if abs(x.sum() - (out.get("min_mass") or 0)) > ABS:
-        problems.append(f"witness mass {x.sum()!r} != min_mass {out.get('min_mass')!r}")
-    gap = ref.max_gap(inst, metric, x, fav)
-    if gap > tol + ABS:
-        problems.append(f"witness leaves bias {gap!r} > tolerance {tol} (own recomputation)")
+
+    def check_witness(name, xw, mass_key):
+        """Box, mass and (own recomputation of) bias of one witness; returns its largest gap."""
+        if (xw < -ABS).any() or (xw > up + ABS).any():
+            problems.append(f"{name} outside [0, cap]: {xw.tolist()} cap {up.tolist()}")
+        if abs(xw.sum() - (out.get(mass_key) or 0)) > ABS:
+            problems.append(f"{name} mass {xw.sum()!r} != {mass_key} {out.get(mass_key)!r}")
+        g = ref.max_gap(inst, metric, xw, fav)
+        if g > tol + ABS:
+            problems.append(f"{name} leaves bias {g!r} > tolerance {tol} (own recomputation)")
+        return g
+
+    gap = check_witness("witness", x, "min_mass")
     wmax = out.get("max_witness")
     if wmax is not None:
         # Docs/output-format.md: the witness at the most mass; residual covers both witnesses.
         xm = np.asarray(wmax, dtype=float).reshape(inst.G, inst.K)
-        if (xm < -ABS).any() or (xm > up + ABS).any():
-            problems.append(f"max_witness outside [0, cap]: {xm.tolist()} cap {up.tolist()}")
-        if abs(xm.sum() - (out.get("max_mass") or 0)) > ABS:
-            problems.append(f"max_witness mass {xm.sum()!r} != max_mass {out.get('max_mass')!r}")
-        gmax = ref.max_gap(inst, metric, xm, fav)
-        if gmax > tol + ABS:
-            problems.append(f"max_witness leaves bias {gmax!r} > tolerance {tol} (own recomputation)")
-        gap = max(gap, gmax)
+        gap = max(gap, check_witness("max_witness", xm, "max_mass"))
     res = out.get("residual")
     if isinstance(res, (int, float)):
         if abs(res - gap) > ABS:
