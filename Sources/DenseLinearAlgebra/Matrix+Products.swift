@@ -25,20 +25,55 @@ extension Matrix {
   /// The matrix product `AB` (same as ``multiplied(by:)``).
   public static func * (lhs: Matrix, rhs: Matrix) -> Matrix { lhs.multiplied(by: rhs) }
 
-  /// `α · op(A) · op(B)` where `op` optionally transposes. The corresponding BLAS routine is `dgemm`.
+  /// `α · op(A) · op(B)` where `op` optionally transposes. The corresponding BLAS routine is `dgemm`,
+  /// or `dgemv` when the result is a single row or column (then `op(A)` or `op(B)` is a contiguous
+  /// vector, and `dgemv` reads the matrix once without `dgemm`'s packing copy).
   ///
   /// - Precondition: the inner dimensions of `op(A)` and `op(B)` agree.
   public static func product(
     _ a: Matrix, transposingFirst transA: Bool, _ b: Matrix, transposingSecond transB: Bool,
     scaledBy alpha: Double = 1
   ) -> Matrix {
+    let (m, n) = (transA ? a.columns : a.rows, transB ? b.rows : b.columns)
+    var c = Matrix(rows: m, columns: n)
+    accumulateProduct(a, transposingFirst: transA, b, transposingSecond: transB, scaledBy: alpha, into: &c)
+    return c
+  }
+
+  /// `A Bᵀ + 1 biasᵀ`: the product with `bias` added to every row (an affine layer `x ↦ Bx + bias`
+  /// applied to each row of `A`). The rows of the result are filled with `bias` and the product is
+  /// accumulated onto them by `dgemm` (`β = 1`; `dgemv` for a single output column), so no
+  /// separate pass adds the bias.
+  ///
+  /// - Precondition: `columns == other.columns`, `bias.count == other.rows`.
+  public func multiplied(byTransposeOf other: Matrix, addingToEachRow bias: [Double]) -> Matrix {
+    precondition(bias.count == other.rows, "bias of length \(bias.count) for \(other.rows) output columns")
+    let width = other.rows
+    let storage = [Double](unsafeUninitializedCapacity: rows * width) { buffer, initialized in
+      if let to = buffer.baseAddress {
+        bias.withUnsafeBufferPointer { b in
+          for i in 0..<rows { (to + i * width).initialize(from: b.baseAddress!, count: width) }
+        }
+      }
+      initialized = rows * width
+    }
+    var c = Matrix(rows: rows, columns: width, elements: storage)
+    Matrix.accumulateProduct(self, transposingFirst: false, other, transposingSecond: true, scaledBy: 1, into: &c)
+    return c
+  }
+
+  /// `C ← α · op(A) · op(B) + C` (`dgemm` with `β = 1`, or `dgemv` for a single row or column).
+  static func accumulateProduct(
+    _ a: Matrix, transposingFirst transA: Bool, _ b: Matrix, transposingSecond transB: Bool,
+    scaledBy alpha: Double, into c: inout Matrix
+  ) {
     let m = transA ? a.columns : a.rows
     let k = transA ? a.rows : a.columns
     let kB = transB ? b.columns : b.rows
     let n = transB ? b.rows : b.columns
     precondition(k == kB, "product of op(A) \(m) x \(k) and op(B) \(kB) x \(n): inner dimensions differ")
-    var c = Matrix(rows: m, columns: n)
-    guard m > 0, n > 0, k > 0 else { return c }
+    precondition(c.rows == m && c.columns == n, "product of shape \(m) x \(n) into a \(c.rows) x \(c.columns) matrix")
+    guard m > 0, n > 0, k > 0 else { return }
     let (cm, cn, ck) = (cInt(m), cInt(n), cInt(k))
     let lda = rowMajorLeadingDimension(columns: a.columns)
     let ldb = rowMajorLeadingDimension(columns: b.columns)
@@ -46,13 +81,24 @@ extension Matrix {
     a.withStorage { pa in
       b.withStorage { pb in
         c.withMutableStorage { pc in
-          cblas_dgemm(
-            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-            cm, cn, ck, alpha, pa.baseAddress, lda, pb.baseAddress, ldb, 0, pc.baseAddress, ldc)
+          if n == 1 {
+            // c = op(A) b: op(B) is k x 1, contiguous in either storage order.
+            cblas_dgemv(
+              CblasRowMajor, transA ? CblasTrans : CblasNoTrans, cInt(a.rows), cInt(a.columns), alpha,
+              pa.baseAddress, lda, pb.baseAddress, 1, 1, pc.baseAddress, 1)
+          } else if m == 1 {
+            // cᵀ = op(B)ᵀ aᵀ: op(A) is 1 x k, contiguous in either storage order.
+            cblas_dgemv(
+              CblasRowMajor, transB ? CblasNoTrans : CblasTrans, cInt(b.rows), cInt(b.columns), alpha,
+              pb.baseAddress, ldb, pa.baseAddress, 1, 1, pc.baseAddress, 1)
+          } else {
+            cblas_dgemm(
+              CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+              cm, cn, ck, alpha, pa.baseAddress, lda, pb.baseAddress, ldb, 1, pc.baseAddress, ldc)
+          }
         }
       }
     }
-    return c
   }
 
   /// The matrix-vector product `Ax`. The corresponding BLAS routine is `dgemv`.

@@ -111,13 +111,19 @@ public struct Matrix: Sendable, Equatable, Hashable, CustomStringConvertible {
   /// The matrix made of the listed rows, in the listed order (repeats allowed); used for
   /// mini-batches and subsets.
   public func rows(_ indices: some Collection<Int>) -> Matrix {
-    var storage: [Double] = []
-    storage.reserveCapacity(indices.count * columns)
-    for i in indices {
-      precondition(i >= 0 && i < rows, "row \(i) out of 0..<\(rows)")
-      storage.append(contentsOf: elements[(i * columns)..<((i + 1) * columns)])
+    let width = columns
+    let count = indices.count
+    for i in indices { precondition(i >= 0 && i < rows, "row \(i) out of 0..<\(rows)") }
+    let storage = [Double](unsafeUninitializedCapacity: count * width) { buffer, initialized in
+      elements.withUnsafeBufferPointer { source in
+        guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
+        for (k, i) in indices.enumerated() {
+          (to + k * width).initialize(from: from + i * width, count: width)
+        }
+      }
+      initialized = count * width
     }
-    return Matrix(rows: indices.count, columns: columns, elements: storage)
+    return Matrix(rows: count, columns: width, elements: storage)
   }
 
   /// The matrix with `values` appended as a new last column (for example a column of ones for an
@@ -126,13 +132,18 @@ public struct Matrix: Sendable, Equatable, Hashable, CustomStringConvertible {
   /// - Precondition: `values.count == rows`.
   public func appendingColumn(_ values: [Double]) -> Matrix {
     precondition(values.count == rows, "column of \(values.count) entries for \(rows) rows")
-    var storage: [Double] = []
-    storage.reserveCapacity(rows * (columns + 1))
-    for i in 0..<rows {
-      storage.append(contentsOf: elements[(i * columns)..<((i + 1) * columns)])
-      storage.append(values[i])
+    let (n, width) = (rows, columns)
+    let storage = [Double](unsafeUninitializedCapacity: n * (width + 1)) { buffer, initialized in
+      elements.withUnsafeBufferPointer { source in
+        guard let to = buffer.baseAddress else { return }
+        for i in 0..<n {
+          if let from = source.baseAddress { (to + i * (width + 1)).initialize(from: from + i * width, count: width) }
+          (to + i * (width + 1) + width).initialize(to: values[i])
+        }
+      }
+      initialized = n * (width + 1)
     }
-    return Matrix(rows: rows, columns: columns + 1, elements: storage)
+    return Matrix(rows: n, columns: width + 1, elements: storage)
   }
 
   /// The transpose `Aᵀ` (`columns x rows`).

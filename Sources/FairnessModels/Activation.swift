@@ -19,10 +19,33 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
   @inline(__always)
   public func value(_ a: Double) -> Double {
     switch self {
-    case .selu: a > 0 ? Activation.seluScale * a : Activation.seluScale * Activation.seluAlpha * (exponential(a) - 1)
+    case .selu: Activation.selu(a)
     case .relu: a > 0 ? a : 0
     case .tanh: hyperbolicTangent(a)
     }
+  }
+
+  /// `φ(a_j)` for every entry (the case is chosen once, not per entry).
+  public func values(_ a: [Double]) -> [Double] {
+    [Double](unsafeUninitializedCapacity: a.count) { out, initialized in
+      a.withUnsafeBufferPointer { input in
+        switch self {
+        case .selu:
+          for j in input.indices { out[j] = Activation.selu(input[j]) }
+        case .relu:
+          for j in input.indices { out[j] = input[j] > 0 ? input[j] : 0 }
+        case .tanh:
+          for j in input.indices { out[j] = hyperbolicTangent(input[j]) }
+        }
+      }
+      initialized = a.count
+    }
+  }
+
+  /// SeLU, `s·a` for `a > 0`, `s·α(eᵃ − 1)` otherwise.
+  @inline(__always)
+  static func selu(_ a: Double) -> Double {
+    a > 0 ? Activation.seluScale * a : Activation.seluScale * Activation.seluAlpha * (exponential(a) - 1)
   }
 
   /// `φ'(a)`.

@@ -59,9 +59,31 @@ public protocol DifferentiableClassifier: Sendable {
   ) -> [Double]
   /// The Hessian `(∇²J)_BB` of the regularized objective (`|block| x |block|`, symmetric).
   func hessian(_ x: Matrix, labels: [Int], weights: [Double]?, block: ParameterBlock) -> Matrix
+  /// The derivatives of `block` in factored form when `block` is a softmax layer on per-sample
+  /// features (see ``SoftmaxLayerDerivatives``), from one forward pass; `nil` otherwise (the
+  /// default). Consumers then use `F`, `R`, `Q` instead of forming `G`.
+  func softmaxLayerDerivatives(_ x: Matrix, labels: [Int], block: ParameterBlock) -> SoftmaxLayerDerivatives?
 }
 
 extension DifferentiableClassifier {
+  /// `nil`: no factored form unless the model provides one.
+  public func softmaxLayerDerivatives(_ x: Matrix, labels: [Int], block: ParameterBlock) -> SoftmaxLayerDerivatives? {
+    nil
+  }
+
+  /// `Σ_i c_i ∇_B ℓ_i = Gᵀ c` for the per-sample gradients of `x`: from the factored form when
+  /// the block is a softmax layer (no `G` is formed), otherwise from ``perSampleGradients(_:labels:block:)``.
+  ///
+  /// - Precondition: `coefficients.count == x.rows`.
+  public func perSampleGradientsTransposeApplied(
+    _ x: Matrix, labels: [Int], coefficients: [Double], block: ParameterBlock
+  ) -> [Double] {
+    if let factored = softmaxLayerDerivatives(x, labels: labels, block: block) {
+      return factored.gradientsTransposeApplied(to: coefficients)
+    }
+    return perSampleGradients(x, labels: labels, block: block).transposeApplied(to: coefficients)
+  }
+
   /// The number of parameters in `block`.
   public func parameterCount(in block: ParameterBlock) -> Int { parameterRange(for: block).count }
 

@@ -14,41 +14,51 @@ extension MLPClassifier {
   ///
   /// With `r_i = p_i − e_{y_i}` and `δ_i = (W₂ᵀr_i) ⊙ φ'(a_i)`, row `i` is
   /// `[vec(δ_i x_iᵀ), δ_i, vec(r_i h_iᵀ), r_i]` (or only the last two parts for
-  /// ``ParameterBlock/lastLayer``). Unweighted and without the penalty. Memory is `n·|block|`
-  /// doubles: for the full network on a large data set, pass row subsets.
+  /// ``ParameterBlock/lastLayer``, written by ``SoftmaxLayerDerivatives/gradientMatrix()``).
+  /// Unweighted and without the penalty. Memory is `n·|block|` doubles: for the full network on a
+  /// large data set, pass row subsets.
   public func perSampleGradients(_ x: Matrix, labels: [Int], block: ParameterBlock = .all) -> Matrix {
     checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
     let f = forward(x)
-    let r = residuals(f, labels: labels, scale: nil)
+    let last = lastLayerDerivatives(f, labels: labels)
+    guard block == .all else { return last.gradientMatrix() }
     let n = x.rows
-    let (d, h, k) = (featureCount, hiddenWidth, classCount)
-    let width = parameterRange(for: block).count
-    let re = r.elements
-    let he = f.hidden.elements
+    let (d, h) = (featureCount, hiddenWidth)
+    let width = parameterCount
+    let delta = hiddenErrors(last.residuals, f).errors
     let xe = x.elements
     var g = Array(repeating: 0.0, count: n * width)
-    var offset = 0
-    if block == .all {
-      let delta = hiddenErrors(r, f).errors
+    g.withUnsafeMutableBufferPointer { out in
       for i in 0..<n {
         let row = i * width
         for u in 0..<h {
           let du = delta[i * h + u]
-          for j in 0..<d { g[row + u * d + j] = du * xe[i * d + j] }
-          g[row + h * d + u] = du
+          for j in 0..<d { out[row + u * d + j] = du * xe[i * d + j] }
+          out[row + h * d + u] = du
         }
       }
-      offset = lastLayerOffset
-    }
-    for i in 0..<n {
-      let row = i * width + offset
-      for c in 0..<k {
-        let rc = re[i * k + c]
-        for u in 0..<h { g[row + c * h + u] = rc * he[i * h + u] }
-        g[row + k * h + c] = rc
-      }
+      last.writeGradients(into: out, rowStride: width, offset: lastLayerOffset)
     }
     return Matrix(rows: n, columns: width, elements: g)
+  }
+
+  /// The last layer is a softmax layer on the hidden representation `h_i` over all `K` classes:
+  /// `F = H`, `R = P − Y`, `Q = P`, flat order `[vec(W₂), b₂]`
+  /// (``SoftmaxLayerDerivatives/Layout/trailingBias``); one forward pass. `nil` for
+  /// ``ParameterBlock/all``.
+  public func softmaxLayerDerivatives(_ x: Matrix, labels: [Int], block: ParameterBlock) -> SoftmaxLayerDerivatives? {
+    guard block == .lastLayer else { return nil }
+    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
+    return lastLayerDerivatives(forward(x), labels: labels)
+  }
+
+  /// The last layer's ``SoftmaxLayerDerivatives`` from a forward pass.
+  func lastLayerDerivatives(_ f: Forward, labels: [Int]) -> SoftmaxLayerDerivatives {
+    let n = labels.count
+    return SoftmaxLayerDerivatives(
+      features: f.hidden, residuals: residuals(f, labels: labels, scale: nil),
+      probabilities: Matrix(rows: n, columns: classCount, elements: f.probabilities), coversAllClasses: true,
+      layout: .trailingBias, l2Strength: l2Strength, penaltyMask: penaltyMask(for: .lastLayer))
   }
 
   /// The gradient of the regularized objective by backpropagation (BLAS `dgemm` for every
@@ -115,12 +125,12 @@ extension MLPClassifier {
     if block == .all {
       let v1 = Matrix(rows: h, columns: d, elements: Array(v[0..<(h * d)]))
       let c1 = Array(v[(h * d)..<(h * d + h)])
-      rA = addingRowBias(x.multiplied(byTransposeOf: v1), c1)
+      rA = x.multiplied(byTransposeOf: v1, addingToEachRow: c1).elements
       var rh = rA
       for j in rh.indices { rh[j] *= activation.derivative(f.preActivations[j]) }
       rH = Matrix(rows: n, columns: h, elements: rh)
     }
-    var rZ = addingRowBias(f.hidden.multiplied(byTransposeOf: v2), c2)
+    var rZ = f.hidden.multiplied(byTransposeOf: v2, addingToEachRow: c2).elements
     if let rH { VectorMath.axpy(1, rH.multiplied(byTransposeOf: outputWeights).elements, &rZ) }
     // R{R}_i = ŵ_i (p_i ⊙ R{z_i} − p_i (p_iᵀ R{z_i})).
     var rR = Array(repeating: 0.0, count: n * k)
@@ -158,56 +168,14 @@ extension MLPClassifier {
   /// For ``ParameterBlock/lastLayer`` it is the closed form of softmax regression on the hidden
   /// representation `h̃_i = [h_i; 1]`:
   /// `Σ_i ŵ_i (diag(p_i) − p_i p_iᵀ) ⊗ h̃_i h̃_iᵀ + λI` (all `K` classes), assembled from
-  /// `K(K+1)/2` weighted Gram matrices (`dsyrk`) and permuted to the flat order `[vec(W₂), b₂]`.
+  /// `K(K+1)/2` weighted Gram matrices (`dsyrk`; one for `K = 2`) and permuted to the flat order
+  /// `[vec(W₂), b₂]` (``SoftmaxLayerDerivatives/hessian(weights:)``).
   /// For ``ParameterBlock/all`` it is assembled from exact Hessian-vector products
   /// (``DifferentiableClassifier/hessianFromProducts(_:labels:weights:block:)``).
   public func hessian(_ x: Matrix, labels: [Int], weights: [Double]? = nil, block: ParameterBlock = .all) -> Matrix {
-    guard block == .lastLayer else { return hessianFromProducts(x, labels: labels, weights: weights, block: block) }
-    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    let w = normalizedWeights(weights, count: x.rows)
-    let f = forward(x)
-    let n = x.rows
-    let (h, k) = (hiddenWidth, classCount)
-    let size = k * h + k
-    let augmentedHidden = f.hidden.appendingColumn(Array(repeating: 1, count: n))
-    // Flat index of (class c, hidden unit u), where u == h is the bias.
-    func index(_ c: Int, _ u: Int) -> Int { u < h ? c * h + u : k * h + c }
-    var result = Array(repeating: 0.0, count: size * size)
-    // With two classes the softmax curvature blocks are ± one matrix: p0 − p0² = p1 − p1² = p0 p1
-    // and the cross term is −p0 p1, so one weighted Gram serves all three blocks.
-    var binaryGram: [Double]? = nil
-    if k == 2 {
-      var curvature = [Double](repeating: 0, count: n)
-      for i in 0..<n {
-        let p0: Double = f.probabilities[2 * i]
-        let p1: Double = f.probabilities[2 * i + 1]
-        curvature[i] = w[i] * p0 * p1
-      }
-      binaryGram = augmentedHidden.weightedGram(curvature).elements
+    guard let last = softmaxLayerDerivatives(x, labels: labels, block: block) else {
+      return hessianFromProducts(x, labels: labels, weights: weights, block: block)
     }
-    for c in 0..<k {
-      for c2 in c..<k {
-        let gram: [Double]
-        if let binaryGram {
-          gram = c == c2 ? binaryGram : binaryGram.map { -$0 }
-        } else {
-          let scale = (0..<n).map { i in
-            w[i] * ((c == c2 ? f.probabilities[i * k + c] : 0) - f.probabilities[i * k + c] * f.probabilities[i * k + c2])
-          }
-          gram = augmentedHidden.weightedGram(scale).elements
-        }
-        for u in 0...h {
-          for u2 in 0...h {
-            let value = gram[u * (h + 1) + u2]
-            result[index(c, u) * size + index(c2, u2)] = value
-            result[index(c2, u2) * size + index(c, u)] = value
-          }
-        }
-      }
-    }
-    if l2Strength > 0 {
-      for j in 0..<size { result[j * size + j] += l2Strength }
-    }
-    return Matrix(rows: size, columns: size, elements: result)
+    return last.hessian(weights: weights)
   }
 }

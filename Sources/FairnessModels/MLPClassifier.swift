@@ -112,21 +112,13 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
     var logNormalizers: [Double]  // n
   }
 
-  /// `X W` + broadcast `bias` over rows, where `product` is `n x m`.
-  func addingRowBias(_ product: Matrix, _ bias: [Double]) -> [Double] {
-    var e = product.elements
-    let m = bias.count
-    for i in 0..<product.rows {
-      for j in 0..<m { e[i * m + j] += bias[j] }
-    }
-    return e
-  }
-
+  /// One forward pass: `A = XW₁ᵀ + 1b₁ᵀ` and `Z = HW₂ᵀ + 1b₂ᵀ` by `dgemm` with the biases
+  /// accumulated in place, `H = φ(A)` in one loop.
   func forward(_ x: Matrix) -> Forward {
     let n = x.rows
-    let a = addingRowBias(x.multiplied(byTransposeOf: hiddenWeights), hiddenBiases)
-    let hidden = Matrix(rows: n, columns: hiddenWidth, elements: a.map(activation.value))
-    let z = addingRowBias(hidden.multiplied(byTransposeOf: outputWeights), outputBiases)
+    let a = x.multiplied(byTransposeOf: hiddenWeights, addingToEachRow: hiddenBiases).elements
+    let hidden = Matrix(rows: n, columns: hiddenWidth, elements: activation.values(a))
+    let z = hidden.multiplied(byTransposeOf: outputWeights, addingToEachRow: outputBiases).elements
     let (p, lse) = softmaxRows(z, rows: n, columns: classCount)
     return Forward(preActivations: a, hidden: hidden, logits: z, probabilities: p, logNormalizers: lse)
   }

@@ -23,17 +23,16 @@ extension MultinomialLogisticRegression {
     progress: (@Sendable (Int, Double) -> Void)? = nil
   ) throws(ModelError) -> FitReport {
     try validateTrainingData(x, labels: labels, weights: weights, featureCount: featureCount, classCount: classCount)
-    let xa = augmented(x)
     let w = normalizedWeights(weights, count: x.rows)
     var model = self
     let k = classCount
     let evaluate: ([Double]) -> ObjectiveEvaluation = { theta in
       model.parameters = theta
-      let f = model.forward(augmented: xa)
+      let f = model.forward(x)
       var value = 0.0
       for i in 0..<labels.count { value += w[i] * (f.logNormalizers[i] - f.logits[i * k + labels[i]]) }
       value += model.penalty()
-      let g = model.gradient(augmented: xa, labels: labels, normalizedWeights: w, probabilities: f.probabilities)
+      let g = model.gradient(x, labels: labels, normalizedWeights: w, probabilities: f.probabilities)
       return (value, g)
     }
     let result: (parameters: [Double], report: FitReport)
@@ -44,7 +43,7 @@ extension MultinomialLogisticRegression {
         evaluate: evaluate,
         hessian: { theta in
           model.parameters = theta
-          return model.hessian(augmented: xa, normalizedWeights: w, probabilities: model.forward(augmented: xa).probabilities)
+          return model.derivatives(x, labels: labels, probabilities: model.forward(x).probabilities).hessian(weights: weights)
         },
         progress: progress)
     case .lbfgs(let memory):

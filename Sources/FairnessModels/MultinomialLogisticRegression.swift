@@ -73,17 +73,26 @@ public struct MultinomialLogisticRegression: DifferentiableClassifier, Equatable
 
   // MARK: Forward pass
 
-  /// `[X, 1]`: the design matrix with a trailing column of ones for the intercept.
-  func augmented(_ x: Matrix) -> Matrix {
-    x.appendingColumn(Array(repeating: 1, count: x.rows))
+  /// `W`, the `(K−1) x d` weights (``coefficients`` without its intercept column).
+  var weightMatrix: Matrix {
+    let width = featureCount + 1
+    let e = coefficients.elements
+    var w = [Double](repeating: 0, count: (classCount - 1) * featureCount)
+    for c in 0..<(classCount - 1) {
+      for j in 0..<featureCount { w[c * featureCount + j] = e[c * width + j] }
+    }
+    return Matrix(rows: classCount - 1, columns: featureCount, elements: w)
   }
 
-  /// Probabilities `n x K` and log-normalizers for an augmented design `[X, 1]`.
-  func forward(augmented xa: Matrix) -> (probabilities: [Double], logNormalizers: [Double], logits: [Double]) {
-    let n = xa.rows
+  /// The intercepts `b_c`, `c = 1…K−1`.
+  var intercepts: [Double] { (0..<(classCount - 1)).map { coefficients.elements[$0 * (featureCount + 1) + featureCount] } }
+
+  /// Probabilities `n x K`, log-normalizers and logits `n x K` (class 0's logit is 0).
+  func forward(_ x: Matrix) -> (probabilities: [Double], logNormalizers: [Double], logits: [Double]) {
+    let n = x.rows
     let k = classCount
-    // Z' = [X,1] Θᵀ  (n x (K−1)), by dgemm; prepend the reference logit 0.
-    let z = xa.multiplied(byTransposeOf: coefficients).elements
+    // Z' = X Wᵀ + 1 bᵀ (n x (K−1)) by one dgemm (dgemv for K = 2); prepend the reference logit 0.
+    let z = x.multiplied(byTransposeOf: weightMatrix, addingToEachRow: intercepts).elements
     var logits = Array(repeating: 0.0, count: n * k)
     for i in 0..<n {
       for c in 1..<k { logits[i * k + c] = z[i * (k - 1) + c - 1] }
@@ -95,64 +104,59 @@ public struct MultinomialLogisticRegression: DifferentiableClassifier, Equatable
   /// The predicted class probabilities `p(c | x_i)`, an `n x K` matrix.
   public func probabilities(_ x: Matrix) -> Matrix {
     precondition(x.columns == featureCount, "features have \(x.columns) columns, model expects \(featureCount)")
-    return Matrix(rows: x.rows, columns: classCount, elements: forward(augmented: augmented(x)).probabilities)
+    return Matrix(rows: x.rows, columns: classCount, elements: forward(x).probabilities)
   }
 
   /// `ℓ_i = log Σ_k exp(z_ik) − z_{i,y_i}` (computed without cancellation).
   public func perSampleLosses(_ x: Matrix, labels: [Int]) -> [Double] {
     checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    let f = forward(augmented: augmented(x))
+    let f = forward(x)
     return labels.indices.map { f.logNormalizers[$0] - f.logits[$0 * classCount + labels[$0]] }
   }
 
   // MARK: Derivatives
 
-  /// The residuals `r_ic = scale_i (p_ic − [y_i = c])` for `c = 1…K−1`, `n x (K−1)`.
-  func residuals(_ p: [Double], labels: [Int], scale: [Double]?) -> Matrix {
+  /// The model is one softmax layer on `f_i = x_i` for classes `1…K−1` (class 0's logit is fixed
+  /// at 0): `R = (p_ic − [y_i = c])`, `Q = (p_ic)`, `c = 1…K−1`, in the class-major order of
+  /// ``coefficients`` (``SoftmaxLayerDerivatives/Layout/interleavedBias``). Never `nil`.
+  public func softmaxLayerDerivatives(_ x: Matrix, labels: [Int], block: ParameterBlock = .all) -> SoftmaxLayerDerivatives? {
+    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
+    return derivatives(x, labels: labels, probabilities: forward(x).probabilities)
+  }
+
+  /// ``softmaxLayerDerivatives(_:labels:block:)`` from already computed probabilities `n x K`.
+  func derivatives(_ x: Matrix, labels: [Int], probabilities p: [Double]) -> SoftmaxLayerDerivatives {
     let n = labels.count
-    let k = classCount
-    var r = Array(repeating: 0.0, count: n * (k - 1))
+    let (k, m) = (classCount, classCount - 1)
+    var r = Array(repeating: 0.0, count: n * m)
+    var q = Array(repeating: 0.0, count: n * m)
     for i in 0..<n {
-      let s = scale?[i] ?? 1
       for c in 1..<k {
-        r[i * (k - 1) + c - 1] = s * (p[i * k + c] - (labels[i] == c ? 1 : 0))
+        q[i * m + c - 1] = p[i * k + c]
+        r[i * m + c - 1] = p[i * k + c] - (labels[i] == c ? 1 : 0)
       }
     }
-    return Matrix(rows: n, columns: k - 1, elements: r)
+    return SoftmaxLayerDerivatives(
+      features: x, residuals: Matrix(rows: n, columns: m, elements: r), probabilities: Matrix(rows: n, columns: m, elements: q),
+      coversAllClasses: false, layout: .interleavedBias, l2Strength: l2Strength, penaltyMask: penaltyMask(for: .all))
   }
 
   /// Row `i` is `∇ℓ_i = (p_i − e_{y_i})_{1:K−1} ⊗ [x_i; 1]` (class-major, matching
   /// ``parameters``), unweighted and without the penalty.
   public func perSampleGradients(_ x: Matrix, labels: [Int], block: ParameterBlock = .all) -> Matrix {
-    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    let xa = augmented(x)
-    let r = residuals(forward(augmented: xa).probabilities, labels: labels, scale: nil).elements
-    let n = x.rows
-    let width = featureCount + 1
-    let p = parameterCount
-    let xe = xa.elements
-    var g = Array(repeating: 0.0, count: n * p)
-    for i in 0..<n {
-      for c in 0..<(classCount - 1) {
-        let ric = r[i * (classCount - 1) + c]
-        for j in 0..<width { g[i * p + c * width + j] = ric * xe[i * width + j] }
-      }
-    }
-    return Matrix(rows: n, columns: p, elements: g)
+    softmaxLayerDerivatives(x, labels: labels, block: block)!.gradientMatrix()
   }
 
   /// `∇J = Σ_i ŵ_i (p_i − e_{y_i}) ⊗ [x_i; 1] + λ m ⊙ θ` with `ŵ_i = w_i / Σ w`, computed as
-  /// `Rᵀ[X, 1]` by one `dgemm`.
+  /// `[RᵀŴX, Rᵀŵ]` by one `dgemm` (``SoftmaxLayerDerivatives/gradientsTransposeApplied(to:)``).
   public func gradient(_ x: Matrix, labels: [Int], weights: [Double]? = nil, block: ParameterBlock = .all) -> [Double] {
     checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    let xa = augmented(x)
     let w = normalizedWeights(weights, count: x.rows)
-    return gradient(augmented: xa, labels: labels, normalizedWeights: w, probabilities: forward(augmented: xa).probabilities)
+    return gradient(x, labels: labels, normalizedWeights: w, probabilities: forward(x).probabilities)
   }
 
-  func gradient(augmented xa: Matrix, labels: [Int], normalizedWeights w: [Double], probabilities: [Double]) -> [Double] {
-    let r = residuals(probabilities, labels: labels, scale: w)
-    var g = r.transposeMultiplied(by: xa).elements
+  func gradient(_ x: Matrix, labels: [Int], normalizedWeights w: [Double], probabilities: [Double]) -> [Double] {
+    var g = derivatives(x, labels: labels, probabilities: probabilities).gradientsTransposeApplied(to: w)
     addPenalty(to: &g, times: parameters)
     return g
   }
@@ -168,65 +172,20 @@ public struct MultinomialLogisticRegression: DifferentiableClassifier, Equatable
   /// `p_i` is restricted to classes `1…K−1` and `x̃_i = [x_i; 1]`.
   ///
   /// Block `(c, c')` is `X̃ᵀ diag(ŵ_i (δ_cc' p_ic − p_ic p_ic')) X̃`, computed with `dsyrk` (via
-  /// ``Matrix/weightedGram(_:)``); `K(K−1)/2` blocks, so `O(n d² K²)` work.
+  /// ``Matrix/weightedGram(_:)``) on `X` and one `dgemv` for the intercept row; `K(K−1)/2`
+  /// blocks, so `O(n d² K²)` work (``SoftmaxLayerDerivatives/hessian(weights:)``).
   public func hessian(_ x: Matrix, labels: [Int], weights: [Double]? = nil, block: ParameterBlock = .all) -> Matrix {
-    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    let xa = augmented(x)
-    let w = normalizedWeights(weights, count: x.rows)
-    return hessian(augmented: xa, normalizedWeights: w, probabilities: forward(augmented: xa).probabilities)
-  }
-
-  func hessian(augmented xa: Matrix, normalizedWeights w: [Double], probabilities p: [Double]) -> Matrix {
-    let n = xa.rows
-    let k = classCount
-    let width = featureCount + 1
-    let size = parameterCount
-    var h = Array(repeating: 0.0, count: size * size)
-    for c in 1..<k {
-      for c2 in c..<k {
-        let scale = (0..<n).map { i in
-          w[i] * ((c == c2 ? p[i * k + c] : 0) - p[i * k + c] * p[i * k + c2])
-        }
-        let blockMatrix = xa.weightedGram(scale).elements
-        let (r0, s0) = ((c - 1) * width, (c2 - 1) * width)
-        for a in 0..<width {
-          for b in 0..<width {
-            let value = blockMatrix[a * width + b]
-            h[(r0 + a) * size + s0 + b] = value
-            h[(s0 + b) * size + r0 + a] = value
-          }
-        }
-      }
-    }
-    if l2Strength > 0 {
-      for j in 0..<size where penalizesIntercept || j % width != featureCount { h[j * size + j] += l2Strength }
-    }
-    return Matrix(rows: size, columns: size, elements: h)
+    softmaxLayerDerivatives(x, labels: labels, block: block)!.hessian(weights: weights)
   }
 
   /// The exact product `∇²J · v` without forming the Hessian: with `V` the `(K−1) x (d+1)`
   /// reshaping of `v`, `U = X̃Vᵀ`, `s_ic = ŵ_i p_ic (u_ic − Σ_c' p_ic' u_ic')`, the product is
-  /// `SᵀX̃ + λ m ⊙ v` (two `dgemm`s, `O(n d K)`).
+  /// `SᵀX̃ + λ m ⊙ v` (`O(n d K)`; `X̃ = [X, 1]` is never formed,
+  /// ``SoftmaxLayerDerivatives/hessianVectorProduct(_:weights:)``).
   public func hessianVectorProduct(
     _ x: Matrix, labels: [Int], weights: [Double]? = nil, vector v: [Double], block: ParameterBlock = .all
   ) -> [Double] {
-    checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
     precondition(v.count == parameterCount, "vector of length \(v.count) for \(parameterCount) parameters")
-    let xa = augmented(x)
-    let w = normalizedWeights(weights, count: x.rows)
-    let p = forward(augmented: xa).probabilities
-    let n = x.rows
-    let k = classCount
-    let vMatrix = Matrix(rows: k - 1, columns: featureCount + 1, elements: v)
-    let u = xa.multiplied(byTransposeOf: vMatrix).elements
-    var s = Array(repeating: 0.0, count: n * (k - 1))
-    for i in 0..<n {
-      var mean = 0.0
-      for c in 1..<k { mean += p[i * k + c] * u[i * (k - 1) + c - 1] }
-      for c in 1..<k { s[i * (k - 1) + c - 1] = w[i] * p[i * k + c] * (u[i * (k - 1) + c - 1] - mean) }
-    }
-    var hv = Matrix(rows: n, columns: k - 1, elements: s).transposeMultiplied(by: xa).elements
-    addPenalty(to: &hv, times: v)
-    return hv
+    return softmaxLayerDerivatives(x, labels: labels, block: block)!.hessianVectorProduct(v, weights: weights)
   }
 }

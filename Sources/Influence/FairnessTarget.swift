@@ -247,22 +247,24 @@ public struct FairnessTarget: Sendable {
     let active = a.indices.filter { a[$0] != 0 }
     let p = model.parameterCount(in: block)
     guard !active.isEmpty else { return Array(repeating: 0, count: p) }
-    let x = features.rows(active)
+    let x = active.count == features.rows ? features : features.rows(active)
     let (yHat, dist) = smoothedPredictions(model)
     let k = model.classCount
     var grad = Array(repeating: 0.0, count: p)
+    // Σ_i coef_i ∇ℓ(x_i, c) without forming the per-sample gradients when the block is a softmax layer.
+    func gradientSum(label c: Int, _ coef: [Double]) -> [Double] {
+      model.perSampleGradientsTransposeApplied(
+        x, labels: Array(repeating: c, count: active.count), coefficients: coef, block: block)
+    }
     switch relaxation {
     case .softmax:
       // ∇F = Σ a_i ∇p_fav,i = −G_favᵀ (a ⊙ p_fav)
-      let g = model.perSampleGradients(x, labels: Array(repeating: favorableClass, count: active.count), block: block)
-      let coef = active.map { -a[$0] * yHat[$0] }
-      grad = g.transposeApplied(to: coef)
+      grad = gradientSum(label: favorableClass, active.map { -a[$0] * yHat[$0] })
     case .gumbelSoftmax(let tau, _):
       for c in 0..<k {
-        let g = model.perSampleGradients(x, labels: Array(repeating: c, count: active.count), block: block)
         let delta = c == favorableClass ? 1.0 : 0.0
         let coef = active.map { i in -a[i] * yHat[i] * (delta - dist[i * k + c]) / tau }
-        VectorMath.axpy(1, g.transposeApplied(to: coef), &grad)
+        VectorMath.axpy(1, gradientSum(label: c, coef), &grad)
       }
     }
     return grad

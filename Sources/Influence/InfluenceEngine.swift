@@ -24,6 +24,12 @@ public enum RefitConvention: Sendable, Hashable {
 /// computes and caches the per-sample training gradients `G` (`n x p`, row `i` is `g_i = ∇_B ℓ_i(θ̂)`)
 /// and, for ``InverseHessianMethod/exact``, the Cholesky factor of `H` (damped if needed).
 ///
+/// When the block is a softmax layer on features (``DifferentiableClassifier/softmaxLayerDerivatives(_:labels:block:)``:
+/// logistic regression, an MLP's last layer) the engine caches the factored form `(F, R, Q)` from
+/// **one** forward pass instead of `G`: `G s`, `Gᵀ c`, the Fisher diagonal, the dense Hessian and
+/// every Hessian-vector product (CG, LiSSA) are computed from it, and `G` is only formed when
+/// ``perSampleGradients`` is read.
+///
 /// **Scaling (the one thing to get right).** `H = ∇²_BB J(θ̂)` is the mean Hessian. With
 /// `W₀ = Σ_i w⁰_i` (`= n` for unit weights) and the default ``RefitConvention/fixedRegularization``:
 ///
@@ -49,14 +55,22 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
   /// The refit the derivatives describe.
   public let convention: RefitConvention
   /// `G`: per-sample training gradients `∇_B ℓ_i(θ̂)` (`n x |block|`, unweighted, no L2 term).
-  public let perSampleGradients: Matrix
+  /// For a softmax-layer block this is formed from the cached factors on every read
+  /// (`O(n·|block|)`, no forward pass); the engine itself never needs it.
+  public var perSampleGradients: Matrix { gradients.matrix }
   /// `W₀ = Σ_i w⁰_i`.
   public let totalWeight: Double
   /// `ḡ = Σ_i w⁰_i g_i / W₀`.
   public let meanGradient: [Double]
 
+  /// `G`, dense or factored.
+  let gradients: PerSampleGradientStore
+  /// `ŵ = w⁰ / W₀`.
+  let normalizedWeights: [Double]
   let exactSolver: ExactSolver?
-  let fisherDiagonal: [Double]
+  /// `Σ_i ŵ_i g_i ⊙ g_i`, computed at construction for ``InverseHessianMethod/diagonalFisher``
+  /// (otherwise on demand).
+  let cachedFisherDiagonal: [Double]?
 
   /// Builds the engine: validates shapes, computes `G`, `ḡ`, the diagonal empirical Fisher and,
   /// for `.exact`, the (damped if needed) Cholesky factor of `H`.
@@ -89,56 +103,68 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
     self.block = block
     self.method = method
     self.convention = convention
-    let g = model.perSampleGradients(features, labels: labels, block: block)
-    self.perSampleGradients = g
+    if let factored = model.softmaxLayerDerivatives(features, labels: labels, block: block) {
+      self.gradients = .factored(factored)
+    } else {
+      self.gradients = .dense(model.perSampleGradients(features, labels: labels, block: block))
+    }
     let w0 = weights ?? Array(repeating: 1, count: n)
     let total = w0.reduce(0, +)
     self.totalWeight = total
     let normalized = w0.map { $0 / total }
-    self.meanGradient = g.transposeApplied(to: normalized)
-    // Diagonal empirical Fisher: Σ ŵ_i g_ij².
-    let p = g.columns
-    var diag = Array(repeating: 0.0, count: p)
-    g.elements.withUnsafeBufferPointer { e in
-      for i in 0..<n where normalized[i] != 0 {
-        let wi = normalized[i]
-        for j in 0..<p {
-          let v = e[i * p + j]
-          diag[j] += wi * v * v
-        }
-      }
-    }
-    self.fisherDiagonal = diag
+    self.normalizedWeights = normalized
+    self.meanGradient = gradients.transposeApplied(to: normalized)
+    self.cachedFisherDiagonal = method.isDiagonalFisher ? gradients.squaresTransposeApplied(to: normalized) : nil
+    let p = gradients.parameterCount
     if method == .exact {
       guard p <= Self.maximumExactDimension else {
         throw .shapeMismatch(
           "exact Hessian of \(p) parameters exceeds maximumExactDimension \(Self.maximumExactDimension); "
             + "use .conjugateGradient, .lissa, .diagonalFisher or block .lastLayer")
       }
-      self.exactSolver = try ExactSolver(hessian: model.hessian(features, labels: labels, weights: weights, block: block))
+      self.exactSolver = try ExactSolver(hessian: Self.denseHessian(model, features, labels, weights, block, gradients))
     } else {
       self.exactSolver = nil
     }
   }
+
+  /// The dense `H`: from the cached factors of a softmax layer, otherwise ``DifferentiableClassifier/hessian(_:labels:weights:block:)``.
+  static func denseHessian(
+    _ model: Model, _ features: Matrix, _ labels: [Int], _ weights: [Double]?, _ block: ParameterBlock,
+    _ gradients: PerSampleGradientStore
+  ) -> Matrix {
+    if case .factored(let factored) = gradients { return factored.hessian(weights: weights) }
+    return model.hessian(features, labels: labels, weights: weights, block: block)
+  }
+
+  /// The dense `H` of this engine.
+  func denseHessian() -> Matrix { Self.denseHessian(model, features, labels, weights, block, gradients) }
 
   /// The largest block for which ``InverseHessianMethod/exact`` forms the dense Hessian (a
   /// `5000²` matrix is 200 MB; for `.all` on an MLP it also costs `|block|` full-data HVPs).
   public static var maximumExactDimension: Int { 5000 }
 
   /// `|block|`, the length of every parameter-space vector here.
-  public var parameterCount: Int { perSampleGradients.columns }
+  public var parameterCount: Int { gradients.parameterCount }
   /// The number of training rows `n`.
-  public var rowCount: Int { perSampleGradients.rows }
+  public var rowCount: Int { gradients.rowCount }
   /// The base weights `w⁰` (ones if none were given).
   public var baseWeights: [Double] { weights ?? Array(repeating: 1, count: rowCount) }
 
-  /// `H v` for the exact Hessian of the objective at the base weights (one model HVP).
+  /// `H v` for the exact Hessian of the objective at the base weights (one model HVP, or for a
+  /// softmax layer two passes over the cached features, no forward pass).
   public func hessianVectorProduct(_ v: [Double]) -> [Double] {
-    model.hessianVectorProduct(features, labels: labels, weights: weights, vector: v, block: block)
+    if case .factored(let factored) = gradients {
+      precondition(v.count == parameterCount, "vector of length \(v.count) for a block of \(parameterCount) parameters")
+      return factored.hessianVectorProduct(v, weights: weights)
+    }
+    return model.hessianVectorProduct(features, labels: labels, weights: weights, vector: v, block: block)
   }
 
   /// The diagonal `Σ_i ŵ_i g_i ⊙ g_i` of the empirical Fisher (without damping).
-  public var empiricalFisherDiagonal: [Double] { fisherDiagonal }
+  public var empiricalFisherDiagonal: [Double] {
+    cachedFisherDiagonal ?? gradients.squaresTransposeApplied(to: normalizedWeights)
+  }
 
   /// `x ≈ H⁻¹v` with the engine's ``method``.
   public func inverseHessianVectorProduct(_ v: [Double]) throws(InfluenceError) -> InverseHessianResult {
@@ -148,7 +174,7 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
   /// The `Δw`-direction term `Gᵀ Δw / W₀` (with `ḡ Σ Δw` subtracted under `.modelObjective`).
   public func aggregatedGradient(forWeightChange dw: [Double]) throws(InfluenceError) -> [Double] {
     guard dw.count == rowCount else { throw .shapeMismatch("\(dw.count) weight changes for \(rowCount) rows") }
-    var a = perSampleGradients.transposeApplied(to: dw)
+    var a = gradients.transposeApplied(to: dw)
     if convention == .modelObjective {
       let s = dw.reduce(0, +)
       for j in a.indices { a[j] -= s * meanGradient[j] }
@@ -172,7 +198,7 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
       throw .shapeMismatch("target gradient has length \(targetGradient.count), block has \(parameterCount) parameters")
     }
     let s = try inverseHessianVectorProduct(targetGradient)
-    var values = perSampleGradients.applied(to: s.vector)
+    var values = gradients.applied(to: s.vector)
     let shift = convention == .modelObjective ? VectorMath.dot(meanGradient, s.vector) : 0
     for i in values.indices { values[i] = -(values[i] - shift) / totalWeight }
     return (values, s)
@@ -216,5 +242,69 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
   /// `λ·W₀/Σ_i w_i`.
   public func refitL2Strength(forWeights w: [Double]) -> Double {
     model.l2Strength * totalWeight / w.reduce(0, +)
+  }
+}
+
+/// The per-sample gradients `G` of an engine: a dense matrix, or the factored form of a softmax
+/// layer (``SoftmaxLayerDerivatives``), with the three products the engine needs.
+enum PerSampleGradientStore: Sendable {
+  case dense(Matrix)
+  case factored(SoftmaxLayerDerivatives)
+
+  var rowCount: Int {
+    switch self {
+    case .dense(let g): g.rows
+    case .factored(let f): f.rowCount
+    }
+  }
+
+  var parameterCount: Int {
+    switch self {
+    case .dense(let g): g.columns
+    case .factored(let f): f.parameterCount
+    }
+  }
+
+  /// `G` (formed on demand for the factored case).
+  var matrix: Matrix {
+    switch self {
+    case .dense(let g): g
+    case .factored(let f): f.gradientMatrix()
+    }
+  }
+
+  /// `G s`.
+  func applied(to s: [Double]) -> [Double] {
+    switch self {
+    case .dense(let g): g.applied(to: s)
+    case .factored(let f): f.gradientsApplied(to: s)
+    }
+  }
+
+  /// `Gᵀ c`.
+  func transposeApplied(to c: [Double]) -> [Double] {
+    switch self {
+    case .dense(let g): g.transposeApplied(to: c)
+    case .factored(let f): f.gradientsTransposeApplied(to: c)
+    }
+  }
+
+  /// `Σ_i c_i g_i ⊙ g_i`.
+  func squaresTransposeApplied(to c: [Double]) -> [Double] {
+    switch self {
+    case .dense(let g):
+      let p = g.columns
+      var sum = Array(repeating: 0.0, count: p)
+      g.elements.withUnsafeBufferPointer { e in
+        for i in 0..<g.rows where c[i] != 0 {
+          for j in 0..<p {
+            let v = e[i * p + j]
+            sum[j] += c[i] * v * v
+          }
+        }
+      }
+      return sum
+    case .factored(let f): return f.squaredGradientsTransposeApplied(to: c)
+    }
   }
 }

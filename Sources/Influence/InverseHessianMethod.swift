@@ -18,6 +18,12 @@ public enum InverseHessianMethod: Sendable, Hashable, CustomStringConvertible {
   /// `H ≈ diag(Σ_i ŵ_i g_i ⊙ g_i) + damping·I`, `ŵ_i = w_i/Σw`, `g_i = ∇_B ℓ_i(θ̂)`.
   case diagonalFisher(damping: Double)
 
+  /// Whether this is ``diagonalFisher(damping:)``.
+  var isDiagonalFisher: Bool {
+    if case .diagonalFisher = self { return true }
+    return false
+  }
+
   /// A short name for reports.
   public var description: String {
     switch self {

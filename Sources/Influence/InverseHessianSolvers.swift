@@ -74,7 +74,7 @@ extension InfluenceEngine {
         guard parameterCount <= Self.maximumExactDimension else {
           throw .shapeMismatch("exact Hessian of \(parameterCount) parameters exceeds maximumExactDimension \(Self.maximumExactDimension)")
         }
-        solver = try ExactSolver(hessian: model.hessian(features, labels: labels, weights: weights, block: block))
+        solver = try ExactSolver(hessian: denseHessian())
       }
       let x = solver.factor.solve(v)
       let hx = solver.hessian.applied(to: x)
@@ -92,6 +92,7 @@ extension InfluenceEngine {
         seed: seed, method: method)
 
     case .diagonalFisher(let damping):
+      let fisherDiagonal = empiricalFisherDiagonal
       var x = v
       for j in x.indices {
         let d = fisherDiagonal[j] + damping
@@ -177,11 +178,14 @@ extension InfluenceEngine {
           hr = hessianVectorProduct(r)
         } else {
           let rows = (0..<batchSize).map { _ in Int(generator.next() % UInt64(n)) }
-          let x = features.rows(rows)
-          let y = rows.map { labels[$0] }
           var w = weights.map { all in rows.map { all[$0] } }
           if let ws = w, ws.reduce(0, +) <= 0 { w = nil }
-          hr = model.hessianVectorProduct(x, labels: y, weights: w, vector: r, block: block)
+          if case .factored(let factored) = gradients {
+            hr = factored.rows(rows).hessianVectorProduct(r, weights: w)
+          } else {
+            let x = features.rows(rows)
+            hr = model.hessianVectorProduct(x, labels: rows.map { labels[$0] }, weights: w, vector: r, block: block)
+          }
         }
         for j in 0..<p { r[j] = v[j] + (1 - damping) * r[j] - hr[j] / scale }
         let norm = VectorMath.norm(r)
