@@ -110,15 +110,27 @@ public struct Matrix: Sendable, Equatable, Hashable, CustomStringConvertible {
 
   /// The matrix made of the listed rows, in the listed order (repeats allowed); used for
   /// mini-batches and subsets.
-  public func rows(_ indices: some Collection<Int>) -> Matrix {
+  public func rows(_ indices: some Collection<Int>) -> Matrix { rows(Array(indices)) }
+
+  /// The matrix made of the listed rows (``rows(_:)-(Collection<Int>)`` for an array, without
+  /// generic dispatch per index; rows are copied with `memcpy`, or element by element when they
+  /// are too short for a call to pay off).
+  public func rows(_ indices: [Int]) -> Matrix {
     let width = columns
     let count = indices.count
-    for i in indices { precondition(i >= 0 && i < rows, "row \(i) out of 0..<\(rows)") }
     let storage = [Double](unsafeUninitializedCapacity: count * width) { buffer, initialized in
       elements.withUnsafeBufferPointer { source in
-        guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
-        for (k, i) in indices.enumerated() {
-          (to + k * width).initialize(from: from + i * width, count: width)
+        indices.withUnsafeBufferPointer { list in
+          guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
+          for k in 0..<count {
+            let i = list[k]
+            precondition(i >= 0 && i < rows, "row \(i) out of 0..<\(rows)")
+            if width >= 16 {
+              (to + k * width).initialize(from: from + i * width, count: width)
+            } else {
+              for j in 0..<width { (to + k * width + j).initialize(to: from[i * width + j]) }
+            }
+          }
         }
       }
       initialized = count * width

@@ -104,8 +104,7 @@ public struct SoftmaxLayerDerivatives: Sendable {
   /// `Σ_i c_i v_i ⊗ f̃_i` for the rows `v_i` of `V` (`n x m`): `[(diag(c) V)ᵀ F, (diag(c) V)ᵀ 1]`,
   /// one `dgemm` (`dgemv` for `m = 1`).
   func outerProductSum(_ v: Matrix, rowScales c: [Double]?) -> [Double] {
-    var scaled = v
-    if let c { scaled.scaleRows(by: c) }
+    let scaled = c.map { v.rowsScaled(by: $0) } ?? v
     let w = scaled.transposeMultiplied(by: features).elements
     let b = scaled.transposeApplied(to: [Double](repeating: 1, count: rowCount))
     return joined(weights: w, biases: b)
@@ -166,8 +165,7 @@ public struct SoftmaxLayerDerivatives: Sendable {
     precondition(c.count == rowCount, "\(c.count) coefficients for \(rowCount) rows")
     let r2 = residuals.map { $0 * $0 }
     let f2 = features.map { $0 * $0 }
-    var scaled = r2
-    scaled.scaleRows(by: c)
+    let scaled = r2.rowsScaled(by: c)
     let w = scaled.transposeMultiplied(by: f2).elements
     let b = scaled.transposeApplied(to: [Double](repeating: 1, count: rowCount))
     return joined(weights: w, biases: b)
