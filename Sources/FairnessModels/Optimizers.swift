@@ -81,6 +81,14 @@ func minimizeNewton(
 
 /// L-BFGS (two-loop recursion) with a weak-Wolfe bisection line search (Lewis & Overton), so
 /// every stored pair has `sᵀy > 0`.
+///
+/// Near the optimum the decrease `J(t) − J` falls below the rounding error of `J` itself (a sum
+/// of `n` terms: about `√n·ε·J`, `1e−14` relative for `n = 25 638`), and the sufficient-decrease
+/// test becomes a coin flip that sends the bisection through dozens of evaluations. There the
+/// search also accepts Hager & Zhang's (2005) *approximate Wolfe* step: `J(t) ≤ J + ε_J|J|`
+/// (`ε_J = 1e−10`, ``approximateWolfeTolerance``) together with
+/// `σ·φ'(0) ≤ φ'(t) ≤ (2δ − 1)·φ'(0)` (`φ'(t) = ∇J(θ + t d)ᵀd`, `δ = 1e−4` as in the Armijo test,
+/// `σ = 0.9`), which uses only the directional derivative, accurate to `O(ε)` relative there.
 func minimizeLBFGS(
   start: [Double], memory: Int, maximumIterations: Int, tolerance: Double,
   evaluate: ([Double]) -> ObjectiveEvaluation,
@@ -133,15 +141,21 @@ func minimizeLBFGS(
     for _ in 0..<40 {
       let candidateTheta = VectorMath.adding(t, times: direction, to: theta)
       let candidate = evaluate(candidateTheta)
+      let derivative = VectorMath.dot(candidate.gradient, direction)
       if !candidate.value.isFinite || candidate.value > current.value + 1e-4 * t * slope {
         // Near the optimum the decrease drops below the rounding of J: take a step that does not
-        // increase J beyond rounding and reduces the gradient rather than bisecting further.
-        if candidate.value.isFinite && acceptableWithinRounding(current: current, candidate: candidate) {
+        // increase J beyond rounding and reduces the gradient, or meets the approximate Wolfe
+        // conditions, rather than bisecting further.
+        if candidate.value.isFinite
+          && (acceptableWithinRounding(current: current, candidate: candidate)
+            || (candidate.value <= current.value + approximateWolfeTolerance * abs(current.value)
+              && derivative >= 0.9 * slope && derivative <= (2 * 1e-4 - 1) * slope))
+        {
           accepted = (candidateTheta, candidate, t)
           break
         }
         high = t
-      } else if VectorMath.dot(candidate.gradient, direction) < 0.9 * slope {
+      } else if derivative < 0.9 * slope {
         low = t
         fallback = (candidateTheta, candidate)
       } else {
@@ -176,3 +190,7 @@ func minimizeLBFGS(
     initialGradientNorm: initialNorm, termination: termination)
   return (theta, report)
 }
+
+/// `ε_J` of the approximate Wolfe test in ``minimizeLBFGS(start:memory:maximumIterations:tolerance:evaluate:progress:)``:
+/// increases of `J` up to `ε_J|J|` count as rounding.
+let approximateWolfeTolerance = 1e-10
