@@ -2,6 +2,8 @@
 point from the parameters and data dumped by `influence-bench`, with the conventions of
 Docs/influence.md (mean Hessian H incl. L2, I_i = -g_i^T H^{-1} grad F / n), and compares.
 
+The PyTorch reference is reference_torch.py (own venv, see run.sh).
+
 Usage: python reference.py <out-dir>
 """
 import json
@@ -122,11 +124,6 @@ def main():
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"numpy {np.__version__}: peak RSS {peak} KiB; swift peak RSS {meta['swift_peak_rss_kib']} KiB")
-    try:
-        import torch  # noqa: F401  (optional; not installed by Scripts/setup.sh)
-        print("torch available but no torch path implemented in this reference")
-    except ImportError:
-        print("torch not importable: PyTorch comparison skipped")
     sys.exit(0 if ok else 1)
 
 
