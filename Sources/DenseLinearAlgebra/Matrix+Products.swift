@@ -163,11 +163,27 @@ extension Matrix {
   ///
   /// - Precondition: `weights.count == rows`.
   public func weightedGram(_ weights: [Double]) -> Matrix {
+    weightedGram(weights, appendingOnes: false)
+  }
+
+  /// `ÃᵀWÃ` for `Ã = [A, 1]` (a column of ones appended, e.g. for an intercept):
+  /// `[AᵀWA, AᵀW1; 1ᵀWA, Σw]`, `(columns + 1)²`, computed like ``weightedGram(_:)`` with the
+  /// ones column added only inside each block (`Ã` is never formed), so the intercept row and
+  /// corner come from the same `dsyrk`.
+  ///
+  /// - Precondition: `weights.count == rows`.
+  public func weightedGramWithOnes(_ weights: [Double]) -> Matrix {
+    weightedGram(weights, appendingOnes: true)
+  }
+
+  func weightedGram(_ weights: [Double], appendingOnes: Bool) -> Matrix {
     precondition(weights.count == rows, "\(weights.count) weights for \(rows) rows")
     guard weights.allSatisfy({ $0 >= 0 }) else {
-      return transposeMultiplied(by: rowsScaled(by: weights)).symmetrized()
+      let a = appendingOnes ? appendingColumn([Double](repeating: 1, count: rows)) : self
+      return a.transposeMultiplied(by: a.rowsScaled(by: weights)).symmetrized()
     }
-    let n = columns
+    let (width, extra) = (columns, appendingOnes ? 1 : 0)
+    let n = width + extra
     var c = Matrix(rows: n, columns: n)
     guard n > 0, rows > 0 else { return c }
     let blockRows = Swift.min(rows, Matrix.weightedGramBlockRows)
@@ -182,8 +198,9 @@ extension Matrix {
             let count = Swift.min(blockRows, rows - start)
             for i in 0..<count {
               let f = weights[start + i].squareRoot()
-              let (from, to) = ((start + i) * n, i * n)
-              for j in 0..<n { pb[to + j] = f * pa[from + j] }
+              let (from, to) = ((start + i) * width, i * n)
+              for j in 0..<width { pb[to + j] = f * pa[from + j] }
+              if appendingOnes { pb[to + width] = f }
             }
             cblas_dsyrk(
               CblasRowMajor, CblasLower, CblasTrans, cn, cInt(count), 1, pb.baseAddress, lda, start == 0 ? 0 : 1,

@@ -25,26 +25,41 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
     }
   }
 
-  /// `φ(a_j)` for every entry (the case is chosen once, not per entry; SeLU evaluates `eᵃ` eight
-  /// entries with ``branchFreeExponential(_:)``, a loop the compiler vectorizes).
+  /// `φ(a_j)` for every entry (the case is chosen once, not per entry; SeLU evaluates `eᵃ` with
+  /// ``branchFreeExponential(_:)``, a loop the compiler vectorizes).
   public func values(_ a: [Double]) -> [Double] {
     [Double](unsafeUninitializedCapacity: a.count) { out, initialized in
       a.withUnsafeBufferPointer { input in
-        switch self {
-        case .selu:
-          let (s, sa) = (Activation.seluScale, Activation.seluScale * Activation.seluAlpha)
-          for j in input.indices {
-            let v = input[j]
-            // e^min(a, 0): the exponential is only needed where a ≤ 0 (no overflow elsewhere).
-            out[j] = v > 0 ? s * v : sa * (branchFreeExponential(v > 0 ? 0 : v) - 1)
-          }
-        case .relu:
-          for j in input.indices { out[j] = input[j] > 0 ? input[j] : 0 }
-        case .tanh:
-          for j in input.indices { out[j] = hyperbolicTangent(input[j]) }
-        }
+        if let from = input.baseAddress, let to = out.baseAddress { apply(from: from, to: to, count: a.count) }
       }
       initialized = a.count
+    }
+  }
+
+  /// `a_j ← φ(a_j)` for every entry (``values(_:)`` without a second array).
+  public func apply(to a: inout [Double]) {
+    let count = a.count
+    a.withUnsafeMutableBufferPointer { p in
+      if let base = p.baseAddress { apply(from: UnsafePointer(base), to: base, count: count) }
+    }
+  }
+
+  /// `to[j] = φ(from[j])` for `j < count`; `to` may equal `from`. Inlined into both callers so
+  /// each loop is vectorized for its own aliasing (distinct arrays, or the same one in place).
+  @inline(__always)
+  private func apply(from input: UnsafePointer<Double>, to out: UnsafeMutablePointer<Double>, count: Int) {
+    switch self {
+    case .selu:
+      let (s, sa) = (Activation.seluScale, Activation.seluScale * Activation.seluAlpha)
+      for j in 0..<count {
+        let v = input[j]
+        // e^min(a, 0): the exponential is only needed where a ≤ 0 (no overflow elsewhere).
+        out[j] = v > 0 ? s * v : sa * (branchFreeExponential(v > 0 ? 0 : v) - 1)
+      }
+    case .relu:
+      for j in 0..<count { out[j] = input[j] > 0 ? input[j] : 0 }
+    case .tanh:
+      for j in 0..<count { out[j] = hyperbolicTangent(input[j]) }
     }
   }
 

@@ -19,7 +19,7 @@ extension MLPClassifier {
   /// large data set, pass row subsets.
   public func perSampleGradients(_ x: Matrix, labels: [Int], block: ParameterBlock = .all) -> Matrix {
     checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    let f = forward(x)
+    let f = forward(x, keepingPreActivations: block == .all)
     let last = lastLayerDerivatives(f, labels: labels)
     guard block == .all else { return last.gradientMatrix() }
     let n = x.rows
@@ -49,7 +49,7 @@ extension MLPClassifier {
   public func softmaxLayerDerivatives(_ x: Matrix, labels: [Int], block: ParameterBlock) -> SoftmaxLayerDerivatives? {
     guard block == .lastLayer else { return nil }
     checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    return lastLayerDerivatives(forward(x), labels: labels)
+    return lastLayerDerivatives(forward(x, keepingPreActivations: false), labels: labels)
   }
 
   /// The last layer's ``SoftmaxLayerDerivatives`` from a forward pass.

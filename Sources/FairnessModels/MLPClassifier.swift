@@ -105,7 +105,7 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
 
   /// Pre-activations, hidden activations, logits, probabilities and log-normalizers, all row-major.
   struct Forward {
-    var preActivations: [Double]  // n x h
+    var preActivations: [Double]  // n x h (empty when not kept)
     var hidden: Matrix  // n x h
     var logits: [Double]  // n x K
     var probabilities: [Double]  // n x K
@@ -113,11 +113,19 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
   }
 
   /// One forward pass: `A = XW₁ᵀ + 1b₁ᵀ` and `Z = HW₂ᵀ + 1b₂ᵀ` by `dgemm` with the biases
-  /// accumulated in place, `H = φ(A)` in one loop.
-  func forward(_ x: Matrix) -> Forward {
+  /// accumulated in place, `H = φ(A)` in one loop. Without `keepingPreActivations` (enough for
+  /// the last layer's derivatives) `φ` overwrites `A` and `preActivations` is empty.
+  func forward(_ x: Matrix, keepingPreActivations: Bool = true) -> Forward {
     let n = x.rows
-    let a = x.multiplied(byTransposeOf: hiddenWeights, addingToEachRow: hiddenBiases).elements
-    let hidden = Matrix(rows: n, columns: hiddenWidth, elements: activation.values(a))
+    var a = x.multiplied(byTransposeOf: hiddenWeights, addingToEachRow: hiddenBiases).elements
+    let h: [Double]
+    if keepingPreActivations {
+      h = activation.values(a)
+    } else {
+      activation.apply(to: &a)
+      (h, a) = (a, [])
+    }
+    let hidden = Matrix(rows: n, columns: hiddenWidth, elements: h)
     let z = hidden.multiplied(byTransposeOf: outputWeights, addingToEachRow: outputBiases).elements
     let (p, lse) = softmaxRows(z, rows: n, columns: classCount)
     return Forward(preActivations: a, hidden: hidden, logits: z, probabilities: p, logNormalizers: lse)
@@ -127,19 +135,19 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
   /// is a softmax regression on.
   public func hiddenRepresentation(_ x: Matrix) -> Matrix {
     precondition(x.columns == featureCount, "features have \(x.columns) columns, model expects \(featureCount)")
-    return forward(x).hidden
+    return forward(x, keepingPreActivations: false).hidden
   }
 
   /// The predicted class probabilities, `n x K`.
   public func probabilities(_ x: Matrix) -> Matrix {
     precondition(x.columns == featureCount, "features have \(x.columns) columns, model expects \(featureCount)")
-    return Matrix(rows: x.rows, columns: classCount, elements: forward(x).probabilities)
+    return Matrix(rows: x.rows, columns: classCount, elements: forward(x, keepingPreActivations: false).probabilities)
   }
 
   /// `ℓ_i = log Σ_k exp(z_ik) − z_{i,y_i}`.
   public func perSampleLosses(_ x: Matrix, labels: [Int]) -> [Double] {
     checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
-    let f = forward(x)
+    let f = forward(x, keepingPreActivations: false)
     return labels.indices.map { f.logNormalizers[$0] - f.logits[$0 * classCount + labels[$0]] }
   }
 

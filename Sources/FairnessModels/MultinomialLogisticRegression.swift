@@ -138,7 +138,7 @@ public struct MultinomialLogisticRegression: DifferentiableClassifier, Equatable
     }
     return SoftmaxLayerDerivatives(
       features: x, residuals: Matrix(rows: n, columns: m, elements: r), probabilities: Matrix(rows: n, columns: m, elements: q),
-      coversAllClasses: false, layout: .interleavedBias, l2Strength: l2Strength, penaltyMask: penaltyMask(for: .all))
+      coversAllClasses: false, firstClass: 1, layout: .interleavedBias, l2Strength: l2Strength, penaltyMask: penaltyMask(for: .all))
   }
 
   /// Row `i` is `∇ℓ_i = (p_i − e_{y_i})_{1:K−1} ⊗ [x_i; 1]` (class-major, matching

@@ -37,6 +37,10 @@ public struct SoftmaxLayerDerivatives: Sendable {
   public let probabilities: Matrix
   /// Whether the layer's classes are all the classes (then each row of `Q` sums to 1).
   public let coversAllClasses: Bool
+  /// The model's class index of column 0 of `R` and `Q`: the layer's classes are
+  /// ``classes`` `= firstClass ..< firstClass + m` (1 for logistic regression, whose class 0 is
+  /// the reference; 0 for an MLP's last layer).
+  public let firstClass: Int
   /// The flat order of the block.
   public let layout: Layout
   /// `λ`.
@@ -46,8 +50,8 @@ public struct SoftmaxLayerDerivatives: Sendable {
 
   /// - Precondition: `R` and `Q` are `n x m` with `n = F.rows`, `penaltyMask.count == m(q+1)`.
   public init(
-    features: Matrix, residuals: Matrix, probabilities: Matrix, coversAllClasses: Bool, layout: Layout,
-    l2Strength: Double, penaltyMask: [Double]
+    features: Matrix, residuals: Matrix, probabilities: Matrix, coversAllClasses: Bool, firstClass: Int = 0,
+    layout: Layout, l2Strength: Double, penaltyMask: [Double]
   ) {
     precondition(residuals.rows == features.rows && probabilities.rows == features.rows, "row counts differ")
     precondition(residuals.columns == probabilities.columns, "residuals and probabilities cover different classes")
@@ -56,6 +60,7 @@ public struct SoftmaxLayerDerivatives: Sendable {
     self.residuals = residuals
     self.probabilities = probabilities
     self.coversAllClasses = coversAllClasses
+    self.firstClass = firstClass
     self.layout = layout
     self.l2Strength = l2Strength
     self.penaltyMask = penaltyMask
@@ -65,6 +70,8 @@ public struct SoftmaxLayerDerivatives: Sendable {
   public var rowCount: Int { features.rows }
   /// `m`, the number of classes the layer produces logits for.
   public var classCount: Int { residuals.columns }
+  /// The model classes the layer's columns stand for.
+  public var classes: Range<Int> { firstClass..<(firstClass + classCount) }
   /// `q`, the feature width.
   public var featureWidth: Int { features.columns }
   /// `|block| = m(q+1)`.
@@ -184,54 +191,41 @@ public struct SoftmaxLayerDerivatives: Sendable {
   /// The regularized Hessian `Σ_i ŵ_i (diag(q_i) − q_i q_iᵀ) ⊗ f̃_i f̃_iᵀ + λ diag(m)`
   /// (`ŵ_i = w_i / Σ w`, ones if `weights` is nil), in the block's flat order.
   ///
-  /// Block `(c, c')` is `[Fᵀ A F, Fᵀ a; aᵀ F, Σ a]` with `A = diag(a)`, `a` the curvature weights:
-  /// one weighted Gram (`dsyrk` on `√a ⊙ F` for the non-negative diagonal blocks, `dgemm` for the
-  /// cross blocks) and one `dgemv`, for each of the `m(m+1)/2` blocks. With two classes covering
-  /// all classes the blocks are `± one matrix` (`q₀ − q₀² = q₁ − q₁² = q₀q₁`, cross term `−q₀q₁`),
-  /// so one weighted Gram serves all three.
+  /// Block `(c, c')` is `F̃ᵀ diag(a) F̃ = [Fᵀ A F, Fᵀ a; aᵀ F, Σ a]` with `a` the curvature weights:
+  /// one weighted Gram with the ones column added blockwise (``Matrix/weightedGramWithOnes(_:)``:
+  /// `dsyrk` on `√a ⊙ F̃` for the non-negative diagonal blocks, `dgemm` for the cross blocks) for
+  /// each of the `m(m+1)/2` blocks. With two classes covering all classes the blocks are
+  /// `± one matrix` (`q₀ − q₀² = q₁ − q₁² = q₀q₁`, cross term `−q₀q₁`), so one Gram serves all three.
   ///
   /// - Precondition: `weights` (if given) has `n` non-negative entries with a positive sum.
   public func hessian(weights: [Double]?) -> Matrix {
     let w = normalizedWeights(weights, count: rowCount)
     let (m, q) = (classCount, featureWidth)
     let size = parameterCount
+    // Flat index of (class c, feature u), where u == q is the bias.
+    func index(_ c: Int, _ u: Int) -> Int { u < q ? weightIndex(c, u) : biasIndex(c) }
     var result = [Double](repeating: 0, count: size * size)
-    let shared = coversAllClasses && m == 2 ? gramBlock(curvature(0, 1, w).map { -$0 }) : nil  // ŵ q₀ q₁
+    // ŵ q₀ q₁ (= −curvature(0, 1)) when two classes cover all classes.
+    let shared = coversAllClasses && m == 2 ? features.weightedGramWithOnes(curvature(0, 1, w).map { -$0 }) : nil
     for c in 0..<m {
       for c2 in c..<m {
-        var (gram, column, corner) = shared ?? gramBlock(curvature(c, c2, w))
-        if shared != nil && c != c2 {
-          gram = gram.scaled(by: -1)
-          column = column.map { -$0 }
-          corner = -corner
-        }
-        gram.elements.withUnsafeBufferPointer { gr in
-          for u in 0..<q {
-            let (i, i2) = (weightIndex(c, u), weightIndex(c2, u))
-            for u2 in 0..<q {
-              let value = gr[u * q + u2]
-              result[i * size + weightIndex(c2, u2)] = value
-              result[weightIndex(c2, u2) * size + i] = value
+        let gram = shared ?? features.weightedGramWithOnes(curvature(c, c2, w))
+        let sign = shared != nil && c != c2 ? -1.0 : 1.0
+        gram.elements.withUnsafeBufferPointer { g in
+          for u in 0...q {
+            for u2 in 0...q {
+              let value = sign * g[u * (q + 1) + u2]
+              result[index(c, u) * size + index(c2, u2)] = value
+              result[index(c2, u2) * size + index(c, u)] = value
             }
-            result[i * size + biasIndex(c2)] = column[u]
-            result[biasIndex(c2) * size + i] = column[u]
-            result[i2 * size + biasIndex(c)] = column[u]
-            result[biasIndex(c) * size + i2] = column[u]
           }
         }
-        result[biasIndex(c) * size + biasIndex(c2)] = corner
-        result[biasIndex(c2) * size + biasIndex(c)] = corner
       }
     }
     if l2Strength > 0 {
       for j in 0..<size { result[j * size + j] += l2Strength * penaltyMask[j] }
     }
     return Matrix(rows: size, columns: size, elements: result)
-  }
-
-  /// `(Fᵀ diag(a) F, Fᵀ a, Σ a)`.
-  func gramBlock(_ a: [Double]) -> (gram: Matrix, column: [Double], corner: Double) {
-    (features.weightedGram(a), features.transposeApplied(to: a), a.reduce(0, +))
   }
 
   /// The exact product `(∇²_BB J) v` without forming the Hessian: with `v = [V, c]`,
@@ -264,7 +258,8 @@ public struct SoftmaxLayerDerivatives: Sendable {
   public func rows(_ indices: [Int]) -> SoftmaxLayerDerivatives {
     SoftmaxLayerDerivatives(
       features: features.rows(indices), residuals: residuals.rows(indices), probabilities: probabilities.rows(indices),
-      coversAllClasses: coversAllClasses, layout: layout, l2Strength: l2Strength, penaltyMask: penaltyMask)
+      coversAllClasses: coversAllClasses, firstClass: firstClass, layout: layout, l2Strength: l2Strength,
+      penaltyMask: penaltyMask)
   }
 }
 

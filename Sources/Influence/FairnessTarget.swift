@@ -248,6 +248,16 @@ public struct FairnessTarget: Sendable {
     let p = model.parameterCount(in: block)
     guard !active.isEmpty else { return Array(repeating: 0, count: p) }
     let x = active.count == features.rows ? features : features.rows(active)
+    if case .softmax = relaxation,
+      let layer = model.softmaxLayerDerivatives(
+        x, labels: Array(repeating: favorableClass, count: active.count), block: block),
+      layer.classes.contains(favorableClass)
+    {
+      // One forward pass: p_fav is a column of the layer's Q; ∇F = −G_favᵀ (a ⊙ p_fav) without G.
+      let (column, m) = (favorableClass - layer.firstClass, layer.classCount)
+      let q = layer.probabilities.elements
+      return layer.gradientsTransposeApplied(to: active.indices.map { j in -a[active[j]] * q[j * m + column] })
+    }
     let (yHat, dist) = smoothedPredictions(model)
     let k = model.classCount
     var grad = Array(repeating: 0.0, count: p)
