@@ -36,11 +36,23 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
     }
   }
 
-  /// `a_j ← φ(a_j)` for every entry (``values(_:)`` without a second array).
-  public func apply(to a: inout [Double]) {
-    let count = a.count
+  /// `a_ij ← φ(a_ij + b_j)` for a row-major array with `bias.count` columns: the bias and `φ` in one
+  /// pass per row (the row stays in cache), no second array.
+  ///
+  /// - Precondition: `bias` is not empty and `a.count` is a multiple of `bias.count`.
+  public func apply(to a: inout [Double], addingToEachRow bias: [Double]) {
+    let m = bias.count
+    precondition(m > 0 && a.count % m == 0, "\(a.count) entries are not rows of \(m)")
+    let rows = a.count / m
     a.withUnsafeMutableBufferPointer { p in
-      if let base = p.baseAddress { apply(from: UnsafePointer(base), to: base, count: count) }
+      bias.withUnsafeBufferPointer { b in
+        guard let base = p.baseAddress, let bb = b.baseAddress else { return }
+        for i in 0..<rows {
+          let row = base + i * m
+          for j in 0..<m { row[j] += bb[j] }
+          apply(from: UnsafePointer(row), to: row, count: m)
+        }
+      }
     }
   }
 
@@ -106,7 +118,7 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
 ///
 /// Cody–Waite reduction `x = k ln 2 + r`, `k = round(x / ln 2)`, `|r| ≤ ln 2 / 2` (with `ln 2` split
 /// in a high part, exact in `k·ln2_hi`, and a low part), then `eʳ` by its Taylor polynomial of
-/// degree 13 (truncation error `|r|¹⁴/14! < 5e−18`, below half an ulp) and `2ᵏ` built from its
+/// degree 13 (truncation error `|r|¹⁴/14! < 5e−18`, below half an ulp; evaluated by Estrin's scheme) and `2ᵏ` built from its
 /// exponent bits. `k` is rounded with the `1.5·2⁵²` shift, whose low mantissa bits are `k` itself,
 /// so no float-to-integer conversion is needed. Accuracy: within 2 ulp of the correctly rounded
 /// `eˣ` (checked against the C library in the tests).
@@ -117,19 +129,19 @@ func branchFreeExponential(_ x: Double) -> Double {
   let shifted = c * 1.442_695_040_888_963_4 + shift  // x/ln2 + shift, rounded to nearest
   let k = shifted - shift
   let r = (c - k * 0.693_147_180_369_123_816_49) - k * 1.908_214_929_270_587_700_02e-10
-  var p = 1.0 / 6_227_020_800  // 1/13!
-  p = p * r + 1.0 / 479_001_600
-  p = p * r + 1.0 / 39_916_800
-  p = p * r + 1.0 / 3_628_800
-  p = p * r + 1.0 / 362_880
-  p = p * r + 1.0 / 40_320
-  p = p * r + 1.0 / 5_040
-  p = p * r + 1.0 / 720
-  p = p * r + 1.0 / 120
-  p = p * r + 1.0 / 24
-  p = p * r + 1.0 / 6
-  p = p * r + 0.5
-  p = p * r + 1
-  p = p * r + 1
+  // Estrin's scheme (pairs, then powers r², r⁴, r⁸): a dependency chain of 4 multiply-adds
+  // instead of Horner's 13, so consecutive lanes overlap in the pipeline.
+  let r2 = r * r
+  let r4 = r2 * r2
+  let p01 = 1 + r
+  let p23 = 0.5 + r * (1.0 / 6)
+  let p45 = 1.0 / 24 + r * (1.0 / 120)
+  let p67 = 1.0 / 720 + r * (1.0 / 5_040)
+  let p89 = 1.0 / 40_320 + r * (1.0 / 362_880)
+  let p1011 = 1.0 / 3_628_800 + r * (1.0 / 39_916_800)
+  let p1213 = 1.0 / 479_001_600 + r * (1.0 / 6_227_020_800)
+  let low = (p01 + r2 * p23) + r4 * (p45 + r2 * p67)
+  let high = (p89 + r2 * p1011) + r4 * p1213
+  let p = low + (r4 * r4) * high
   return p * Double(bitPattern: (shifted.bitPattern &+ 1023) &<< 52)
 }

@@ -112,17 +112,22 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
     var logNormalizers: [Double]  // n
   }
 
-  /// One forward pass: `A = XW₁ᵀ + 1b₁ᵀ` and `Z = HW₂ᵀ + 1b₂ᵀ` by `dgemm` with the biases
-  /// accumulated in place, `H = φ(A)` in one loop. Without `keepingPreActivations` (enough for
-  /// the last layer's derivatives) `φ` overwrites `A` and `preActivations` is empty.
+  /// One forward pass: `A = XW₁ᵀ + 1b₁ᵀ` (`dgemm`), `H = φ(A)`, `Z = HW₂ᵀ + 1b₂ᵀ` (`dgemm` with the
+  /// bias accumulated in place). Without `keepingPreActivations` (enough for the last layer's
+  /// derivatives) the bias and `φ` are applied to `XW₁ᵀ` in place, row by row, and
+  /// `preActivations` is empty.
   func forward(_ x: Matrix, keepingPreActivations: Bool = true) -> Forward {
     let n = x.rows
-    var a = x.multiplied(byTransposeOf: hiddenWeights, addingToEachRow: hiddenBiases).elements
+    var a = x.multiplied(byTransposeOf: hiddenWeights).elements
     let h: [Double]
     if keepingPreActivations {
+      let width = hiddenWidth
+      for i in 0..<n {
+        for j in 0..<width { a[i * width + j] += hiddenBiases[j] }
+      }
       h = activation.values(a)
     } else {
-      activation.apply(to: &a)
+      activation.apply(to: &a, addingToEachRow: hiddenBiases)
       (h, a) = (a, [])
     }
     let hidden = Matrix(rows: n, columns: hiddenWidth, elements: h)
