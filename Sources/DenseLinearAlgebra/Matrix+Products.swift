@@ -50,10 +50,9 @@ extension Matrix {
     precondition(bias.count == other.rows, "bias of length \(bias.count) for \(other.rows) output columns")
     let width = other.rows
     let storage = [Double](unsafeUninitializedCapacity: rows * width) { buffer, initialized in
-      if let to = buffer.baseAddress {
-        bias.withUnsafeBufferPointer { b in
-          for i in 0..<rows { (to + i * width).initialize(from: b.baseAddress!, count: width) }
-        }
+      bias.withUnsafeBufferPointer { b in
+        guard let to = buffer.baseAddress, let from = b.baseAddress else { return }
+        for i in 0..<rows { (to + i * width).initialize(from: from, count: width) }
       }
       initialized = rows * width
     }

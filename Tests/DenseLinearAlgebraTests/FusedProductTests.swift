@@ -43,6 +43,9 @@ struct FusedProductTests {
       for i in 0..<9 { for j in 0..<outputs { expected[i, j] += bias[j] } }
       #expect(mismatch(c.elements, expected.elements, absolute: 1e-13, relative: 1e-13) == nil)
     }
+    let empty = Matrix(rows: 3, columns: 2).multiplied(byTransposeOf: Matrix(rows: 0, columns: 2), addingToEachRow: [])
+    #expect(empty.rows == 3 && empty.columns == 0)
+    #expect(Matrix(rows: 0, columns: 2).multiplied(byTransposeOf: Matrix(rows: 2, columns: 2), addingToEachRow: [1, 2]).rows == 0)
   }
 
   @Test func blockedWeightedGramMatchesTheSumOfOuterProducts() {
