@@ -61,19 +61,25 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
   /// `W₀ = Σ_i w⁰_i`.
   public let totalWeight: Double
   /// `ḡ = Σ_i w⁰_i g_i / W₀`.
-  public let meanGradient: [Double]
+  /// (Computed at construction under ``RefitConvention/modelObjective``, which uses it in every
+  /// influence; otherwise on each read, one `Gᵀŵ`.)
+  public var meanGradient: [Double] { cachedMeanGradient ?? gradients.transposeApplied(to: normalizedWeights) }
 
   /// `G`, dense or factored.
   let gradients: PerSampleGradientStore
   /// `ŵ = w⁰ / W₀`.
   let normalizedWeights: [Double]
+  /// `ḡ`, when computed at construction.
+  let cachedMeanGradient: [Double]?
   let exactSolver: ExactSolver?
   /// `Σ_i ŵ_i g_i ⊙ g_i`, computed at construction for ``InverseHessianMethod/diagonalFisher``
   /// (otherwise on demand).
   let cachedFisherDiagonal: [Double]?
 
-  /// Builds the engine: validates shapes, computes `G`, `ḡ`, the diagonal empirical Fisher and,
-  /// for `.exact`, the (damped if needed) Cholesky factor of `H`.
+  /// Builds the engine: validates shapes, computes `G` (or its softmax-layer factors), `ḡ` under
+  /// ``RefitConvention/modelObjective``, the diagonal empirical Fisher for
+  /// ``InverseHessianMethod/diagonalFisher`` and, for `.exact`, the (damped if needed) Cholesky
+  /// factor of `H`.
   ///
   /// - Throws: ``InfluenceError/shapeMismatch(_:)`` for inconsistent inputs,
   ///   ``InfluenceError/notPositiveDefinite(dampingTried:)`` if `.exact` cannot factor `H`.
@@ -113,7 +119,7 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
     self.totalWeight = total
     let normalized = w0.map { $0 / total }
     self.normalizedWeights = normalized
-    self.meanGradient = gradients.transposeApplied(to: normalized)
+    self.cachedMeanGradient = convention == .modelObjective ? gradients.transposeApplied(to: normalized) : nil
     self.cachedFisherDiagonal = method.isDiagonalFisher ? gradients.squaresTransposeApplied(to: normalized) : nil
     let p = gradients.parameterCount
     if method == .exact {
