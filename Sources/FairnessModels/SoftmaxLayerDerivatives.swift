@@ -56,14 +56,9 @@ public struct SoftmaxLayerDerivatives: Sendable {
     precondition(residuals.rows == features.rows && probabilities.rows == features.rows, "row counts differ")
     precondition(residuals.columns == probabilities.columns, "residuals and probabilities cover different classes")
     precondition(penaltyMask.count == residuals.columns * (features.columns + 1), "penalty mask of wrong length")
-    self.features = features
-    self.residuals = residuals
-    self.probabilities = probabilities
-    self.coversAllClasses = coversAllClasses
-    self.firstClass = firstClass
-    self.layout = layout
-    self.l2Strength = l2Strength
-    self.penaltyMask = penaltyMask
+    (self.features, self.residuals, self.probabilities) = (features, residuals, probabilities)
+    (self.coversAllClasses, self.firstClass, self.layout) = (coversAllClasses, firstClass, layout)
+    (self.l2Strength, self.penaltyMask) = (l2Strength, penaltyMask)
   }
 
   /// `n`.
