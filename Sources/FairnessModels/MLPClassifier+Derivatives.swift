@@ -127,7 +127,7 @@ extension MLPClassifier {
       let c1 = Array(v[(h * d)..<(h * d + h)])
       rA = x.multiplied(byTransposeOf: v1, addingToEachRow: c1).elements
       var rh = rA
-      for j in rh.indices { rh[j] *= activation.derivative(f.preActivations[j]) }
+      activation.multiplyByDerivative(&rh, at: f.preActivations)
       rH = Matrix(rows: n, columns: h, elements: rh)
     }
     var rZ = f.hidden.multiplied(byTransposeOf: v2, addingToEachRow: c2).elements

@@ -173,7 +173,7 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
   func hiddenErrors(_ r: Matrix, _ f: Forward) -> (gradientAtHidden: [Double], errors: [Double]) {
     let gh = r.multiplied(by: outputWeights).elements
     var d = gh
-    for j in d.indices { d[j] *= activation.derivative(f.preActivations[j]) }
+    activation.multiplyByDerivative(&d, at: f.preActivations)
     return (gh, d)
   }
 }

@@ -118,5 +118,19 @@ struct SoftmaxLayerDerivativesTests {
     for activation in [Activation.relu, .tanh] {
       #expect(activation.values(a) == a.map(activation.value))
     }
+    // φ' through the same exponential, applied to a vector of back-propagated values.
+    let upstream = a.indices.map { Double($0 % 7) - 3 }
+    for activation in Activation.allCases {
+      var d = upstream
+      activation.multiplyByDerivative(&d, at: a)
+      for j in a.indices where a[j].isFinite {
+        let exact = upstream[j] * activation.derivative(a[j])
+        let scale = abs(upstream[j]) * Activation.seluScale * Activation.seluAlpha
+        // Below −708 the exponential is flushed to e⁻⁷⁰⁸ (documented): an absolute error below 1e−306.
+        let flush = a[j] < -708 ? scale * exp(-708.0) : 0
+        let budget = 4 * scale * exp(min(a[j], 0)).ulp + 2 * exact.ulp + flush
+        #expect(abs(d[j] - exact) <= budget, "\(activation) a = \(a[j]): \(d[j]) vs \(exact)")
+      }
+    }
   }
 }
