@@ -50,7 +50,7 @@ struct MitigationOptions: ParsableArguments {
   var surrogateObject: [String: Any] {
     switch smoothSurrogate {
     case .softmax: ["kind": "softmax"]
-    case .gumbel(let t, let s): ["kind": "gumbel", "temperature": t, "seed": s]
+    case .gumbel(let t, let s): ["kind": "gumbel", "temperature": t, "seed": Int(exactly: s).map { $0 as Any } ?? String(s)]
     }
   }
 }
