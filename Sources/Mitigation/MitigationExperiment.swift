@@ -59,6 +59,20 @@ public struct MitigationOutcome: Sendable {
   public var validation: FairnessEvaluation
   public var test: FairnessEvaluation
   public var notes: [String]
+  /// `clipping.count / n`: the fraction of training weights clipped at 0.
+  public var clippedFraction: Double
+  /// How the value was selected (nil when it was given, not selected).
+  public var selection: SelectionReport?
+}
+
+/// What a validation selection did: the grid size, the filters and how many values each removed.
+public struct SelectionReport: Sendable, Equatable {
+  /// The hard validation metric minimized.
+  public var metric: FairnessMetricName
+  public var gridCount: Int
+  public var accuracyBudget: Double?
+  public var maxClippedFraction: Double?
+  public var excluded: Selection.Exclusions
 }
 
 /// Everything computed once per split: the ERM model, the influence engine, the target's
@@ -69,12 +83,14 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   public let validationX: Matrix
   public let testX: Matrix
   public let engine: InfluenceEngine<Model>
-  public let target: FairnessTarget
-  public let targetMetric: TargetMetric
+  public private(set) var target: FairnessTarget
+  public private(set) var targetMetric: TargetMetric
+  /// The smooth surrogate of every target (``target`` and the FairIF rows).
+  public let surrogate: SmoothSurrogate
   /// `I_F` (oriented so `F(θ̂) ≥ 0`).
-  public let influence: [Double]
+  public private(set) var influence: [Double]
   /// `F(θ̂)`.
-  public let gap: Double
+  public private(set) var gap: Double
   /// SIM-JACK embeddings (`n × dim`, centred columns, unit rows): the hidden layer of the MLP,
   /// the features for LR.
   public let embeddings: Matrix
@@ -85,7 +101,9 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   public let simJackEpsilon: Double
   public let erm: (validation: FairnessEvaluation, test: FairnessEvaluation)
   public var notes: [String]
-  let retrain: @Sendable (Model, [Double]) throws -> (Model, String?)
+  /// Trains a model on the weighted loss for ``WeightApplication/retrain`` or
+  /// ``WeightApplication/finetune`` (never called with `.ij`); returns the model and an optional note.
+  let refit: @Sendable (Model, [Double], WeightApplication) throws -> (Model, String?)
 
   public var model: Model { engine.model }
 
@@ -93,34 +111,28 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   /// `I_F`, embeddings and the FairIF rows.
   public init(
     model: Model, split: Split, targetMetric: TargetMetric, block: ParameterBlock, embeddings: Matrix,
-    simJackEpsilon: Double = 1e-3, notes: [String] = [],
-    retrain: @escaping @Sendable (Model, [Double]) throws -> (Model, String?)
+    simJackEpsilon: Double = 1e-3, surrogate: SmoothSurrogate = .softmax, notes: [String] = [],
+    refit: @escaping @Sendable (Model, [Double], WeightApplication) throws -> (Model, String?)
   ) throws {
     self.split = split
     trainX = split.train.matrix
     validationX = split.validation.matrix
     testX = split.test.matrix
     self.targetMetric = targetMetric
-    self.retrain = retrain
+    self.refit = refit
+    self.surrogate = surrogate
     self.simJackEpsilon = simJackEpsilon
     self.notes = notes
-    let kind: FairnessTarget.Kind =
-      switch targetMetric {
-      case .dp: .demographicParity
-      case .eo: .equalizedOdds
-      case .deo: .equalOpportunity
-      }
     do {
       engine = try InfluenceEngine(
         model: model, features: trainX, labels: split.train.labels, block: block, method: .exact)
-      target = try FairnessTarget(kind: kind, validation: split.validation).oriented(positiveAt: model)
-      influence = try engine.influence(on: target)
-      gap = target.value(model)
+      (target, influence, gap) = try Self.targetInfluence(
+        targetMetric, engine: engine, validation: split.validation, surrogate: surrogate)
       var rows: [Double] = []
       var gaps: [Double] = []
       var targets: [FairnessTarget] = []
       for k in [FairnessTarget.Kind.truePositiveRateGap, .trueNegativeRateGap] {
-        let t = try FairnessTarget(kind: k, validation: split.validation)
+        let t = try FairnessTarget(kind: k, validation: split.validation, relaxation: surrogate.relaxation)
         rows.append(contentsOf: try engine.influence(on: t))
         gaps.append(t.value(model))
         targets.append(t)
@@ -136,6 +148,42 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     }
     self.embeddings = Reweighting.centredNormalizedRows(embeddings)
     erm = (try Self.evaluate(model, validationX, split.validation), try Self.evaluate(model, testX, split.test))
+  }
+
+  /// The oriented smooth target of `metric`, its influence vector `I_F` and `F(θ̂)`.
+  static func targetInfluence(
+    _ metric: TargetMetric, engine: InfluenceEngine<Model>, validation: Dataset, surrogate: SmoothSurrogate
+  ) throws(InfluenceError) -> (FairnessTarget, [Double], Double) {
+    let kind: FairnessTarget.Kind =
+      switch metric {
+      case .dp: .demographicParity
+      case .eo: .equalizedOdds
+      case .deo: .equalOpportunity
+      }
+    let target = try FairnessTarget(kind: kind, validation: validation, relaxation: surrogate.relaxation)
+      .oriented(positiveAt: engine.model)
+    return (target, try engine.influence(on: target), target.value(engine.model))
+  }
+
+  /// The same context (same ERM model, engine, embeddings, FairIF rows) for another target
+  /// metric: only `F`, `I_F` and `F(θ̂)` are recomputed (one more IHVP). Used to select λ/K
+  /// separately for DP, EO and DEO (seed 001 Table 2).
+  ///
+  /// - Throws: ``MitigationInputError`` when the new target is undefined on validation.
+  public func retargeted(to metric: TargetMetric) throws -> Self {
+    guard metric != targetMetric else { return self }
+    var copy = self
+    do {
+      (copy.target, copy.influence, copy.gap) = try Self.targetInfluence(
+        metric, engine: engine, validation: split.validation, surrogate: surrogate)
+    } catch {
+      if case .undefinedTarget(let reason) = error {
+        throw MitigationInputError("fairness target undefined on the validation split: \(reason)")
+      }
+      throw error
+    }
+    copy.targetMetric = metric
+    return copy
   }
 
   static func evaluate(_ model: Model, _ x: Matrix, _ d: Dataset) throws -> FairnessEvaluation {
@@ -212,8 +260,8 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     switch application {
     case .ij:
       newModel = try engine.editedModel(weights: w.weights)
-    case .retrain:
-      let (m, note) = try retrain(engine.model, w.weights)
+    case .retrain, .finetune:
+      let (m, note) = try refit(engine.model, w.weights, application)
       newModel = m
       if let note { notes.append(note) }
     }
@@ -224,15 +272,19 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       method: method, application: application, value: value, scale: scale(for: method), clipping: w.clipping,
       droppedCount: w.droppedCount, weightSum: w.weights.reduce(0, +),
       predictedChange: w.predictedChange(influence: influence), actualChange: target.value(newModel) - gap,
-      predictedGaps: fairIF?.predictedGaps, actualGaps: actualGaps, validation: validation, test: test, notes: notes)
+      predictedGaps: fairIF?.predictedGaps, actualGaps: actualGaps, validation: validation, test: test, notes: notes,
+      clippedFraction: Double(w.clipping.count) / Double(max(w.weights.count, 1)), selection: nil)
     return (out, newModel)
   }
 
   /// The selection sweep: every grid value with the IJ edit (cheap: one IHVP each), scored by the
   /// hard validation gap of ``targetMetric``; the best value within `accuracyBudget` of ERM's
-  /// validation accuracy is then applied with `application` and evaluated on test.
+  /// validation accuracy and with at most `maxClippedFraction` of the weights clipped at 0 (when
+  /// given) is then applied with `application` and evaluated on test. The outcome's `selection`
+  /// says how many grid values each filter excluded.
   public func select(
-    method: MitigationMethod, application: WeightApplication, accuracyBudget: Double? = nil, gridCount: Int = 50
+    method: MitigationMethod, application: WeightApplication, accuracyBudget: Double? = nil,
+    maxClippedFraction: Double? = nil, gridCount: Int = 50
   ) throws -> (chosen: MitigationOutcome, sweep: [MitigationOutcome]) {
     let values = grid(for: method, count: gridCount)
     guard !values.isEmpty else {
@@ -249,14 +301,27 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     }
     let metric = targetMetric.metric
     let candidates = sweep.map {
-      Selection.Candidate(value: $0.value, gap: $0.validation.value(of: metric), accuracy: $0.validation.accuracy)
+      Selection.Candidate(
+        value: $0.value, gap: $0.validation.value(of: metric), accuracy: $0.validation.accuracy,
+        clippedFraction: $0.clippedFraction)
     }
-    guard let best = Selection.best(candidates, baselineAccuracy: erm.validation.accuracy, accuracyBudget: accuracyBudget) else {
-      throw MitigationInputError(
-        "no \(method.rawValue) value qualifies: the validation \(metric.rawValue) is undefined or every value exceeds the accuracy budget")
+    let (bestIndex, excluded) = Selection.bestWithExclusions(
+      candidates, baselineAccuracy: erm.validation.accuracy, accuracyBudget: accuracyBudget,
+      maxClippedFraction: maxClippedFraction)
+    guard let best = bestIndex else {
+      var why = ["the validation \(metric.rawValue) is undefined"]
+      if accuracyBudget != nil { why.append("every value exceeds the accuracy budget") }
+      if let f = maxClippedFraction { why.append("every value clips more than \(fmt(f)) of the weights") }
+      throw MitigationInputError("no \(method.rawValue) value qualifies: \(why.joined(separator: ", or "))")
     }
     var chosen = try outcome(method: method, value: sweep[best].value, application: application).outcome
+    chosen.selection = SelectionReport(
+      metric: metric, gridCount: values.count, accuracyBudget: accuracyBudget, maxClippedFraction: maxClippedFraction,
+      excluded: excluded)
     chosen.notes.insert("selected \(method.usesCount ? "K" : "λ") = \(fmt(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)", at: 0)
+    if let f = maxClippedFraction, excluded.clipping > 0 {
+      chosen.notes.insert("selection excluded \(excluded.clipping) of \(values.count) grid values clipping more than \(fmt(f)) of the weights", at: 1)
+    }
     if !failures.isEmpty {
       chosen.notes.append("\(failures.count) of \(values.count) grid values could not be evaluated (first: \(failures[0]))")
     }

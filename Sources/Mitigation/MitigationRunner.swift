@@ -11,11 +11,29 @@ public protocol MitigationRun: Sendable {
   var gap: Double { get }
   var influence: [Double] { get }
   var notes: [String] { get }
+  var targetMetric: TargetMetric { get }
+  var surrogate: SmoothSurrogate { get }
   func grid(for method: MitigationMethod, count: Int) -> [Double]
   func scale(for method: MitigationMethod) -> Double
   func outcomeOnly(method: MitigationMethod, value: Double, application: WeightApplication) throws -> MitigationOutcome
-  func select(method: MitigationMethod, application: WeightApplication, accuracyBudget: Double?, gridCount: Int) throws
-    -> (chosen: MitigationOutcome, sweep: [MitigationOutcome])
+  func select(
+    method: MitigationMethod, application: WeightApplication, accuracyBudget: Double?, maxClippedFraction: Double?,
+    gridCount: Int
+  ) throws -> (chosen: MitigationOutcome, sweep: [MitigationOutcome])
+  /// The same ERM model and influence engine with another target metric (see
+  /// ``MitigationContext/retargeted(to:)``).
+  func retargetedRun(to metric: TargetMetric) throws -> any MitigationRun
+}
+
+extension MitigationRun {
+  /// Selection without a clipping limit.
+  public func select(method: MitigationMethod, application: WeightApplication, accuracyBudget: Double?, gridCount: Int)
+    throws -> (chosen: MitigationOutcome, sweep: [MitigationOutcome])
+  {
+    try select(
+      method: method, application: application, accuracyBudget: accuracyBudget, maxClippedFraction: nil,
+      gridCount: gridCount)
+  }
 }
 
 extension MitigationContext: MitigationRun {
@@ -24,6 +42,8 @@ extension MitigationContext: MitigationRun {
   {
     try outcome(method: method, value: value, application: application).outcome
   }
+
+  public func retargetedRun(to metric: TargetMetric) throws -> any MitigationRun { try retargeted(to: metric) }
 }
 
 /// Trains the ERM model for a split and builds the mitigation context.
@@ -31,14 +51,21 @@ public enum MitigationRunner {
   /// Trains ERM (`training`) on `split.train` and prepares influence, embeddings and FairIF rows.
   ///
   /// Logistic regression: Newton to a gradient norm of 1e-8, influence over all parameters,
-  /// SIM-JACK embeddings = the standardized features, retraining = Newton from θ̂ on the weighted
-  /// loss with `l2Strength` adjusted to the fixed-regularization convention. MLP: Adam
-  /// (`epochs`, batch, lr), influence on the last layer (exact Hessian of that block), SIM-JACK
-  /// embeddings = the hidden layer (penultimate representation), retraining = `fineTuneEpochs`
-  /// of Adam on the weighted loss from θ̂.
+  /// SIM-JACK embeddings = the standardized features, retraining (and fine-tuning) = Newton from
+  /// θ̂ on the weighted loss with `l2Strength` adjusted to the fixed-regularization convention.
+  ///
+  /// MLP: initialized from `SplitMix64(seed + 0x4D4C50)` and trained with Adam (`epochs`, batch,
+  /// lr) using the same generator for the shuffles; influence on the last layer (exact Hessian of
+  /// that block); SIM-JACK embeddings = the hidden layer (penultimate representation).
+  /// - `retrain` (seed 004 stage two, Eq. 15, `reinit 1`): a fresh generator with the same seed,
+  ///   the same initialization and the same schedule, on the weighted mini-batch objective
+  ///   `Σ_B w_i ℓ_i / Σ_B w_i + (λ/2)‖θ‖²`. With `w = 1` it reproduces θ̂ bit for bit.
+  /// - `finetune`: `fineTuneEpochs` of Adam on the weighted loss, starting from θ̂.
+  ///
+  /// `surrogate` smooths every target (softmax or Gumbel-softmax).
   public static func prepare(
     split: Split, training: TrainingConfiguration, target: TargetMetric, seed: UInt64,
-    progress: ((String) -> Void)? = nil
+    surrogate: SmoothSurrogate = .softmax, progress: ((String) -> Void)? = nil
   ) throws -> any MitigationRun {
     let x = split.train.matrix
     let labels = split.train.labels
@@ -53,8 +80,9 @@ public enum MitigationRunner {
       if !report.converged { notes.append("ERM logistic regression did not converge (\(report.termination))") }
       progress?("trained logistic regression (\(report.iterations) Newton steps)")
       let base = model
-      let retrain: @Sendable (MultinomialLogisticRegression, [Double]) throws -> (MultinomialLogisticRegression, String?) = {
-        m, w in
+      let refit: @Sendable (MultinomialLogisticRegression, [Double], WeightApplication) throws -> (
+        MultinomialLogisticRegression, String?
+      ) = { m, w, _ in
         var refit = m
         refit.l2Strength = base.l2Strength * Double(w.count) / w.reduce(0, +)
         let r = try refit.fit(x, labels: labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-8))
@@ -62,28 +90,44 @@ public enum MitigationRunner {
         return (refit, r.converged ? nil : "weighted refit did not converge (\(r.termination))")
       }
       return try MitigationContext(
-        model: model, split: split, targetMetric: target, block: .all, embeddings: x, notes: notes, retrain: retrain)
+        model: model, split: split, targetMetric: target, block: .all, embeddings: x, surrogate: surrogate, notes: notes,
+        refit: refit)
     case .mlp:
-      var rng = SplitMix64(seed: seed &+ 0x4D4C50)
-      var model = MLPClassifier(
-        featureCount: x.columns, hiddenWidth: training.hiddenWidth, classCount: 2, activation: .selu,
-        l2Strength: training.l2Strength, using: &rng)
+      let initSeed = seed &+ 0x4D4C50
+      let hidden = training.hiddenWidth
+      let l2 = training.l2Strength
+      @Sendable func initialModel(_ g: inout SplitMix64) -> MLPClassifier {
+        MLPClassifier(
+          featureCount: x.columns, hiddenWidth: hidden, classCount: 2, activation: .selu, l2Strength: l2, using: &g)
+      }
+      var rng = SplitMix64(seed: initSeed)
+      var model = initialModel(&rng)
       let options = MLPTrainingOptions(
         epochs: training.epochs, batchSize: training.batchSize, learningRate: training.learningRate)
       let report = try model.fit(x, labels: labels, options: options, using: &rng)
       progress?("trained MLP (\(report.epochs) epochs, training accuracy \(fmt(report.trainingAccuracy)))")
       let fine = MLPTrainingOptions(
         epochs: training.fineTuneEpochs, batchSize: training.batchSize, learningRate: training.learningRate)
-      let retrainSeed = seed &+ 0xF17E
-      let retrain: @Sendable (MLPClassifier, [Double]) throws -> (MLPClassifier, String?) = { m, w in
-        var tuned = m
-        var g = SplitMix64(seed: retrainSeed)
-        try tuned.fit(x, labels: labels, weights: w, options: fine, using: &g)
-        return (tuned, nil)
+      let fineTuneSeed = seed &+ 0xF17E
+      let refit: @Sendable (MLPClassifier, [Double], WeightApplication) throws -> (MLPClassifier, String?) = {
+        m, w, application in
+        switch application {
+        case .finetune:
+          var tuned = m
+          var g = SplitMix64(seed: fineTuneSeed)
+          try tuned.fit(x, labels: labels, weights: w, options: fine, using: &g)
+          return (tuned, nil)
+        case .retrain, .ij:
+          // Same initialization and shuffle stream as ERM: only the weights differ.
+          var g = SplitMix64(seed: initSeed)
+          var fresh = initialModel(&g)
+          try fresh.fit(x, labels: labels, weights: w, options: options, using: &g)
+          return (fresh, nil)
+        }
       }
       return try MitigationContext(
         model: model, split: split, targetMetric: target, block: .lastLayer,
-        embeddings: model.hiddenRepresentation(x), retrain: retrain)
+        embeddings: model.hiddenRepresentation(x), surrogate: surrogate, refit: refit)
     }
   }
 }

@@ -1,4 +1,5 @@
 public import FairnessData
+public import Influence
 import Foundation
 import SeededRandom
 
@@ -18,10 +19,48 @@ public enum MitigationMethod: String, Sendable, Hashable, CaseIterable {
 public enum WeightApplication: String, Sendable, Hashable, CaseIterable {
   /// The IJ edit `θ̂ − H⁻¹G(w − 1)/W₀` of the influence block, no refit (seed 001 Eq. 4, 10-12).
   case ij
-  /// Retraining on the weighted loss (seed 004 stage two, Eq. 15): Newton from θ̂ for logistic
-  /// regression (the optimum is unique, so this equals a fit from scratch), warm-started Adam
-  /// fine-tuning of all layers for the MLP.
+  /// Retraining on the weighted loss from scratch (seed 004 stage two, Eq. 15, with `reinit 1`):
+  /// the MLP is re-initialized with the ERM model's initialization seed and trained with the ERM
+  /// schedule (same epochs, batch size, learning rate and shuffle seed) on `Σ w_i ℓ_i`; with
+  /// `w = 1` this reproduces the ERM model exactly. Logistic regression: Newton from θ̂ (the
+  /// optimum is unique, so this equals a fit from scratch).
   case retrain
+  /// Warm-started fine-tuning: `fineTuneEpochs` of Adam on the weighted loss from θ̂, all layers
+  /// (seed 004's "fix pretrained" variant). Logistic regression: the same as ``retrain``.
+  case finetune
+}
+
+/// The smooth surrogate of hard predictions used by every fairness target of a run (the
+/// seed-001 gap `F` and FairIF's TPR/TNR gaps).
+///
+/// - ``softmax``: `ŷ_i = p_θ(1 | x_i)`.
+/// - ``gumbel(temperature:seed:)``: the soft Gumbel-softmax `ŷ_i = softmax_k((log p_θ(k|x_i) + g_ik)/τ)_1`
+///   with fixed Gumbel(0,1) noise `g` drawn once from `seed` (seed 004 §4.2 stage one; τ = 1 in
+///   the authors' `run.sh`, seed-algorithms.md §2.2). As τ → 0 the relaxed prediction becomes the
+///   one-hot Gumbel-max sample, whose mean over the noise is `p_θ(1|x)` (the softmax surrogate);
+///   as τ → ∞ it tends to `1/K` and its gradient shrinks like `1/τ`.
+public enum SmoothSurrogate: Sendable, Hashable {
+  case softmax
+  case gumbel(temperature: Double, seed: UInt64)
+
+  /// The seed-004 default: Gumbel-softmax with τ = 1.
+  public static let seed004Temperature = 1.0
+
+  /// The ``FairnessTarget/Relaxation`` this surrogate stands for.
+  public var relaxation: FairnessTarget.Relaxation {
+    switch self {
+    case .softmax: .softmax
+    case .gumbel(let t, let s): .gumbelSoftmax(temperature: t, seed: s)
+    }
+  }
+
+  /// `softmax` or `gumbel`.
+  public var name: String {
+    switch self {
+    case .softmax: "softmax"
+    case .gumbel: "gumbel"
+    }
+  }
 }
 
 /// The fairness functional the seed-001 rules minimize (FairIF always uses TPR and TNR gaps).
