@@ -96,6 +96,17 @@ def mlp_influence(x, y, xv, gv, theta, d, h, k, lam, sign):
     return -(G @ s) / n
 
 
+def best_of_3(fun, *args):
+    """(best wall time of 3 calls, result of the last call): the Swift and PyTorch sides also
+    report the best of 3."""
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        result = fun(*args)
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
 def main():
     out = sys.argv[1]
     meta = json.load(open(f"{out}/meta.json"))
@@ -105,21 +116,22 @@ def main():
     xv = load(out, "x_val.f64", d)
     gv = load(out, "g_val.f64").astype(int)
     results = {}
-    t = time.perf_counter()
-    lr = lr_influence(x, y, xv, gv, load(out, "lr_params.f64"), meta["lr"]["lambda"], meta["lr"]["sign"])
-    results["lr"] = (time.perf_counter() - t, lr, load(out, "lr_influence.f64"))
-    t = time.perf_counter()
-    mlp = mlp_influence(
+    secs, lr = best_of_3(
+        lr_influence, x, y, xv, gv, load(out, "lr_params.f64"), meta["lr"]["lambda"], meta["lr"]["sign"]
+    )
+    results["lr"] = (secs, lr, load(out, "lr_influence.f64"))
+    secs, mlp = best_of_3(
+        mlp_influence,
         x, y, xv, gv, load(out, "mlp_params.f64"), d, meta["mlp"]["hidden"], 2, meta["mlp"]["lambda"], meta["mlp"]["sign"]
     )
-    results["mlp"] = (time.perf_counter() - t, mlp, load(out, "mlp_influence.f64"))
+    results["mlp"] = (secs, mlp, load(out, "mlp_influence.f64"))
     ok = True
     for name, (secs, ref, swift) in results.items():
         rel = np.max(np.abs(swift - ref)) / np.max(np.abs(ref))
         ratio = secs / meta[name]["seconds"]
         ok &= rel <= 1e-6
         print(
-            f"{name}: numpy {secs:.3f} s, swift {meta[name]['seconds']:.3f} s (numpy/swift {ratio:.2f}x); "
+            f"{name}: numpy {secs:.3f} s (best of 3, 1 thread), swift {meta[name]['seconds']:.3f} s (numpy/swift {ratio:.2f}x); "
             f"max|I_swift - I_numpy| / max|I_numpy| = {rel:.2e} {'OK' if rel <= 1e-6 else 'FAIL'} (<= 1e-6)"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

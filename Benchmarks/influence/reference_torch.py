@@ -238,13 +238,15 @@ def main():
             secs, (influence, f_value) = best_of(fun, *args)
             if threads == 1:  # peak RSS is monotonic: closed form runs first, then autodiff
                 rss_after[variant] = peak_rss_kib()
-            swift_secs = meta[model]["seconds"]
+            # Like for like: Swift's best-of-3 time with the same number of BLAS threads
+            # (influence-bench measures 1 and 2; older dumps have only the 1-thread time).
+            swift_secs = meta[model].get("seconds_2_threads", meta[model]["seconds"]) if threads > 1 else meta[model]["seconds"]
             rel = (torch.max(torch.abs(swift[model] - influence)) / torch.max(torch.abs(influence))).item()
             f_rel = abs(f_value.item() - meta[model]["F"]) / abs(meta[model]["F"])
             ok &= rel <= TOLERANCE and f_rel <= TOLERANCE
             print(
                 f"{model} ({variant}, {threads} thread{'s' if threads > 1 else ''}): torch {secs:.3f} s, "
-                f"swift {swift_secs:.3f} s (torch/swift {secs / swift_secs:.2f}x); "
+                f"swift {swift_secs:.3f} s with {threads if threads > 1 and 'seconds_2_threads' in meta[model] else 1} thread(s) (torch/swift {secs / swift_secs:.2f}x); "
                 f"max|I_swift - I_torch| / max|I_torch| = {rel:.2e} {'OK' if rel <= TOLERANCE else 'FAIL'} "
                 f"(<= 1e-6); F rel diff {f_rel:.1e}"
             )
