@@ -61,6 +61,41 @@ extension Matrix {
     return c
   }
 
+  /// `C = A Bᵀ` (`+ 1 biasᵀ` if `bias` is given) for a row-major `rows x B.columns` array `A` and a
+  /// row-major `rows x B.rows` output `C`, both given by pointer: the per-chunk kernel of
+  /// row-chunked callers (``RowChunks``), e.g. rows `i₀..<i₁` of a layer's output. `dgemm`
+  /// (`β = 1` onto rows filled with the bias, `β = 0` without), `dgemv` for one output column.
+  package static func multiplyRows(
+    _ a: UnsafePointer<Double>, rows: Int, byTransposeOf b: Matrix, addingToEachRow bias: [Double]?,
+    into c: UnsafeMutablePointer<Double>
+  ) {
+    let (k, width) = (b.columns, b.rows)
+    precondition(bias == nil || bias!.count == width, "bias of length \(bias!.count) for \(width) output columns")
+    guard rows > 0, width > 0 else { return }
+    if let bias {
+      bias.withUnsafeBufferPointer { from in
+        for i in 0..<rows { (c + i * width).update(from: from.baseAddress!, count: width) }
+      }
+    }
+    let beta: Double = bias == nil ? 0 : 1
+    guard k > 0 else {
+      if bias == nil { c.update(repeating: 0, count: rows * width) }
+      return
+    }
+    b.withStorage { pb in
+      if width == 1 {
+        cblas_dgemv(
+          CblasRowMajor, CblasNoTrans, cInt(rows), cInt(k), 1, a, rowMajorLeadingDimension(columns: k),
+          pb.baseAddress, 1, beta, c, 1)
+      } else {
+        cblas_dgemm(
+          CblasRowMajor, CblasNoTrans, CblasTrans, cInt(rows), cInt(width), cInt(k), 1, a,
+          rowMajorLeadingDimension(columns: k), pb.baseAddress, rowMajorLeadingDimension(columns: k), beta, c,
+          rowMajorLeadingDimension(columns: width))
+      }
+    }
+  }
+
   /// `C ← α · op(A) · op(B) + C` (`dgemm` with `β = 1`, or `dgemv` for a single row or column).
   static func accumulateProduct(
     _ a: Matrix, transposingFirst transA: Bool, _ b: Matrix, transposingSecond transB: Bool,
@@ -185,32 +220,64 @@ extension Matrix {
     let n = width + extra
     var c = Matrix(rows: n, columns: n)
     guard n > 0, rows > 0 else { return c }
-    let blockRows = Swift.min(rows, Matrix.weightedGramBlockRows)
-    var block = [Double](repeating: 0, count: blockRows * n)
-    let lda = rowMajorLeadingDimension(columns: n)
-    let cn = cInt(n)
-    withStorage { pa in
+    let chunks = RowChunks.ranges(rows: rows, minimumRowsPerChunk: Matrix.weightedGramBlockRows)
+    if chunks.count == 1 {
       c.withMutableStorage { pc in
-        block.withUnsafeMutableBufferPointer { pb in
-          var start = 0
-          while start < rows {
-            let count = Swift.min(blockRows, rows - start)
-            for i in 0..<count {
-              let f = weights[start + i].squareRoot()
-              let (from, to) = ((start + i) * width, i * n)
-              for j in 0..<width { pb[to + j] = f * pa[from + j] }
-              if appendingOnes { pb[to + width] = f }
-            }
-            cblas_dsyrk(
-              CblasRowMajor, CblasLower, CblasTrans, cn, cInt(count), 1, pb.baseAddress, lda, start == 0 ? 0 : 1,
-              pc.baseAddress, lda)
-            start += count
+        accumulateWeightedGram(rows: 0..<rows, weights, appendingOnes: appendingOnes, into: pc.baseAddress!)
+      }
+    } else {
+      // One partial Gram per chunk, computed concurrently, then summed in chunk order.
+      var partials = [Double](repeating: 0, count: chunks.count * n * n)
+      partials.withUnsafeMutableBufferPointer { pp in
+        let out = SharedOutput(pp.baseAddress!)
+        RowChunks.forEach(chunks) { index, range in
+          self.accumulateWeightedGram(rows: range, weights, appendingOnes: appendingOnes, into: out.base + index * n * n)
+        }
+      }
+      c.withMutableStorage { pc in
+        partials.withUnsafeBufferPointer { pp in
+          for j in 0..<(n * n) {
+            var sum = pp[j]
+            for index in 1..<chunks.count { sum += pp[index * n * n + j] }
+            pc[j] = sum
           }
         }
       }
     }
     c.mirrorLowerTriangle()
     return c
+  }
+
+  /// Writes the lower triangle of `Σ_{i ∈ range} w_i ã_i ã_iᵀ` (`ã_i` row `i`, with a trailing 1
+  /// if `appendingOnes`) to the `n x n` row-major `c`, by `dsyrk` over blocks of
+  /// ``weightedGramBlockRows`` rows scaled by `√w_i` in one reused buffer.
+  private func accumulateWeightedGram(
+    rows range: Range<Int>, _ weights: [Double], appendingOnes: Bool, into c: UnsafeMutablePointer<Double>
+  ) {
+    let width = columns
+    let n = width + (appendingOnes ? 1 : 0)
+    let blockRows = Swift.min(range.count, Matrix.weightedGramBlockRows)
+    var block = [Double](repeating: 0, count: blockRows * n)
+    let lda = rowMajorLeadingDimension(columns: n)
+    let cn = cInt(n)
+    withStorage { pa in
+      block.withUnsafeMutableBufferPointer { pb in
+        var start = range.lowerBound
+        while start < range.upperBound {
+          let count = Swift.min(blockRows, range.upperBound - start)
+          for i in 0..<count {
+            let f = weights[start + i].squareRoot()
+            let (from, to) = ((start + i) * width, i * n)
+            for j in 0..<width { pb[to + j] = f * pa[from + j] }
+            if appendingOnes { pb[to + width] = f }
+          }
+          cblas_dsyrk(
+            CblasRowMajor, CblasLower, CblasTrans, cn, cInt(count), 1, pb.baseAddress, lda,
+            start == range.lowerBound ? 0 : 1, c, lda)
+          start += count
+        }
+      }
+    }
   }
 
   /// Rows per block in ``weightedGram(_:)`` (a block of 100 columns is 1.6 MB, within L2).

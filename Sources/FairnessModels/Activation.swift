@@ -75,13 +75,20 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
     precondition(m > 0 && a.count % m == 0, "\(a.count) entries are not rows of \(m)")
     let rows = a.count / m
     a.withUnsafeMutableBufferPointer { p in
-      bias.withUnsafeBufferPointer { b in
-        guard let base = p.baseAddress, let bb = b.baseAddress else { return }
-        for i in 0..<rows {
-          let row = base + i * m
-          for j in 0..<m { row[j] += bb[j] }
-          apply(from: UnsafePointer(row), to: row, count: m)
-        }
+      guard let base = p.baseAddress else { return }
+      apply(toRows: base, count: rows, addingToEachRow: bias)
+    }
+  }
+
+  /// ``apply(to:addingToEachRow:)`` on `count` rows of `bias.count` entries starting at `base`.
+  func apply(toRows base: UnsafeMutablePointer<Double>, count rows: Int, addingToEachRow bias: [Double]) {
+    let m = bias.count
+    bias.withUnsafeBufferPointer { b in
+      guard let bb = b.baseAddress else { return }
+      for i in 0..<rows {
+        let row = base + i * m
+        for j in 0..<m { row[j] += bb[j] }
+        apply(from: UnsafePointer(row), to: row, count: m)
       }
     }
   }
@@ -89,7 +96,7 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
   /// `to[j] = φ(from[j])` for `j < count`; `to` may equal `from`. Inlined into both callers so
   /// each loop is vectorized for its own aliasing (distinct arrays, or the same one in place).
   @inline(__always)
-  private func apply(from input: UnsafePointer<Double>, to out: UnsafeMutablePointer<Double>, count: Int) {
+  func apply(from input: UnsafePointer<Double>, to out: UnsafeMutablePointer<Double>, count: Int) {
     switch self {
     case .selu:
       let (s, sa) = (Activation.seluScale, Activation.seluScale * Activation.seluAlpha)

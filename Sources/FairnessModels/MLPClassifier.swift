@@ -116,7 +116,13 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
   /// bias accumulated in place). Without `keepingPreActivations` (enough for the last layer's
   /// derivatives) the bias and `φ` are applied to `XW₁ᵀ` in place, row by row, and
   /// `preActivations` is empty.
+  ///
+  /// With more than one thread configured (``setThreadCount(_:)``) and enough rows, the rows are
+  /// split into one chunk per thread and each chunk runs the whole pass on its rows
+  /// (``forward(_:keepingPreActivations:chunks:)``); with one thread this serial code runs.
   func forward(_ x: Matrix, keepingPreActivations: Bool = true) -> Forward {
+    let chunks = RowChunks.ranges(rows: x.rows, minimumRowsPerChunk: MLPClassifier.forwardBlockRows)
+    if chunks.count > 1 { return forward(x, keepingPreActivations: keepingPreActivations, chunks: chunks) }
     let n = x.rows
     var a = x.multiplied(byTransposeOf: hiddenWeights).elements
     let h: [Double]
@@ -134,6 +140,70 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
     let z = hidden.multiplied(byTransposeOf: outputWeights, addingToEachRow: outputBiases).elements
     let (p, lse) = softmaxRows(z, rows: n, columns: classCount)
     return Forward(preActivations: a, hidden: hidden, logits: z, probabilities: p, logNormalizers: lse)
+  }
+
+  /// Rows per block of the row-chunked forward pass: a chunk is processed in blocks of this many
+  /// rows, so the block of hidden activations (`100` columns: 400 kB) is still in cache when `φ`,
+  /// the output layer and the softmax read it after the `dgemm`.
+  static let forwardBlockRows = 512
+
+  /// The forward pass with the rows split into `chunks` run concurrently (``RowChunks``): each chunk
+  /// computes, block by block, its rows of `XW₁ᵀ + 1b₁ᵀ`, `φ`, `HW₂ᵀ + 1b₂ᵀ` and the softmax into
+  /// its own range of the shared outputs. Row `i`'s arithmetic is that of the serial pass (up to the
+  /// order of `dgemm`'s sums and where the bias is added), so the results agree to rounding.
+  func forward(_ x: Matrix, keepingPreActivations keep: Bool, chunks: [Range<Int>]) -> Forward {
+    let (n, d, h, k) = (x.rows, featureCount, hiddenWidth, classCount)
+    let block = MLPClassifier.forwardBlockRows
+    var pre = [Double](repeating: 0, count: 0)
+    var hidden = [Double](repeating: 0, count: 0)
+    var logits = [Double](repeating: 0, count: 0)
+    var probabilities = [Double](repeating: 0, count: 0)
+    var logNormalizers = [Double](repeating: 0, count: 0)
+    // `fill` gets nil for an empty array (whose buffer may have no address).
+    func uninitialized(_ count: Int, _ fill: (SharedOutput?) -> Void) -> [Double] {
+      [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        fill(buffer.baseAddress.map(SharedOutput.init))
+        initialized = count
+      }
+    }
+    // Every entry of each output is written by exactly one chunk.
+    pre = uninitialized(keep ? n * h : 0) { preOut in
+      hidden = uninitialized(n * h) { hiddenOut in
+        logits = uninitialized(n * k) { logitOut in
+          probabilities = uninitialized(n * k) { probabilityOut in
+            logNormalizers = uninitialized(n) { normalizerOut in
+              RowChunks.forEach(chunks) { _, range in
+                x.elements.withUnsafeBufferPointer { px in
+                  var start = range.lowerBound
+                  while start < range.upperBound {
+                    let rows = Swift.min(block, range.upperBound - start)
+                    let xs = px.baseAddress! + start * d
+                    let hs = hiddenOut!.base + start * h
+                    if keep {
+                      let a = preOut!.base + start * h
+                      Matrix.multiplyRows(xs, rows: rows, byTransposeOf: hiddenWeights, addingToEachRow: hiddenBiases, into: a)
+                      activation.apply(from: a, to: hs, count: rows * h)
+                    } else {
+                      Matrix.multiplyRows(xs, rows: rows, byTransposeOf: hiddenWeights, addingToEachRow: nil, into: hs)
+                      activation.apply(toRows: hs, count: rows, addingToEachRow: hiddenBiases)
+                    }
+                    let zs = logitOut!.base + start * k
+                    Matrix.multiplyRows(hs, rows: rows, byTransposeOf: outputWeights, addingToEachRow: outputBiases, into: zs)
+                    softmaxRows(
+                      zs, rows: rows, columns: k, probabilities: probabilityOut!.base + start * k,
+                      logNormalizers: normalizerOut!.base + start)
+                    start += rows
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return Forward(
+      preActivations: pre, hidden: Matrix(rows: n, columns: h, elements: hidden), logits: logits,
+      probabilities: probabilities, logNormalizers: logNormalizers)
   }
 
   /// The hidden representation `φ(W₁x_i + b₁)` of each row, `n x h`: the features the last layer

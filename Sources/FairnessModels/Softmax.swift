@@ -10,6 +10,23 @@
 func softmaxRows(_ logits: [Double], rows n: Int, columns k: Int) -> (probabilities: [Double], logNormalizers: [Double]) {
   var probabilities = Array(repeating: 0.0, count: n * k)
   var logNormalizers = Array(repeating: 0.0, count: n)
+  logits.withUnsafeBufferPointer { z in
+    probabilities.withUnsafeMutableBufferPointer { p in
+      logNormalizers.withUnsafeMutableBufferPointer { l in
+        guard let zb = z.baseAddress, let pb = p.baseAddress, let lb = l.baseAddress else { return }
+        softmaxRows(zb, rows: n, columns: k, probabilities: pb, logNormalizers: lb)
+      }
+    }
+  }
+  return (probabilities, logNormalizers)
+}
+
+/// ``softmaxRows(_:rows:columns:)`` on `n` rows at `logits`, writing `n x k` probabilities and `n`
+/// log-normalizers (the kernel of the array version and of row-chunked callers).
+func softmaxRows(
+  _ logits: UnsafePointer<Double>, rows n: Int, columns k: Int, probabilities: UnsafeMutablePointer<Double>,
+  logNormalizers: UnsafeMutablePointer<Double>
+) {
   for i in 0..<n {
     let base = i * k
     var m = -Double.infinity
@@ -23,7 +40,6 @@ func softmaxRows(_ logits: [Double], rows n: Int, columns k: Int) -> (probabilit
     for c in 0..<k { probabilities[base + c] /= sum }
     logNormalizers[i] = m + log(sum)
   }
-  return (probabilities, logNormalizers)
 }
 
 @inline(__always) func exponential(_ x: Double) -> Double { exp(x) }
