@@ -34,8 +34,11 @@ public struct Cholesky: Sendable, Equatable {
     var factor = matrix
     if n > 0 {
       let cn = cInt(n)
-      let info = factor.withMutableStorage { p in
-        LAPACKE_dpotrf(lapackRowMajor, flag("L"), cn, p.baseAddress, rowMajorLeadingDimension(columns: n))
+      // A small factor is not worth waking OpenBLAS's threads (see RowChunks.withSingleThreadedBLAS).
+      let info = RowChunks.withSingleThreadedBLAS(if: n <= RowChunks.singleThreadedFactorLimit) {
+        factor.withMutableStorage { p in
+          LAPACKE_dpotrf(lapackRowMajor, flag("L"), cn, p.baseAddress, rowMajorLeadingDimension(columns: n))
+        }
       }
       trapOnIllegalArgument(info, "dpotrf")
       if info > 0 { throw .notPositiveDefinite(minor: Int(info)) }
@@ -63,9 +66,11 @@ public struct Cholesky: Sendable, Equatable {
     guard dimension > 0, x.columns > 0 else { return x }
     let (n, nrhs) = (cInt(dimension), cInt(x.columns))
     let ldb = rowMajorLeadingDimension(columns: x.columns)
-    let info = lower.withStorage { pl in
-      x.withMutableStorage { pb in
-        LAPACKE_dpotrs(lapackRowMajor, flag("L"), n, nrhs, pl.baseAddress, n, pb.baseAddress, ldb)
+    let info = RowChunks.withSingleThreadedBLAS(if: dimension <= RowChunks.singleThreadedFactorLimit) {
+      lower.withStorage { pl in
+        x.withMutableStorage { pb in
+          LAPACKE_dpotrs(lapackRowMajor, flag("L"), n, nrhs, pl.baseAddress, n, pb.baseAddress, ldb)
+        }
       }
     }
     trapOnIllegalArgument(info, "dpotrs")

@@ -76,27 +76,23 @@ extension Matrix {
       bias.withUnsafeBufferPointer { from in
         for i in 0..<rows { (c + i * width).update(from: from.baseAddress!, count: width) }
       }
+    } else {
+      c.update(repeating: 0, count: rows * width)
     }
-    let beta: Double = bias == nil ? 0 : 1
-    guard k > 0 else {
-      if bias == nil { c.update(repeating: 0, count: rows * width) }
-      return
-    }
+    guard k > 0 else { return }
     b.withStorage { pb in
-      if width == 1 {
-        cblas_dgemv(
-          CblasRowMajor, CblasNoTrans, cInt(rows), cInt(k), 1, a, rowMajorLeadingDimension(columns: k),
-          pb.baseAddress, 1, beta, c, 1)
-      } else {
-        cblas_dgemm(
-          CblasRowMajor, CblasNoTrans, CblasTrans, cInt(rows), cInt(width), cInt(k), 1, a,
-          rowMajorLeadingDimension(columns: k), pb.baseAddress, rowMajorLeadingDimension(columns: k), beta, c,
-          rowMajorLeadingDimension(columns: width))
-      }
+      gemm(
+        false, true, m: rows, n: width, k: k, alpha: 1, a, lda: rowMajorLeadingDimension(columns: k), pb.baseAddress!,
+        ldb: rowMajorLeadingDimension(columns: k), c, ldc: rowMajorLeadingDimension(columns: width))
     }
   }
 
   /// `C ← α · op(A) · op(B) + C` (`dgemm` with `β = 1`, or `dgemv` for a single row or column).
+  ///
+  /// With more than one thread configured (``RowChunks``) a tall product is split across threads:
+  /// `A op(B)` by rows of `A` (each chunk writes its rows of `C`), and `Aᵀ op(B)` with a small
+  /// result (at most ``chunkedTransposeProductLimit`` entries) over the shared dimension, one
+  /// partial product per chunk added to `C` in chunk order. Otherwise one BLAS call.
   static func accumulateProduct(
     _ a: Matrix, transposingFirst transA: Bool, _ b: Matrix, transposingSecond transB: Bool,
     scaledBy alpha: Double, into c: inout Matrix
@@ -108,30 +104,98 @@ extension Matrix {
     precondition(k == kB, "product of op(A) \(m) x \(k) and op(B) \(kB) x \(n): inner dimensions differ")
     precondition(c.rows == m && c.columns == n, "product of shape \(m) x \(n) into a \(c.rows) x \(c.columns) matrix")
     guard m > 0, n > 0, k > 0 else { return }
-    let (cm, cn, ck) = (cInt(m), cInt(n), cInt(k))
     let lda = rowMajorLeadingDimension(columns: a.columns)
     let ldb = rowMajorLeadingDimension(columns: b.columns)
     let ldc = rowMajorLeadingDimension(columns: n)
-    a.withStorage { pa in
-      b.withStorage { pb in
-        c.withMutableStorage { pc in
-          if n == 1 {
-            // c = op(A) b: op(B) is k x 1, contiguous in either storage order.
-            cblas_dgemv(
-              CblasRowMajor, transA ? CblasTrans : CblasNoTrans, cInt(a.rows), cInt(a.columns), alpha,
-              pa.baseAddress, lda, pb.baseAddress, 1, 1, pc.baseAddress, 1)
-          } else if m == 1 {
-            // cᵀ = op(B)ᵀ aᵀ: op(A) is 1 x k, contiguous in either storage order.
-            cblas_dgemv(
-              CblasRowMajor, transB ? CblasNoTrans : CblasTrans, cInt(b.rows), cInt(b.columns), alpha,
-              pb.baseAddress, ldb, pa.baseAddress, 1, 1, pc.baseAddress, 1)
-          } else {
-            cblas_dgemm(
-              CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-              cm, cn, ck, alpha, pa.baseAddress, lda, pb.baseAddress, ldb, 1, pc.baseAddress, ldc)
+    let (ia, ib) = (Int(lda), Int(ldb))
+    let chunks =
+      !transA
+      ? RowChunks.ranges(rows: m, minimumRowsPerChunk: productChunkRows)
+      : (m * n <= chunkedTransposeProductLimit ? RowChunks.ranges(rows: k, minimumRowsPerChunk: productChunkRows) : [])
+    if chunks.count > 1 && !transA {
+      // Rows of C from rows of A.
+      c.withMutableStorage { pc in
+        let out = SharedOutput(pc.baseAddress!)
+        RowChunks.forEach(chunks) { _, range in
+          a.withStorage { pa in
+            b.withStorage { pb in
+              gemm(
+                false, transB, m: range.count, n: n, k: k, alpha: alpha, pa.baseAddress! + range.lowerBound * ia, lda: lda,
+                pb.baseAddress!, ldb: ldb, out.base + range.lowerBound * n, ldc: ldc)
+            }
           }
         }
       }
+      return
+    }
+    if chunks.count > 1 {
+      // Aᵀ op(B) over chunks of the shared dimension (rows of A; rows of B, or columns of Bᵀ).
+      var partials = [Double](repeating: 0, count: chunks.count * m * n)
+      partials.withUnsafeMutableBufferPointer { pp in
+        let out = SharedOutput(pp.baseAddress!)
+        RowChunks.forEach(chunks) { index, range in
+          a.withStorage { pa in
+            b.withStorage { pb in
+              let bStart = transB ? range.lowerBound : range.lowerBound * ib
+              gemm(
+                true, transB, m: m, n: n, k: range.count, alpha: alpha, pa.baseAddress! + range.lowerBound * ia, lda: lda,
+                pb.baseAddress! + bStart, ldb: ldb, out.base + index * m * n, ldc: ldc)
+            }
+          }
+        }
+      }
+      c.withMutableStorage { pc in
+        for index in chunks.indices {
+          for j in 0..<(m * n) { pc[j] += partials[index * m * n + j] }
+        }
+      }
+      return
+    }
+    // A product too small to split is not worth waking OpenBLAS's threads either.
+    RowChunks.withSingleThreadedBLAS(if: m * n * k <= singleThreadedProductLimit) {
+      a.withStorage { pa in
+        b.withStorage { pb in
+          c.withMutableStorage { pc in
+            gemm(
+              transA, transB, m: m, n: n, k: k, alpha: alpha, pa.baseAddress!, lda: lda, pb.baseAddress!, ldb: ldb,
+              pc.baseAddress!, ldc: ldc)
+          }
+        }
+      }
+    }
+  }
+
+  /// Rows per chunk (at least) when a product is split across threads.
+  static let productChunkRows = 2048
+  /// The largest product (`m·n·k`) that, unsplit, runs with OpenBLAS on one thread
+  /// (``RowChunks/withSingleThreadedBLAS(_:)``; about a millisecond of work).
+  static let singleThreadedProductLimit = 1 << 22
+  /// The largest `Aᵀ op(B)` (entries) computed as per-chunk partial products.
+  static let chunkedTransposeProductLimit = 1 << 16
+
+  /// `C ← α · op(A) · op(B) + C` for `op(A)` `m x k`, `op(B)` `k x n` (all row-major with the given
+  /// leading dimensions): `dgemm`, or `dgemv` when `n = 1` or `m = 1` (then `op(B)`, resp. `op(A)`,
+  /// is a vector), which reads the matrix once without `dgemm`'s packing copy.
+  static func gemm(
+    _ transA: Bool, _ transB: Bool, m: Int, n: Int, k: Int, alpha: Double, _ pa: UnsafePointer<Double>, lda: Int32,
+    _ pb: UnsafePointer<Double>, ldb: Int32, _ pc: UnsafeMutablePointer<Double>, ldc: Int32
+  ) {
+    if n == 1 {
+      // c = op(A) b: A is stored m x k (k x m if transposed); b has stride ldb (B is k x 1) or 1.
+      let (rows, columns) = transA ? (k, m) : (m, k)
+      cblas_dgemv(
+        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, cInt(rows), cInt(columns), alpha, pa, lda, pb,
+        transB ? 1 : ldb, 1, pc, ldc)
+    } else if m == 1 {
+      // cᵀ = op(B)ᵀ aᵀ: B is stored k x n (n x k if transposed); a has stride lda (Aᵀ is k x 1) or 1.
+      let (rows, columns) = transB ? (n, k) : (k, n)
+      cblas_dgemv(
+        CblasRowMajor, transB ? CblasNoTrans : CblasTrans, cInt(rows), cInt(columns), alpha, pb, ldb, pa,
+        transA ? lda : 1, 1, pc, 1)
+    } else {
+      cblas_dgemm(
+        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, cInt(m), cInt(n),
+        cInt(k), alpha, pa, lda, pb, ldb, 1, pc, ldc)
     }
   }
 
@@ -151,21 +215,15 @@ extension Matrix {
     return gemv(transposed: true, x)
   }
 
+  /// `op(A) x` through ``accumulateProduct(_:transposingFirst:_:transposingSecond:scaledBy:into:)``
+  /// (`dgemv`; split across threads like any tall product).
   private func gemv(transposed: Bool, _ x: [Double]) -> [Double] {
-    var y = Array(repeating: 0.0, count: transposed ? columns : rows)
-    guard rows > 0, columns > 0 else { return y }
-    let lda = rowMajorLeadingDimension(columns: columns)
-    let (m, n) = (cInt(rows), cInt(columns))
-    withStorage { pa in
-      x.withUnsafeBufferPointer { px in
-        y.withUnsafeMutableBufferPointer { py in
-          cblas_dgemv(
-            CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, m, n, 1, pa.baseAddress, lda,
-            px.baseAddress, 1, 0, py.baseAddress, 1)
-        }
-      }
-    }
-    return y
+    var y = Matrix(rows: transposed ? columns : rows, columns: 1)
+    guard rows > 0, columns > 0 else { return y.elements }
+    Matrix.accumulateProduct(
+      self, transposingFirst: transposed, Matrix(rows: x.count, columns: 1, elements: x), transposingSecond: false,
+      scaledBy: 1, into: &y)
+    return y.elements
   }
 
   /// The Gram matrix `AᵀA` (`columns x columns`, symmetric, both triangles filled).

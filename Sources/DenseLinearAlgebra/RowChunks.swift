@@ -39,6 +39,27 @@ package enum RowChunks {
   }
 }
 
+extension RowChunks {
+  /// Runs `body` with OpenBLAS on one thread when more than one is configured and `condition`
+  /// holds (restored after).
+  ///
+  /// For BLAS/LAPACK calls too small to gain from OpenBLAS's threads (a Cholesky factor of a few
+  /// hundred, a level-1 operation): every threaded OpenBLAS call leaves its idle workers spinning
+  /// on `sched_yield` for about 0.1 s (OpenBLAS's `THREAD_TIMEOUT`), and on a machine with as many
+  /// cores as threads they then compete with the chunks of the next ``forEach(_:_:)``.
+  package static func withSingleThreadedBLAS<R, E: Error>(if condition: Bool = true, _ body: () throws(E) -> R) throws(E) -> R {
+    guard condition else { return try body() }
+    let threads = currentThreadCount()
+    guard threads > 1 else { return try body() }
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(cInt(threads, "thread count")) }
+    return try body()
+  }
+
+  /// The largest order of a matrix factored by ``withSingleThreadedBLAS(_:)``.
+  package static let singleThreadedFactorLimit = 1024
+}
+
 /// A pointer that the chunks of ``RowChunks/forEach(_:_:)`` write through, each to its own disjoint
 /// range (the caller guarantees this; the `@Sendable` chunk closure cannot capture a raw pointer).
 package struct SharedOutput: @unchecked Sendable {

@@ -12,8 +12,11 @@ public enum VectorMath {
     precondition(x.count == y.count, "dot of vectors of length \(x.count) and \(y.count)")
     guard !x.isEmpty else { return 0 }
     let n = cInt(x.count)
-    return x.withUnsafeBufferPointer { px in
-      y.withUnsafeBufferPointer { py in cblas_ddot(n, px.baseAddress, 1, py.baseAddress, 1) }
+    // Not worth waking OpenBLAS's threads (see RowChunks.withSingleThreadedBLAS).
+    return RowChunks.withSingleThreadedBLAS {
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeBufferPointer { py in cblas_ddot(n, px.baseAddress, 1, py.baseAddress, 1) }
+      }
     }
   }
 
@@ -24,8 +27,10 @@ public enum VectorMath {
     precondition(x.count == y.count, "axpy of vectors of length \(x.count) and \(y.count)")
     guard !x.isEmpty else { return }
     let n = cInt(x.count)
-    x.withUnsafeBufferPointer { px in
-      y.withUnsafeMutableBufferPointer { py in cblas_daxpy(n, alpha, px.baseAddress, 1, py.baseAddress, 1) }
+    RowChunks.withSingleThreadedBLAS {
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in cblas_daxpy(n, alpha, px.baseAddress, 1, py.baseAddress, 1) }
+      }
     }
   }
 

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   internal import Darwin
 #endif
+internal import DenseLinearAlgebra
 
 /// Row-wise softmax of an `n x k` row-major logit array, computed stably by subtracting each
 /// row's maximum. Returns the probabilities and `log Σ_c exp(z_c)` per row, so that
@@ -10,16 +11,27 @@
 func softmaxRows(_ logits: [Double], rows n: Int, columns k: Int) -> (probabilities: [Double], logNormalizers: [Double]) {
   var probabilities = Array(repeating: 0.0, count: n * k)
   var logNormalizers = Array(repeating: 0.0, count: n)
-  logits.withUnsafeBufferPointer { z in
-    probabilities.withUnsafeMutableBufferPointer { p in
-      logNormalizers.withUnsafeMutableBufferPointer { l in
-        guard let zb = z.baseAddress, let pb = p.baseAddress, let lb = l.baseAddress else { return }
-        softmaxRows(zb, rows: n, columns: k, probabilities: pb, logNormalizers: lb)
+  guard n > 0, k > 0 else { return (probabilities, logNormalizers) }
+  // Rows split across threads when more than one is configured (RowChunks), else one call.
+  let chunks = RowChunks.ranges(rows: n, minimumRowsPerChunk: softmaxChunkRows)
+  probabilities.withUnsafeMutableBufferPointer { p in
+    logNormalizers.withUnsafeMutableBufferPointer { l in
+      guard let pb = p.baseAddress, let lb = l.baseAddress else { return }
+      let (probabilityOut, normalizerOut) = (SharedOutput(pb), SharedOutput(lb))
+      RowChunks.forEach(chunks) { _, range in
+        logits.withUnsafeBufferPointer { z in
+          softmaxRows(
+            z.baseAddress! + range.lowerBound * k, rows: range.count, columns: k,
+            probabilities: probabilityOut.base + range.lowerBound * k, logNormalizers: normalizerOut.base + range.lowerBound)
+        }
       }
     }
   }
   return (probabilities, logNormalizers)
 }
+
+/// Rows per chunk (at least) when ``softmaxRows(_:rows:columns:)`` is split across threads.
+let softmaxChunkRows = 4096
 
 /// ``softmaxRows(_:rows:columns:)`` on `n` rows at `logits`, writing `n x k` probabilities and `n`
 /// log-normalizers (the kernel of the array version and of row-chunked callers).

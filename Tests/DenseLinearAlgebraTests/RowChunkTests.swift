@@ -47,4 +47,36 @@ struct RowChunkTests {
       }
     }
   }
+
+  @Test func tallProductsWithThreadsMatchSerial() {
+    var generator = TestSeed.generator(default: 7102)
+    let rows = 5_000
+    // op(A) op(B) for tall A (rows split) and Aᵀ op(B) (shared dimension split), including the
+    // vector-shaped dgemv cases.
+    for (m, k, n) in [(rows, 7, 3), (rows, 7, 1), (rows, 1, 4), (4, rows, 3), (1, rows, 3), (4, rows, 1), (1, rows, 1)] {
+      for transA in [false, true] {
+        for transB in [false, true] {
+          let a = transA ? randomMatrix(k, m, using: &generator) : randomMatrix(m, k, using: &generator)
+          let b = transB ? randomMatrix(n, k, using: &generator) : randomMatrix(k, n, using: &generator)
+          let product = { Matrix.product(a, transposingFirst: transA, b, transposingSecond: transB, scaledBy: 0.5) }
+          let serial = RowChunks.$threadCountOverride.withValue(1) { product() }
+          for threads in [2, 3] {
+            let chunked = RowChunks.$threadCountOverride.withValue(threads) { product() }
+            #expect(normwiseDifference(chunked.elements, serial.elements) <= 1e-12, "\(m)x\(k)x\(n) \(transA) \(transB) \(threads)")
+          }
+        }
+      }
+    }
+    let a = randomMatrix(rows, 9, using: &generator)
+    let (x, y) = (randomMatrix(9, 1, using: &generator).elements, randomMatrix(rows, 1, using: &generator).elements)
+    let w = randomMatrix(4, 9, using: &generator)
+    let bias = randomMatrix(1, 4, using: &generator).elements
+    for threads in [2, 3] {
+      let (serial, chunked) = (RowChunks.$threadCountOverride.withValue(1) { (a.applied(to: x), a.transposeApplied(to: y), a.multiplied(byTransposeOf: w, addingToEachRow: bias)) },
+        RowChunks.$threadCountOverride.withValue(threads) { (a.applied(to: x), a.transposeApplied(to: y), a.multiplied(byTransposeOf: w, addingToEachRow: bias)) })
+      #expect(normwiseDifference(chunked.0, serial.0) <= 1e-12, "Ax")
+      #expect(normwiseDifference(chunked.1, serial.1) <= 1e-12, "Aᵀy")
+      #expect(normwiseDifference(chunked.2.elements, serial.2.elements) <= 1e-12, "A Wᵀ + 1 biasᵀ")
+    }
+  }
 }
