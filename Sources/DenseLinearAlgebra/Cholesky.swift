@@ -34,8 +34,8 @@ public struct Cholesky: Sendable, Equatable {
     var factor = matrix
     if n > 0 {
       let cn = cInt(n)
-      // A small factor is not worth waking OpenBLAS's threads (see RowChunks.withSingleThreadedBLAS).
-      let info = RowChunks.withSingleThreadedBLAS(if: n <= RowChunks.singleThreadedFactorLimit) {
+      // A small factor is not worth waking OpenBLAS's threads (see RowChunks.withBLASThreads).
+      let info = RowChunks.withBLASThreads(threaded: n > RowChunks.singleThreadedFactorLimit) {
         factor.withMutableStorage { p in
           LAPACKE_dpotrf(lapackRowMajor, flag("L"), cn, p.baseAddress, rowMajorLeadingDimension(columns: n))
         }
@@ -66,7 +66,7 @@ public struct Cholesky: Sendable, Equatable {
     guard dimension > 0, x.columns > 0 else { return x }
     let (n, nrhs) = (cInt(dimension), cInt(x.columns))
     let ldb = rowMajorLeadingDimension(columns: x.columns)
-    let info = RowChunks.withSingleThreadedBLAS(if: dimension <= RowChunks.singleThreadedFactorLimit) {
+    let info = RowChunks.withBLASThreads(threaded: dimension > RowChunks.singleThreadedFactorLimit) {
       lower.withStorage { pl in
         x.withMutableStorage { pb in
           LAPACKE_dpotrs(lapackRowMajor, flag("L"), n, nrhs, pl.baseAddress, n, pb.baseAddress, ldb)

@@ -39,12 +39,14 @@ extension Matrix {
     var a = self
     var singular = Array(repeating: 0.0, count: Swift.min(m, n))
     var rank: Int32 = 0
-    let info = a.withMutableStorage { pa in
-      b.withMutableStorage { pb in
-        singular.withUnsafeMutableBufferPointer { ps in
-          LAPACKE_dgelsd(
-            lapackRowMajor, cInt(m), cInt(n), cInt(nrhs), pa.baseAddress, rowMajorLeadingDimension(columns: n),
-            pb.baseAddress, rowMajorLeadingDimension(columns: nrhs), ps.baseAddress, relativeCondition, &rank)
+    let info = RowChunks.withBLASThreads(threaded: Swift.max(m, n) > RowChunks.singleThreadedFactorLimit) {
+      a.withMutableStorage { pa in
+        b.withMutableStorage { pb in
+          singular.withUnsafeMutableBufferPointer { ps in
+            LAPACKE_dgelsd(
+              lapackRowMajor, cInt(m), cInt(n), cInt(nrhs), pa.baseAddress, rowMajorLeadingDimension(columns: n),
+              pb.baseAddress, rowMajorLeadingDimension(columns: nrhs), ps.baseAddress, relativeCondition, &rank)
+          }
         }
       }
     }

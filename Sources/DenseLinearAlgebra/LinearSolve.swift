@@ -19,11 +19,13 @@ extension Matrix {
     var pivots = Array(repeating: Int32(0), count: rows)
     let (n, nrhs) = (cInt(rows), cInt(x.columns))
     let ldb = rowMajorLeadingDimension(columns: x.columns)
-    let info = lu.withMutableStorage { pa in
-      x.withMutableStorage { pb in
-        pivots.withUnsafeMutableBufferPointer { pp in
-          LAPACKE_dgesv(
-            lapackRowMajor, n, nrhs, pa.baseAddress, n, pp.baseAddress, pb.baseAddress, ldb)
+    let info = RowChunks.withBLASThreads(threaded: rows > RowChunks.singleThreadedFactorLimit) {
+      lu.withMutableStorage { pa in
+        x.withMutableStorage { pb in
+          pivots.withUnsafeMutableBufferPointer { pp in
+            LAPACKE_dgesv(
+              lapackRowMajor, n, nrhs, pa.baseAddress, n, pp.baseAddress, pb.baseAddress, ldb)
+          }
         }
       }
     }

@@ -151,8 +151,8 @@ extension Matrix {
       }
       return
     }
-    // A product too small to split is not worth waking OpenBLAS's threads either.
-    RowChunks.withSingleThreadedBLAS(if: m * n * k <= singleThreadedProductLimit) {
+    // An unsplit product uses OpenBLAS's threads only if large enough to gain from them.
+    RowChunks.withBLASThreads(threaded: m * n * k > singleThreadedProductLimit) {
       a.withStorage { pa in
         b.withStorage { pb in
           c.withMutableStorage { pc in
@@ -168,7 +168,7 @@ extension Matrix {
   /// Rows per chunk (at least) when a product is split across threads.
   static let productChunkRows = 2048
   /// The largest product (`m·n·k`) that, unsplit, runs with OpenBLAS on one thread
-  /// (``RowChunks/withSingleThreadedBLAS(_:)``; about a millisecond of work).
+  /// (``RowChunks/withBLASThreads(threaded:_:)``; about a millisecond of work).
   static let singleThreadedProductLimit = 1 << 22
   /// The largest `Aᵀ op(B)` (entries) computed as per-chunk partial products.
   static let chunkedTransposeProductLimit = 1 << 16
@@ -237,9 +237,11 @@ extension Matrix {
     let lda = rowMajorLeadingDimension(columns: columns)
     let ldc = rowMajorLeadingDimension(columns: n)
     let (cn, ck) = (cInt(n), cInt(rows))
-    withStorage { pa in
-      c.withMutableStorage { pc in
-        cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, cn, ck, 1, pa.baseAddress, lda, 0, pc.baseAddress, ldc)
+    RowChunks.withBLASThreads(threaded: rows * n * n > Matrix.singleThreadedProductLimit) {
+      withStorage { pa in
+        c.withMutableStorage { pc in
+          cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, cn, ck, 1, pa.baseAddress, lda, 0, pc.baseAddress, ldc)
+        }
       }
     }
     c.mirrorLowerTriangle()
@@ -280,8 +282,10 @@ extension Matrix {
     guard n > 0, rows > 0 else { return c }
     let chunks = RowChunks.ranges(rows: rows, minimumRowsPerChunk: Matrix.weightedGramBlockRows)
     if chunks.count == 1 {
-      c.withMutableStorage { pc in
-        accumulateWeightedGram(rows: 0..<rows, weights, appendingOnes: appendingOnes, into: pc.baseAddress!)
+      RowChunks.withBLASThreads(threaded: rows * n * n > Matrix.singleThreadedProductLimit) {
+        c.withMutableStorage { pc in
+          accumulateWeightedGram(rows: 0..<rows, weights, appendingOnes: appendingOnes, into: pc.baseAddress!)
+        }
       }
     } else {
       // One partial Gram per chunk, computed concurrently, then summed in chunk order.

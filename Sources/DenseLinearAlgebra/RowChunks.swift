@@ -32,31 +32,31 @@ package enum RowChunks {
       if let only = chunks.first { body(0, only) }
       return
     }
-    let threads = currentThreadCount()
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(cInt(threads, "thread count")) }
-    DispatchQueue.concurrentPerform(iterations: chunks.count) { c in body(c, chunks[c]) }
+    withBLASThreads(threaded: false) {
+      DispatchQueue.concurrentPerform(iterations: chunks.count) { c in body(c, chunks[c]) }
+    }
   }
 }
 
 extension RowChunks {
-  /// Runs `body` with OpenBLAS on one thread when more than one is configured and `condition`
-  /// holds (restored after).
+  /// Runs `body` with OpenBLAS on ``currentThreadCount()`` threads if `threaded`, else on one,
+  /// restoring OpenBLAS's previous count after (no call when it already matches).
   ///
-  /// For BLAS/LAPACK calls too small to gain from OpenBLAS's threads (a Cholesky factor of a few
-  /// hundred, a level-1 operation): every threaded OpenBLAS call leaves its idle workers spinning
-  /// on `sched_yield` for about 0.1 s (OpenBLAS's `THREAD_TIMEOUT`), and on a machine with as many
-  /// cores as threads they then compete with the chunks of the next ``forEach(_:_:)``.
-  package static func withSingleThreadedBLAS<R, E: Error>(if condition: Bool = true, _ body: () throws(E) -> R) throws(E) -> R {
-    guard condition else { return try body() }
-    let threads = currentThreadCount()
-    guard threads > 1 else { return try body() }
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(cInt(threads, "thread count")) }
+  /// Calls too small to gain from OpenBLAS's threads (a Cholesky factor of a few hundred, a
+  /// level-1 operation, a small product) pass `threaded: false`: every threaded OpenBLAS call
+  /// leaves its idle workers spinning on `sched_yield` for about 0.1 s (OpenBLAS's
+  /// `THREAD_TIMEOUT`), and on a machine with as many cores as threads they then compete with the
+  /// chunks of the next ``forEach(_:_:)``. Large calls that are not split pass `threaded: true`.
+  package static func withBLASThreads<R, E: Error>(threaded: Bool, _ body: () throws(E) -> R) throws(E) -> R {
+    let previous = Int(openblas_get_num_threads())
+    let wanted = threaded ? currentThreadCount() : 1
+    guard wanted != previous else { return try body() }
+    openblas_set_num_threads(cInt(wanted, "thread count"))
+    defer { openblas_set_num_threads(cInt(previous, "thread count")) }
     return try body()
   }
 
-  /// The largest order of a matrix factored by ``withSingleThreadedBLAS(_:)``.
+  /// The largest order of a matrix factored or solved with OpenBLAS on one thread.
   package static let singleThreadedFactorLimit = 1024
 }
 

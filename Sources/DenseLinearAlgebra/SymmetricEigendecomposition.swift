@@ -27,9 +27,11 @@ public struct SymmetricEigendecomposition: Sendable, Equatable {
     var values = Array(repeating: 0.0, count: n)
     if n > 0 {
       let cn = cInt(n)
-      let info = vectors.withMutableStorage { pa in
-        values.withUnsafeMutableBufferPointer { pw in
-          LAPACKE_dsyevd(lapackRowMajor, flag("V"), flag("L"), cn, pa.baseAddress, cn, pw.baseAddress)
+      let info = RowChunks.withBLASThreads(threaded: n > RowChunks.singleThreadedFactorLimit) {
+        vectors.withMutableStorage { pa in
+          values.withUnsafeMutableBufferPointer { pw in
+            LAPACKE_dsyevd(lapackRowMajor, flag("V"), flag("L"), cn, pa.baseAddress, cn, pw.baseAddress)
+          }
         }
       }
       trapOnIllegalArgument(info, "dsyevd")

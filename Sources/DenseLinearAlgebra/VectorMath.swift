@@ -12,8 +12,8 @@ public enum VectorMath {
     precondition(x.count == y.count, "dot of vectors of length \(x.count) and \(y.count)")
     guard !x.isEmpty else { return 0 }
     let n = cInt(x.count)
-    // Not worth waking OpenBLAS's threads (see RowChunks.withSingleThreadedBLAS).
-    return RowChunks.withSingleThreadedBLAS {
+    // Not worth waking OpenBLAS's threads (see RowChunks.withBLASThreads).
+    return RowChunks.withBLASThreads(threaded: false) {
       x.withUnsafeBufferPointer { px in
         y.withUnsafeBufferPointer { py in cblas_ddot(n, px.baseAddress, 1, py.baseAddress, 1) }
       }
@@ -27,7 +27,7 @@ public enum VectorMath {
     precondition(x.count == y.count, "axpy of vectors of length \(x.count) and \(y.count)")
     guard !x.isEmpty else { return }
     let n = cInt(x.count)
-    RowChunks.withSingleThreadedBLAS {
+    RowChunks.withBLASThreads(threaded: false) {
       x.withUnsafeBufferPointer { px in
         y.withUnsafeMutableBufferPointer { py in cblas_daxpy(n, alpha, px.baseAddress, 1, py.baseAddress, 1) }
       }
