@@ -63,8 +63,9 @@ extension Matrix {
 
   /// `C = A Bᵀ` (`+ 1 biasᵀ` if `bias` is given) for a row-major `rows x B.columns` array `A` and a
   /// row-major `rows x B.rows` output `C`, both given by pointer: the per-chunk kernel of
-  /// row-chunked callers (``RowChunks``), e.g. rows `i₀..<i₁` of a layer's output. `dgemm`
-  /// (`β = 1` onto rows filled with the bias, `β = 0` without), `dgemv` for one output column.
+  /// row-chunked callers (``RowChunks``), e.g. rows `i₀..<i₁` of a layer's output (`C` may be
+  /// uninitialized). `dgemm` (`β = 1` onto rows filled with the bias, `β = 0` without), `dgemv`
+  /// for one output column.
   package static func multiplyRows(
     _ a: UnsafePointer<Double>, rows: Int, byTransposeOf b: Matrix, addingToEachRow bias: [Double]?,
     into c: UnsafeMutablePointer<Double>
@@ -76,14 +77,15 @@ extension Matrix {
       bias.withUnsafeBufferPointer { from in
         for i in 0..<rows { (c + i * width).update(from: from.baseAddress!, count: width) }
       }
-    } else {
-      c.update(repeating: 0, count: rows * width)
     }
+    // Without a bias, dgemm overwrites C (β = 0, C never read); the dgemv cases and k = 0 need zeros.
+    let overwrite = bias == nil && width > 1 && rows > 1 && k > 0
+    if bias == nil && !overwrite { c.update(repeating: 0, count: rows * width) }
     guard k > 0 else { return }
     b.withStorage { pb in
       gemm(
         false, true, m: rows, n: width, k: k, alpha: 1, a, lda: rowMajorLeadingDimension(columns: k), pb.baseAddress!,
-        ldb: rowMajorLeadingDimension(columns: k), c, ldc: rowMajorLeadingDimension(columns: width))
+        ldb: rowMajorLeadingDimension(columns: k), beta: overwrite ? 0 : 1, c, ldc: rowMajorLeadingDimension(columns: width))
     }
   }
 
@@ -173,29 +175,29 @@ extension Matrix {
   /// The largest `Aᵀ op(B)` (entries) computed as per-chunk partial products.
   static let chunkedTransposeProductLimit = 1 << 16
 
-  /// `C ← α · op(A) · op(B) + C` for `op(A)` `m x k`, `op(B)` `k x n` (all row-major with the given
+  /// `C ← α · op(A) · op(B) + βC` for `op(A)` `m x k`, `op(B)` `k x n` (all row-major with the given
   /// leading dimensions): `dgemm`, or `dgemv` when `n = 1` or `m = 1` (then `op(B)`, resp. `op(A)`,
   /// is a vector), which reads the matrix once without `dgemm`'s packing copy.
   static func gemm(
     _ transA: Bool, _ transB: Bool, m: Int, n: Int, k: Int, alpha: Double, _ pa: UnsafePointer<Double>, lda: Int32,
-    _ pb: UnsafePointer<Double>, ldb: Int32, _ pc: UnsafeMutablePointer<Double>, ldc: Int32
+    _ pb: UnsafePointer<Double>, ldb: Int32, beta: Double = 1, _ pc: UnsafeMutablePointer<Double>, ldc: Int32
   ) {
     if n == 1 {
       // c = op(A) b: A is stored m x k (k x m if transposed); b has stride ldb (B is k x 1) or 1.
       let (rows, columns) = transA ? (k, m) : (m, k)
       cblas_dgemv(
         CblasRowMajor, transA ? CblasTrans : CblasNoTrans, cInt(rows), cInt(columns), alpha, pa, lda, pb,
-        transB ? 1 : ldb, 1, pc, ldc)
+        transB ? 1 : ldb, beta, pc, ldc)
     } else if m == 1 {
       // cᵀ = op(B)ᵀ aᵀ: B is stored k x n (n x k if transposed); a has stride lda (Aᵀ is k x 1) or 1.
       let (rows, columns) = transB ? (n, k) : (k, n)
       cblas_dgemv(
         CblasRowMajor, transB ? CblasNoTrans : CblasTrans, cInt(rows), cInt(columns), alpha, pb, ldb, pa,
-        transA ? lda : 1, 1, pc, 1)
+        transA ? lda : 1, beta, pc, 1)
     } else {
       cblas_dgemm(
         CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, cInt(m), cInt(n),
-        cInt(k), alpha, pa, lda, pb, ldb, 1, pc, ldc)
+        cInt(k), alpha, pa, lda, pb, ldb, beta, pc, ldc)
     }
   }
 

@@ -37,4 +37,20 @@ struct RowChunkForwardTests {
     let chunkedH = RowChunks.$threadCountOverride.withValue(2) { hessian() }
     #expect(normwiseDifference(chunkedH.elements, serialH.elements) <= 1e-12, "\(activation) last-layer Hessian")
   }
+
+  /// Chunks of 1,025 rows end in a block of one row (dgemv shapes), here with one hidden unit too.
+  @Test func chunkedForwardPassWithOneRowBlocksAndOneHiddenUnitMatchesSerial() {
+    var generator = TestSeed.generator(default: 7202)
+    let data = SyntheticData(rows: 2_050, features: 4, classes: 2, using: &generator)
+    for hidden in [1, 3] {
+      let mlp = MLPClassifier(featureCount: 4, hiddenWidth: hidden, classCount: 2, activation: .selu, using: &generator)
+      for keep in [false, true] {
+        let serial = RowChunks.$threadCountOverride.withValue(1) { mlp.forward(data.x, keepingPreActivations: keep) }
+        let chunked = RowChunks.$threadCountOverride.withValue(2) { mlp.forward(data.x, keepingPreActivations: keep) }
+        #expect(normwiseDifference(chunked.hidden.elements, serial.hidden.elements) <= 1e-12, "hidden \(hidden) keep \(keep)")
+        #expect(normwiseDifference(chunked.probabilities, serial.probabilities) <= 1e-12, "hidden \(hidden) keep \(keep)")
+        #expect(chunked.probabilities.allSatisfy { $0.isFinite })
+      }
+    }
+  }
 }
