@@ -255,7 +255,8 @@ extension Matrix {
   /// With non-negative weights it accumulates `dsyrk` over blocks of rows scaled by `√w_i` into
   /// one small reused buffer (``weightedGramBlockRows`` rows, so the block stays in cache and no
   /// scaled copy of `A` is made); if any weight is negative it computes `Aᵀ(WA)` with `dgemm` and
-  /// symmetrizes.
+  /// symmetrizes. With more than one thread configured (``RowChunks``) each thread accumulates the
+  /// blocks of its own chunk of rows into a partial Gram, and the partials are added in chunk order.
   ///
   /// - Precondition: `weights.count == rows`.
   public func weightedGram(_ weights: [Double]) -> Matrix {
