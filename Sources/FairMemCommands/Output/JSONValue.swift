@@ -88,12 +88,13 @@ indirect enum JSONValue: Sendable {
         return
       }
       out += "{"
-      for (i, key) in members.keys.sorted().enumerated() {
+      // Sorting the (key, value) pairs avoids a hash lookup per key.
+      for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
         if i > 0 { out += "," }
         if pretty { Self.newline(&out, indent + 1) }
-        Self.escape(key, into: &out)
+        Self.escape(member.key, into: &out)
         out += pretty ? ": " : ":"
-        try members[key, default: .null].write(to: &out, pretty: pretty, indent: indent + 1)
+        try member.value.write(to: &out, pretty: pretty, indent: indent + 1)
       }
       if pretty { Self.newline(&out, indent) }
       out += "}"

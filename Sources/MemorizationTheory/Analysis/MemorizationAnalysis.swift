@@ -23,7 +23,7 @@ public enum MemorizationAnalysis {
       metric: metric, convention: statistics.convention, options: options,
       groups: statistics.groups, classes: statistics.classes, feasible: false,
       closedForm: closed, closedFormAgrees: true,
-      constrainedEntries: program.entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
+      constrainedEntries: program.rowLabels,
       notes: statistics.notes)
 
     // GLPK's floating simplex accepts points that violate rows by up to about 1e-7, so at the
