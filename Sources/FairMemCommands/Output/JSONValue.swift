@@ -5,7 +5,10 @@ import MemorizationTheory
 /// shortest round-trip form). `fairmem sweep` writes tens of thousands of answers per second;
 /// Foundation's `JSONSerialization` with sorted keys spends most of its time casting and sorting
 /// `AnyHashable`s, so the CLI writes its own output.
-indirect enum JSONValue: Sendable {
+///
+/// Not `indirect`: arrays and objects already store their elements out of line, and an
+/// `indirect` enum would put every number and string in a heap box of its own.
+enum JSONValue: Sendable {
   case null
   case bool(Bool)
   case integer(Int)
