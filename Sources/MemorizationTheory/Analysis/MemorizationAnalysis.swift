@@ -78,14 +78,15 @@ public enum MemorizationAnalysis {
         return answer
       }
       answer.maxMass = top.objective
-      answer.maxWitness = program.witness(fromSolverValues: top.values)
+      let maxWitness = program.witness(fromSolverValues: top.values)
+      answer.maxWitness = maxWitness
       let residual = max(
         mixture.largestGap(metric, options: options, memorized: witness),
-        mixture.largestGap(metric, options: options, memorized: program.witness(fromSolverValues: top.values)))
+        mixture.largestGap(metric, options: options, memorized: maxWitness))
       answer.residual = residual
       answer.witnessVerified =
         residual <= options.tolerance + MemorizationAnswer.witnessTolerance
-        && withinCaps(witness, statistics) && withinCaps(program.witness(fromSolverValues: top.values), statistics)
+        && withinCaps(witness, statistics) && withinCaps(maxWitness, statistics)
       if let exactStatistics {
         answer.exact = certifyExactMinimum(
           exactStatistics, metric: metric, options: options, floating: minimum)

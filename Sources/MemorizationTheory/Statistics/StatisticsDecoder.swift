@@ -60,9 +60,12 @@ public struct StatisticsDecoder: Sendable {
   private func decodeGeneric<T: FieldScalar>(
     object: [String: Any], as: T.Type, convert: (Double) -> T
   ) throws(StatisticsError) -> PopulationStatistics<T> {
-    for key in object.keys.sorted() where !Self.allowedKeys.contains(key) {
-      throw StatisticsError(
-        field: key, problem: "unknown field (allowed: \(Self.allowedKeys.sorted().joined(separator: ", ")))")
+    // The keys are sorted only when one is unknown, so that the error names the first in order.
+    if !object.keys.allSatisfy(Self.allowedKeys.contains) {
+      for key in object.keys.sorted() where !Self.allowedKeys.contains(key) {
+        throw StatisticsError(
+          field: key, problem: "unknown field (allowed: \(Self.allowedKeys.sorted().joined(separator: ", ")))")
+      }
     }
     let groups = try names(object["groups"], field: "groups", what: "group")
     let classes = try names(object["classes"], field: "classes", what: "class")
