@@ -5,7 +5,10 @@ import MemorizationTheory
 /// shortest round-trip form). `fairmem sweep` writes tens of thousands of answers per second;
 /// Foundation's `JSONSerialization` with sorted keys spends most of its time casting and sorting
 /// `AnyHashable`s, so the CLI writes its own output.
-indirect enum JSONValue: Sendable {
+///
+/// Not `indirect`: arrays and objects already store their elements out of line, and an
+/// `indirect` enum would put every number and string in a heap box of its own.
+enum JSONValue: Sendable {
   case null
   case bool(Bool)
   case integer(Int)
@@ -54,76 +57,81 @@ indirect enum JSONValue: Sendable {
 
   /// Serializes; throws on a non-finite number rather than printing an invalid or wrong value.
   func text(pretty: Bool) throws -> String {
-    var out = ""
-    out.reserveCapacity(1024)
+    var out: [UInt8] = []
+    out.reserveCapacity(2048)
     try write(to: &out, pretty: pretty, indent: 0)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private func write(to out: inout String, pretty: Bool, indent: Int) throws {
+  /// Writes UTF-8 bytes (appending to a byte array is much cheaper than to a `String`).
+  private func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws {
     switch self {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .integer(let i): out += String(i)
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .integer(let i): out.append(contentsOf: String(i).utf8)
     case .number(let d):
       guard d.isFinite else { throw InputError(field: "output", problem: "non-finite number \(d) cannot be written as JSON") }
-      if d == d.rounded(), abs(d) < 1e15 { out += String(Int(d)) } else { out += d.description }
+      if d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: String(Int(d)).utf8) } else { out.append(contentsOf: d.description.utf8) }
     case .string(let s): Self.escape(s, into: &out)
     case .array(let items):
       if items.isEmpty {
-        out += "[]"
+        out.append(contentsOf: "[]".utf8)
         return
       }
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (i, item) in items.enumerated() {
-        if i > 0 { out += "," }
+        if i > 0 { out.append(UInt8(ascii: ",")) }
         if pretty { Self.newline(&out, indent + 1) }
         try item.write(to: &out, pretty: pretty, indent: indent + 1)
       }
       if pretty { Self.newline(&out, indent) }
-      out += "]"
+      out.append(UInt8(ascii: "]"))
     case .object(let members):
       if members.isEmpty {
-        out += "{}"
+        out.append(contentsOf: "{}".utf8)
         return
       }
-      out += "{"
-      for (i, key) in members.keys.sorted().enumerated() {
-        if i > 0 { out += "," }
+      out.append(UInt8(ascii: "{"))
+      // Sorting the (key, value) pairs avoids a hash lookup per key.
+      for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
         if pretty { Self.newline(&out, indent + 1) }
-        Self.escape(key, into: &out)
-        out += pretty ? ": " : ":"
-        try members[key, default: .null].write(to: &out, pretty: pretty, indent: indent + 1)
+        Self.escape(member.key, into: &out)
+        out.append(contentsOf: (pretty ? ": " : ":").utf8)
+        try member.value.write(to: &out, pretty: pretty, indent: indent + 1)
       }
       if pretty { Self.newline(&out, indent) }
-      out += "}"
+      out.append(UInt8(ascii: "}"))
     }
   }
 
-  private static func newline(_ out: inout String, _ indent: Int) {
-    out += "\n"
-    out += String(repeating: "  ", count: indent)
+  private static func newline(_ out: inout [UInt8], _ indent: Int) {
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
   }
 
-  private static func escape(_ s: String, into out: inout String) {
-    out += "\""
-    // Fast path: nothing to escape (the usual case: names, labels, notes).
-    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
-      out += s
-      out += "\""
+  private static func escape(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    // Fast path: nothing to escape (the usual case: names, labels, notes). Copy the bytes,
+    // then check the copy.
+    let start = out.count
+    out.append(contentsOf: s.utf8)
+    if !out[start...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      out.append(UInt8(ascii: "\""))
       return
     }
+    out.removeSubrange(start...)
     for scalar in s.unicodeScalars {
       switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
+      case "\"": out.append(contentsOf: "\\\"".utf8)
+      case "\\": out.append(contentsOf: "\\\\".utf8)
+      case "\n": out.append(contentsOf: "\\n".utf8)
+      case "\r": out.append(contentsOf: "\\r".utf8)
+      case "\t": out.append(contentsOf: "\\t".utf8)
+      case _ where scalar.value < 0x20: out.append(contentsOf: String(format: "\\u%04x", scalar.value).utf8)
+      default: out.append(contentsOf: String(scalar).utf8)
       }
     }
-    out += "\""
+    out.append(UInt8(ascii: "\""))
   }
 }

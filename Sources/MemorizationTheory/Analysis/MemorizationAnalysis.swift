@@ -23,7 +23,7 @@ public enum MemorizationAnalysis {
       metric: metric, convention: statistics.convention, options: options,
       groups: statistics.groups, classes: statistics.classes, feasible: false,
       closedForm: closed, closedFormAgrees: true,
-      constrainedEntries: program.entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
+      constrainedEntries: program.rowLabels,
       notes: statistics.notes)
 
     // GLPK's floating simplex accepts points that violate rows by up to about 1e-7, so at the
@@ -78,14 +78,15 @@ public enum MemorizationAnalysis {
         return answer
       }
       answer.maxMass = top.objective
-      answer.maxWitness = program.witness(fromSolverValues: top.values)
+      let maxWitness = program.witness(fromSolverValues: top.values)
+      answer.maxWitness = maxWitness
       let residual = max(
         mixture.largestGap(metric, options: options, memorized: witness),
-        mixture.largestGap(metric, options: options, memorized: program.witness(fromSolverValues: top.values)))
+        mixture.largestGap(metric, options: options, memorized: maxWitness))
       answer.residual = residual
       answer.witnessVerified =
         residual <= options.tolerance + MemorizationAnswer.witnessTolerance
-        && withinCaps(witness, statistics) && withinCaps(program.witness(fromSolverValues: top.values), statistics)
+        && withinCaps(witness, statistics) && withinCaps(maxWitness, statistics)
       if let exactStatistics {
         answer.exact = certifyExactMinimum(
           exactStatistics, metric: metric, options: options, floating: minimum)

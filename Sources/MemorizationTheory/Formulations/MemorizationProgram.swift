@@ -17,6 +17,10 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   public let entries: [MetricEntry]
   /// Their affine forms, in row order.
   public let forms: [AffineForm<T>]
+  /// The entries' labels (the row names), in row order.
+  public let rowLabels: [String]
+  /// The variable names `x[group][class]`, at `variableIndex(group:class:)`.
+  let variableNames: [String]
 
   public init(statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions) {
     self.statistics = statistics
@@ -28,6 +32,15 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
       : statistics.referenceEntries(for: metric, options: options)
     self.entries = entries
     self.forms = entries.map { statistics.entryForm($0) }
+    // Built once here: every program built from this value (least and most mass, certificate)
+    // reuses the same names.
+    self.rowLabels = entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) }
+    var names: [String] = []
+    names.reserveCapacity(statistics.groupCount * statistics.classCount)
+    for a in 0..<statistics.groupCount {
+      for y in 0..<statistics.classCount { names.append("x[\(statistics.groups[a])][\(statistics.classes[y])]") }
+    }
+    self.variableNames = names
   }
 
   /// What the program optimizes.
@@ -81,9 +94,10 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   }
 
   private func addVariables(to lp: inout LinearProgram, _ variables: Variables, objectiveSign: Double) {
+    lp.variables.reserveCapacity(lp.variables.count + variableNames.count)
     for a in 0..<statistics.groupCount {
       for y in 0..<statistics.classCount {
-        let name = "x[\(statistics.groups[a])][\(statistics.classes[y])]"
+        let name = variableNames[variableIndex(group: a, class: y)]
         let cap = statistics.cap[a][y].doubleValue
         switch variables {
         case .records(let total):
@@ -154,10 +168,11 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
     var lp = LinearProgram(direction: objective == .maximizeMass ? .maximize : .minimize)
     addVariables(to: &lp, variables, objectiveSign: objective == .feasibility ? 0 : 1)
     let eps = options.tolerance
-    for (entry, form) in zip(entries, forms) {
+    lp.constraints.reserveCapacity(forms.count)
+    for (label, form) in zip(rowLabels, forms) {
       let c = form.constant.doubleValue
       let bounds: LinearProgram.Bounds = eps > 0 ? .range(-eps - c, eps - c) : .fixed(-c)
-      lp.addConstraint(entry.label(groups: statistics.groups, classes: statistics.classes), terms(of: form, variables), bounds)
+      lp.addConstraint(label, terms(of: form, variables), bounds)
     }
     return lp
   }

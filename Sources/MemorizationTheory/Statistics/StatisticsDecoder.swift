@@ -60,9 +60,12 @@ public struct StatisticsDecoder: Sendable {
   private func decodeGeneric<T: FieldScalar>(
     object: [String: Any], as: T.Type, convert: (Double) -> T
   ) throws(StatisticsError) -> PopulationStatistics<T> {
-    for key in object.keys.sorted() where !Self.allowedKeys.contains(key) {
-      throw StatisticsError(
-        field: key, problem: "unknown field (allowed: \(Self.allowedKeys.sorted().joined(separator: ", ")))")
+    // The keys are sorted only when one is unknown, so that the error names the first in order.
+    if !object.keys.allSatisfy(Self.allowedKeys.contains) {
+      for key in object.keys.sorted() where !Self.allowedKeys.contains(key) {
+        throw StatisticsError(
+          field: key, problem: "unknown field (allowed: \(Self.allowedKeys.sorted().joined(separator: ", ")))")
+      }
     }
     let groups = try names(object["groups"], field: "groups", what: "group")
     let classes = try names(object["classes"], field: "classes", what: "class")
@@ -110,13 +113,12 @@ public struct StatisticsDecoder: Sendable {
       var c = try tensor(rawConfusion, field: "confusion", shape: (g, k, k))
       for a in 0..<g {
         for y in 0..<k {
-          let field = "confusion[\(a)][\(y)]"
           let rowSum = c[a][y].reduce(0, +)
           if p[a][y] == 0 && rowSum == 0 {
             c[a][y] = (0..<k).map { $0 == y ? 1 : 0 }
             continue
           }
-          c[a][y] = try normalizedRow(c[a][y], sum: rowSum, field: field, notes: &notes)
+          c[a][y] = try normalizedRow(c[a][y], sum: rowSum, field: "confusion[\(a)][\(y)]", notes: &notes)
         }
       }
       confusion = c.map { $0.map { $0.map(convert) } }
@@ -198,12 +200,12 @@ public struct StatisticsDecoder: Sendable {
     return result
   }
 
-  private func array(_ raw: Any, field: String, count: Int) throws(StatisticsError) -> [Any] {
+  private func array(_ raw: Any, field: @autoclosure () -> String, count: Int) throws(StatisticsError) -> [Any] {
     guard let array = raw as? [Any] else {
-      throw StatisticsError(field: field, problem: "expected an array of length \(count)")
+      throw StatisticsError(field: field(), problem: "expected an array of length \(count)")
     }
     guard array.count == count else {
-      throw StatisticsError(field: field, problem: "shape mismatch: expected \(count) entries, got \(array.count)")
+      throw StatisticsError(field: field(), problem: "shape mismatch: expected \(count) entries, got \(array.count)")
     }
     return array
   }
@@ -246,7 +248,14 @@ public struct StatisticsDecoder: Sendable {
     var result: [[Double]] = []
     for (i, row) in try array(raw, field: field, count: rows).enumerated() {
       var values: [Double] = []
+      values.reserveCapacity(columns)
       for (j, item) in try array(row, field: "\(field)[\(i)]", count: columns).enumerated() {
+        // Fast path (the usual case): a finite double in [0, 1] from `JSONReader` needs no
+        // field name; anything else goes through `probability`, which names the field.
+        if type(of: item) == Double.self, let value = item as? Double, value >= 0 && value <= 1 {
+          values.append(value)
+          continue
+        }
         values.append(try probability(item, field: "\(field)[\(i)][\(j)]"))
       }
       result.append(values)
@@ -284,13 +293,13 @@ public struct StatisticsDecoder: Sendable {
   }
 
   private func normalizedRow(
-    _ row: [Double], sum: Double, field: String, notes: inout [String]
+    _ row: [Double], sum: Double, field: @autoclosure () -> String, notes: inout [String]
   ) throws(StatisticsError) -> [Double] {
     if abs(sum - 1) <= sumTolerance { return row }
     guard normalize, sum > 0 else {
-      throw StatisticsError(field: field, problem: "row sums to \(sum), not 1 (use --normalize to rescale)")
+      throw StatisticsError(field: field(), problem: "row sums to \(sum), not 1 (use --normalize to rescale)")
     }
-    notes.append("\(field) rescaled to sum to 1 (it summed to \(sum))")
+    notes.append("\(field()) rescaled to sum to 1 (it summed to \(sum))")
     return row.map { $0 / sum }
   }
 
