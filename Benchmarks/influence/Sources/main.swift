@@ -78,17 +78,22 @@ func timedInfluence<M: DifferentiableClassifier>(
   }
   return best!
 }
-func stageLine(_ name: String, _ s: [Double]) -> String {
-  "\(name) stages (best run): target \(s[0]) s, engine (factors, H, Cholesky) \(s[1]) s, ∇F \(s[2]) s, IHVP + residual + Gs \(s[3]) s"
+/// Times the influence computation with 1 and with 2 threads, prints the stage lines and the
+/// summary line, and returns the 1-thread run (whose values are dumped) and the 2-thread time.
+func benchmarkInfluence<M: DifferentiableClassifier>(
+  _ model: M, block: ParameterBlock, name: String
+) throws -> (run: (seconds: Double, stages: [Double], target: FairnessTarget, values: [Double], ihvp: InverseHessianResult), secondsTwoThreads: Double) {
+  let one = try timedInfluence(model, block: block, threads: 1)
+  let two = try timedInfluence(model, block: block, threads: 2)
+  for (label, s) in [(name, one.stages), ("\(name) (2 threads)", two.stages)] {
+    print("\(label) stages (best run): target \(s[0]) s, engine (factors, H, Cholesky) \(s[1]) s, ∇F \(s[2]) s, IHVP + residual + Gs \(s[3]) s")
+  }
+  print("\(name): DP F = \(one.target.value(model)), influence of \(n) points in \(one.seconds) s with 1 BLAS thread, \(two.seconds) s with 2 (best of 3; residual \(one.ihvp.residual), damping \(one.ihvp.dampingAdded))")
+  return (one, two.seconds)
 }
 
-let runLR = try timedInfluence(lr, block: .all, threads: 1)
-let (dpLR, influenceLR, ihvpLR, timeLR) = (runLR.target, runLR.values, runLR.ihvp, runLR.seconds)
-let runLR2 = try timedInfluence(lr, block: .all, threads: 2)
-let timeLR2 = runLR2.seconds
-print(stageLine("LR", runLR.stages))
-print(stageLine("LR (2 threads)", runLR2.stages))
-print("LR: DP F = \(dpLR.value(lr)), influence of \(n) points in \(timeLR) s with 1 BLAS thread, \(timeLR2) s with 2 (best of 3; residual \(ihvpLR.residual), damping \(ihvpLR.dampingAdded))")
+let (runLR, timeLR2) = try benchmarkInfluence(lr, block: .all, name: "LR")
+let (dpLR, influenceLR, timeLR) = (runLR.target, runLR.values, runLR.seconds)
 
 // Other IHVP methods on the same target: agreement of the influence vectors with exact.
 let h = lr.hessian(x, labels: train.labels, weights: nil, block: .all)
@@ -123,13 +128,8 @@ var mlp = MLPClassifier(featureCount: train.featureCount, hiddenWidth: 100, clas
 let trainStart = now()
 let trainReport = try mlp.fit(x, labels: train.labels, options: MLPTrainingOptions(epochs: mlpEpochs, batchSize: 128), using: &generator)
 print("MLP: \(mlpEpochs) epochs in \(now() - trainStart) s, loss \(trainReport.loss), train accuracy \(trainReport.trainingAccuracy)")
-let runMLP = try timedInfluence(mlp, block: .lastLayer, threads: 1)
-let (dpMLP, influenceMLP, ihvpMLP, timeMLP) = (runMLP.target, runMLP.values, runMLP.ihvp, runMLP.seconds)
-let runMLP2 = try timedInfluence(mlp, block: .lastLayer, threads: 2)
-let timeMLP2 = runMLP2.seconds
-print(stageLine("MLP", runMLP.stages))
-print(stageLine("MLP (2 threads)", runMLP2.stages))
-print("MLP last layer: DP F = \(dpMLP.value(mlp)), influence of \(n) points in \(timeMLP) s with 1 BLAS thread, \(timeMLP2) s with 2 (best of 3; residual \(ihvpMLP.residual), damping \(ihvpMLP.dampingAdded))")
+let (runMLP, timeMLP2) = try benchmarkInfluence(mlp, block: .lastLayer, name: "MLP last layer")
+let (dpMLP, influenceMLP, timeMLP) = (runMLP.target, runMLP.values, runMLP.seconds)
 
 try write(x.elements, "x_train.f64")
 try write(train.labels.map(Double.init), "y_train.f64")
