@@ -183,7 +183,8 @@ public struct InfluenceEngine<Model: DifferentiableClassifier>: Sendable {
     var a = gradients.transposeApplied(to: dw)
     if convention == .modelObjective {
       let s = dw.reduce(0, +)
-      for j in a.indices { a[j] -= s * meanGradient[j] }
+      let mean = meanGradient
+      for j in a.indices { a[j] -= s * mean[j] }
     }
     for j in a.indices { a[j] /= totalWeight }
     return a

@@ -93,20 +93,20 @@ struct CompareCommand: ParsableCommand {
           if let actual { rows[key, default: [:]]["obtained", default: []].append(actual) }
           if let clipped { rows[key, default: [:]]["clipped", default: []].append(Double(clipped)) }
         }
-        func recordPerMetric(_ key: String, _ metric: TargetMetric, _ o: MitigationOutcome) {
+        /// `metric` and the error on test at `metric`'s selection, plus the selected value and the
+        /// clipped fraction for a method (nil for ERM).
+        func recordPerMetric(_ key: String, _ metric: TargetMetric, _ test: FairnessEvaluation, _ o: MitigationOutcome? = nil) {
           let m = metric.rawValue
-          if let v = o.test.value(of: metric.metric) { perMetric[key, default: [:]][m, default: []].append(v) }
-          perMetric[key, default: [:]]["error@\(m)", default: []].append(o.test.error)
-          perMetric[key, default: [:]]["value@\(m)", default: []].append(o.scale > 0 ? o.value / o.scale : o.value)
-          perMetric[key, default: [:]]["clipped@\(m)", default: []].append(o.clippedFraction)
+          if let v = test.value(of: metric.metric) { perMetric[key, default: [:]][m, default: []].append(v) }
+          perMetric[key, default: [:]]["error@\(m)", default: []].append(test.error)
+          if let o {
+            perMetric[key, default: [:]]["value@\(m)", default: []].append(o.scale > 0 ? o.value / o.scale : o.value)
+            perMetric[key, default: [:]]["clipped@\(m)", default: []].append(o.clippedFraction)
+          }
         }
         record("ERM", run.erm.test)
         if selectPerMetric {
-          for metric in Self.perMetricTargets {
-            let v = run.erm.test
-            if let x = v.value(of: metric.metric) { perMetric["ERM", default: [:]][metric.rawValue, default: []].append(x) }
-            perMetric["ERM", default: [:]]["error@\(metric.rawValue)", default: []].append(v.error)
-          }
+          for metric in Self.perMetricTargets { recordPerMetric("ERM", metric, run.erm.test) }
         }
         // The runs to select on: --target (the main table) and, per metric, the same ERM model
         // retargeted to that metric (one more influence vector each).
@@ -150,7 +150,7 @@ struct CompareCommand: ParsableCommand {
                     rows[key, default: [:]]["clipped_fraction", default: []].append(chosen.clippedFraction)
                   }
                 }
-                if selectPerMetric && Self.perMetricTargets.contains(metric) { recordPerMetric(key, metric, chosen) }
+                if selectPerMetric { recordPerMetric(key, metric, chosen.test, chosen) }
               } catch let e as MitigationInputError {
                 notes.append("split \(split) \(key): \(e.description)")
                 Self.log("[compare]   \(key): \(e.description)")
