@@ -32,6 +32,8 @@ let package = Package(
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
 
+    // Whose fault a failure is (bad input: exit 2, internal: exit 3): every library's errors conform.
+    .target(name: "FailureReporting", swiftSettings: strictSettings),
     // Small deterministic random number generators shared by tests, synthetic data and models.
     .target(name: "SeededRandom", swiftSettings: strictSettings),
     // The only module that calls GLPK: a value-type LP model, simplex / exact simplex / MIP.
@@ -58,7 +60,8 @@ let package = Package(
     .target(
       name: "Memorizers",
       dependencies: [
-        "FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom", "DenseLinearAlgebra",
+        "FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom",
+        "DenseLinearAlgebra",
       ],
       swiftSettings: strictSettings),
     // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,
@@ -71,7 +74,9 @@ let package = Package(
     // FairIF), applying weights (IJ edit or retraining), selection and experiments.
     .target(
       name: "Mitigation",
-      dependencies: ["Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "MemorizationTheory", "SeededRandom"],
+      dependencies: [
+        "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "MemorizationTheory", "SeededRandom",
+      ],
       swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
@@ -86,7 +91,10 @@ let package = Package(
     .executableTarget(
       name: "influence-bench", dependencies: ["Influence", "FairnessModels", "FairnessData", "DenseLinearAlgebra"],
       path: "Benchmarks/influence/Sources", swiftSettings: strictSettings),
-    .executableTarget(name: "fairmem", dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strictSettings),
+    .executableTarget(
+      name: "fairmem",
+      dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strictSettings),
     // Benchmark driver (Benchmarks/lr-adult): FairMem logistic regression on Adult vs scikit-learn.
     .executableTarget(
       name: "lr-bench", dependencies: ["FairnessModels", "FairnessData", "DenseLinearAlgebra"],
@@ -100,13 +108,19 @@ let package = Package(
     .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "_TestSupport"]),
     .testTarget(
       name: "MemorizationTheoryTests",
-      dependencies: ["MemorizationTheory", "LinearProgramming", "_TestSupport", .product(name: "BigInt", package: "BigInt")]),
+      dependencies: [
+        "MemorizationTheory", "LinearProgramming", "_TestSupport", .product(name: "BigInt", package: "BigInt"),
+      ]),
     .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra", "_TestSupport"]),
     .testTarget(name: "FairnessDataTests", dependencies: ["FairnessData", "_TestSupport"]),
     .testTarget(name: "FairnessModelsTests", dependencies: ["FairnessModels", "FairnessData", "_TestSupport"]),
     .testTarget(name: "MemorizersTests", dependencies: ["Memorizers", "_TestSupport"]),
-    .testTarget(name: "InfluenceTests", dependencies: ["Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
-    .testTarget(name: "MitigationTests", dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
+    .testTarget(
+      name: "InfluenceTests",
+      dependencies: ["Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
+    .testTarget(
+      name: "MitigationTests",
+      dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["FairMemCommands", "_TestSupport"]),
   ]
 )

@@ -2,6 +2,7 @@
 # Sets up and runs the whole test suite, stage by stage, and prints a summary:
 #   setup      Scripts/setup.sh (Debian packages, .venv, release build of fairmem)
 #   datasets   Scripts/fetch-datasets.sh, when it exists
+#   format     swift format lint --strict over Sources, Tests, Benchmarks (config: .swift-format)
 #   swift      swift build --build-tests, then swift test (debug)
 #   python     pytest Tests/python with the venv (scipy/HiGHS LP cross-checks, fairlearn, bad input)
 #              against the release binary; FAIRMEM_REQUIRE_CLI=1 so CLI tests cannot silently skip
@@ -53,6 +54,11 @@ if [ -f Scripts/fetch-datasets.sh ]; then
   bash Scripts/fetch-datasets.sh </dev/null
   finish datasets $?
 fi
+
+begin format
+# The toolchain's formatter; fix with: swift format format -i -r --parallel Sources Tests Benchmarks Package.swift
+swift format lint -r --strict --parallel Sources Tests Benchmarks Package.swift
+finish format $?
 
 begin swift
 mkdir -p .build

@@ -61,7 +61,10 @@ public struct Cholesky: Sendable, Equatable {
   ///
   /// - Precondition: `rightHandSides.rows == dimension`.
   public func solve(_ rightHandSides: Matrix) -> Matrix {
-    precondition(rightHandSides.rows == dimension, "solving a \(dimension) x \(dimension) system with \(rightHandSides.rows) x \(rightHandSides.columns) right-hand sides")
+    precondition(
+      rightHandSides.rows == dimension,
+      "solving a \(dimension) x \(dimension) system with \(rightHandSides.rows) x \(rightHandSides.columns) right-hand sides"
+    )
     var x = rightHandSides
     guard dimension > 0, x.columns > 0 else { return x }
     let (n, nrhs) = (cInt(dimension), cInt(x.columns))
@@ -81,7 +84,8 @@ public struct Cholesky: Sendable, Equatable {
   ///
   /// - Precondition: `b.count == dimension`.
   public func solve(_ b: [Double]) -> [Double] {
-    precondition(b.count == dimension, "solving a \(dimension) x \(dimension) system with a right-hand side of length \(b.count)")
+    precondition(
+      b.count == dimension, "solving a \(dimension) x \(dimension) system with a right-hand side of length \(b.count)")
     return solve(Matrix(column: b)).elements
   }
 

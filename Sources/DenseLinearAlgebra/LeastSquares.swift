@@ -20,12 +20,19 @@ extension Matrix {
   /// - Parameters:
   ///   - rightHandSides: `B`, with `rows` rows.
   ///   - relativeCondition: singular values `σ_i <= relativeCondition · σ_max` are treated as zero;
-  ///     a negative value selects machine precision.
+  ///     a negative value selects `max(m, n) · ε` (NumPy's `lstsq` default). LAPACK's own
+  ///     "negative means ε" rule is too tight: an exactly rank-deficient `A` then often keeps a
+  ///     rounding-level singular value (a few ε · σ_max) and is reported as full rank, depending
+  ///     on the BLAS kernel.
   /// - Throws: ``LinearAlgebraError/didNotConverge(routine:info:)`` if the SVD fails to converge;
   ///   ``LinearAlgebraError/nonFinite`` on NaN or infinite input.
   /// - Precondition: `rightHandSides.rows == rows`.
-  public func leastSquares(_ rightHandSides: Matrix, relativeCondition: Double = -1) throws(LinearAlgebraError) -> LeastSquaresSolution {
-    precondition(rightHandSides.rows == rows, "least squares with \(rows) x \(columns) A and \(rightHandSides.rows) x \(rightHandSides.columns) B")
+  public func leastSquares(_ rightHandSides: Matrix, relativeCondition: Double = -1) throws(LinearAlgebraError)
+    -> LeastSquaresSolution
+  {
+    precondition(
+      rightHandSides.rows == rows,
+      "least squares with \(rows) x \(columns) A and \(rightHandSides.rows) x \(rightHandSides.columns) B")
     guard isFinite, rightHandSides.isFinite else { throw .nonFinite }
     let (m, n, nrhs) = (rows, columns, rightHandSides.columns)
     guard m > 0, n > 0, nrhs > 0 else {
@@ -39,13 +46,14 @@ extension Matrix {
     var a = self
     var singular = Array(repeating: 0.0, count: Swift.min(m, n))
     var rank: Int32 = 0
+    let threshold = relativeCondition < 0 ? Double.ulpOfOne * Double(Swift.max(m, n)) : relativeCondition
     let info = RowChunks.withBLASThreads(threaded: Swift.max(m, n) > RowChunks.singleThreadedFactorLimit) {
       a.withMutableStorage { pa in
         b.withMutableStorage { pb in
           singular.withUnsafeMutableBufferPointer { ps in
             LAPACKE_dgelsd(
               lapackRowMajor, cInt(m), cInt(n), cInt(nrhs), pa.baseAddress, rowMajorLeadingDimension(columns: n),
-              pb.baseAddress, rowMajorLeadingDimension(columns: nrhs), ps.baseAddress, relativeCondition, &rank)
+              pb.baseAddress, rowMajorLeadingDimension(columns: nrhs), ps.baseAddress, threshold, &rank)
           }
         }
       }

@@ -11,7 +11,9 @@ extension Matrix {
   /// - Precondition: `A` is square and `rightHandSides.rows == rows`.
   public func solve(_ rightHandSides: Matrix) throws(LinearAlgebraError) -> Matrix {
     precondition(isSquare, "solve with a \(rows) x \(columns) matrix")
-    precondition(rightHandSides.rows == rows, "solving a \(rows) x \(rows) system with \(rightHandSides.rows) x \(rightHandSides.columns) right-hand sides")
+    precondition(
+      rightHandSides.rows == rows,
+      "solving a \(rows) x \(rows) system with \(rightHandSides.rows) x \(rightHandSides.columns) right-hand sides")
     guard isFinite, rightHandSides.isFinite else { throw .nonFinite }
     var x = rightHandSides
     guard rows > 0, x.columns > 0 else { return x }

@@ -85,7 +85,8 @@ extension Matrix {
     b.withStorage { pb in
       gemm(
         false, true, m: rows, n: width, k: k, alpha: 1, a, lda: rowMajorLeadingDimension(columns: k), pb.baseAddress!,
-        ldb: rowMajorLeadingDimension(columns: k), beta: overwrite ? 0 : 1, c, ldc: rowMajorLeadingDimension(columns: width))
+        ldb: rowMajorLeadingDimension(columns: k), beta: overwrite ? 0 : 1, c,
+        ldc: rowMajorLeadingDimension(columns: width))
     }
   }
 
@@ -122,7 +123,8 @@ extension Matrix {
           a.withStorage { pa in
             b.withStorage { pb in
               gemm(
-                false, transB, m: range.count, n: n, k: k, alpha: alpha, pa.baseAddress! + range.lowerBound * ia, lda: lda,
+                false, transB, m: range.count, n: n, k: k, alpha: alpha, pa.baseAddress! + range.lowerBound * ia,
+                lda: lda,
                 pb.baseAddress!, ldb: ldb, out.base + range.lowerBound * n, ldc: ldc)
             }
           }
@@ -140,7 +142,8 @@ extension Matrix {
             b.withStorage { pb in
               let bStart = transB ? range.lowerBound : range.lowerBound * ib
               gemm(
-                true, transB, m: m, n: n, k: range.count, alpha: alpha, pa.baseAddress! + range.lowerBound * ia, lda: lda,
+                true, transB, m: m, n: n, k: range.count, alpha: alpha, pa.baseAddress! + range.lowerBound * ia,
+                lda: lda,
                 pb.baseAddress! + bStart, ldb: ldb, out.base + index * m * n, ldc: ldc)
             }
           }
@@ -213,7 +216,8 @@ extension Matrix {
   ///
   /// - Precondition: `x.count == rows`.
   public func transposeApplied(to x: [Double]) -> [Double] {
-    precondition(x.count == rows, "applying the transpose of a \(rows) x \(columns) matrix to a vector of length \(x.count)")
+    precondition(
+      x.count == rows, "applying the transpose of a \(rows) x \(columns) matrix to a vector of length \(x.count)")
     return gemv(transposed: true, x)
   }
 
@@ -296,7 +300,8 @@ extension Matrix {
       partials.withUnsafeMutableBufferPointer { pp in
         let out = SharedOutput(pp.baseAddress!)
         RowChunks.forEach(chunks) { index, range in
-          self.accumulateWeightedGram(rows: range, weights, appendingOnes: appendingOnes, into: out.base + index * n * n)
+          self.accumulateWeightedGram(
+            rows: range, weights, appendingOnes: appendingOnes, into: out.base + index * n * n)
         }
       }
       c.withMutableStorage { pc in

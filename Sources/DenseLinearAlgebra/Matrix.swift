@@ -87,11 +87,15 @@ public struct Matrix: Sendable, Equatable, Hashable, CustomStringConvertible {
   /// - Precondition: `0 <= row < rows`, `0 <= column < columns`.
   public subscript(row: Int, column: Int) -> Double {
     get {
-      precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index (\(row), \(column)) out of \(rows) x \(columns)")
+      precondition(
+        row >= 0 && row < rows && column >= 0 && column < columns,
+        "index (\(row), \(column)) out of \(rows) x \(columns)")
       return elements[row * columns + column]
     }
     set {
-      precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index (\(row), \(column)) out of \(rows) x \(columns)")
+      precondition(
+        row >= 0 && row < rows && column >= 0 && column < columns,
+        "index (\(row), \(column)) out of \(rows) x \(columns)")
       elements[row * columns + column] = newValue
     }
   }
@@ -182,7 +186,8 @@ public struct Matrix: Sendable, Equatable, Hashable, CustomStringConvertible {
 
   /// `A + B`, entrywise. - Precondition: equal shapes.
   public func adding(_ other: Matrix) -> Matrix {
-    precondition(rows == other.rows && columns == other.columns, "adding \(other.rows) x \(other.columns) to \(rows) x \(columns)")
+    precondition(
+      rows == other.rows && columns == other.columns, "adding \(other.rows) x \(other.columns) to \(rows) x \(columns)")
     var result = self
     VectorMath.axpy(1, other.elements, &result.elements)
     return result
@@ -190,7 +195,9 @@ public struct Matrix: Sendable, Equatable, Hashable, CustomStringConvertible {
 
   /// `A − B`, entrywise. - Precondition: equal shapes.
   public func subtracting(_ other: Matrix) -> Matrix {
-    precondition(rows == other.rows && columns == other.columns, "subtracting \(other.rows) x \(other.columns) from \(rows) x \(columns)")
+    precondition(
+      rows == other.rows && columns == other.columns,
+      "subtracting \(other.rows) x \(other.columns) from \(rows) x \(columns)")
     var result = self
     VectorMath.axpy(-1, other.elements, &result.elements)
     return result
@@ -246,9 +253,10 @@ public struct Matrix: Sendable, Equatable, Hashable, CustomStringConvertible {
 
   /// A multi-line rendering, one row per line.
   public var description: String {
-    "Matrix(\(rows) x \(columns))" + (0..<rows).map { i in
-      "\n  " + row(i).map { "\($0)" }.joined(separator: " ")
-    }.joined()
+    "Matrix(\(rows) x \(columns))"
+      + (0..<rows).map { i in
+        "\n  " + row(i).map { "\($0)" }.joined(separator: " ")
+      }.joined()
   }
 
   // MARK: Internal storage access for the BLAS/LAPACK wrappers.

@@ -1,8 +1,8 @@
 public import ArgumentParser
+import FairnessData
 import Foundation
 import LinearProgramming
 import MemorizationTheory
-import FairnessData
 
 /// The `fairmem` command: its subcommands answer "can memorizing part of the data make a
 /// classifier look fair, and how much would it have to memorize?" with checkable witnesses.

@@ -183,7 +183,9 @@ public enum CSVDatasetLoader {
   }
 
   /// The encoder; `keep` optionally pre-filters rows (used by the real-dataset loaders).
-  static func encode(_ table: CSVTable, options: CSVDatasetOptions, keep: [Bool]?) throws(FairnessDataError) -> EncodedTable {
+  static func encode(_ table: CSVTable, options: CSVDatasetOptions, keep: [Bool]?) throws(FairnessDataError)
+    -> EncodedTable
+  {
     // Resolve columns.
     let labelIndex = try table.columnIndex(named: options.labelColumn)
     guard !options.groupColumns.isEmpty else {
@@ -205,7 +207,9 @@ public enum CSVDatasetLoader {
         if j == labelIndex {
           throw .conflictingColumn(name: name, problem: "it is the label column and cannot also be a feature")
         }
-        if featureIndices.contains(j) { throw .conflictingColumn(name: name, problem: "listed twice as a feature column") }
+        if featureIndices.contains(j) {
+          throw .conflictingColumn(name: name, problem: "listed twice as a feature column")
+        }
         featureIndices.append(j)
       }
     } else {
@@ -271,7 +275,9 @@ public enum CSVDatasetLoader {
         let r = rows.first { labelColumn.codes[$0] == code }!
         throw .malformedRow(
           file: table.source, line: table.lineNumbers[r],
-          problem: "label '\(labelColumn.values[code])' of column '\(options.labelColumn)' is not one of the classes \(classNames)")
+          problem:
+            "label '\(labelColumn.values[code])' of column '\(options.labelColumn)' is not one of the classes \(classNames)"
+        )
       }
       classOfCode[code] = k
     }

@@ -79,7 +79,9 @@ public struct CSVTable: Sendable {
       format.delimiter != "\r"
     else {
       throw .invalidParameter(
-        name: "delimiter", problem: "'\(format.delimiter.escaped(asASCII: true))' must be an ASCII character other than a quote or line break")
+        name: "delimiter",
+        problem:
+          "'\(format.delimiter.escaped(asASCII: true))' must be an ASCII character other than a quote or line break")
     }
     guard format.skipLeadingLines >= 0 else {
       throw .invalidParameter(name: "skipLeadingLines", problem: "\(format.skipLeadingLines) is negative")
@@ -103,7 +105,9 @@ public struct CSVTable: Sendable {
       if width != header.count {
         throw .malformedRow(
           file: source, line: result.lines[r],
-          problem: "expected \(header.count) fields (as in the \(format.hasHeader ? "header" : "column names")) but found \(width)")
+          problem:
+            "expected \(header.count) fields (as in the \(format.hasHeader ? "header" : "column names")) but found \(width)"
+        )
       }
     }
     // Deduplicate header names so that every column has a distinct name: a repeated name gets
@@ -325,7 +329,9 @@ struct CSVParser {
           if q < n, b[q] != delimiter, b[q] != Self.lf, b[q] != Self.cr {
             throw .malformedRow(
               file: source, line: line,
-              problem: "field \(fields + 1) has the character '\(Unicode.Scalar(b[q]))' after its closing quote (a quote inside a quoted field must be doubled)")
+              problem:
+                "field \(fields + 1) has the character '\(Unicode.Scalar(b[q]))' after its closing quote (a quote inside a quoted field must be doubled)"
+            )
           }
         } else {
           let start = q

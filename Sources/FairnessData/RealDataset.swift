@@ -102,7 +102,9 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
   ///
   /// - Throws: `.missingFile` (run `bash Scripts/fetch-datasets.sh`), `.checksumMismatch`,
   ///   `.malformedRow`, `.unknownColumn` (a file of the wrong format), `.emptyGroupInSplit`.
-  public func load(from directory: String = RealDataset.defaultDirectory, options: RealDatasetOptions = RealDatasetOptions())
+  public func load(
+    from directory: String = RealDataset.defaultDirectory, options: RealDatasetOptions = RealDatasetOptions()
+  )
     throws(FairnessDataError) -> PreparedData
   {
     try options.fractions.validate()
@@ -128,7 +130,9 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
 
   /// The filtered, encoded (unsplit, unstandardized) table. For Adult the rows of `adult.data`
   /// come first, then those of `adult.test`.
-  public func encode(from directory: String = RealDataset.defaultDirectory, options: RealDatasetOptions = RealDatasetOptions())
+  public func encode(
+    from directory: String = RealDataset.defaultDirectory, options: RealDatasetOptions = RealDatasetOptions()
+  )
     throws(FairnessDataError) -> EncodedTable
   {
     try encodeWithOrigin(from: directory, options: options).table
@@ -144,7 +148,9 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Whether every raw file of `datasets` exists in `directory` (without verifying checksums).
-  public static func filesPresent(for datasets: [RealDataset] = allCases, in directory: String = defaultDirectory) -> Bool {
+  public static func filesPresent(for datasets: [RealDataset] = allCases, in directory: String = defaultDirectory)
+    -> Bool
+  {
     datasets.flatMap(\.fileNames).allSatisfy { fileExists(join(directory, $0)) }
   }
 
@@ -154,7 +160,9 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
     directory.isEmpty ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
   }
 
-  static func readVerified(_ name: String, in directory: String, verify: Bool) throws(FairnessDataError) -> (path: String, bytes: [UInt8]) {
+  static func readVerified(_ name: String, in directory: String, verify: Bool) throws(FairnessDataError) -> (
+    path: String, bytes: [UInt8]
+  ) {
     let path = join(directory, name)
     let bytes = try readFile(path)
     if verify, let expected = expectedSHA256[name] {
@@ -165,7 +173,9 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// The encoded table and the number of rows of the first (training) file.
-  func encodeWithOrigin(from directory: String, options: RealDatasetOptions) throws(FairnessDataError) -> (table: EncodedTable, trainFileRows: Int) {
+  func encodeWithOrigin(from directory: String, options: RealDatasetOptions) throws(FairnessDataError) -> (
+    table: EncodedTable, trainFileRows: Int
+  ) {
     switch self {
     case .adult: return try Self.encodeAdult(directory, options)
     case .compas(let groups):
@@ -181,9 +191,13 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
     "age", "workclass", "fnlwgt", "education", "education-num", "marital-status", "occupation",
     "relationship", "race", "sex", "capital-gain", "capital-loss", "hours-per-week", "native-country", "income",
   ]
-  static let adultNumeric: Set<String> = ["age", "fnlwgt", "education-num", "capital-gain", "capital-loss", "hours-per-week"]
+  static let adultNumeric: Set<String> = [
+    "age", "fnlwgt", "education-num", "capital-gain", "capital-loss", "hours-per-week",
+  ]
 
-  static func encodeAdult(_ directory: String, _ options: RealDatasetOptions) throws(FairnessDataError) -> (table: EncodedTable, trainFileRows: Int) {
+  static func encodeAdult(_ directory: String, _ options: RealDatasetOptions) throws(FairnessDataError) -> (
+    table: EncodedTable, trainFileRows: Int
+  ) {
     let train = try readVerified("adult.data", in: directory, verify: options.verifyChecksums)
     let test = try readVerified("adult.test", in: directory, verify: options.verifyChecksums)
     var table = try CSVTable(
@@ -200,7 +214,8 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
     var features = adultColumns.filter { $0 != "fnlwgt" && $0 != "income" }
     if !options.includeSensitiveAttribute { features.removeAll { $0 == "sex" } }
     var csv = CSVDatasetOptions(labelColumn: "income", groupColumns: ["sex"], featureColumns: features, name: "adult")
-    csv.columnKinds = Dictionary(uniqueKeysWithValues: features.map { ($0, adultNumeric.contains($0) ? ColumnKind.numeric : .categorical) })
+    csv.columnKinds = Dictionary(
+      uniqueKeysWithValues: features.map { ($0, adultNumeric.contains($0) ? ColumnKind.numeric : .categorical) })
     csv.missingValues = ["?"]
     csv.labelMapping = { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
     csv.classOrder = ["<=50K", ">50K"]
@@ -208,7 +223,9 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
     return (try CSVDatasetLoader.encode(table, options: csv, keep: keep), trainRows)
   }
 
-  static func encodeCompas(_ directory: String, _ options: RealDatasetOptions, _ groups: CompasGroups) throws(FairnessDataError) -> EncodedTable {
+  static func encodeCompas(_ directory: String, _ options: RealDatasetOptions, _ groups: CompasGroups)
+    throws(FairnessDataError) -> EncodedTable
+  {
     let file = try readVerified("compas-scores-two-years.csv", in: directory, verify: options.verifyChecksums)
     let table = try CSVTable(bytes: file.bytes, source: file.path)
     // ProPublica's filters (compas-analysis notebook): charge within 30 days of screening, a
@@ -223,13 +240,18 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
       keep[r] = isRecid[r] != "-1" && degree[r] != "O" && scoreText[r] != "N/A"
     }
     let numeric = ["age", "juv_fel_count", "juv_misd_count", "juv_other_count", "priors_count"]
-    var features = ["sex", "age", "age_cat", "juv_fel_count", "juv_misd_count", "juv_other_count", "priors_count", "c_charge_degree"]
+    var features = [
+      "sex", "age", "age_cat", "juv_fel_count", "juv_misd_count", "juv_other_count", "priors_count", "c_charge_degree",
+    ]
     if options.includeSensitiveAttribute { features.append("race") }
     if options.includeCompasDecileScore { features.append("decile_score") }
     let name = groups == .twoRaces ? "compas-two-races" : "compas-all-races"
-    var csv = CSVDatasetOptions(labelColumn: "two_year_recid", groupColumns: ["race"], featureColumns: features, name: name)
+    var csv = CSVDatasetOptions(
+      labelColumn: "two_year_recid", groupColumns: ["race"], featureColumns: features, name: name)
     csv.columnKinds = Dictionary(
-      uniqueKeysWithValues: features.map { ($0, numeric.contains($0) || $0 == "decile_score" ? ColumnKind.numeric : .categorical) })
+      uniqueKeysWithValues: features.map {
+        ($0, numeric.contains($0) || $0 == "decile_score" ? ColumnKind.numeric : .categorical)
+      })
     csv.missingValues = [""]
     csv.missingValuePolicy = .fail
     csv.labelMapping = { $0 == "0" ? "no recidivism" : $0 == "1" ? "recidivism within two years" : $0 }
@@ -245,19 +267,24 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
     "telephone", "foreign_worker", "credit_risk",
   ]
   static let germanNumeric: Set<String> = [
-    "duration_months", "credit_amount", "installment_rate", "residence_since", "age", "existing_credits", "people_liable",
+    "duration_months", "credit_amount", "installment_rate", "residence_since", "age", "existing_credits",
+    "people_liable",
   ]
 
-  static func encodeGerman(_ directory: String, _ options: RealDatasetOptions, _ attribute: GermanAttribute) throws(FairnessDataError) -> EncodedTable {
+  static func encodeGerman(_ directory: String, _ options: RealDatasetOptions, _ attribute: GermanAttribute)
+    throws(FairnessDataError) -> EncodedTable
+  {
     let file = try readVerified("german.data", in: directory, verify: options.verifyChecksums)
     let table = try CSVTable(
-      bytes: file.bytes, source: file.path, format: CSVFormat(delimiter: " ", hasHeader: false, columnNames: germanColumns))
+      bytes: file.bytes, source: file.path,
+      format: CSVFormat(delimiter: " ", hasHeader: false, columnNames: germanColumns))
     let groupColumn = attribute == .sex ? "personal_status_sex" : "age"
     // Report (rather than silently drop) a row whose group cannot be determined.
     let groupIndex = try table.columnIndex(named: groupColumn)
     for r in 0..<table.rowCount {
       let value = table.string(row: r, column: groupIndex)
-      let valid = attribute == .sex ? ["A91", "A92", "A93", "A94", "A95"].contains(value) : Double(value)?.isFinite == true
+      let valid =
+        attribute == .sex ? ["A91", "A92", "A93", "A94", "A95"].contains(value) : Double(value)?.isFinite == true
       if !valid {
         throw .malformedRow(
           file: file.path, line: table.lineNumbers[r],
@@ -271,7 +298,8 @@ public enum RealDataset: Sendable, Hashable, CustomStringConvertible {
     var csv = CSVDatasetOptions(
       labelColumn: "credit_risk", groupColumns: [groupColumn], featureColumns: features,
       name: attribute == .sex ? "german-sex" : "german-age")
-    csv.columnKinds = Dictionary(uniqueKeysWithValues: features.map { ($0, germanNumeric.contains($0) ? ColumnKind.numeric : .categorical) })
+    csv.columnKinds = Dictionary(
+      uniqueKeysWithValues: features.map { ($0, germanNumeric.contains($0) ? ColumnKind.numeric : .categorical) })
     csv.missingValues = []
     csv.labelMapping = { $0 == "1" ? "good" : $0 == "2" ? "bad" : $0 }
     csv.classOrder = ["good", "bad"]

@@ -22,7 +22,9 @@ public enum SHA256 {
     var tail = [UInt8](bytes[(bytes.count - bytes.count % 64)...])
     tail.append(0x80)
     while tail.count % 64 != 56 { tail.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
     var w = [UInt32](repeating: 0, count: 64)
     let kk = k
     func compress(_ block: UnsafeBufferPointer<UInt8>, _ base: Int) {
@@ -37,7 +39,14 @@ public enum SHA256 {
         let s1 = y.rotr(17) ^ y.rotr(19) ^ (y >> 10)
         w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
       }
-      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+      var a = h[0]
+      var b = h[1]
+      var c = h[2]
+      var d = h[3]
+      var e = h[4]
+      var f = h[5]
+      var g = h[6]
+      var hh = h[7]
       for t in 0..<64 {
         let s1 = e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)
         let ch = (e & f) ^ (~e & g)
@@ -54,8 +63,14 @@ public enum SHA256 {
         b = a
         a = t1 &+ t2
       }
-      h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d
-      h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+      h[0] &+= a
+      h[1] &+= b
+      h[2] &+= c
+      h[3] &+= d
+      h[4] &+= e
+      h[5] &+= f
+      h[6] &+= g
+      h[7] &+= hh
     }
     let fullBlocks = bytes.count / 64
     bytes.withUnsafeBufferPointer { buffer in

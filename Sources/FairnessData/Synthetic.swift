@@ -27,7 +27,8 @@ public struct Gaussian: Sendable, Equatable, Hashable {
       throw .invalidParameter(name: "covariance", problem: "entries must be finite")
     }
     for i in 0..<d {
-      for j in 0..<i where abs(covariance[i * d + j] - covariance[j * d + i]) > 1e-12 * max(1, abs(covariance[i * d + j])) {
+      for j in 0..<i
+      where abs(covariance[i * d + j] - covariance[j * d + i]) > 1e-12 * max(1, abs(covariance[i * d + j])) {
         throw .invalidParameter(name: "covariance", problem: "not symmetric at (\(i), \(j))")
       }
     }
@@ -207,7 +208,9 @@ public struct SyntheticPopulation: Sendable, Equatable, Hashable {
   public static func seed004(
     _ bias: SyntheticBias, dimension: Int = 2, classSeparation: Double = 2, groupSeparation: Double = 4
   ) throws(FairnessDataError) -> SyntheticPopulation {
-    guard dimension >= 2 else { throw .invalidParameter(name: "dimension", problem: "must be at least 2, got \(dimension)") }
+    guard dimension >= 2 else {
+      throw .invalidParameter(name: "dimension", problem: "must be at least 2, got \(dimension)")
+    }
     guard classSeparation.isFinite, groupSeparation.isFinite else {
       throw .invalidParameter(name: "separation", problem: "must be finite")
     }
@@ -307,7 +310,9 @@ public struct SyntheticPopulation: Sendable, Equatable, Hashable {
   }
 
   /// `sample(count:scheme:using:)` with `SplitMix64(seed: seed)`.
-  public func sample(count: Int, scheme: SamplingScheme = .iid, seed: UInt64) throws(FairnessDataError) -> SyntheticSample {
+  public func sample(count: Int, scheme: SamplingScheme = .iid, seed: UInt64) throws(FairnessDataError)
+    -> SyntheticSample
+  {
     var rng = SplitMix64(seed: seed)
     return try sample(count: count, scheme: scheme, using: &rng)
   }

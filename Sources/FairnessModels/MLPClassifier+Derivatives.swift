@@ -71,7 +71,9 @@ extension MLPClassifier {
   }
 
   /// `J` and `∇_B J` in one forward and one backward pass.
-  func objectiveAndGradient(_ x: Matrix, labels: [Int], normalizedWeights w: [Double], block: ParameterBlock) -> (value: Double, gradient: [Double]) {
+  func objectiveAndGradient(_ x: Matrix, labels: [Int], normalizedWeights w: [Double], block: ParameterBlock) -> (
+    value: Double, gradient: [Double]
+  ) {
     let f = forward(x)
     let n = x.rows
     var value = 0.0

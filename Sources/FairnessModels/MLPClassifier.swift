@@ -78,7 +78,8 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
   public var parameters: [Double] {
     get { hiddenWeights.elements + hiddenBiases + outputWeights.elements + outputBiases }
     set {
-      precondition(newValue.count == parameterCount, "\(newValue.count) parameters for a network with \(parameterCount)")
+      precondition(
+        newValue.count == parameterCount, "\(newValue.count) parameters for a network with \(parameterCount)")
       var offset = 0
       func take(_ count: Int) -> [Double] {
         defer { offset += count }
@@ -181,14 +182,16 @@ public struct MLPClassifier: DifferentiableClassifier, Equatable {
                     let hs = hiddenOut!.base + start * h
                     if keep {
                       let a = preOut!.base + start * h
-                      Matrix.multiplyRows(xs, rows: rows, byTransposeOf: hiddenWeights, addingToEachRow: hiddenBiases, into: a)
+                      Matrix.multiplyRows(
+                        xs, rows: rows, byTransposeOf: hiddenWeights, addingToEachRow: hiddenBiases, into: a)
                       activation.apply(from: a, to: hs, count: rows * h)
                     } else {
                       Matrix.multiplyRows(xs, rows: rows, byTransposeOf: hiddenWeights, addingToEachRow: nil, into: hs)
                       activation.apply(toRows: hs, count: rows, addingToEachRow: hiddenBiases)
                     }
                     let zs = logitOut!.base + start * k
-                    Matrix.multiplyRows(hs, rows: rows, byTransposeOf: outputWeights, addingToEachRow: outputBiases, into: zs)
+                    Matrix.multiplyRows(
+                      hs, rows: rows, byTransposeOf: outputWeights, addingToEachRow: outputBiases, into: zs)
                     softmaxRows(
                       zs, rows: rows, columns: k, probabilities: probabilityOut!.base + start * k,
                       logNormalizers: normalizerOut!.base + start)

@@ -43,7 +43,8 @@ extension MultinomialLogisticRegression {
         evaluate: evaluate,
         hessian: { theta in
           model.parameters = theta
-          return model.derivatives(x, labels: labels, probabilities: model.forward(x).probabilities).hessian(weights: weights)
+          return model.derivatives(x, labels: labels, probabilities: model.forward(x).probabilities).hessian(
+            weights: weights)
         },
         progress: progress)
     case .lbfgs(let memory):

@@ -85,7 +85,9 @@ public struct MultinomialLogisticRegression: DifferentiableClassifier, Equatable
   }
 
   /// The intercepts `b_c`, `c = 1…K−1`.
-  var intercepts: [Double] { (0..<(classCount - 1)).map { coefficients.elements[$0 * (featureCount + 1) + featureCount] } }
+  var intercepts: [Double] {
+    (0..<(classCount - 1)).map { coefficients.elements[$0 * (featureCount + 1) + featureCount] }
+  }
 
   /// Probabilities `n x K`, log-normalizers and logits `n x K` (class 0's logit is 0).
   func forward(_ x: Matrix) -> (probabilities: [Double], logNormalizers: [Double], logits: [Double]) {
@@ -119,7 +121,9 @@ public struct MultinomialLogisticRegression: DifferentiableClassifier, Equatable
   /// The model is one softmax layer on `f_i = x_i` for classes `1…K−1` (class 0's logit is fixed
   /// at 0): `R = (p_ic − [y_i = c])`, `Q = (p_ic)`, `c = 1…K−1`, in the class-major order of
   /// ``coefficients`` (``SoftmaxLayerDerivatives/Layout/interleavedBias``). Never `nil`.
-  public func softmaxLayerDerivatives(_ x: Matrix, labels: [Int], block: ParameterBlock = .all) -> SoftmaxLayerDerivatives? {
+  public func softmaxLayerDerivatives(_ x: Matrix, labels: [Int], block: ParameterBlock = .all)
+    -> SoftmaxLayerDerivatives?
+  {
     checkInputs(x, labels: labels, featureCount: featureCount, classCount: classCount)
     return derivatives(x, labels: labels, probabilities: forward(x).probabilities)
   }
@@ -137,8 +141,10 @@ public struct MultinomialLogisticRegression: DifferentiableClassifier, Equatable
       }
     }
     return SoftmaxLayerDerivatives(
-      features: x, residuals: Matrix(rows: n, columns: m, elements: r), probabilities: Matrix(rows: n, columns: m, elements: q),
-      coversAllClasses: false, firstClass: 1, layout: .interleavedBias, l2Strength: l2Strength, penaltyMask: penaltyMask(for: .all))
+      features: x, residuals: Matrix(rows: n, columns: m, elements: r),
+      probabilities: Matrix(rows: n, columns: m, elements: q),
+      coversAllClasses: false, firstClass: 1, layout: .interleavedBias, l2Strength: l2Strength,
+      penaltyMask: penaltyMask(for: .all))
   }
 
   /// Row `i` is `∇ℓ_i = (p_i − e_{y_i})_{1:K−1} ⊗ [x_i; 1]` (class-major, matching

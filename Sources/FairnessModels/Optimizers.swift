@@ -27,8 +27,14 @@ func minimizeNewton(
   var iteration = 0
   var termination = FitReport.Termination.maximumIterations
   while true {
-    if VectorMath.norm(current.gradient) <= threshold { termination = .converged; break }
-    if iteration >= maximumIterations { termination = .maximumIterations; break }
+    if VectorMath.norm(current.gradient) <= threshold {
+      termination = .converged
+      break
+    }
+    if iteration >= maximumIterations {
+      termination = .maximumIterations
+      break
+    }
     iteration += 1
     let h = hessian(theta)
     let negativeGradient = current.gradient.map { -$0 }
@@ -105,8 +111,14 @@ func minimizeLBFGS(
   var termination = FitReport.Termination.maximumIterations
   while true {
     let gradientNorm = VectorMath.norm(current.gradient)
-    if gradientNorm <= threshold { termination = .converged; break }
-    if iteration >= maximumIterations { termination = .maximumIterations; break }
+    if gradientNorm <= threshold {
+      termination = .converged
+      break
+    }
+    if iteration >= maximumIterations {
+      termination = .maximumIterations
+      break
+    }
     iteration += 1
     // Two-loop recursion: direction = −H_k g.
     var q = current.gradient

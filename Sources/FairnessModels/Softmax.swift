@@ -1,14 +1,16 @@
+internal import DenseLinearAlgebra
+
 #if canImport(Glibc)
   internal import Glibc
 #elseif canImport(Darwin)
   internal import Darwin
 #endif
-internal import DenseLinearAlgebra
 
 /// Row-wise softmax of an `n x k` row-major logit array, computed stably by subtracting each
 /// row's maximum. Returns the probabilities and `log Σ_c exp(z_c)` per row, so that
 /// `−log p_y = logNormalizer − z_y` without cancellation.
-func softmaxRows(_ logits: [Double], rows n: Int, columns k: Int) -> (probabilities: [Double], logNormalizers: [Double]) {
+func softmaxRows(_ logits: [Double], rows n: Int, columns k: Int) -> (probabilities: [Double], logNormalizers: [Double])
+{
   var probabilities = Array(repeating: 0.0, count: n * k)
   var logNormalizers = Array(repeating: 0.0, count: n)
   guard n > 0, k > 0 else { return (probabilities, logNormalizers) }
@@ -22,7 +24,8 @@ func softmaxRows(_ logits: [Double], rows n: Int, columns k: Int) -> (probabilit
         logits.withUnsafeBufferPointer { z in
           softmaxRows(
             z.baseAddress! + range.lowerBound * k, rows: range.count, columns: k,
-            probabilities: probabilityOut.base + range.lowerBound * k, logNormalizers: normalizerOut.base + range.lowerBound)
+            probabilities: probabilityOut.base + range.lowerBound * k,
+            logNormalizers: normalizerOut.base + range.lowerBound)
         }
       }
     }

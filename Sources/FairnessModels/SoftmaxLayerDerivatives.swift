@@ -124,7 +124,9 @@ public struct SoftmaxLayerDerivatives: Sendable {
   /// Writes row `i` of `G` to `destination[i·rowStride + offset ..< … + |block|]`.
   func writeGradients(into destination: UnsafeMutableBufferPointer<Double>, rowStride: Int, offset: Int) {
     let (n, m, q) = (rowCount, classCount, featureWidth)
-    precondition(offset >= 0 && offset + parameterCount <= rowStride && n * rowStride <= destination.count, "destination too small")
+    precondition(
+      offset >= 0 && offset + parameterCount <= rowStride && n * rowStride <= destination.count, "destination too small"
+    )
     guard n > 0, let out = destination.baseAddress else { return }
     features.elements.withUnsafeBufferPointer { f in
       residuals.elements.withUnsafeBufferPointer { r in
@@ -260,7 +262,8 @@ public struct SoftmaxLayerDerivatives: Sendable {
 
 /// `Σ_c a_ic b_ic` for each row of two `n x m` matrices.
 func rowDots(_ a: Matrix, _ b: Matrix) -> [Double] {
-  precondition(a.rows == b.rows && a.columns == b.columns, "row dots of \(a.rows) x \(a.columns) and \(b.rows) x \(b.columns)")
+  precondition(
+    a.rows == b.rows && a.columns == b.columns, "row dots of \(a.rows) x \(a.columns) and \(b.rows) x \(b.columns)")
   let m = a.columns
   return a.elements.withUnsafeBufferPointer { pa in
     b.elements.withUnsafeBufferPointer { pb in

@@ -1,5 +1,5 @@
-import FairnessModels
 import DenseLinearAlgebra
+import FairnessModels
 import SeededRandom
 
 /// Relative errors `‖x_method − x_exact‖/‖x_exact‖` of IHVP approximations on random vectors.
@@ -47,12 +47,14 @@ extension InfluenceEngine {
     }
     var entries: [ApproximationReport.Entry] = []
     for method in methods {
-      var entry = ApproximationReport.Entry(method: method, relativeErrors: [], residuals: [], iterations: [], failures: [])
+      var entry = ApproximationReport.Entry(
+        method: method, relativeErrors: [], residuals: [], iterations: [], failures: [])
       for (v, reference) in zip(probes, exact) {
         do {
           let r = try inverseHessianVectorProduct(v, method: method)
           let diff = zip(r.vector, reference).map { $0 - $1 }
-          entry.relativeErrors.append(VectorMath.norm(diff) / Swift.max(VectorMath.norm(reference), .leastNormalMagnitude))
+          entry.relativeErrors.append(
+            VectorMath.norm(diff) / Swift.max(VectorMath.norm(reference), .leastNormalMagnitude))
           entry.residuals.append(r.residual)
           entry.iterations.append(r.iterations)
         } catch {

@@ -202,7 +202,9 @@ public struct FairnessTarget: Sendable {
     case .softmax:
       return ((0..<n).map { p.elements[$0 * k + favorableClass] }, p.elements)
     case .gumbelSoftmax(let tau, _):
-      precondition(gumbelNoise.count == n * k, "model has \(k) classes, target was built for \(gumbelNoise.count / Swift.max(n, 1))")
+      precondition(
+        gumbelNoise.count == n * k,
+        "model has \(k) classes, target was built for \(gumbelNoise.count / Swift.max(n, 1))")
       var soft = Array(repeating: 0.0, count: n * k)
       for i in 0..<n {
         var m = -Double.infinity

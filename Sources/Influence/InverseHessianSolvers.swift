@@ -72,7 +72,8 @@ extension InfluenceEngine {
         solver = cached
       } else {
         guard parameterCount <= Self.maximumExactDimension else {
-          throw .shapeMismatch("exact Hessian of \(parameterCount) parameters exceeds maximumExactDimension \(Self.maximumExactDimension)")
+          throw .shapeMismatch(
+            "exact Hessian of \(parameterCount) parameters exceeds maximumExactDimension \(Self.maximumExactDimension)")
         }
         solver = try ExactSolver(hessian: denseHessian())
       }

@@ -45,8 +45,7 @@ extension FarkasCertificate {
     // At the edge of feasibility the floating elastic optimum can be ~0 and its duals useless;
     // when the caller asked for the exact simplex, the elastic program is solved exactly too.
     let outcome = try solveContinuous(model, method: method == .exact ? .exact : .dual, presolve: false, limits: limits)
-    if case .optimal(let solution) = outcome, let certificate = cleaned(solution.rowDuals, for: lp)
-    {
+    if case .optimal(let solution) = outcome, let certificate = cleaned(solution.rowDuals, for: lp) {
       return certificate
     }
     // GLPK accepts reduced costs of the wrong sign up to tol_dj = 1e-7; one pointing at an

@@ -46,9 +46,15 @@ func glpkBound(
   let hi: Double
   switch bounds {
   case .free: return .free
-  case .lower(let v): lo = v; hi = .infinity
-  case .upper(let v): lo = -.infinity; hi = v
-  case .range(let l, let h): lo = l; hi = h
+  case .lower(let v):
+    lo = v
+    hi = .infinity
+  case .upper(let v):
+    lo = -.infinity
+    hi = v
+  case .range(let l, let h):
+    lo = l
+    hi = h
   case .fixed(let v):
     guard v.isFinite else {
       throw .invalidModel("\(what()) has a non-finite fixed value \(v)")

@@ -25,7 +25,8 @@ public enum AgreementBand {
   /// the band is `z` standard deviations of the entry (groups are drawn independently), plus 1e-12
   /// for floating point. With `z = 5` a false alarm has probability below 1e-6 per entry (normal
   /// approximation; for tiny cells the hypergeometric tails are lighter still).
-  public static func hypergeometric(_ entry: MetricEntry, counts: [[[Int]]], memorized m: [[Int]], z: Double) -> Double {
+  public static func hypergeometric(_ entry: MetricEntry, counts: [[[Int]]], memorized m: [[Int]], z: Double) -> Double
+  {
     let yh = entry.rate.predictedClass
     func cellVariance(_ a: Int, _ y: Int) -> Double {
       let n = counts[a][y].reduce(0, +)

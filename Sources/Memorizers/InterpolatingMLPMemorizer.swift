@@ -105,9 +105,14 @@ public struct InterpolatingMLPMemorizer: Sendable {
         square[j] += v * v
       }
     }
-    let scale = square.map { s -> Double in let sd = (s / n).squareRoot(); return sd > 1e-12 ? sd : 1 }
+    let scale = square.map { s -> Double in
+      let sd = (s / n).squareRoot()
+      return sd > 1e-12 ? sd : 1
+    }
     var elements = dataset.features
-    for i in 0..<dataset.rowCount { for j in 0..<d { elements[i * d + j] = (elements[i * d + j] - mean[j]) / scale[j] } }
+    for i in 0..<dataset.rowCount {
+      for j in 0..<d { elements[i * d + j] = (elements[i * d + j] - mean[j]) / scale[j] }
+    }
     return Matrix(rows: dataset.rowCount, columns: d, elements: elements)
   }
 }

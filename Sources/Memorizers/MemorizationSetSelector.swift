@@ -36,7 +36,8 @@ public struct MemorizationSetSelector: Sendable {
   /// - Precondition: the three arrays have the same length, groups are in `0..<groupCount`,
   ///   labels and predictions in `0..<classCount`.
   public init(groups: [Int], labels: [Int], basePredictions: [Int], groupCount: Int, classCount: Int) {
-    precondition(groups.count == labels.count && labels.count == basePredictions.count, "record arrays differ in length")
+    precondition(
+      groups.count == labels.count && labels.count == basePredictions.count, "record arrays differ in length")
     self.groups = groups
     self.labels = labels
     self.basePredictions = basePredictions

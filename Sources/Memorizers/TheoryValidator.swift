@@ -1,5 +1,5 @@
-public import MemorizationTheory
 import FairnessData
+public import MemorizationTheory
 import SeededRandom
 
 /// What `TheoryValidator` runs besides the lookup memorizer, and how strict it is.
@@ -106,9 +106,16 @@ public struct RandomMemorizationCheck: Sendable {
 /// measured by counting, and the agreement band of the lookup memorizer for that set.
 public struct EntryComparison: Sendable {
   /// Which memorizer produced the measured predictions.
-  public enum Memorizer: String, Sendable { case lookup, nearestNeighbour = "nearest-neighbour", mlp }
+  public enum Memorizer: String, Sendable {
+    case lookup
+    case nearestNeighbour = "nearest-neighbour"
+    case mlp
+  }
   /// Which memorized set: a random `m[a][y]`, or the LP's least-mass zero-bias witness.
-  public enum Setting: String, Sendable { case random, leastMass = "least-mass" }
+  public enum Setting: String, Sendable {
+    case random
+    case leastMass = "least-mass"
+  }
 
   /// The memorizer.
   public var memorizer: Memorizer
@@ -200,17 +207,20 @@ public enum TheoryValidator {
     var entryRng = SplitMix64(seed: seed ^ 0x5EED_E17E_5EED_E17E)
     func record(
       _ memorizer: EntryComparison.Memorizer, radius: Double? = nil, _ mode: MemorizationSetSelector.Mode,
-      _ setting: EntryComparison.Setting, _ index: Int?, _ predicted: [BiasReport<Double>.Entry], _ got: [Double], _ bands: [Double]
+      _ setting: EntryComparison.Setting, _ index: Int?, _ predicted: [BiasReport<Double>.Entry], _ got: [Double],
+      _ bands: [Double]
     ) {
       for ((entry, value), band) in zip(zip(predicted, got), bands) {
-        entries.append(EntryComparison(
-          memorizer: memorizer, radius: radius, selection: mode, setting: setting, memorization: index,
-          metric: entry.entry.metric, label: entry.label,
-          predicted: entry.value, measured: value, band: band))
+        entries.append(
+          EntryComparison(
+            memorizer: memorizer, radius: radius, selection: mode, setting: setting, memorization: index,
+            metric: entry.entry.metric, label: entry.label,
+            predicted: entry.value, measured: value, band: band))
       }
     }
     for mode in MemorizationSetSelector.Mode.allCases {
-      var check = RandomMemorizationCheck(mode: mode, entriesChecked: 0, entriesWithinBand: 0, largestDeviation: 0, largestDeviationOverBand: 0)
+      var check = RandomMemorizationCheck(
+        mode: mode, entriesChecked: 0, entriesWithinBand: 0, largestDeviation: 0, largestDeviationOverBand: 0)
       for index in 0..<settings.randomMemorizations {
         let m = n.map { $0.map { Int(rng.next() % UInt64($0 + 1)) } }
         let chosen = selector.select(counts: m, mode: mode, using: &rng)
@@ -220,7 +230,11 @@ public enum TheoryValidator {
         if settings.recordEntries {
           for radius in settings.radii {
             let nn = NearestNeighbourMemorizer(reference: population.dataset, memorized: chosen, radius: radius)
-            others.append((.nearestNeighbour, radius, nn.predictions(for: population.dataset, basePredictions: population.basePredictions)))
+            others.append(
+              (
+                .nearestNeighbour, radius,
+                nn.predictions(for: population.dataset, basePredictions: population.basePredictions)
+              ))
           }
           if settings.interpolatingMLP, mode == .uniform {
             let mlp = try InterpolatingMLPMemorizer(
@@ -241,7 +255,9 @@ public enum TheoryValidator {
           if settings.recordEntries {
             record(.lookup, mode, .random, index, predicted, got, bands)
             for (memorizer, radius, otherPredictions) in others {
-              record(memorizer, radius: radius, mode, .random, index, predicted, try measured(otherPredictions, metric), bands)
+              record(
+                memorizer, radius: radius, mode, .random, index, predicted, try measured(otherPredictions, metric),
+                bands)
             }
           }
           for ((entry, value), band) in zip(zip(predicted, got), bands) {
@@ -277,7 +293,8 @@ public enum TheoryValidator {
         let stratifiedSet = selector.select(counts: m, mode: .stratified, using: &rng)
         let gotS = try measured(population.lookup(memorizing: stratifiedSet).predictions, metric)
         let boundsS = entries.map {
-          AgreementBand.stratified($0, cellCounts: n) + AgreementBand.rounding($0, cellCounts: n) + MemorizationAnswer.witnessTolerance
+          AgreementBand.stratified($0, cellCounts: n) + AgreementBand.rounding($0, cellCounts: n)
+            + MemorizationAnswer.witnessTolerance
         }
         result.measuredGapStratified = largest(gotS)
         result.boundStratified = boundsS.max() ?? 0
@@ -315,7 +332,8 @@ public enum TheoryValidator {
       let inSet = Set(set)
       func offSetAgreement(_ predictions: [Int]) -> Double {
         let off = (0..<population.recordCount).filter { !inSet.contains($0) }
-        return off.isEmpty ? 1 : Double(off.filter { predictions[$0] == population.basePredictions[$0] }.count) / Double(off.count)
+        return off.isEmpty
+          ? 1 : Double(off.filter { predictions[$0] == population.basePredictions[$0] }.count) / Double(off.count)
       }
       var others: [Double] = []
       for radius in settings.radii {
@@ -326,7 +344,9 @@ public enum TheoryValidator {
         let gap = largest(got)
         result.nearestNeighbourGaps.append(gap)
         result.nearestNeighbourOffMemorizedAgreement.append(offSetAgreement(predictions))
-        if recordSet { record(.nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands) }
+        if recordSet {
+          record(.nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands)
+        }
         others.append(gap)
       }
       if settings.interpolatingMLP {

@@ -1,6 +1,6 @@
+public import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
-public import DenseLinearAlgebra
 import SeededRandom
 
 /// The populations `fairmem validate` checks: seeded synthetic ones and the real benchmarks.
@@ -10,8 +10,11 @@ public enum ValidationPopulations {
   ///
   /// - Throws: `ModelError` for inconsistent data.
   public static func fitBaseModel(_ train: Dataset) throws(ModelError) -> MultinomialLogisticRegression {
-    var model = MultinomialLogisticRegression(featureCount: train.featureCount, classCount: train.classCount, l2Strength: 1e-3)
-    try model.fit(matrix(train), labels: train.labels, options: LogisticRegressionFitOptions(maximumIterations: 50, gradientTolerance: 1e-8))
+    var model = MultinomialLogisticRegression(
+      featureCount: train.featureCount, classCount: train.classCount, l2Strength: 1e-3)
+    try model.fit(
+      matrix(train), labels: train.labels,
+      options: LogisticRegressionFitOptions(maximumIterations: 50, gradientTolerance: 1e-8))
     return model
   }
 
@@ -56,7 +59,10 @@ public enum ValidationPopulations {
     evaluation.name = "synthetic-\(index)"
     let model = try fitBaseModel(train)
     let predictions = model.predict(matrix(evaluation))
-    return ("synthetic-\(index) (G=\(g), K=\(k), N=\(size))", EvaluationPopulation(dataset: evaluation, basePredictions: predictions))
+    return (
+      "synthetic-\(index) (G=\(g), K=\(k), N=\(size))",
+      EvaluationPopulation(dataset: evaluation, basePredictions: predictions)
+    )
   }
 
   /// A real benchmark: loads and splits it (`RealDataset.load`, seeded), fits the base logistic

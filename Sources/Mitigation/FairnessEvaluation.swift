@@ -60,7 +60,8 @@ public struct FairnessEvaluation: Sendable, Equatable {
     } else {
       equalOpportunity = nil
       let missing = (0..<2).filter { s.truePositiveRates[$0] == nil }.map { groupNames[$0] }
-      notes.append("EO/DEO/EOD undefined: group(s) \(missing.joined(separator: ", ")) have no positive sample in this split")
+      notes.append(
+        "EO/DEO/EOD undefined: group(s) \(missing.joined(separator: ", ")) have no positive sample in this split")
     }
     if let deo = equalOpportunity, let f0 = s.falsePositiveRates[0], let f1 = s.falsePositiveRates[1] {
       equalizedOdds = deo + abs(f0 - f1)

@@ -1,9 +1,9 @@
 public import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
+import Foundation
 public import Influence
 import MemorizationTheory
-import Foundation
 import SeededRandom
 
 /// Training choices for the base (ERM) model.
@@ -254,7 +254,9 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
         "\(w.clipping.count) weight(s) below 0 clipped (mass \(fmt(w.clipping.mass)), smallest raw weight \(fmt(w.clipping.minimumRawWeight)))"
       )
     }
-    if let s = fairIF, !s.converged { notes.append("FairIF projected gradient did not converge in \(s.iterations) iterations") }
+    if let s = fairIF, !s.converged {
+      notes.append("FairIF projected gradient did not converge in \(s.iterations) iterations")
+    }
     guard w.weights.reduce(0, +) > 0 else { throw MitigationInputError("every weight is zero; lower λ or K") }
     let newModel: Model
     switch application {
@@ -288,7 +290,8 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   ) throws -> (chosen: MitigationOutcome, sweep: [MitigationOutcome]) {
     let values = grid(for: method, count: gridCount)
     guard !values.isEmpty else {
-      throw MitigationInputError("\(method.rawValue): no training point has an influence of the needed sign; nothing to reweight")
+      throw MitigationInputError(
+        "\(method.rawValue): no training point has an influence of the needed sign; nothing to reweight")
     }
     var sweep: [MitigationOutcome] = []
     var failures: [String] = []
@@ -318,12 +321,17 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     chosen.selection = SelectionReport(
       metric: metric, gridCount: values.count, accuracyBudget: accuracyBudget, maxClippedFraction: maxClippedFraction,
       excluded: excluded)
-    chosen.notes.insert("selected \(method.usesCount ? "K" : "λ") = \(fmt(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)", at: 0)
+    chosen.notes.insert(
+      "selected \(method.usesCount ? "K" : "λ") = \(fmt(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)",
+      at: 0)
     if let f = maxClippedFraction, excluded.clipping > 0 {
-      chosen.notes.insert("selection excluded \(excluded.clipping) of \(values.count) grid values clipping more than \(fmt(f)) of the weights", at: 1)
+      chosen.notes.insert(
+        "selection excluded \(excluded.clipping) of \(values.count) grid values clipping more than \(fmt(f)) of the weights",
+        at: 1)
     }
     if !failures.isEmpty {
-      chosen.notes.append("\(failures.count) of \(values.count) grid values could not be evaluated (first: \(failures[0]))")
+      chosen.notes.append(
+        "\(failures.count) of \(values.count) grid values could not be evaluated (first: \(failures[0]))")
     }
     return (chosen, sweep)
   }

@@ -80,17 +80,20 @@ public enum MitigationRunner {
       if !report.converged { notes.append("ERM logistic regression did not converge (\(report.termination))") }
       progress?("trained logistic regression (\(report.iterations) Newton steps)")
       let base = model
-      let refit: @Sendable (MultinomialLogisticRegression, [Double], WeightApplication) throws -> (
-        MultinomialLogisticRegression, String?
-      ) = { m, w, _ in
-        var refit = m
-        refit.l2Strength = base.l2Strength * Double(w.count) / w.reduce(0, +)
-        let r = try refit.fit(x, labels: labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-8))
-        refit.l2Strength = base.l2Strength
-        return (refit, r.converged ? nil : "weighted refit did not converge (\(r.termination))")
-      }
+      let refit:
+        @Sendable (MultinomialLogisticRegression, [Double], WeightApplication) throws -> (
+          MultinomialLogisticRegression, String?
+        ) = { m, w, _ in
+          var refit = m
+          refit.l2Strength = base.l2Strength * Double(w.count) / w.reduce(0, +)
+          let r = try refit.fit(
+            x, labels: labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-8))
+          refit.l2Strength = base.l2Strength
+          return (refit, r.converged ? nil : "weighted refit did not converge (\(r.termination))")
+        }
       return try MitigationContext(
-        model: model, split: split, targetMetric: target, block: .all, embeddings: x, surrogate: surrogate, notes: notes,
+        model: model, split: split, targetMetric: target, block: .all, embeddings: x, surrogate: surrogate,
+        notes: notes,
         refit: refit)
     case .mlp:
       let initSeed = seed &+ 0x4D4C50

@@ -1,6 +1,6 @@
 public import FairnessData
-public import Influence
 import Foundation
+public import Influence
 import SeededRandom
 
 /// The reweighting methods.
@@ -111,15 +111,18 @@ public enum MitigationDataset: String, Sendable, Hashable, CaseIterable {
     switch self {
     case .adult:
       split = try RealDataset.adult.load(
-        from: dataDirectory, options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 1.0 / 3, test: 0.2))
+        from: dataDirectory,
+        options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 1.0 / 3, test: 0.2))
       ).split
     case .compas:
       split = try RealDataset.compas(.twoRaces).load(
-        from: dataDirectory, options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2))
+        from: dataDirectory,
+        options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2))
       ).split
     case .german:
       split = try RealDataset.german(.sex).load(
-        from: dataDirectory, options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2))
+        from: dataDirectory,
+        options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2))
       ).split
     case .syntheticGroupSize, .syntheticDistributionShift, .syntheticClassSize:
       let bias: SyntheticBias =
@@ -143,4 +146,3 @@ public enum MitigationDataset: String, Sendable, Hashable, CaseIterable {
     return Split(train: sub(split.train, 3000), validation: sub(split.validation, 1500), test: sub(split.test, 1500))
   }
 }
-

@@ -94,7 +94,9 @@ public enum Reweighting {
   public static func dropKUpweightM(influence: [Double], k: Int, m: Int, upweight: Double = 1) -> SampleWeights {
     precondition(k >= 0 && m >= 0 && upweight >= 0, "k, m and upweight must be non-negative")
     var w = Array(repeating: 1.0, count: influence.count)
-    let order = influence.indices.sorted { influence[$0] > influence[$1] || (influence[$0] == influence[$1] && $0 < $1) }
+    let order = influence.indices.sorted {
+      influence[$0] > influence[$1] || (influence[$0] == influence[$1] && $0 < $1)
+    }
     for i in order.prefix(k) where influence[i] > 0 { w[i] = 0 }
     for i in order.reversed().prefix(m) where influence[i] < 0 && w[i] == 1 { w[i] = 1 + upweight }
     return SampleWeights(raw: w)

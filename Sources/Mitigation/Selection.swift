@@ -19,7 +19,9 @@ public enum Selection {
   public static func integerGrid(maximum: Int, count: Int = 50) -> [Int] {
     guard maximum >= 1 else { return [] }
     var values = Set<Int>()
-    for x in logGrid(low: 1, high: Double(maximum), count: count) { values.insert(min(maximum, max(1, Int(x.rounded())))) }
+    for x in logGrid(low: 1, high: Double(maximum), count: count) {
+      values.insert(min(maximum, max(1, Int(x.rounded()))))
+    }
     return values.sorted()
   }
 

@@ -75,7 +75,8 @@ import _TestSupport
       "{not json",
       good.replacingOccurrences(of: "{\"groups\"", with: "{\"id\": \"last\", \"groups\""),
     ].joined(separator: "\n")
-    let result = try CLIRunner.run(["sweep", "--metric", "sp", "--metric", "eopp", "--threads", "2", "--quiet"], stdin: lines)
+    let result = try CLIRunner.run(
+      ["sweep", "--metric", "sp", "--metric", "eopp", "--threads", "2", "--quiet"], stdin: lines)
     #expect(result.status == 2)
     let outputs = result.stdout.split(separator: "\n").map { try? CLIRunner.json(String($0)) as? [String: Any] }
     #expect(outputs.count == 5)
@@ -87,15 +88,39 @@ import _TestSupport
   }
 
   @Test(arguments: [
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[1.5,-0.5],[0,1]],[[1,0],[0,1]]]}"#, "confusion[0][0][0]"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.3]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "population"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[0.9,0.2],[0,1]],[[1,0],[0,1]]]}"#, "confusion[0][0]"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2,0.1],[0.3,0.1]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "population[0]"),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[1.5,-0.5],[0,1]],[[1,0],[0,1]]]}"#,
+      "confusion[0][0][0]"
+    ),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.3]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#,
+      "population"
+    ),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[0.9,0.2],[0,1]],[[1,0],[0,1]]]}"#,
+      "confusion[0][0]"
+    ),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2,0.1],[0.3,0.1]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#,
+      "population[0]"
+    ),
     (#"{"groups":["a"],"classes":["0","1"],"population":[[0.5,0.5]],"confusion":[[[1,0],[0,1]]]}"#, "groups"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0,0],[0.5,0.5]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "population[0]"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,1e999]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#, "population[1][1]"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[true,0],[0,1]],[[1,0],[0,1]]]}"#, "boolean"),
-    (#"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]],"extra":1}"#, "extra"),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0,0],[0.5,0.5]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#,
+      "population[0]"
+    ),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,1e999]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#,
+      "population[1][1]"
+    ),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[true,0],[0,1]],[[1,0],[0,1]]]}"#,
+      "boolean"
+    ),
+    (
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.3,0.2],[0.3,0.2]],"confusion":[[[1,0],[0,1]],[[1,0],[0,1]]],"extra":1}"#,
+      "extra"
+    ),
     ("[1, 2", "input"),
   ])
   func badStatisticsExitWithTwoAndNameTheField(json: String, field: String) throws {
@@ -109,8 +134,10 @@ import _TestSupport
   @Test func badOptionsExitWithTwo() throws {
     let path = try CLIRunner.temporaryFile(Self.example)
     for arguments in [
-      ["bounds", path, "--favorable", "rich"], ["bounds", path, "--tolerance", "-1"], ["bounds", path, "--metric", "parity"],
-      ["bounds", "/nonexistent/stats.json"], ["bias", path, "--uniform", "1.5"], ["bias", path, "--memorized", "[[1,0]]"],
+      ["bounds", path, "--favorable", "rich"], ["bounds", path, "--tolerance", "-1"],
+      ["bounds", path, "--metric", "parity"],
+      ["bounds", "/nonexistent/stats.json"], ["bias", path, "--uniform", "1.5"],
+      ["bias", path, "--memorized", "[[1,0]]"],
       ["frontier", path, "--points", "1"], ["nonsense-command"],
     ] {
       let result = try CLIRunner.run(arguments)
@@ -120,7 +147,8 @@ import _TestSupport
   }
 
   @Test func zeroMassCellIsANoteNotAnError() throws {
-    let json = #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.5,0],[0.3,0.2]],"confusion":[[[0.9,0.1],[0,0]],[[0.8,0.2],[0.3,0.7]]]}"#
+    let json =
+      #"{"groups":["a","b"],"classes":["0","1"],"population":[[0.5,0],[0.3,0.2]],"confusion":[[[0.9,0.1],[0,0]],[[0.8,0.2],[0.3,0.7]]]}"#
     let path = try CLIRunner.temporaryFile(json)
     let result = try CLIRunner.run(["bounds", path, "--metric", "eopp", "--json"])
     #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -140,7 +168,9 @@ import _TestSupport
 /// Memorizers tests and the notebook): every theorem-level check must agree.
 @Suite struct CLIValidateTests {
   @Test func validateOnSyntheticPopulationsAgrees() throws {
-    let result = try CLIRunner.run(["validate", "--synthetic", "3", "--datasets", "none", "--mlp-populations", "0", "--quiet", "--json", "--check"])
+    let result = try CLIRunner.run([
+      "validate", "--synthetic", "3", "--datasets", "none", "--mlp-populations", "0", "--quiet", "--json", "--check",
+    ])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
     let populations = try #require(object["synthetic"] as? [[String: Any]])
@@ -153,7 +183,9 @@ import _TestSupport
   @Test func validateWithMissingDatasetFilesExitsWithTwo() throws {
     let empty = FileManager.default.temporaryDirectory.appendingPathComponent("fairmem-empty-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-    let result = try CLIRunner.run(["validate", "--synthetic", "0", "--datasets", "german", "--data-directory", empty.path, "--quiet"])
+    let result = try CLIRunner.run([
+      "validate", "--synthetic", "0", "--datasets", "german", "--data-directory", empty.path, "--quiet",
+    ])
     #expect(result.status == 2)
     #expect(result.stderr.contains("fetch-datasets"))
   }

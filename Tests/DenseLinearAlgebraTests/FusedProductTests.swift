@@ -26,7 +26,9 @@ struct FusedProductTests {
           let c = Matrix.product(a, transposingFirst: transA, b, transposingSecond: transB, scaledBy: 0.5)
           let expected = naiveProduct(a, transA, b, transB).scaled(by: 0.5)
           #expect(c.rows == m && c.columns == n)
-          #expect(mismatch(c.elements, expected.elements, absolute: 1e-13, relative: 1e-13) == nil, "\(m)x\(k)x\(n) \(transA) \(transB)")
+          #expect(
+            mismatch(c.elements, expected.elements, absolute: 1e-13, relative: 1e-13) == nil,
+            "\(m)x\(k)x\(n) \(transA) \(transB)")
         }
       }
     }
@@ -45,7 +47,9 @@ struct FusedProductTests {
     }
     let empty = Matrix(rows: 3, columns: 2).multiplied(byTransposeOf: Matrix(rows: 0, columns: 2), addingToEachRow: [])
     #expect(empty.rows == 3 && empty.columns == 0)
-    #expect(Matrix(rows: 0, columns: 2).multiplied(byTransposeOf: Matrix(rows: 2, columns: 2), addingToEachRow: [1, 2]).rows == 0)
+    #expect(
+      Matrix(rows: 0, columns: 2).multiplied(byTransposeOf: Matrix(rows: 2, columns: 2), addingToEachRow: [1, 2]).rows
+        == 0)
   }
 
   @Test func blockedWeightedGramMatchesTheSumOfOuterProducts() {

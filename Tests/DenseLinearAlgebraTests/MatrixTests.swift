@@ -40,7 +40,8 @@ struct MatrixTests {
     // (√w scaling for dsyrk rounds, so compare to a few ulps.)
     #expect(mismatch(weighted.elements, [50, 64, 78, 64, 83, 102, 78, 102, 126], absolute: 0, relative: 1e-14) == nil)
     // A negative weight takes the dgemm path: 1·r0r0ᵀ − 1·r1r1ᵀ.
-    #expect(a.weightedGram([1, -1]) == Matrix(rows: 3, columns: 3, elements: [-15, -18, -21, -18, -21, -24, -21, -24, -27]))
+    #expect(
+      a.weightedGram([1, -1]) == Matrix(rows: 3, columns: 3, elements: [-15, -18, -21, -18, -21, -24, -21, -24, -27]))
   }
 
   @Test func vectorHelpers() {

@@ -1,7 +1,7 @@
 import FairnessData
-import _TestSupport
 import Foundation
 import Testing
+import _TestSupport
 
 @Suite("Generic CSV loader")
 struct CSVDatasetLoaderTests {
@@ -17,7 +17,8 @@ struct CSVDatasetLoaderTests {
 
   @Test("Kinds are detected; categoricals are one-hot with sorted levels")
   func detection() throws {
-    var options = CSVDatasetOptions(labelColumn: "label", groupColumns: ["sex"], featureColumns: ["age", "city", "income"])
+    var options = CSVDatasetOptions(
+      labelColumn: "label", groupColumns: ["sex"], featureColumns: ["age", "city", "income"])
     options.name = "people"
     let table = try CSVDatasetLoader.load(text: Self.people, options: options)
     let data = table.dataset
@@ -64,7 +65,8 @@ struct CSVDatasetLoaderTests {
     #expect(error?.description.contains("people.csv:4") == true)
     // An empty field is missing too, also in label and group columns.
     options.missingValuePolicy = .dropRow
-    let data = try CSVDatasetLoader.load(text: "sex,income,label\nF,1,yes\n,2,no\nM,3,\nM,,no\nF,4,no\n", options: options)
+    let data = try CSVDatasetLoader.load(
+      text: "sex,income,label\nF,1,yes\n,2,no\nM,3,\nM,,no\nF,4,no\n", options: options)
     #expect(data.dataset.rowCount == 2 && data.droppedRowCount == 3)
   }
 
@@ -76,8 +78,13 @@ struct CSVDatasetLoaderTests {
       CSVDatasetOptions(labelColumn: "label", groupColumns: ["sex"], featureColumns: ["age", "height"]),
     ]
     for (options, name) in zip(cases, ["salary", "gender", "height"]) {
-      let error = #expect(throws: FairnessDataError.self) { try CSVDatasetLoader.load(text: Self.people, options: options) }
-      #expect(error == .unknownColumn(name: name, file: "<text>", available: ["id", "sex", "race", "age", "city", "income", "label"]))
+      let error = #expect(throws: FairnessDataError.self) {
+        try CSVDatasetLoader.load(text: Self.people, options: options)
+      }
+      #expect(
+        error
+          == .unknownColumn(
+            name: name, file: "<text>", available: ["id", "sex", "race", "age", "city", "income", "label"]))
       #expect(error?.description.contains("Unknown column '\(name)'") == true)
     }
     var kinds = CSVDatasetOptions(labelColumn: "label", groupColumns: ["sex"])
@@ -91,11 +98,15 @@ struct CSVDatasetLoaderTests {
     #expect(throws: FairnessDataError.self) { try CSVDatasetLoader.load(text: Self.people, options: noGroups) }
   }
 
-  @Test("NaN and infinities in numeric columns are errors naming line and column", arguments: ["nan", "NaN", "inf", "-Infinity"])
+  @Test(
+    "NaN and infinities in numeric columns are errors naming line and column",
+    arguments: ["nan", "NaN", "inf", "-Infinity"])
   func nonFinite(_ token: String) throws {
     let text = "g,x,y\na,1.5,0\nb,\(token),1\na,2,1\nb,3,0\n"
     let options = CSVDatasetOptions(labelColumn: "y", groupColumns: ["g"])
-    let error = #expect(throws: FairnessDataError.self) { try CSVDatasetLoader.load(text: text, source: "n.csv", options: options) }
+    let error = #expect(throws: FairnessDataError.self) {
+      try CSVDatasetLoader.load(text: text, source: "n.csv", options: options)
+    }
     #expect(error == .nonFiniteValue(file: "n.csv", line: 3, column: "x", text: token))
   }
 
@@ -103,7 +114,9 @@ struct CSVDatasetLoaderTests {
   func malformedValues() throws {
     var options = CSVDatasetOptions(labelColumn: "label", groupColumns: ["sex"], featureColumns: ["city"])
     options.columnKinds["city"] = .numeric
-    let error = #expect(throws: FairnessDataError.self) { try CSVDatasetLoader.load(text: Self.people, options: options) }
+    let error = #expect(throws: FairnessDataError.self) {
+      try CSVDatasetLoader.load(text: Self.people, options: options)
+    }
     guard case .malformedRow(_, 2, let problem) = error else {
       Issue.record("expected malformedRow at line 2, got \(String(describing: error))")
       return
@@ -150,7 +163,8 @@ struct CSVDatasetLoaderTests {
     }
     let path = try TestData.temporaryDirectory() + "/mine.csv"
     try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    let table = try CSVDatasetLoader.load(contentsOfFile: path, options: CSVDatasetOptions(labelColumn: "label", groupColumns: ["group"]))
+    let table = try CSVDatasetLoader.load(
+      contentsOfFile: path, options: CSVDatasetOptions(labelColumn: "label", groupColumns: ["group"]))
     #expect(table.dataset.rowCount == 400 && table.dataset.featureCount == 4)
     let prepared = try table.prepare(fractions: SplitFractions(validation: 0.2, test: 0.2), seed: 5)
     #expect(prepared.split.train.rowCount + prepared.split.validation.rowCount + prepared.split.test.rowCount == 400)

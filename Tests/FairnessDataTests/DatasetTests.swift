@@ -34,19 +34,28 @@ struct DatasetTests {
   @Test("The initializer rejects inconsistent input with a typed error")
   func validation() throws {
     #expect(throws: FairnessDataError.self) {
-      try Dataset(features: [1, 2, 3], featureNames: ["a", "b"], labels: [0, 1], classNames: ["n", "p"], groups: [0, 0], groupNames: ["g"])
+      try Dataset(
+        features: [1, 2, 3], featureNames: ["a", "b"], labels: [0, 1], classNames: ["n", "p"], groups: [0, 0],
+        groupNames: ["g"])
     }
     #expect(throws: FairnessDataError.self) {
-      try Dataset(features: [1, 2], featureNames: ["a"], labels: [0, 2], classNames: ["n", "p"], groups: [0, 0], groupNames: ["g"])
+      try Dataset(
+        features: [1, 2], featureNames: ["a"], labels: [0, 2], classNames: ["n", "p"], groups: [0, 0], groupNames: ["g"]
+      )
     }
     #expect(throws: FairnessDataError.self) {
-      try Dataset(features: [1, 2], featureNames: ["a"], labels: [0, 1], classNames: ["n", "p"], groups: [0, -1], groupNames: ["g"])
+      try Dataset(
+        features: [1, 2], featureNames: ["a"], labels: [0, 1], classNames: ["n", "p"], groups: [0, -1],
+        groupNames: ["g"])
     }
     #expect(throws: FairnessDataError.self) {
-      try Dataset(features: [1], featureNames: ["a"], labels: [0], classNames: ["n"], groups: [0, 0], groupNames: ["g"])
+      try Dataset(
+        features: [1], featureNames: ["a"], labels: [0], classNames: ["n"], groups: [0, 0], groupNames: ["g"])
     }
     let error = #expect(throws: FairnessDataError.self) {
-      try Dataset(features: [1, 2, .nan, 4], featureNames: ["a", "b"], labels: [0, 1], classNames: ["n", "p"], groups: [0, 0], groupNames: ["g"])
+      try Dataset(
+        features: [1, 2, .nan, 4], featureNames: ["a", "b"], labels: [0, 1], classNames: ["n", "p"], groups: [0, 0],
+        groupNames: ["g"])
     }
     guard case .nonFiniteFeature(let feature, let row, _) = error else {
       Issue.record("expected nonFiniteFeature, got \(String(describing: error))")
@@ -61,7 +70,9 @@ struct DatasetTests {
     let ok = Split(train: d, validation: d, test: d)
     try ok.requireEveryGroupPresent()
     let bad = Split(train: d, validation: d.subset([0, 2]), test: d)
-    #expect(throws: FairnessDataError.emptyGroupInSplit(split: "validation", group: "g0")) { try bad.requireEveryGroupPresent() }
+    #expect(throws: FairnessDataError.emptyGroupInSplit(split: "validation", group: "g0")) {
+      try bad.requireEveryGroupPresent()
+    }
     #expect(ok.parts.map(\.name) == ["train", "validation", "test"])
   }
 }
@@ -71,7 +82,8 @@ struct SHA256Tests {
   @Test("FIPS 180-4 test vectors")
   func vectors() {
     #expect(SHA256.hexDigest(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    #expect(SHA256.hexDigest(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(
+      SHA256.hexDigest(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(
       SHA256.hexDigest(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
         == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")

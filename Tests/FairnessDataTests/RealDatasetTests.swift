@@ -1,6 +1,7 @@
 import FairnessData
 import Foundation
 import Testing
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -28,8 +29,9 @@ struct RealDatasetTests {
     #expect(data.split.test.jointCounts() == [[4356, 557], [7004, 3143]])
     #expect(all.featureCount == 101)
     #expect(!all.featureNames.contains { $0.hasPrefix("sex") || $0 == "fnlwgt" })
-    #expect(data.numericFeatureIndices.map { all.featureNames[$0] }
-      == ["age", "education-num", "capital-gain", "capital-loss", "hours-per-week"])
+    #expect(
+      data.numericFeatureIndices.map { all.featureNames[$0] }
+        == ["age", "education-num", "capital-gain", "capital-loss", "hours-per-week"])
   }
 
   @Test("COMPAS: ProPublica filters give 6172 rows, 5278 African-American or Caucasian")
@@ -70,7 +72,8 @@ struct RealDatasetTests {
         let got = part.jointCounts()
         for g in cells.indices {
           for k in cells[g].indices {
-            #expect(abs(Double(got[g][k]) - fraction * Double(cells[g][k])) <= 1, "\(part.name ?? "") cell (\(g), \(k))")
+            #expect(
+              abs(Double(got[g][k]) - fraction * Double(cells[g][k])) <= 1, "\(part.name ?? "") cell (\(g), \(k))")
           }
         }
       }
@@ -97,7 +100,12 @@ struct RealDatasetTests {
     }
     // One-hot columns are untouched.
     let oneHot = Set(0..<data.split.test.featureCount).subtracting(data.numericFeatureIndices)
-    for j in oneHot { #expect((0..<rawTest.rowCount).allSatisfy { data.split.test.feature(row: $0, column: j) == rawTest.feature(row: $0, column: j) }) }
+    for j in oneHot {
+      #expect(
+        (0..<rawTest.rowCount).allSatisfy {
+          data.split.test.feature(row: $0, column: j) == rawTest.feature(row: $0, column: j)
+        })
+    }
   }
 
   @Test("Splits are deterministic under a seed and change with it")
@@ -106,7 +114,8 @@ struct RealDatasetTests {
     let a = try RealDataset.german(.sex).load(from: TestData.directory, options: options)
     let b = try RealDataset.german(.sex).load(from: TestData.directory, options: options)
     #expect(a.split == b.split)
-    let c = try RealDataset.german(.sex).load(from: TestData.directory, options: RealDatasetOptions(seed: 12, verifyChecksums: false))
+    let c = try RealDataset.german(.sex).load(
+      from: TestData.directory, options: RealDatasetOptions(seed: 12, verifyChecksums: false))
     #expect(a.splitIndices.train != c.splitIndices.train)
   }
 
@@ -191,7 +200,9 @@ struct RealDatasetTests {
       }
     }
     let cpu = threadCPUSeconds() - cpuStart
-    print("[timing] Adult + COMPAS + German read, SHA-256-verified, encoded, split, standardized: \(cpu) s CPU, \(wall) wall")
+    print(
+      "[timing] Adult + COMPAS + German read, SHA-256-verified, encoded, split, standardized: \(cpu) s CPU, \(wall) wall"
+    )
     #expect(cpu < 1.0)
   }
 }
@@ -235,8 +246,10 @@ struct RealDatasetErrorTests {
     let good = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1"
     try "\(good)\n\(good)\nA11 6 A34\n".write(toFile: directory + "/german.data", atomically: true, encoding: .utf8)
     let options = RealDatasetOptions(verifyChecksums: false)
-    #expect(throws: FairnessDataError.malformedRow(
-      file: directory + "/german.data", line: 3, problem: "expected 21 fields (as in the column names) but found 3")) {
+    #expect(
+      throws: FairnessDataError.malformedRow(
+        file: directory + "/german.data", line: 3, problem: "expected 21 fields (as in the column names) but found 3")
+    ) {
       try RealDataset.german(.sex).load(from: directory, options: options)
     }
   }
@@ -246,7 +259,8 @@ struct RealDatasetErrorTests {
     let directory = try TestData.temporaryDirectory()
     let good = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1"
     let bad = "A11 6 A34 A43 1169 A65 A75 4 A99 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1"
-    try [good, good, bad].joined(separator: "\n").write(toFile: directory + "/german.data", atomically: true, encoding: .utf8)
+    try [good, good, bad].joined(separator: "\n").write(
+      toFile: directory + "/german.data", atomically: true, encoding: .utf8)
     let error = #expect(throws: FairnessDataError.self) {
       try RealDataset.german(.sex).load(from: directory, options: RealDatasetOptions(verifyChecksums: false))
     }
@@ -265,7 +279,9 @@ struct RealDatasetErrorTests {
     try ([String](repeating: male, count: 20) + [female]).joined(separator: "\n")
       .write(toFile: directory + "/german.data", atomically: true, encoding: .utf8)
     let options = RealDatasetOptions(verifyChecksums: false)
-    let error = #expect(throws: FairnessDataError.self) { try RealDataset.german(.sex).load(from: directory, options: options) }
+    let error = #expect(throws: FairnessDataError.self) {
+      try RealDataset.german(.sex).load(from: directory, options: options)
+    }
     guard case .emptyGroupInSplit(_, let group) = error else {
       Issue.record("expected emptyGroupInSplit, got \(String(describing: error))")
       return

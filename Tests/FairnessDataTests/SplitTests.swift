@@ -1,7 +1,7 @@
 import FairnessData
 import SeededRandom
-import _TestSupport
 import Testing
+import _TestSupport
 
 @Suite("Stratified splits and standardization")
 struct SplitTests {
@@ -10,7 +10,9 @@ struct SplitTests {
 
   static func unbalanced(seed: UInt64) throws -> Dataset {
     var rng = SplitMix64(seed: seed)
-    var x = [Double](), y = [Int](), a = [Int]()
+    var x = [Double]()
+    var y = [Int]()
+    var a = [Int]()
     for (g, row) in cellSizes.enumerated() {
       for (k, n) in row.enumerated() {
         for _ in 0..<n {
@@ -33,7 +35,8 @@ struct SplitTests {
     let idx = try data.stratifiedSplitIndices(fractions: fractions, using: &rng)
     let all = idx.train + idx.validation + idx.test
     #expect(all.count == data.rowCount && Set(all).count == data.rowCount)
-    for (rows, f) in [(idx.train, fractions.train), (idx.validation, fractions.validation), (idx.test, fractions.test)] {
+    for (rows, f) in [(idx.train, fractions.train), (idx.validation, fractions.validation), (idx.test, fractions.test)]
+    {
       #expect(rows == rows.sorted())
       let counts = data.subset(rows).jointCounts()
       for g in 0..<3 {
@@ -108,4 +111,3 @@ struct SplitTests {
     #expect(throws: FairnessDataError.self) { try Standardizer(fitting: data, columns: [3]) }
   }
 }
-

@@ -1,17 +1,24 @@
 import FairnessData
 import SeededRandom
-import _TestSupport
 import Testing
+import _TestSupport
 
 @Suite("Synthetic populations")
 struct SyntheticTests {
   /// Three classes, two groups, class- and group-dependent Gaussians with correlated covariance.
   static func population() throws -> SyntheticPopulation {
     let cov = [2.0, 0.6, 0.6, 0.5]
-    let g0 = [try Gaussian(mean: [0, 0], covariance: cov), try Gaussian(mean: [2, -1], covariance: cov), try Gaussian(mean: [-3, 1], standardDeviation: 0.5)]
-    let g1 = [try Gaussian(mean: [1, 1], covariance: cov), try Gaussian(mean: [0, 4], standardDeviation: 2), try Gaussian(mean: [5, 5], covariance: cov)]
+    let g0 = [
+      try Gaussian(mean: [0, 0], covariance: cov), try Gaussian(mean: [2, -1], covariance: cov),
+      try Gaussian(mean: [-3, 1], standardDeviation: 0.5),
+    ]
+    let g1 = [
+      try Gaussian(mean: [1, 1], covariance: cov), try Gaussian(mean: [0, 4], standardDeviation: 2),
+      try Gaussian(mean: [5, 5], covariance: cov),
+    ]
     return try SyntheticPopulation(
-      groupProportions: [0.7, 0.3], baseRates: [[0.5, 0.3, 0.2], [0.1, 0.6, 0.3]], features: .perGroupAndClass([g0, g1]))
+      groupProportions: [0.7, 0.3], baseRates: [[0.5, 0.3, 0.2], [0.1, 0.6, 0.3]],
+      features: .perGroupAndClass([g0, g1]))
   }
 
   /// `|observed - expected| <= z * standard error` for a binomial proportion.
@@ -40,7 +47,9 @@ struct SyntheticTests {
     let counts = sample.cellCounts
     for a in 0..<2 {
       for y in 0..<3 {
-        #expect(Self.withinBand(counts[a][y], n, pop.joint[a][y]), "cell (\(a), \(y)): \(counts[a][y]) of \(n) vs p = \(pop.joint[a][y])")
+        #expect(
+          Self.withinBand(counts[a][y], n, pop.joint[a][y]),
+          "cell (\(a), \(y)): \(counts[a][y]) of \(n) vs p = \(pop.joint[a][y])")
       }
     }
     // Class-conditional means and the covariance of one cell.
@@ -57,8 +66,10 @@ struct SyntheticTests {
       }
     }
     let rows = (0..<n).filter { data.groups[$0] == 0 && data.labels[$0] == 0 }
-    let x = rows.map { data.feature(row: $0, column: 0) }, z = rows.map { data.feature(row: $0, column: 1) }
-    let mx = x.reduce(0, +) / Double(x.count), mz = z.reduce(0, +) / Double(z.count)
+    let x = rows.map { data.feature(row: $0, column: 0) }
+    let z = rows.map { data.feature(row: $0, column: 1) }
+    let mx = x.reduce(0, +) / Double(x.count)
+    let mz = z.reduce(0, +) / Double(z.count)
     let cxz = zip(x, z).map { ($0 - mx) * ($1 - mz) }.reduce(0, +) / Double(x.count)
     // Standard error of a sample covariance: sqrt((s_xx s_zz + s_xz^2) / n).
     let se = ((2.0 * 0.5 + 0.36) / Double(x.count)).squareRoot()
@@ -89,7 +100,9 @@ struct SyntheticTests {
     let pop = try Self.population()
     #expect(try pop.sample(count: 200, seed: 5) == pop.sample(count: 200, seed: 5))
     #expect(try pop.sample(count: 200, seed: 5).dataset != pop.sample(count: 200, seed: 6).dataset)
-    #expect(try pop.sample(count: 200, scheme: .exactCounts, seed: 5) == pop.sample(count: 200, scheme: .exactCounts, seed: 5))
+    #expect(
+      try pop.sample(count: 200, scheme: .exactCounts, seed: 5) == pop.sample(count: 200, scheme: .exactCounts, seed: 5)
+    )
     // Pinned: groups and labels come from this module's own draws and must not change.
     let pinned = try pop.sample(count: 8, seed: 1).dataset
     #expect(pinned.groups == [0, 1, 0, 1, 0, 0, 0, 0])
@@ -147,7 +160,8 @@ struct SyntheticTests {
       for value in 0..<2 {
         let rows = (0..<n).filter { index[$0] == value }
         let mean = rows.map { data.feature(row: $0, column: column) }.reduce(0, +) / Double(rows.count)
-        #expect(abs(mean - expected[value]) <= 5 / Double(rows.count).squareRoot(), "coordinate \(column), value \(value)")
+        #expect(
+          abs(mean - expected[value]) <= 5 / Double(rows.count).squareRoot(), "coordinate \(column), value \(value)")
       }
     }
   }
@@ -165,12 +179,15 @@ struct SyntheticTests {
       try SyntheticPopulation(groupProportions: [1], baseRates: [[0.5, 0.5]], features: .perClass([unit[0]]))
     }
     #expect(throws: FairnessDataError.self) {
-      try SyntheticPopulation(groupProportions: [1], baseRates: [[0.5, 0.5]], features: .perClass([unit[0], try Gaussian(mean: [0, 0])]))
+      try SyntheticPopulation(
+        groupProportions: [1], baseRates: [[0.5, 0.5]], features: .perClass([unit[0], try Gaussian(mean: [0, 0])]))
     }
     #expect(throws: FairnessDataError.self) { try Gaussian(mean: [0, 0], covariance: [1, 2, 2, 1]) }  // not PD
     #expect(throws: FairnessDataError.self) { try Gaussian(mean: [0, 0], covariance: [1, 0.5, 0, 1]) }  // not symmetric
     #expect(throws: FairnessDataError.self) { try Gaussian(mean: [.nan]) }
-    #expect(throws: FairnessDataError.self) { try SyntheticPopulation.seed004(.groupSizeDiscrepancy(minorityFraction: 1.2)) }
+    #expect(throws: FairnessDataError.self) {
+      try SyntheticPopulation.seed004(.groupSizeDiscrepancy(minorityFraction: 1.2))
+    }
     #expect(throws: FairnessDataError.self) { try SyntheticPopulation.seed004(.classSizeDiscrepancy(), dimension: 1) }
     let pop = try SyntheticPopulation(groupProportions: [1], baseRates: [[0.5, 0.5]], features: .perClass(unit))
     #expect(throws: FairnessDataError.self) { try pop.sample(count: -1, seed: 0) }

@@ -44,7 +44,9 @@ func centralDifferences(at theta: [Double], step h: Double, _ f: ([Double]) -> D
 }
 
 /// Central finite differences of a vector-valued function along direction `v`.
-func directionalDifference(at theta: [Double], direction v: [Double], step h: Double, _ f: ([Double]) -> [Double]) -> [Double] {
+func directionalDifference(at theta: [Double], direction v: [Double], step h: Double, _ f: ([Double]) -> [Double])
+  -> [Double]
+{
   let plus = f(zip(theta, v).map { $0 + h * $1 })
   let minus = f(zip(theta, v).map { $0 - h * $1 })
   return zip(plus, minus).map { ($0 - $1) / (2 * h) }

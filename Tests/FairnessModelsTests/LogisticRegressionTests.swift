@@ -10,8 +10,12 @@ import _TestSupport
 @Suite("Multinomial logistic regression")
 struct LogisticRegressionTests {
   /// A model with random (non-optimal) parameters, so derivatives are checked away from the optimum.
-  func randomModel(features d: Int, classes k: Int, l2: Double, penalizesIntercept: Bool = false, using generator: inout some RandomNumberGenerator) -> MultinomialLogisticRegression {
-    var model = MultinomialLogisticRegression(featureCount: d, classCount: k, l2Strength: l2, penalizesIntercept: penalizesIntercept)
+  func randomModel(
+    features d: Int, classes k: Int, l2: Double, penalizesIntercept: Bool = false,
+    using generator: inout some RandomNumberGenerator
+  ) -> MultinomialLogisticRegression {
+    var model = MultinomialLogisticRegression(
+      featureCount: d, classCount: k, l2Strength: l2, penalizesIntercept: penalizesIntercept)
     model.parameters = randomVector(model.parameterCount, using: &generator).map { 0.5 * $0 }
     return model
   }
@@ -27,7 +31,9 @@ struct LogisticRegressionTests {
       m.parameters = theta
       return m.loss(data.x, labels: data.labels, weights: data.weights)
     }
-    #expect(mismatch(analytic, numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative) == nil)
+    #expect(
+      mismatch(analytic, numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative) == nil
+    )
   }
 
   @Test(arguments: [2, 4])
@@ -41,22 +47,27 @@ struct LogisticRegressionTests {
     for j in 0..<p {
       var unit = Array(repeating: 0.0, count: p)
       unit[j] = 1
-      let numeric = directionalDifference(at: model.parameters, direction: unit, step: DerivativeTolerance.step) { theta in
+      let numeric = directionalDifference(at: model.parameters, direction: unit, step: DerivativeTolerance.step) {
+        theta in
         var m = model
         m.parameters = theta
         return m.gradient(data.x, labels: data.labels, weights: data.weights)
       }
-      #expect(mismatch(h.column(j), numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative) == nil, "column \(j)")
+      #expect(
+        mismatch(h.column(j), numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative)
+          == nil, "column \(j)")
     }
     let v = randomVector(p, using: &generator)
     let hvp = model.hessianVectorProduct(data.x, labels: data.labels, weights: data.weights, vector: v)
     #expect(mismatch(hvp, h.applied(to: v), absolute: 1e-13, relative: 1e-12) == nil)
     // The protocol's generic HVP-built Hessian agrees with the closed form.
-    let generic = Matrix(rows: p, columns: p, elements: (0..<p).flatMap { j -> [Double] in
-      var unit = Array(repeating: 0.0, count: p)
-      unit[j] = 1
-      return model.hessianVectorProduct(data.x, labels: data.labels, weights: data.weights, vector: unit)
-    })
+    let generic = Matrix(
+      rows: p, columns: p,
+      elements: (0..<p).flatMap { j -> [Double] in
+        var unit = Array(repeating: 0.0, count: p)
+        unit[j] = 1
+        return model.hessianVectorProduct(data.x, labels: data.labels, weights: data.weights, vector: unit)
+      })
     #expect(mismatch(generic.elements, h.elements, absolute: 1e-13, relative: 1e-12) == nil)
   }
 
@@ -79,7 +90,9 @@ struct LogisticRegressionTests {
       m.parameters = theta
       return m.perSampleLosses(data.x.rows([row]), labels: [data.labels[row]])[0]
     }
-    #expect(mismatch(g.row(row), numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative) == nil)
+    #expect(
+      mismatch(g.row(row), numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative)
+        == nil)
   }
 
   @Test func probabilitiesAreDistributions() {
@@ -138,8 +151,10 @@ struct LogisticRegressionTests {
     let rows = Array(0..<30) + [4]
     try duplicated.fit(data.x.rows(rows), labels: rows.map { data.labels[$0] })
     #expect(mismatch(weighted.parameters, duplicated.parameters, absolute: 1e-9) == nil)
-    #expect(abs(weighted.loss(data.x, labels: data.labels, weights: weights)
-      - duplicated.loss(data.x.rows(rows), labels: rows.map { data.labels[$0] })) < 1e-14)
+    #expect(
+      abs(
+        weighted.loss(data.x, labels: data.labels, weights: weights)
+          - duplicated.loss(data.x.rows(rows), labels: rows.map { data.labels[$0] })) < 1e-14)
   }
 
   @Test func warmStartFromOptimumConvergesImmediately() throws {

@@ -7,8 +7,11 @@ import _TestSupport
 
 @Suite("One-hidden-layer MLP")
 struct MLPClassifierTests {
-  func smallNetwork(_ activation: Activation, classes k: Int = 3, l2: Double = 0.1, using generator: inout SplitMix64) -> MLPClassifier {
-    var model = MLPClassifier(featureCount: 3, hiddenWidth: 5, classCount: k, activation: activation, l2Strength: l2, using: &generator)
+  func smallNetwork(_ activation: Activation, classes k: Int = 3, l2: Double = 0.1, using generator: inout SplitMix64)
+    -> MLPClassifier
+  {
+    var model = MLPClassifier(
+      featureCount: 3, hiddenWidth: 5, classCount: k, activation: activation, l2Strength: l2, using: &generator)
     // Non-zero biases so every parameter's derivative is exercised.
     model.hiddenBiases = randomVector(5, using: &generator).map { 0.3 * $0 }
     model.outputBiases = randomVector(k, using: &generator).map { 0.3 * $0 }
@@ -28,7 +31,9 @@ struct MLPClassifierTests {
         m.parameters = theta
         return m.perSampleLosses(data.x.rows([row]), labels: [data.labels[row]])[0]
       }
-      #expect(mismatch(g.row(row), numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative) == nil, "row \(row)")
+      #expect(
+        mismatch(g.row(row), numeric, absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative)
+          == nil, "row \(row)")
     }
     // The last-layer block is the trailing slice of the full gradient.
     let last = model.perSampleGradients(data.x, labels: data.labels, block: .lastLayer)
@@ -55,8 +60,10 @@ struct MLPClassifierTests {
       m.parameters = theta
       return m.loss(data.x, labels: data.labels, weights: data.weights)
     }
-    #expect(mismatch(model.gradient(data.x, labels: data.labels, weights: data.weights), numeric,
-      absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative) == nil)
+    #expect(
+      mismatch(
+        model.gradient(data.x, labels: data.labels, weights: data.weights), numeric,
+        absolute: DerivativeTolerance.absolute, relative: DerivativeTolerance.relative) == nil)
   }
 
   @Test(arguments: Activation.allCases)
@@ -68,10 +75,12 @@ struct MLPClassifierTests {
       let range = model.parameterRange(for: block)
       for _ in 0..<3 {
         let v = randomVector(range.count, using: &generator)
-        let hvp = model.hessianVectorProduct(data.x, labels: data.labels, weights: data.weights, vector: v, block: block)
+        let hvp = model.hessianVectorProduct(
+          data.x, labels: data.labels, weights: data.weights, vector: v, block: block)
         var padded = Array(repeating: 0.0, count: model.parameterCount)
         padded.replaceSubrange(range, with: v)
-        let numeric = directionalDifference(at: model.parameters, direction: padded, step: DerivativeTolerance.step) { theta in
+        let numeric = directionalDifference(at: model.parameters, direction: padded, step: DerivativeTolerance.step) {
+          theta in
           var m = model
           m.parameters = theta
           return m.gradient(data.x, labels: data.labels, weights: data.weights, block: block)
@@ -108,7 +117,8 @@ struct MLPClassifierTests {
     let seed = TestSeed.value(default: 1402)
     func train() throws -> (MLPClassifier, MLPTrainingReport, Double) {
       var generator = SplitMix64(seed: seed)
-      var model = MLPClassifier(featureCount: 4, hiddenWidth: 16, classCount: 3, activation: .selu, l2Strength: 1e-3, using: &generator)
+      var model = MLPClassifier(
+        featureCount: 4, hiddenWidth: 16, classCount: 3, activation: .selu, l2Strength: 1e-3, using: &generator)
       let before = model.loss(data.x, labels: data.labels, weights: data.weights)
       let report = try model.fit(
         data.x, labels: data.labels, weights: data.weights,
@@ -133,7 +143,8 @@ struct MLPClassifierTests {
     let epochsSeen = ProgressLog()
     let report = try model.fit(
       data.x, labels: data.labels,
-      options: MLPTrainingOptions(epochs: 2000, batchSize: 60, learningRate: 1e-2, stopWhenTrainingAccuracyReaches: 1.0, accuracyRows: subset),
+      options: MLPTrainingOptions(
+        epochs: 2000, batchSize: 60, learningRate: 1e-2, stopWhenTrainingAccuracyReaches: 1.0, accuracyRows: subset),
       using: &generator, progress: { epoch, loss in epochsSeen.record(epoch, loss) })
     #expect(report.reachedAccuracyTarget, "\(report)")
     #expect(model.accuracy(data.x.rows(subset), labels: subset.map { data.labels[$0] }) == 1)

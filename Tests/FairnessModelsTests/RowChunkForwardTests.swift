@@ -1,7 +1,8 @@
-@testable import DenseLinearAlgebra
-@testable import FairnessModels
 import Testing
 import _TestSupport
+
+@testable import DenseLinearAlgebra
+@testable import FairnessModels
 
 /// The MLP forward pass split into row chunks (more than one thread) agrees with the serial pass.
 @Suite("Row-chunked MLP forward pass")
@@ -15,13 +16,16 @@ struct RowChunkForwardTests {
   func chunkedForwardPassMatchesSerial(_ activation: Activation) {
     var generator = TestSeed.generator(default: 7201, "chunkedForwardPassMatchesSerial(\(activation))")
     let data = SyntheticData(rows: 5_001, features: 6, classes: 3, using: &generator)
-    var mlp = MLPClassifier(featureCount: 6, hiddenWidth: 11, classCount: 3, activation: activation, l2Strength: 1e-2, using: &generator)
+    var mlp = MLPClassifier(
+      featureCount: 6, hiddenWidth: 11, classCount: 3, activation: activation, l2Strength: 1e-2, using: &generator)
     mlp.hiddenBiases = (0..<11).map { _ in 0.3 * generator.nextStandardNormal() }
     mlp.outputBiases = (0..<3).map { _ in 0.3 * generator.nextStandardNormal() }
     for keep in [false, true] {
       let serial = RowChunks.$threadCountOverride.withValue(1) { mlp.forward(data.x, keepingPreActivations: keep) }
       for threads in [2, 3] {
-        let chunked = RowChunks.$threadCountOverride.withValue(threads) { mlp.forward(data.x, keepingPreActivations: keep) }
+        let chunked = RowChunks.$threadCountOverride.withValue(threads) {
+          mlp.forward(data.x, keepingPreActivations: keep)
+        }
         let label = "\(activation) keep \(keep) threads \(threads)"
         #expect(normwiseDifference(chunked.preActivations, serial.preActivations) <= 1e-12 || !keep, "\(label)")
         #expect(chunked.preActivations.count == serial.preActivations.count, "\(label)")
@@ -47,8 +51,10 @@ struct RowChunkForwardTests {
       for keep in [false, true] {
         let serial = RowChunks.$threadCountOverride.withValue(1) { mlp.forward(data.x, keepingPreActivations: keep) }
         let chunked = RowChunks.$threadCountOverride.withValue(2) { mlp.forward(data.x, keepingPreActivations: keep) }
-        #expect(normwiseDifference(chunked.hidden.elements, serial.hidden.elements) <= 1e-12, "hidden \(hidden) keep \(keep)")
-        #expect(normwiseDifference(chunked.probabilities, serial.probabilities) <= 1e-12, "hidden \(hidden) keep \(keep)")
+        #expect(
+          normwiseDifference(chunked.hidden.elements, serial.hidden.elements) <= 1e-12, "hidden \(hidden) keep \(keep)")
+        #expect(
+          normwiseDifference(chunked.probabilities, serial.probabilities) <= 1e-12, "hidden \(hidden) keep \(keep)")
         #expect(chunked.probabilities.allSatisfy { $0.isFinite })
       }
     }

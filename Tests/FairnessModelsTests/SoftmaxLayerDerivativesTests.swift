@@ -13,14 +13,18 @@ import _TestSupport
 @Suite("Softmax-layer derivatives without G")
 struct SoftmaxLayerDerivativesTests {
   /// Logistic regression (K = 2 and 3, reference class 0) and the MLP last layer (K = 2, 3).
-  func cases(using generator: inout SplitMix64) -> [(name: String, model: any DifferentiableClassifier, data: SyntheticData, block: ParameterBlock)] {
+  func cases(using generator: inout SplitMix64) -> [(
+    name: String, model: any DifferentiableClassifier, data: SyntheticData, block: ParameterBlock
+  )] {
     var result: [(String, any DifferentiableClassifier, SyntheticData, ParameterBlock)] = []
     for k in [2, 3] {
       let data = SyntheticData(rows: 40, features: 4, classes: k, using: &generator)
-      var lr = MultinomialLogisticRegression(featureCount: 4, classCount: k, l2Strength: 0.05, penalizesIntercept: k == 3)
+      var lr = MultinomialLogisticRegression(
+        featureCount: 4, classCount: k, l2Strength: 0.05, penalizesIntercept: k == 3)
       lr.parameters = randomVector(lr.parameterCount, using: &generator).map { 0.5 * $0 }
       result.append(("LR K=\(k)", lr, data, .all))
-      var mlp = MLPClassifier(featureCount: 4, hiddenWidth: 6, classCount: k, activation: .selu, l2Strength: 0.01, using: &generator)
+      var mlp = MLPClassifier(
+        featureCount: 4, hiddenWidth: 6, classCount: k, activation: .selu, l2Strength: 0.01, using: &generator)
       mlp.outputBiases = randomVector(k, using: &generator).map { 0.3 * $0 }
       result.append(("MLP K=\(k)", mlp, data, .lastLayer))
     }
@@ -34,21 +38,32 @@ struct SoftmaxLayerDerivativesTests {
       let g = factored.gradientMatrix()
       #expect(g == model.perSampleGradients(data.x, labels: data.labels, block: block), "\(name)")
       let s = randomVector(g.columns, using: &generator)
-      #expect(mismatch(factored.gradientsApplied(to: s), g.applied(to: s), absolute: 1e-12, relative: 1e-12) == nil, "\(name): G s")
+      #expect(
+        mismatch(factored.gradientsApplied(to: s), g.applied(to: s), absolute: 1e-12, relative: 1e-12) == nil,
+        "\(name): G s")
       let c = data.weights
-      #expect(mismatch(factored.gradientsTransposeApplied(to: c), g.transposeApplied(to: c), absolute: 1e-12, relative: 1e-12) == nil, "\(name): Gᵀc")
+      #expect(
+        mismatch(factored.gradientsTransposeApplied(to: c), g.transposeApplied(to: c), absolute: 1e-12, relative: 1e-12)
+          == nil, "\(name): Gᵀc")
       var squares = [Double](repeating: 0, count: g.columns)
       for i in 0..<g.rows { for j in 0..<g.columns { squares[j] += c[i] * g[i, j] * g[i, j] } }
-      #expect(mismatch(factored.squaredGradientsTransposeApplied(to: c), squares, absolute: 1e-12, relative: 1e-12) == nil, "\(name): Σ c g⊙g")
+      #expect(
+        mismatch(factored.squaredGradientsTransposeApplied(to: c), squares, absolute: 1e-12, relative: 1e-12) == nil,
+        "\(name): Σ c g⊙g")
       let total = c.reduce(0, +)
-      #expect(mismatch(model.perSampleGradientsTransposeApplied(data.x, labels: data.labels, coefficients: c, block: block),
-        g.transposeApplied(to: c), absolute: 1e-12, relative: 1e-12) == nil, "\(name): extension")
+      #expect(
+        mismatch(
+          model.perSampleGradientsTransposeApplied(data.x, labels: data.labels, coefficients: c, block: block),
+          g.transposeApplied(to: c), absolute: 1e-12, relative: 1e-12) == nil, "\(name): extension")
       // The data part of ∇J is Gᵀŵ.
       var gradient = g.transposeApplied(to: c.map { $0 / total })
       let mask = model.penaltyMask(for: block)
       let theta = Array(model.parameters[model.parameterRange(for: block)])
       for j in gradient.indices { gradient[j] += model.l2Strength * mask[j] * theta[j] }
-      #expect(mismatch(model.gradient(data.x, labels: data.labels, weights: c, block: block), gradient, absolute: 1e-13, relative: 1e-12) == nil, "\(name): ∇J")
+      #expect(
+        mismatch(
+          model.gradient(data.x, labels: data.labels, weights: c, block: block), gradient, absolute: 1e-13,
+          relative: 1e-12) == nil, "\(name): ∇J")
     }
   }
 
@@ -63,11 +78,15 @@ struct SoftmaxLayerDerivativesTests {
       #expect(mismatch(h.elements, fromProducts.elements, absolute: 1e-13, relative: 1e-12) == nil, "\(name): H")
       #expect(h.isSymmetric())
       let v = randomVector(h.rows, using: &generator)
-      #expect(mismatch(factored.hessianVectorProduct(v, weights: data.weights), h.applied(to: v), absolute: 1e-13, relative: 1e-12) == nil, "\(name): Hv")
+      #expect(
+        mismatch(
+          factored.hessianVectorProduct(v, weights: data.weights), h.applied(to: v), absolute: 1e-13, relative: 1e-12)
+          == nil, "\(name): Hv")
       // A row subset is the layer of the subset.
       let picks = [3, 3, 0, 17, 39]
       let subset = factored.rows(picks)
-      let direct = model.softmaxLayerDerivatives(data.x.rows(picks), labels: picks.map { data.labels[$0] }, block: block)!
+      let direct = model.softmaxLayerDerivatives(
+        data.x.rows(picks), labels: picks.map { data.labels[$0] }, block: block)!
       #expect(subset.gradientMatrix() == direct.gradientMatrix(), "\(name): rows")
       #expect(subset.hessian(weights: nil) == direct.hessian(weights: nil), "\(name): rows H")
     }
@@ -79,7 +98,8 @@ struct SoftmaxLayerDerivativesTests {
     var generator = TestSeed.generator(default: 5103)
     for k in [2, 3] {
       let data = SyntheticData(rows: 30, features: 3, classes: k, using: &generator)
-      let mlp = MLPClassifier(featureCount: 3, hiddenWidth: 4, classCount: k, activation: .tanh, l2Strength: 0.02, using: &generator)
+      let mlp = MLPClassifier(
+        featureCount: 3, hiddenWidth: 4, classCount: k, activation: .tanh, l2Strength: 0.02, using: &generator)
       let hidden = mlp.hiddenRepresentation(data.x)
       let p = mlp.probabilities(data.x)
       let total = data.weights.reduce(0, +)

@@ -15,7 +15,8 @@ struct FactoredEngineTests {
   ) throws {
     for convention in [RefitConvention.fixedRegularization, .modelObjective] {
       let engine = try InfluenceEngine(
-        model: model, features: problem.x, labels: problem.labels, weights: weights, block: block, convention: convention)
+        model: model, features: problem.x, labels: problem.labels, weights: weights, block: block,
+        convention: convention)
       let g = engine.perSampleGradients
       #expect(g == model.perSampleGradients(problem.x, labels: problem.labels, block: block), "\(name)")
       let target = randomVector(engine.parameterCount, using: &generator)
@@ -26,18 +27,26 @@ struct FactoredEngineTests {
       let mean = g.transposeApplied(to: w0.map { $0 / total })
       let shift = convention == .modelObjective ? VectorMath.dot(mean, ihvp.vector) : 0
       let expected = g.applied(to: ihvp.vector).map { -($0 - shift) / total }
-      #expect(mismatch(values, expected, absolute: 1e-12 * VectorMath.maxAbsoluteValue(expected), relative: 1e-12) == nil, "\(name) \(convention)")
+      #expect(
+        mismatch(values, expected, absolute: 1e-12 * VectorMath.maxAbsoluteValue(expected), relative: 1e-12) == nil,
+        "\(name) \(convention)")
       #expect(mismatch(engine.meanGradient, mean, absolute: 1e-14, relative: 1e-12) == nil, "\(name): ḡ")
       let dw = randomVector(problem.x.rows, using: &generator)
       var aggregated = g.transposeApplied(to: dw)
       if convention == .modelObjective { VectorMath.axpy(-dw.reduce(0, +), mean, &aggregated) }
-      #expect(mismatch(try engine.aggregatedGradient(forWeightChange: dw), aggregated.map { $0 / total }, absolute: 1e-13, relative: 1e-12) == nil, "\(name): Gᵀdw")
+      #expect(
+        mismatch(
+          try engine.aggregatedGradient(forWeightChange: dw), aggregated.map { $0 / total }, absolute: 1e-13,
+          relative: 1e-12) == nil, "\(name): Gᵀdw")
       var fisher = [Double](repeating: 0, count: g.columns)
       for i in 0..<g.rows { for j in 0..<g.columns { fisher[j] += w0[i] / total * g[i, j] * g[i, j] } }
-      #expect(mismatch(engine.empiricalFisherDiagonal, fisher, absolute: 1e-14, relative: 1e-12) == nil, "\(name): Fisher")
+      #expect(
+        mismatch(engine.empiricalFisherDiagonal, fisher, absolute: 1e-14, relative: 1e-12) == nil, "\(name): Fisher")
       let v = randomVector(engine.parameterCount, using: &generator)
-      let modelProduct = model.hessianVectorProduct(problem.x, labels: problem.labels, weights: weights, vector: v, block: block)
-      #expect(mismatch(engine.hessianVectorProduct(v), modelProduct, absolute: 1e-13, relative: 1e-11) == nil, "\(name): Hv")
+      let modelProduct = model.hessianVectorProduct(
+        problem.x, labels: problem.labels, weights: weights, vector: v, block: block)
+      #expect(
+        mismatch(engine.hessianVectorProduct(v), modelProduct, absolute: 1e-13, relative: 1e-11) == nil, "\(name): Hv")
     }
   }
 
@@ -49,7 +58,8 @@ struct FactoredEngineTests {
     let lr = try fittedLogistic(problem.x, problem.labels, l2: 1e-2, weights: weights)
     try check("LR", lr, problem, block: .all, weights: weights, using: &generator)
     try check("LR unweighted", lr, problem, block: .all, weights: nil, using: &generator)
-    let mlp = MLPClassifier(featureCount: 5, hiddenWidth: 7, classCount: 2, activation: .selu, l2Strength: 1e-2, using: &generator)
+    let mlp = MLPClassifier(
+      featureCount: 5, hiddenWidth: 7, classCount: 2, activation: .selu, l2Strength: 1e-2, using: &generator)
     try check("MLP last layer", mlp, problem, block: .lastLayer, weights: weights, using: &generator)
   }
 
@@ -57,9 +67,11 @@ struct FactoredEngineTests {
     setThreadCount(1)
     var generator = TestSeed.generator(default: 6102)
     let problem = GroupedProblem(rows: 200, features: 4, using: &generator)
-    let mlp = MLPClassifier(featureCount: 4, hiddenWidth: 5, classCount: 2, activation: .tanh, l2Strength: 1e-2, using: &generator)
+    let mlp = MLPClassifier(
+      featureCount: 4, hiddenWidth: 5, classCount: 2, activation: .tanh, l2Strength: 1e-2, using: &generator)
     let target = randomVector(12, using: &generator)
-    let exact = try InfluenceEngine(model: mlp, features: problem.x, labels: problem.labels, block: .lastLayer).influence(of: target)
+    let exact = try InfluenceEngine(model: mlp, features: problem.x, labels: problem.labels, block: .lastLayer)
+      .influence(of: target)
     let cg = try InfluenceEngine(
       model: mlp, features: problem.x, labels: problem.labels, block: .lastLayer,
       method: .conjugateGradient(tolerance: 1e-12, maxIterations: 200)

@@ -29,8 +29,10 @@ struct RetrainingTests {
     let dpInfluence = try engine.influence(on: dp)
     // Two more targets: seed 001's equalized odds and FairIF's Gumbel-softmax TPR gap.
     let others = [
-      try FairnessTarget(kind: .equalizedOdds, features: validation.x, labels: validation.labels, groups: validation.groups)
-        .oriented(positiveAt: model),
+      try FairnessTarget(
+        kind: .equalizedOdds, features: validation.x, labels: validation.labels, groups: validation.groups
+      )
+      .oriented(positiveAt: model),
       try FairnessTarget(
         kind: .truePositiveRateGap, features: validation.x, labels: validation.labels, groups: validation.groups,
         relaxation: .gumbelSoftmax(temperature: 1, seed: 9)),
@@ -49,7 +51,8 @@ struct RetrainingTests {
       // Fixed-regularization convention: refit with λ·n/Σw.
       var refit = model
       refit.l2Strength = engine.refitL2Strength(forWeights: w)
-      let report = try refit.fit(problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
+      let report = try refit.fit(
+        problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
       #expect(report.converged)
       actualLoss.append(refit.perSampleLosses(testX, labels: testY)[0] - baseLoss)
       actualDP.append(dp.value(refit) - baseDP)
@@ -100,7 +103,8 @@ struct RetrainingTests {
     let problem = GroupedProblem(rows: n, features: 3, using: &generator)
     let base = (0..<n).map { _ in Double.random(in: 0.5..<2, using: &generator) }
     let model = try fittedLogistic(problem.x, problem.labels, l2: 1e-2, weights: base)
-    let engine = try InfluenceEngine(model: model, features: problem.x, labels: problem.labels, weights: base, block: .all)
+    let engine = try InfluenceEngine(
+      model: model, features: problem.x, labels: problem.labels, weights: base, block: .all)
     #expect(abs(engine.totalWeight - base.reduce(0, +)) < 1e-12)
     let direction = (0..<n).map { _ in generator.nextStandardNormal() }
     let ratios = try editVersusRefitRatios(
@@ -131,11 +135,13 @@ struct RetrainingTests {
     var w = Array(repeating: 1.0, count: n)
     for i in order.prefix(30) where influence[i] > 0 { w[i] = 0 }
     let dw = w.map { $0 - 1 }
-    let predicted = InfluenceEngine<MultinomialLogisticRegression>.predictedChange(influence: influence, weightChange: dw)
+    let predicted = InfluenceEngine<MultinomialLogisticRegression>.predictedChange(
+      influence: influence, weightChange: dw)
     let edited = dp.value(try engine.editedModel(weights: w)) - f0
     var refit = model
     refit.l2Strength = engine.refitL2Strength(forWeights: w)
-    _ = try refit.fit(problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
+    _ = try refit.fit(
+      problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
     let refitChange = dp.value(refit) - f0
     print("[seed-ref] F(θ̂) = \(f0); drop-K: predicted \(predicted), IJ-edited \(edited), refit \(refitChange)")
     #expect(f0 > 0 && predicted < 0)
@@ -149,7 +155,9 @@ struct RetrainingTests {
     let predictedJack = -0.5 * lambda0 * VectorMath.dot(influence, influence)
     var refitJack = model
     refitJack.l2Strength = engine.refitL2Strength(forWeights: clipped)
-    _ = try refitJack.fit(problem.x, labels: problem.labels, weights: clipped, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
+    _ = try refitJack.fit(
+      problem.x, labels: problem.labels, weights: clipped,
+      options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
     let refitJackChange = dp.value(refitJack) - f0
     print("[seed-ref] I-JACK 0.5·λ₀: predicted \(predictedJack), refit \(refitJackChange), min weight \(wJack.min()!)")
     #expect(abs(refitJackChange - predictedJack) <= 0.25 * abs(predictedJack))
@@ -168,7 +176,8 @@ private func editVersusRefitRatios(
     let edited = try engine.editedModel(weights: w)
     var refit = model
     if adjustsRegularization { refit.l2Strength = engine.refitL2Strength(forWeights: w) }
-    _ = try refit.fit(problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
+    _ = try refit.fit(
+      problem.x, labels: problem.labels, weights: w, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
     let change = VectorMath.norm(zip(refit.parameters, model.parameters).map { $0 - $1 })
     let error = VectorMath.norm(zip(refit.parameters, edited.parameters).map { $0 - $1 })
     ratios.append(error / change)

@@ -1,9 +1,10 @@
-@testable import DenseLinearAlgebra
 import FairnessModels
 import Influence
 import SeededRandom
 import Testing
 import _TestSupport
+
+@testable import DenseLinearAlgebra
 
 /// Influence computed with the row-chunked (multi-threaded) forward pass and weighted Gram agrees
 /// with the serial computation.
@@ -32,7 +33,8 @@ struct RowChunkInfluenceTests {
     let problem = GroupedProblem(rows: n, features: 6, using: &generator)
     let weights = (0..<n).map { _ in Double.random(in: 0.5..<2, using: &generator) }
     let lr = try RowChunks.$threadCountOverride.withValue(1) { try fittedLogistic(problem.x, problem.labels, l2: 1e-3) }
-    let mlp = MLPClassifier(featureCount: 6, hiddenWidth: 20, classCount: 2, activation: .selu, l2Strength: 1e-3, using: &generator)
+    let mlp = MLPClassifier(
+      featureCount: 6, hiddenWidth: 20, classCount: 2, activation: .selu, l2Strength: 1e-3, using: &generator)
     for threads in [2, 3] {
       let serialLR = try influence(lr, problem, block: .all, weights: weights, threads: 1)
       let chunkedLR = try influence(lr, problem, block: .all, weights: weights, threads: threads)
@@ -40,7 +42,9 @@ struct RowChunkInfluenceTests {
       let serialMLP = try influence(mlp, problem, block: .lastLayer, weights: weights, threads: 1)
       let chunkedMLP = try influence(mlp, problem, block: .lastLayer, weights: weights, threads: threads)
       #expect(normwiseDifference(chunkedMLP, serialMLP) <= 1e-12, "MLP last layer, \(threads) threads")
-      #expect(chunkedMLP == (try influence(mlp, problem, block: .lastLayer, weights: weights, threads: threads)), "deterministic")
+      #expect(
+        chunkedMLP == (try influence(mlp, problem, block: .lastLayer, weights: weights, threads: threads)),
+        "deterministic")
     }
   }
 }

@@ -40,7 +40,8 @@ func fittedLogistic(_ x: Matrix, _ labels: [Int], l2: Double, weights: [Double]?
 {
   var model = MultinomialLogisticRegression(featureCount: x.columns, classCount: 2, l2Strength: l2)
   if let start { model.parameters = start }
-  let report = try model.fit(x, labels: labels, weights: weights, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
+  let report = try model.fit(
+    x, labels: labels, weights: weights, options: LogisticRegressionFitOptions(gradientTolerance: 1e-13))
   precondition(report.converged, "fit did not converge: \(report)")
   return model
 }
@@ -54,7 +55,9 @@ func pearson(_ a: [Double], _ b: [Double]) -> Double {
   let n = Double(a.count)
   let ma = a.reduce(0, +) / n
   let mb = b.reduce(0, +) / n
-  var sab = 0.0, saa = 0.0, sbb = 0.0
+  var sab = 0.0
+  var saa = 0.0
+  var sbb = 0.0
   for i in a.indices {
     sab += (a[i] - ma) * (b[i] - mb)
     saa += (a[i] - ma) * (a[i] - ma)

@@ -40,11 +40,21 @@ enum RandomPrograms {
       let bounds: LinearProgram.Bounds
       let objective: Double
       switch Int.random(in: 0..<6, using: &rng) {
-      case 0, 1: bounds = .range(x0 - below, x0 + above); objective = dyadic(-12...12, using: &rng)
-      case 2: bounds = .lower(x0 - below); objective = s * cost
-      case 3: bounds = .upper(x0 + above); objective = -s * cost
-      case 4: bounds = .free; objective = 0
-      default: bounds = .fixed(x0); objective = dyadic(-12...12, using: &rng)
+      case 0, 1:
+        bounds = .range(x0 - below, x0 + above)
+        objective = dyadic(-12...12, using: &rng)
+      case 2:
+        bounds = .lower(x0 - below)
+        objective = s * cost
+      case 3:
+        bounds = .upper(x0 + above)
+        objective = -s * cost
+      case 4:
+        bounds = .free
+        objective = 0
+      default:
+        bounds = .fixed(x0)
+        objective = dyadic(-12...12, using: &rng)
       }
       lp.addVariable("x\(j)", bounds: bounds, objective: objective)
     }

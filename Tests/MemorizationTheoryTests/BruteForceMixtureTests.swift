@@ -48,7 +48,8 @@ struct BruteForceMixtureTests {
         } else {
           prediction = uniform(0, 1, using: &rng) < 0.6 ? y : Int.random(in: 0..<k, using: &rng)
         }
-        people.append(Individual(group: a, label: y, feature: f, prediction: prediction, weight: uniform(0.1, 2, using: &rng)))
+        people.append(
+          Individual(group: a, label: y, feature: f, prediction: prediction, weight: uniform(0.1, 2, using: &rng)))
       }
     }
     return Population(groups: g, classes: k, people: people)
@@ -56,7 +57,9 @@ struct BruteForceMixtureTests {
 
   /// Base statistics of a population: `p[a][y]`, and `C[a][y][yh]` computed from the weights
   /// `unmemorized_i = w_i (1 - d_i)` (d = 0 gives the base confusion). Empty cells get `e_y`.
-  static func statistics(_ pop: Population, memorized d: [Double]? = nil, conventionA: Bool = false) -> PopulationStatistics<Double> {
+  static func statistics(_ pop: Population, memorized d: [Double]? = nil, conventionA: Bool = false)
+    -> PopulationStatistics<Double>
+  {
     let g = pop.groups
     let k = pop.classes
     let total = pop.totalWeight
@@ -144,7 +147,8 @@ struct BruteForceMixtureTests {
       let viaMixture = mixture.groupPrediction(group: a, memorized: x)
       for yh in 0..<pop.classes {
         check(report.groupRates[a][yh], brute[yh], "group rate (report) a=\(a) yh=\(yh)")
-        check(stats.groupRateForm(group: a, predicted: yh).value(at: x), brute[yh], "group rate (affine) a=\(a) yh=\(yh)")
+        check(
+          stats.groupRateForm(group: a, predicted: yh).value(at: x), brute[yh], "group rate (affine) a=\(a) yh=\(yh)")
         check(viaMixture[yh], brute[yh], "group rate (mixture) a=\(a) yh=\(yh)")
       }
       var cells: [[Double]?] = []
@@ -156,7 +160,8 @@ struct BruteForceMixtureTests {
         let viaMixture = mixture.cellPrediction(group: a, trueClass: y, memorized: x)!
         for yh in 0..<pop.classes {
           check(reported[yh], bruteCell[yh], "cell rate (report) a=\(a) y=\(y) yh=\(yh)")
-          check(stats.cellRateForm(group: a, trueClass: y, predicted: yh).value(at: x), bruteCell[yh], "cell rate (affine)")
+          check(
+            stats.cellRateForm(group: a, trueClass: y, predicted: yh).value(at: x), bruteCell[yh], "cell rate (affine)")
           check(viaMixture[yh], bruteCell[yh], "cell rate (mixture)")
         }
       }
@@ -207,10 +212,11 @@ struct BruteForceMixtureTests {
     check(summary.accuracyDifference, accuracies[0] - accuracies[1], "accuracy difference")
     check(summary.worstGroupAccuracy, accuracies.min()!, "worst-group accuracy")
     let overall = rate(pop, d) { _ in true }!
-    let overallAccuracy = pop.people.indices.reduce(0.0) { total, i in
-      let p = pop.people[i]
-      return total + p.weight * (d[i] + (1 - d[i]) * (p.prediction == p.label ? 1 : 0))
-    } / pop.totalWeight
+    let overallAccuracy =
+      pop.people.indices.reduce(0.0) { total, i in
+        let p = pop.people[i]
+        return total + p.weight * (d[i] + (1 - d[i]) * (p.prediction == p.label ? 1 : 0))
+      } / pop.totalWeight
     _ = overall
     check(summary.overallAccuracy, overallAccuracy, "overall accuracy")
     if tprs.allSatisfy({ $0 != nil }) && fprs.allSatisfy({ $0 != nil }) {

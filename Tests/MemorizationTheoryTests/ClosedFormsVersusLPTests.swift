@@ -10,7 +10,9 @@ import _TestSupport
 struct ClosedFormsVersusLPTests {
   /// R6 as the spec states it, generalized by lowering every miss value to the smallest plus
   /// eps: `Σ_y Σ_{a: w_a > min w + eps} p[a][y] (w_a - min w - eps) / w_a`.
-  static func leastMassEqualizing(_ stats: PopulationStatistics<Double>, _ perClass: [(y: Int, w: [(a: Int, w: Double)])], eps: Double) -> Double {
+  static func leastMassEqualizing(
+    _ stats: PopulationStatistics<Double>, _ perClass: [(y: Int, w: [(a: Int, w: Double)])], eps: Double
+  ) -> Double {
     var total = 0.0
     for (y, values) in perClass {
       guard let floor = values.map(\.w).min() else { continue }
@@ -31,7 +33,8 @@ struct ClosedFormsVersusLPTests {
   static func equalOpportunityMinimum(_ stats: PopulationStatistics<Double>, _ options: MetricOptions) -> Double {
     let classes = options.favorableClass.map { [$0] } ?? Array(0..<stats.classCount)
     return leastMassEqualizing(
-      stats, classes.map { y in (y, definedGroups(stats, y).map { ($0, missRate(stats, $0, y)) }) }, eps: options.tolerance)
+      stats, classes.map { y in (y, definedGroups(stats, y).map { ($0, missRate(stats, $0, y)) }) },
+      eps: options.tolerance)
   }
 
   /// The spec's R7 exact minimum for EOdds, or nil when no closed form applies (non-proportional
@@ -50,7 +53,9 @@ struct ClosedFormsVersusLPTests {
     for y in 0..<k {
       let defined = definedGroups(stats, y)
       let moving = defined.filter { missRate(stats, $0, y) > 0 }
-      let direction = moving.map { a in (0..<k).map { j in j == y ? 0 : stats.confusion[a][y][j] / missRate(stats, a, y) } }
+      let direction = moving.map { a in
+        (0..<k).map { j in j == y ? 0 : stats.confusion[a][y][j] / missRate(stats, a, y) }
+      }
       let isProportional = direction.allSatisfy { d in zip(d, direction[0]).allSatisfy { abs($0 - $1) <= 1e-9 } }
       if k == 2 || isProportional {
         proportional.append((y, defined.map { ($0, missRate(stats, $0, y)) }))
@@ -163,7 +168,9 @@ struct ClosedFormsVersusLPTests {
         forcedClasses += answer.closedForm.assumptions.filter { $0.contains("not proportional") }.count
       }
     }
-    print("[R7] worst |closed form - LP| = \(worst); compared K=2: \(compared[0]), random K>=3: \(compared[1]), proportional K>=3: \(compared[2]); non-proportional classes seen: \(forcedClasses)")
+    print(
+      "[R7] worst |closed form - LP| = \(worst); compared K=2: \(compared[0]), random K>=3: \(compared[1]), proportional K>=3: \(compared[2]); non-proportional classes seen: \(forcedClasses)"
+    )
     #expect(forcedClasses > 100, "random K>=3 instances should be non-proportional")
   }
 
@@ -178,7 +185,8 @@ struct ClosedFormsVersusLPTests {
       let answer = try MemorizationAnalysis.analyze(stats, metric: .statisticalParity, options: options)
       let found = problems(with: answer, statistics: stats, metric: .statisticalParity, options: options)
       #expect(found.isEmpty, "\(found)")
-      let config = "\(conventionA ? "A" : "B") \(options == MetricOptions() ? "exact-zero, all classes" : "tolerance/favorable")"
+      let config =
+        "\(conventionA ? "A" : "B") \(options == MetricOptions() ? "exact-zero, all classes" : "tolerance/favorable")"
       tally.add(config)
       tally.add("total")
       if !answer.feasible {
@@ -220,10 +228,17 @@ struct ClosedFormsVersusLPTests {
       }
     }
     var lines: [String] = []
-    for config in ["B exact-zero, all classes", "A exact-zero, all classes", "B tolerance/favorable", "A tolerance/favorable", "G=2,K=2", "total"] {
-      lines.append("\(config): \(tally[config + " infeasible"])/\(tally[config]) = \(percent(tally[config + " infeasible"], tally[config])) infeasible")
+    for config in [
+      "B exact-zero, all classes", "A exact-zero, all classes", "B tolerance/favorable", "A tolerance/favorable",
+      "G=2,K=2", "total",
+    ] {
+      lines.append(
+        "\(config): \(tally[config + " infeasible"])/\(tally[config]) = \(percent(tally[config + " infeasible"], tally[config])) infeasible"
+      )
     }
-    print("[R5/SP] infeasible fractions:\n  " + lines.joined(separator: "\n  ") + "\n  closed forms alone proved \(tally["closed form proves infeasible"]) infeasible")
+    print(
+      "[R5/SP] infeasible fractions:\n  " + lines.joined(separator: "\n  ")
+        + "\n  closed forms alone proved \(tally["closed form proves infeasible"]) infeasible")
     // The spec says "about a third"; our random instances have G up to 4 and K up to 5, which
     // makes SP harder. Require a nontrivial mix so that both branches are exercised.
     #expect(tally["total infeasible"] > tally["total"] / 10 && tally["total infeasible"] < tally["total"] * 9 / 10)
@@ -248,6 +263,9 @@ struct ClosedFormsVersusLPTests {
         #expect(answer.closedForm.exactMinimum == nil)
       }
     }
-    print("[caps] infeasible: " + FairnessMetric.allCases.map { "\($0.rawValue) \(tally[$0.rawValue + " infeasible"])/\(tally[$0.rawValue])" }.joined(separator: ", "))
+    print(
+      "[caps] infeasible: "
+        + FairnessMetric.allCases.map { "\($0.rawValue) \(tally[$0.rawValue + " infeasible"])/\(tally[$0.rawValue])" }
+        .joined(separator: ", "))
   }
 }

@@ -34,7 +34,6 @@ struct DecoderTests {
     }
   }
 
-
   @Test func goodInputDecodes() throws {
     let stats = try StatisticsDecoder().decode(Data(Self.good.utf8))
     #expect(stats.groups == ["a", "b"] && stats.classes == ["0", "1"])
@@ -43,34 +42,68 @@ struct DecoderTests {
     #expect(stats.capIsPopulation)
   }
 
-  @Test("field named for each bad input", arguments: [
-    // (description, json, expected field)
-    ("probability above 1", variant("[0.9, 0.1], [0.4, 0.6]", "[1.3, 0.1], [0.4, 0.6]"), "confusion[0][0][0]"),
-    ("negative probability", variant("[0.3, 0.1]", "[-0.3, 0.1]"), "population[0][0]"),
-    ("NaN token is not JSON", variant("[0.3, 0.1]", "[NaN, 0.1]"), "input"),
-    ("population not summing to 1", variant("[0.3, 0.1]", "[0.3, 0.2]"), "population"),
-    ("confusion row not summing to 1", variant("[0.4, 0.6]", "[0.4, 0.5]"), "confusion[0][1]"),
-    ("population shape", variant("[0.3, 0.1]", "[0.3, 0.1, 0.0]"), "population[0]"),
-    ("confusion shape", variant("[[0.8, 0.2], [0.2, 0.8]]", "[[0.8, 0.2]]"), "confusion[1]"),
-    ("one group", #"{"groups": ["a"], "classes": ["0", "1"], "population": [[0.5, 0.5]], "confusion": [[[1, 0], [0, 1]]]}"#, "groups"),
-    ("one class", #"{"groups": ["a", "b"], "classes": ["0"], "population": [[0.5], [0.5]], "confusion": [[[1]], [[1]]]}"#, "classes"),
-    ("duplicate group", variant(#"["a", "b"]"#, #"["a", "a"]"#), "groups[1]"),
-    ("duplicate class", variant(#"["0", "1"]"#, #"["1", "1"]"#), "classes[1]"),
-    ("empty name", variant(#"["a", "b"]"#, #"["a", ""]"#), "groups[1]"),
-    ("unknown field", variant(#""groups""#, #""populaton": 1, "groups""#), "populaton"),
-    ("empty group", variant("[0.35, 0.25]", "[0, 0]").replacingOccurrences(of: "[0.3, 0.1]", with: "[0.6, 0.4]"), "population[1]"),
-    ("malformed JSON", "{\"groups\": [", "input"),
-    ("top level is not an object", "[1, 2]", "input"),
-    ("string instead of number", variant("[0.3, 0.1]", #"["0.3", 0.1]"#), "population[0][0]"),
-    ("boolean instead of number", variant("[0.3, 0.1]", "[true, 0.1]"), "population[0][0]"),
-    ("missing confusion", #"{"groups": ["a", "b"], "classes": ["0", "1"], "population": [[0.3, 0.1], [0.35, 0.25]]}"#, "confusion"),
-    ("counts and population", variant(#""population""#, #""counts": [[[1, 0], [0, 1]], [[1, 0], [0, 1]]], "population""#), "counts"),
-    ("negative count", #"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[1, -1], [0, 1]], [[1, 0], [0, 1]]]}"#, "counts[0][0][1]"),
-    ("non-integer count", #"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[1, 0], [0, 1.5]], [[1, 0], [0, 1]]]}"#, "counts[0][1][1]"),
-    ("counts shape", #"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[1, 0], [0, 1]]]}"#, "counts"),
-    ("cap above population", variant(#""confusion""#, #""cap": [[0.3, 0.2], [0.35, 0.25]], "confusion""#), "cap[0][1]"),
-    ("unmemorized_prediction row", variant(#""confusion""#, #""unmemorized_prediction": [[0.5, 0.5], [0.5, 0.6]], "confusion""#), "unmemorized_prediction[1]"),
-  ])
+  @Test(
+    "field named for each bad input",
+    arguments: [
+      // (description, json, expected field)
+      ("probability above 1", variant("[0.9, 0.1], [0.4, 0.6]", "[1.3, 0.1], [0.4, 0.6]"), "confusion[0][0][0]"),
+      ("negative probability", variant("[0.3, 0.1]", "[-0.3, 0.1]"), "population[0][0]"),
+      ("NaN token is not JSON", variant("[0.3, 0.1]", "[NaN, 0.1]"), "input"),
+      ("population not summing to 1", variant("[0.3, 0.1]", "[0.3, 0.2]"), "population"),
+      ("confusion row not summing to 1", variant("[0.4, 0.6]", "[0.4, 0.5]"), "confusion[0][1]"),
+      ("population shape", variant("[0.3, 0.1]", "[0.3, 0.1, 0.0]"), "population[0]"),
+      ("confusion shape", variant("[[0.8, 0.2], [0.2, 0.8]]", "[[0.8, 0.2]]"), "confusion[1]"),
+      (
+        "one group",
+        #"{"groups": ["a"], "classes": ["0", "1"], "population": [[0.5, 0.5]], "confusion": [[[1, 0], [0, 1]]]}"#,
+        "groups"
+      ),
+      (
+        "one class",
+        #"{"groups": ["a", "b"], "classes": ["0"], "population": [[0.5], [0.5]], "confusion": [[[1]], [[1]]]}"#,
+        "classes"
+      ),
+      ("duplicate group", variant(#"["a", "b"]"#, #"["a", "a"]"#), "groups[1]"),
+      ("duplicate class", variant(#"["0", "1"]"#, #"["1", "1"]"#), "classes[1]"),
+      ("empty name", variant(#"["a", "b"]"#, #"["a", ""]"#), "groups[1]"),
+      ("unknown field", variant(#""groups""#, #""populaton": 1, "groups""#), "populaton"),
+      (
+        "empty group", variant("[0.35, 0.25]", "[0, 0]").replacingOccurrences(of: "[0.3, 0.1]", with: "[0.6, 0.4]"),
+        "population[1]"
+      ),
+      ("malformed JSON", "{\"groups\": [", "input"),
+      ("top level is not an object", "[1, 2]", "input"),
+      ("string instead of number", variant("[0.3, 0.1]", #"["0.3", 0.1]"#), "population[0][0]"),
+      ("boolean instead of number", variant("[0.3, 0.1]", "[true, 0.1]"), "population[0][0]"),
+      (
+        "missing confusion",
+        #"{"groups": ["a", "b"], "classes": ["0", "1"], "population": [[0.3, 0.1], [0.35, 0.25]]}"#, "confusion"
+      ),
+      (
+        "counts and population",
+        variant(#""population""#, #""counts": [[[1, 0], [0, 1]], [[1, 0], [0, 1]]], "population""#), "counts"
+      ),
+      (
+        "negative count",
+        #"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[1, -1], [0, 1]], [[1, 0], [0, 1]]]}"#,
+        "counts[0][0][1]"
+      ),
+      (
+        "non-integer count",
+        #"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[1, 0], [0, 1.5]], [[1, 0], [0, 1]]]}"#,
+        "counts[0][1][1]"
+      ),
+      ("counts shape", #"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[1, 0], [0, 1]]]}"#, "counts"),
+      (
+        "cap above population", variant(#""confusion""#, #""cap": [[0.3, 0.2], [0.35, 0.25]], "confusion""#),
+        "cap[0][1]"
+      ),
+      (
+        "unmemorized_prediction row",
+        variant(#""confusion""#, #""unmemorized_prediction": [[0.5, 0.5], [0.5, 0.6]], "confusion""#),
+        "unmemorized_prediction[1]"
+      ),
+    ])
   func badInput(description: String, json: String, field: String) {
     let error = Self.error(json)
     #expect(error?.field == field, "\(description): got \(String(describing: error))")
@@ -93,7 +126,9 @@ struct DecoderTests {
         "confusion": [[[0.9, 0.1], [0.4, 0.6]], [[0.8, 0.2], [0.2, 0.8]]],
       ]
       let error = Self.error(object: object)
-      #expect(error?.field == "population[0][0]" && error?.problem.contains("finite") == true, "\(bad): \(String(describing: error))")
+      #expect(
+        error?.field == "population[0][0]" && error?.problem.contains("finite") == true,
+        "\(bad): \(String(describing: error))")
     }
   }
 
@@ -113,7 +148,8 @@ struct DecoderTests {
 
   @Test("integers 0 and 1 are numbers, not booleans")
   func zeroAndOneIntegers() throws {
-    let json = #"{"groups": ["a", "b"], "classes": ["0", "1"], "population": [[0.5, 0], [0.25, 0.25]], "confusion": [[[1, 0], [0, 1]], [[1, 0], [0, 1]]]}"#
+    let json =
+      #"{"groups": ["a", "b"], "classes": ["0", "1"], "population": [[0.5, 0], [0.25, 0.25]], "confusion": [[[1, 0], [0, 1]], [[1, 0], [0, 1]]]}"#
     let stats = try StatisticsDecoder().decode(Data(json.utf8))
     #expect(stats.confusion[0][0] == [1, 0])
     let counts = #"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[1, 0], [0, 1]], [[1, 1], [0, 1]]]}"#
@@ -155,7 +191,9 @@ struct DecoderTests {
   func exactDecoding() throws {
     let object = try StatisticsDecoder().object(from: Data(Self.good.utf8))
     #expect(Self.error(object: object, exact: true)?.field == "counts")
-    let counts = try StatisticsDecoder().object(from: Data(#"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[3, 1], [1, 2]], [[2, 2], [1, 3]]]}"#.utf8))
+    let counts = try StatisticsDecoder().object(
+      from: Data(#"{"groups": ["a", "b"], "classes": ["0", "1"], "counts": [[[3, 1], [1, 2]], [[2, 2], [1, 3]]]}"#.utf8)
+    )
     let exact = try StatisticsDecoder().decodeExact(object: counts)
     #expect(exact.population[0][0] == Rational(4, 15))
     #expect(exact.confusion[0][1] == [Rational(1, 3), Rational(2, 3)])

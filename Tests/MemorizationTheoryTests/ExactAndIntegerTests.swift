@@ -16,7 +16,9 @@ struct ExactAndIntegerTests {
     switch (exact, double) {
     case (nil, nil): return
     case (let e?, let d?):
-      if abs(e.doubleValue - d) > 1e-12 * max(1, abs(d)) { failures.append("\(what): exact \(e) = \(e.doubleValue) vs \(d)") }
+      if abs(e.doubleValue - d) > 1e-12 * max(1, abs(d)) {
+        failures.append("\(what): exact \(e) = \(e.doubleValue) vs \(d)")
+      }
     default: failures.append("\(what): exact \(String(describing: exact)) vs double \(String(describing: double))")
     }
   }
@@ -77,7 +79,11 @@ struct ExactAndIntegerTests {
                 let v = exact.entryForm(entry).value(at: x)
                 if v > eps || v < -eps { failures.append("exact witness leaves \(entry) = \(v)") }
               }
-              for a in 0..<g { for y in 0..<k where x[a][y] < .zero || x[a][y] > exact.cap[a][y] { failures.append("exact witness outside box") } }
+              for a in 0..<g {
+                for y in 0..<k where x[a][y] < .zero || x[a][y] > exact.cap[a][y] {
+                  failures.append("exact witness outside box")
+                }
+              }
               if ex.records != Rational(BigInt(total), 1) * m { failures.append("records != N * minMass") }
               // Where a closed form gives the minimum, it is the same rational number.
               if let closed = ex.closedFormMinimum, closed != m {
@@ -88,7 +94,9 @@ struct ExactAndIntegerTests {
             }
           } else if let certificate = answer.certificate {
             // Exact mode also checks the certificate in rationals.
-            if !((certificate.exactGap ?? .zero) > .zero) { failures.append("exact gap \(String(describing: certificate.exactGap))") }
+            if !((certificate.exactGap ?? .zero) > .zero) {
+              failures.append("exact gap \(String(describing: certificate.exactGap))")
+            }
           }
           #expect(failures.isEmpty, "counts \(n), \(metric) \(options): \(failures)")
         }
@@ -98,7 +106,9 @@ struct ExactAndIntegerTests {
     for size in ["small", "large"] {
       for metric in FairnessMetric.allCases {
         let key = "\(size) \(metric.rawValue)"
-        lines.append("\(key): verified \(tally[key + " verified"])/\(tally[key]) = \(percent(tally[key + " verified"], tally[key]))")
+        lines.append(
+          "\(key): verified \(tally[key + " verified"])/\(tally[key]) = \(percent(tally[key + " verified"], tally[key]))"
+        )
       }
     }
     print("[exact] verification rate among feasible answers:\n  " + lines.joined(separator: "\n  "))
@@ -106,11 +116,15 @@ struct ExactAndIntegerTests {
     for size in ["small", "large"] {
       let verified = FairnessMetric.allCases.reduce(0) { $0 + tally["\(size) \($1.rawValue) verified"] }
       let feasible = FairnessMetric.allCases.reduce(0) { $0 + tally["\(size) \($1.rawValue)"] }
-      #expect(verified * 10 >= feasible * 9, "\(size) counts: exact verification should succeed most of the time (\(verified)/\(feasible))")
+      #expect(
+        verified * 10 >= feasible * 9,
+        "\(size) counts: exact verification should succeed most of the time (\(verified)/\(feasible))")
     }
   }
 
-  static func roundingTolerance(_ stats: PopulationStatistics<Double>, metric: FairnessMetric, favorable: Int?, total: Int) -> Double {
+  static func roundingTolerance(
+    _ stats: PopulationStatistics<Double>, metric: FairnessMetric, favorable: Int?, total: Int
+  ) -> Double {
     MemorizationAnalysis.roundingTolerance(stats, metric: metric, favorableClass: favorable, records: total)
   }
 
@@ -139,15 +153,25 @@ struct ExactAndIntegerTests {
         let m = integer.records!
         if !continuous.feasible { failures.append("integer feasible but continuous relaxation infeasible") }
         if integer.totalRecords != m.joined().reduce(0, +) { failures.append("total records") }
-        for a in 0..<g { for y in 0..<k where m[a][y] < 0 || m[a][y] > n[a][y].reduce(0, +) { failures.append("m[\(a)][\(y)] = \(m[a][y]) outside cell") } }
+        for a in 0..<g {
+          for y in 0..<k where m[a][y] < 0 || m[a][y] > n[a][y].reduce(0, +) {
+            failures.append("m[\(a)][\(y)] = \(m[a][y]) outside cell")
+          }
+        }
         let x = m.map { $0.map { Double($0) / Double(total) } }
         let gap = specLargestGap(stats, x, metric: metric, favorable: favorable)
         if gap > oneOverN.tolerance + 1e-8 { failures.append("integer residual \(gap) > 1/N") }
-        if abs((integer.residual ?? .nan) - gap) > 1e-12 { failures.append("reported residual \(integer.residual as Any) vs \(gap)") }
+        if abs((integer.residual ?? .nan) - gap) > 1e-12 {
+          failures.append("reported residual \(integer.residual as Any) vs \(gap)")
+        }
         if let bound = continuous.minMass {
           let lower = (bound * Double(total) - 1e-9).rounded(.up)
-          if Double(integer.totalRecords!) < lower { failures.append("integer optimum \(integer.totalRecords!) < ceil(continuous \(bound * Double(total)))") }
-          if abs((integer.continuousLowerBound ?? .nan) - bound * Double(total)) > 1e-6 { failures.append("continuousLowerBound") }
+          if Double(integer.totalRecords!) < lower {
+            failures.append("integer optimum \(integer.totalRecords!) < ceil(continuous \(bound * Double(total)))")
+          }
+          if abs((integer.continuousLowerBound ?? .nan) - bound * Double(total)) > 1e-6 {
+            failures.append("continuousLowerBound")
+          }
         }
       }
       tally.add(metric.rawValue)
@@ -155,7 +179,9 @@ struct ExactAndIntegerTests {
       if integer.feasible { tally.add(metric.rawValue + " integer feasible") }
       // EOpp and EOdds: memorizing every record zeroes every cell's gap, so the integer problem
       // is always feasible (this needs every record of every cell to be available).
-      if metric != .statisticalParity && !integer.feasible { failures.append("\(metric) integer problem infeasible at 1/N") }
+      if metric != .statisticalParity && !integer.feasible {
+        failures.append("\(metric) integer problem infeasible at 1/N")
+      }
       // (b) rounding tolerance: if the continuous problem at eps = 0 is feasible, rounding its
       // witness to whole records moves each entry by at most tau, so the integer problem with
       // tolerance tau is feasible.
@@ -163,15 +189,18 @@ struct ExactAndIntegerTests {
       let zero = try MemorizationAnalysis.analyze(stats, metric: metric, options: exactZero)
       if zero.feasible {
         let tau = Self.roundingTolerance(stats, metric: metric, favorable: favorable, total: total) * (1 + 1e-9) + 1e-12
-        let rounded = try MemorizationAnalysis.integerMinimum(stats, metric: metric, options: MetricOptions(favorableClass: favorable, tolerance: tau))
+        let rounded = try MemorizationAnalysis.integerMinimum(
+          stats, metric: metric, options: MetricOptions(favorableClass: favorable, tolerance: tau))
         if rounded?.feasible != true { failures.append("integer problem infeasible at the rounding tolerance \(tau)") }
         tally.add(metric.rawValue + " rounding checked")
       }
       #expect(failures.isEmpty, "counts \(n), \(metric), favorable \(favorable as Any): \(failures)")
     }
-    print("[integer] at tolerance 1/N: " + FairnessMetric.allCases.map {
-      "\($0.rawValue) continuous feasible \(tally[$0.rawValue + " continuous feasible"])/\(tally[$0.rawValue]), integer feasible \(tally[$0.rawValue + " integer feasible"]); rounding-tolerance check on \(tally[$0.rawValue + " rounding checked"])"
-    }.joined(separator: "; "))
+    print(
+      "[integer] at tolerance 1/N: "
+        + FairnessMetric.allCases.map {
+          "\($0.rawValue) continuous feasible \(tally[$0.rawValue + " continuous feasible"])/\(tally[$0.rawValue]), integer feasible \(tally[$0.rawValue + " integer feasible"]); rounding-tolerance check on \(tally[$0.rawValue + " rounding checked"])"
+        }.joined(separator: "; "))
   }
 
   @Test("integer SP at tolerance 1/N can be infeasible although the continuous problem is feasible")
@@ -186,10 +215,13 @@ struct ExactAndIntegerTests {
     let continuous = try MemorizationAnalysis.analyze(stats, metric: .statisticalParity, options: MetricOptions())
     #expect(continuous.feasible)
     #expect(abs((continuous.minMass ?? .nan) - 0.1) <= 1e-9)
-    let integer = try #require(try MemorizationAnalysis.integerMinimum(stats, metric: .statisticalParity, options: options))
+    let integer = try #require(
+      try MemorizationAnalysis.integerMinimum(stats, metric: .statisticalParity, options: options))
     #expect(!integer.feasible)
     // With tolerance 0.1 + margin (the rounding tolerance 5/(2*25) = 0.1), m = 2 or 3 works.
-    let loose = try #require(try MemorizationAnalysis.integerMinimum(stats, metric: .statisticalParity, options: MetricOptions(tolerance: 0.1 + 1e-9)))
+    let loose = try #require(
+      try MemorizationAnalysis.integerMinimum(
+        stats, metric: .statisticalParity, options: MetricOptions(tolerance: 0.1 + 1e-9)))
     #expect(loose.feasible && loose.totalRecords == 2)
   }
 
@@ -200,7 +232,8 @@ struct ExactAndIntegerTests {
     #expect((15.0 / 22.0) * 22.0 < 15)
     let n = [[[5, 10], [2, 2]], [[1, 0], [1, 1]]]  // N = 22, cell (0, 0) has 15 records
     let stats = try StatisticsDecoder().decode(object: countsObject(n))
-    let program = MemorizationProgram(statistics: stats, metric: .equalOpportunity, options: MetricOptions(tolerance: 0.01))
+    let program = MemorizationProgram(
+      statistics: stats, metric: .equalOpportunity, options: MetricOptions(tolerance: 0.01))
     let lp = program.linearProgram(.minimizeMass, recordsTotal: 22)
     #expect(lp.variables[0].bounds.upperValue == 15)
     #expect(lp.variables.map(\.bounds.upperValue) == [15, 4, 1, 2])

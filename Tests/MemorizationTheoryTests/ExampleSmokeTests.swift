@@ -39,7 +39,8 @@ import Testing
       .statisticalParity: Rational(3, 44), .equalOpportunity: Rational(9, 44), .equalizedOdds: Rational(9, 44),
     ]
     for metric in FairnessMetric.allCases {
-      let answer = try MemorizationAnalysis.analyze(stats, metric: metric, options: MetricOptions(), exactStatistics: exact)
+      let answer = try MemorizationAnalysis.analyze(
+        stats, metric: metric, options: MetricOptions(), exactStatistics: exact)
       #expect(answer.exact?.verified == true, "\(metric): \(answer.exact?.note ?? "no exact answer")")
       #expect(answer.exact?.minMass == expected[metric])
       #expect(answer.exact?.records == expected[metric].map { $0 * Rational(220) })

@@ -21,7 +21,9 @@ struct FrontierTests {
       var failures: [String] = []
       #expect(points.count == budgets.count)
       let base = specLargestGap(stats, stats.noMemorization, metric: metric, favorable: favorable)
-      if abs(points[0].bias - base) > 1e-9 { failures.append("bias at budget 0 is \(points[0].bias), base gap \(base)") }
+      if abs(points[0].bias - base) > 1e-9 {
+        failures.append("bias at budget 0 is \(points[0].bias), base gap \(base)")
+      }
       let reportBase = stats.biasReport(memorized: stats.noMemorization).entries[metric]!.filter {
         favorable == nil || $0.entry.rate.predictedClass == favorable!
       }.reduce(0.0) { max($0, abs($1.value)) }
@@ -30,12 +32,19 @@ struct FrontierTests {
         // The residual is recomputed from the witness by R0; the LP's t must equal it.
         let spec = specLargestGap(stats, point.witness, metric: metric, favorable: favorable)
         worstResidual = max(worstResidual, abs(point.residual - point.bias))
-        if abs(point.residual - point.bias) > 1e-8 { failures.append("point \(k): residual \(point.residual) vs bias \(point.bias)") }
-        if abs(spec - point.residual) > 1e-12 { failures.append("point \(k): residual \(point.residual) vs spec \(spec)") }
-        if point.mass > point.budget + 1e-9 { failures.append("point \(k): mass \(point.mass) over budget \(point.budget)") }
+        if abs(point.residual - point.bias) > 1e-8 {
+          failures.append("point \(k): residual \(point.residual) vs bias \(point.bias)")
+        }
+        if abs(spec - point.residual) > 1e-12 {
+          failures.append("point \(k): residual \(point.residual) vs spec \(spec)")
+        }
+        if point.mass > point.budget + 1e-9 {
+          failures.append("point \(k): mass \(point.mass) over budget \(point.budget)")
+        }
         if abs(point.mass - point.witness.joined().reduce(0, +)) > 1e-12 { failures.append("point \(k): mass") }
         for a in 0..<stats.groupCount {
-          for y in 0..<stats.classCount where point.witness[a][y] < -1e-9 || point.witness[a][y] > stats.cap[a][y] + 1e-9 {
+          for y in 0..<stats.classCount
+          where point.witness[a][y] < -1e-9 || point.witness[a][y] > stats.cap[a][y] + 1e-9 {
             failures.append("point \(k): witness outside caps")
           }
         }
@@ -51,13 +60,16 @@ struct FrontierTests {
       if let least = answer.minMass {
         let tail = try MemorizationAnalysis.frontier(
           stats, metric: metric, favorableClass: favorable, budgets: [least + 1e-9, (least + stats.totalCap) / 2])
-        for point in tail where point.bias > 1e-8 { failures.append("bias \(point.bias) at budget \(point.budget) >= LP min \(least)") }
+        for point in tail where point.bias > 1e-8 {
+          failures.append("bias \(point.bias) at budget \(point.budget) >= LP min \(least)")
+        }
         for point in points where point.budget >= least + 1e-9 && point.bias > 1e-8 {
           failures.append("bias \(point.bias) at budget \(point.budget) >= LP min \(least)")
         }
         // Below the least mass the bias is positive (the LP min is the least mass).
         if least > 1e-6 {
-          let below = try MemorizationAnalysis.frontier(stats, metric: metric, favorableClass: favorable, budgets: [least * 0.9])
+          let below = try MemorizationAnalysis.frontier(
+            stats, metric: metric, favorableClass: favorable, budgets: [least * 0.9])
           if below[0].bias <= 1e-10 { failures.append("bias 0 below the least mass \(least)") }
         }
         reachedZero += 1
@@ -67,6 +79,7 @@ struct FrontierTests {
       }
       #expect(failures.isEmpty, "\(metric) favorable \(favorable as Any): \(failures)")
     }
-    print("[frontier] worst |residual - bias| = \(worstResidual); \(reachedZero) instances checked against the LP min mass")
+    print(
+      "[frontier] worst |residual - bias| = \(worstResidual); \(reachedZero) instances checked against the LP min mass")
   }
 }

@@ -66,15 +66,32 @@ struct PredictionCountsTests {
       }
     }
     #expect(field { try PredictionCounts(groupValues: [], labels: [], predictions: []) } == "input")
-    #expect(field { try PredictionCounts(groupValues: ["a", "a"], labels: ["0", "1"], predictions: ["0", "1"]) } == "group")
-    #expect(field { try PredictionCounts(groupValues: ["a", "b"], labels: ["0", "0"], predictions: ["0", "0"]) } == "label")
-    #expect(field { try PredictionCounts(groupValues: ["a", "b"], labels: ["0", "1"], predictions: ["0", "2"], classOrder: ["0", "1"]) } == "prediction")
-    #expect(field { try PredictionCounts(groupValues: ["a", "b"], labels: ["0", "2"], predictions: ["0", "1"], classOrder: ["0", "1"]) } == "label")
+    #expect(
+      field { try PredictionCounts(groupValues: ["a", "a"], labels: ["0", "1"], predictions: ["0", "1"]) } == "group")
+    #expect(
+      field { try PredictionCounts(groupValues: ["a", "b"], labels: ["0", "0"], predictions: ["0", "0"]) } == "label")
+    #expect(
+      field {
+        try PredictionCounts(
+          groupValues: ["a", "b"], labels: ["0", "1"], predictions: ["0", "2"], classOrder: ["0", "1"])
+      } == "prediction")
+    #expect(
+      field {
+        try PredictionCounts(
+          groupValues: ["a", "b"], labels: ["0", "2"], predictions: ["0", "1"], classOrder: ["0", "1"])
+      } == "label")
     // Record arrays of different lengths are an input error, not a crash.
-    #expect(field { try PredictionCounts(groupValues: ["a", "b", "a"], labels: ["0", "1"], predictions: ["0", "1"]) } == "input")
-    #expect(field { try PredictionCounts(groupValues: ["a", "b"], labels: ["0", "1"], predictions: ["0"]) } == "input")
+    #expect(
+      field { try PredictionCounts(groupValues: ["a", "b", "a"], labels: ["0", "1"], predictions: ["0", "1"]) }
+        == "input")
+    #expect(
+      field { try PredictionCounts(groupValues: ["a", "b"], labels: ["0", "1"], predictions: ["0"]) } == "input")
     // A class order with a repeated name is an input error, not a crash.
-    #expect(field { try PredictionCounts(groupValues: ["a", "b"], labels: ["0", "1"], predictions: ["0", "1"], classOrder: ["0", "1", "0"]) } == "classOrder")
+    #expect(
+      field {
+        try PredictionCounts(
+          groupValues: ["a", "b"], labels: ["0", "1"], predictions: ["0", "1"], classOrder: ["0", "1", "0"])
+      } == "classOrder")
   }
 }
 
@@ -82,7 +99,10 @@ struct PredictionCountsTests {
 struct RationalTests {
   static func random(using rng: inout some RandomNumberGenerator) -> Rational {
     let big = Bool.random(using: &rng)
-    let n = big ? BigInt(Int.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng)) * BigInt(Int.random(in: 1...1_000_000, using: &rng))
+    let n =
+      big
+      ? BigInt(Int.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng))
+        * BigInt(Int.random(in: 1...1_000_000, using: &rng))
       : BigInt(Int.random(in: -50...50, using: &rng))
     let d = BigInt(Int.random(in: 1...(big ? 1_000_000_000_000 : 50), using: &rng))
     return Rational(n, d)

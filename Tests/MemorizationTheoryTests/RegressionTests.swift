@@ -32,7 +32,8 @@ struct RegressionTests {
     let options = MetricOptions(tolerance: 0.04820915438068653)
     // The exact simplex says infeasible.
     let program = MemorizationProgram(statistics: stats, metric: .equalizedOdds, options: options)
-    let exact = try solve(program.linearProgram(.feasibility), options: SimplexOptions(method: .exact, wantsCertificate: false))
+    let exact = try solve(
+      program.linearProgram(.feasibility), options: SimplexOptions(method: .exact, wantsCertificate: false))
     #expect(exact.isInfeasible)
     let answer = try MemorizationAnalysis.analyze(stats, metric: .equalizedOdds, options: options)
     #expect(!answer.feasible)
@@ -57,7 +58,8 @@ struct RegressionTests {
     let exact = try decoder.decodeExact(object: countsObject(n))
     #expect(Rational(exactly: 1.0 / 30) < Rational(1, 30))
     let edge = MetricOptions(favorableClass: 0, tolerance: 1.0 / 30)
-    let answer = try MemorizationAnalysis.analyze(stats, metric: .equalOpportunity, options: edge, exactStatistics: exact)
+    let answer = try MemorizationAnalysis.analyze(
+      stats, metric: .equalOpportunity, options: edge, exactStatistics: exact)
     #expect(answer.feasible && answer.witnessVerified == true)
     // Either the certification refuses (the floating answer stands), or it found the exact vertex
     // of the exact program: then its witness must pass the exact checks independently here.
@@ -73,7 +75,8 @@ struct RegressionTests {
       #expect(answer.exact?.minMass == nil)
     }
     let inside = MetricOptions(favorableClass: 0, tolerance: 0.034)
-    let certified = try MemorizationAnalysis.analyze(stats, metric: .equalOpportunity, options: inside, exactStatistics: exact)
+    let certified = try MemorizationAnalysis.analyze(
+      stats, metric: .equalOpportunity, options: inside, exactStatistics: exact)
     #expect(certified.exact?.verified == true, "\(certified.exact?.note ?? "")")
     #expect(abs((certified.exact?.minMass?.doubleValue ?? .nan) - (certified.minMass ?? .nan)) <= 1e-12)
   }

@@ -86,7 +86,9 @@ struct SeedMetricsHandTests {
   func threeGroups() throws {
     // Group C: y=0 -> [20, 20] (FPR 1/2), y=1 -> [0, 20] (TPR 1), selection 40/60 = 2/3.
     let n = HandTables.balanced + [[[20, 20], [0, 20]]]
-    let s = try StatisticsDecoder().decode(object: ["groups": ["M", "F", "C"], "classes": HandTables.classes, "counts": n])
+    let s = try StatisticsDecoder().decode(object: [
+      "groups": ["M", "F", "C"], "classes": HandTables.classes, "counts": n,
+    ])
     let m = s.biasReport(memorized: s.noMemorization).seedMetrics
     // DP: max(|25-14|, |25-40|, |14-40|)/60 = 26/60. EO pairs: M-F 2/5, M-C 1/4+1/4 = 1/2,
     // F-C 1/2+2/5 = 9/10. DEO: max(1/4, 1/4, 1/2) = 1/2.
@@ -99,12 +101,14 @@ struct SeedMetricsHandTests {
 @Suite("Bootstrap intervals from confusion counts")
 struct BootstrapIntervalTests {
   static func counts(_ n: [[[Int]]], scale: Int = 1) -> PredictionCounts {
-    PredictionCounts(groups: HandTables.groups, classes: HandTables.classes, counts: n.map { $0.map { $0.map { $0 * scale } } })
+    PredictionCounts(
+      groups: HandTables.groups, classes: HandTables.classes, counts: n.map { $0.map { $0.map { $0 * scale } } })
   }
 
   @Test("point estimates equal the metrics of the observed counts")
   func estimates() throws {
-    let b = PopulationStatistics<Double>.bootstrapIntervals(counts: Self.counts(HandTables.crossed), replicates: 50, seed: 1)
+    let b = PopulationStatistics<Double>.bootstrapIntervals(
+      counts: Self.counts(HandTables.crossed), replicates: 50, seed: 1)
     #expect(abs(b["seed001_eo"]!.estimate! - 7.0 / 20) < 1e-12)
     #expect(abs(b["seed004_aod"]!.estimate! - 7.0 / 40) < 1e-12)
     #expect(abs(b["average_odds_difference"]!.estimate! - 3.0 / 40) < 1e-12)
@@ -132,7 +136,8 @@ struct BootstrapIntervalTests {
   /// bootstrap SE within 15% of the binomial value.
   @Test("bootstrap mean is close to the point estimate on large N; SE matches the binomial SE")
   func meanNearEstimate() {
-    let b = PopulationStatistics<Double>.bootstrapIntervals(counts: Self.counts(HandTables.balanced, scale: 100), replicates: 400, seed: TestSeed.value(default: 7))
+    let b = PopulationStatistics<Double>.bootstrapIntervals(
+      counts: Self.counts(HandTables.balanced, scale: 100), replicates: 400, seed: TestSeed.value(default: 7))
     for interval in b.intervals {
       let estimate = try! #require(interval.estimate)
       #expect(abs(interval.bootstrapMean! - estimate) < 0.004, "\(interval.name)")
@@ -148,9 +153,13 @@ struct BootstrapIntervalTests {
   @Test("intervals shrink like 1/sqrt(N)")
   func shrinkage() {
     let seed = TestSeed.value(default: 11)
-    let small = PopulationStatistics<Double>.bootstrapIntervals(counts: Self.counts(HandTables.balanced, scale: 4), replicates: 400, seed: seed)
-    let large = PopulationStatistics<Double>.bootstrapIntervals(counts: Self.counts(HandTables.balanced, scale: 64), replicates: 400, seed: seed)
-    for name in ["selection_rate[M]", "tpr[F]", "demographic_parity_difference", "seed001_eo", "seed001_deo", "overall_accuracy"] {
+    let small = PopulationStatistics<Double>.bootstrapIntervals(
+      counts: Self.counts(HandTables.balanced, scale: 4), replicates: 400, seed: seed)
+    let large = PopulationStatistics<Double>.bootstrapIntervals(
+      counts: Self.counts(HandTables.balanced, scale: 64), replicates: 400, seed: seed)
+    for name in [
+      "selection_rate[M]", "tpr[F]", "demographic_parity_difference", "seed001_eo", "seed001_deo", "overall_accuracy",
+    ] {
       let ratio = small[name]!.width! / large[name]!.width!
       #expect(ratio > 3.2 && ratio < 5.0, "\(name): width ratio \(ratio), expected about 4")
       let seRatio = small[name]!.standardError! / large[name]!.standardError!
@@ -195,7 +204,9 @@ struct BootstrapIntervalTests {
     let n = [[[30, 10], [5, 15]], [[40, 0], [0, 1]]]
     let b = PopulationStatistics<Double>.bootstrapIntervals(counts: Self.counts(n), replicates: 2000, seed: 5)
     let expected: Double = exp(101 * log(1.0 - 1.0 / 101))
-    for name in ["tpr[F]", "seed001_eo", "seed001_deo", "seed004_eod", "equalized_odds_difference", "equal_opportunity_difference"] {
+    for name in [
+      "tpr[F]", "seed001_eo", "seed001_deo", "seed004_eod", "equalized_odds_difference", "equal_opportunity_difference",
+    ] {
       let interval = b[name]!
       #expect(abs(interval.notEstimableFraction - expected) < 0.05, "\(name): \(interval.notEstimableFraction)")
       #expect(interval.estimableReplicates == 2000 - Int((interval.notEstimableFraction * 2000).rounded()))
@@ -203,7 +214,8 @@ struct BootstrapIntervalTests {
     #expect(b["selection_rate[F]"]!.notEstimableFraction == 0)
     #expect(b["demographic_parity_difference"]!.notEstimableFraction == 0)
     // Undefined on the observed data: no F positive at all -> no estimate, no interval.
-    let none = PopulationStatistics<Double>.bootstrapIntervals(counts: Self.counts([[[30, 10], [5, 15]], [[40, 2], [0, 0]]]), replicates: 100, seed: 5)
+    let none = PopulationStatistics<Double>.bootstrapIntervals(
+      counts: Self.counts([[[30, 10], [5, 15]], [[40, 2], [0, 0]]]), replicates: 100, seed: 5)
     let tpr = none["tpr[F]"]!
     #expect(tpr.estimate == nil && tpr.lower == nil && tpr.upper == nil && tpr.standardError == nil)
     #expect(tpr.estimableReplicates == 0 && tpr.notEstimableFraction == 1)
@@ -216,7 +228,10 @@ struct BootstrapIntervalTests {
     let n = [[[30, 10], [5, 15]], [[1, 0], [0, 0]]]
     let b = PopulationStatistics<Double>.bootstrapIntervals(counts: Self.counts(n), replicates: 2000, seed: 9)
     let expected: Double = exp(61 * log(60.0 / 61))
-    for name in ["selection_rate[F]", "accuracy[F]", "demographic_parity_difference", "seed001_dp", "worst_group_accuracy", "seed004_ad"] {
+    for name in [
+      "selection_rate[F]", "accuracy[F]", "demographic_parity_difference", "seed001_dp", "worst_group_accuracy",
+      "seed004_ad",
+    ] {
       #expect(abs(b[name]!.notEstimableFraction - expected) < 0.05, "\(name)")
     }
     #expect(b["selection_rate[M]"]!.notEstimableFraction == 0)

@@ -71,12 +71,15 @@ struct LookupTests {
         #expect(memorizer.memorizedCount == m.joined().reduce(0, +))
         let measured = try pop.statistics(predictions: memorizer.predictions)
         for entry in metricEntries(measured, metric: metric) {
-          let bound = AgreementBand.stratified(entry.entry, cellCounts: n) + AgreementBand.rounding(entry.entry, cellCounts: n) + 1e-8
+          let bound =
+            AgreementBand.stratified(entry.entry, cellCounts: n) + AgreementBand.rounding(entry.entry, cellCounts: n)
+            + 1e-8
           #expect(abs(entry.value) <= bound, "population \(index) \(entry.label): \(entry.value) > \(bound)")
         }
         // The memorized fraction is the LP minimum up to whole records.
         let fraction = Double(memorizer.memorizedCount) / Double(pop.recordCount)
-        #expect(abs(fraction - (answer.minMass ?? -1)) <= 0.5 * Double(n.joined().count) / Double(pop.recordCount) + 1e-9)
+        #expect(
+          abs(fraction - (answer.minMass ?? -1)) <= 0.5 * Double(n.joined().count) / Double(pop.recordCount) + 1e-9)
       }
     }
   }
@@ -101,10 +104,13 @@ struct LookupTests {
             let got = metricEntries(measured, metric: metric)
             #expect(predicted.count == got.count)
             for (p, g) in zip(predicted, got) {
-              let band = mode == .stratified
+              let band =
+                mode == .stratified
                 ? AgreementBand.stratified(p.entry, cellCounts: n) + 1e-12
                 : AgreementBand.hypergeometric(p.entry, counts: counts, memorized: m, z: 5)
-              #expect(abs(g.value - p.value) <= band, "\(mode) population \(index) \(p.label): measured \(g.value), predicted \(p.value)")
+              #expect(
+                abs(g.value - p.value) <= band,
+                "\(mode) population \(index) \(p.label): measured \(g.value), predicted \(p.value)")
             }
           }
         }
@@ -132,12 +138,15 @@ struct OtherMemorizerTests {
       let m = n.map { $0.map { Int(rng.next() % UInt64($0 + 1)) } }
       let chosen = pop.selector.select(counts: m, mode: .uniform, using: &rng)
       let nn = NearestNeighbourMemorizer(reference: pop.dataset, memorized: chosen, radius: 0)
-      #expect(nn.predictions(for: pop.dataset, basePredictions: pop.basePredictions) == pop.lookup(memorizing: chosen).predictions)
+      #expect(
+        nn.predictions(for: pop.dataset, basePredictions: pop.basePredictions)
+          == pop.lookup(memorizing: chosen).predictions)
       // A huge radius memorizes everywhere: every prediction is some memorized label.
       let everywhere = NearestNeighbourMemorizer(reference: pop.dataset, memorized: chosen, radius: 1e6)
       if !chosen.isEmpty {
         let labels = Set(chosen.map { pop.dataset.labels[$0] })
-        #expect(everywhere.predictions(for: pop.dataset, basePredictions: pop.basePredictions).allSatisfy(labels.contains))
+        #expect(
+          everywhere.predictions(for: pop.dataset, basePredictions: pop.basePredictions).allSatisfy(labels.contains))
       }
     }
   }
@@ -147,11 +156,14 @@ struct OtherMemorizerTests {
     let seed = TestSeed.value(default: 43)
     var rng = SplitMix64(seed: seed)
     let pop = try population(0, seed: seed)
-    let chosen = pop.selector.select(counts: pop.selector.cellCounts.map { $0.map { $0 / 5 } }, mode: .uniform, using: &rng)
+    let chosen = pop.selector.select(
+      counts: pop.selector.cellCounts.map { $0.map { $0 / 5 } }, mode: .uniform, using: &rng)
     let mlp = try InterpolatingMLPMemorizer(
       population: pop.dataset, basePredictions: pop.basePredictions, memorized: chosen,
       options: .init(hiddenWidth: 64, maximumEpochs: 400), using: &rng)
-    print("[mlp] memorized accuracy \(mlp.memorizedAccuracy), off-D agreement \(mlp.offMemorizedAgreement), epochs \(mlp.report.epochs)")
+    print(
+      "[mlp] memorized accuracy \(mlp.memorizedAccuracy), off-D agreement \(mlp.offMemorizedAgreement), epochs \(mlp.report.epochs)"
+    )
     #expect(mlp.memorizedAccuracy >= 0.95)
     #expect(mlp.predictions.count == pop.recordCount)
   }
@@ -162,7 +174,9 @@ struct EndToEndTests {
   @Test("validate agrees with the theory on 5 synthetic populations")
   func fivePopulations() throws {
     let seed = TestSeed.value(default: 7)
-    let settings = ValidationSettings(randomMemorizations: 2, radii: [0, 0.5], interpolatingMLP: true, mlpOptions: .init(hiddenWidth: 32, maximumEpochs: 100))
+    let settings = ValidationSettings(
+      randomMemorizations: 2, radii: [0, 0.5], interpolatingMLP: true,
+      mlpOptions: .init(hiddenWidth: 32, maximumEpochs: 100))
     for index in 0..<5 {
       let (name, pop) = try ValidationPopulations.synthetic(index: index, seed: seed)
       let result = try TheoryValidator.validate(pop, name: name, settings: settings, seed: seed &+ UInt64(index))
@@ -200,9 +214,12 @@ struct EntriesTests {
       let lookup = b.entries.filter { $0.memorizer == .lookup }
       #expect(lookup.allSatisfy { abs($0.measured - $0.predicted) <= $0.band }, "\(name)")
       // Random sets: every entry of every metric per memorization and mode.
-      let perMemorization = FairnessMetric.allCases.map { metricEntries(try! pop.baseStatistics(), metric: $0).count }.reduce(0, +)
+      let perMemorization = FairnessMetric.allCases.map { metricEntries(try! pop.baseStatistics(), metric: $0).count }
+        .reduce(0, +)
       #expect(lookup.filter { $0.setting == .random }.count == 2 * 2 * perMemorization)
-      #expect(b.entries.contains { $0.memorizer == .mlp } && b.entries.contains { $0.memorizer == .nearestNeighbour && $0.radius == 0.5 })
+      #expect(
+        b.entries.contains { $0.memorizer == .mlp }
+          && b.entries.contains { $0.memorizer == .nearestNeighbour && $0.radius == 0.5 })
     }
   }
 }
@@ -223,11 +240,13 @@ struct IntegerSelectionTests {
       let base = try pop.baseStatistics()
       let n = pop.selector.cellCounts
       for metric in FairnessMetric.allCases {
-        let tolerance = MemorizationAnalysis.roundingTolerance(base, metric: metric, favorableClass: nil, records: pop.recordCount)
+        let tolerance = MemorizationAnalysis.roundingTolerance(
+          base, metric: metric, favorableClass: nil, records: pop.recordCount)
         let options = MetricOptions(tolerance: tolerance)
         let answer = try #require(try MemorizationAnalysis.integerMinimum(base, metric: metric, options: options))
         let continuous = try MemorizationAnalysis.analyze(base, metric: metric, options: options, certificate: false)
-        #expect(answer.feasible == continuous.feasible, "population \(index) \(metric): integer and continuous feasibility")
+        #expect(
+          answer.feasible == continuous.feasible, "population \(index) \(metric): integer and continuous feasibility")
         guard answer.feasible, let m = answer.records, let total = answer.totalRecords else { continue }
         #expect(Double(total) >= (answer.continuousLowerBound ?? 0).rounded(.up) - 1e-9)
         let chosen = pop.selector.select(counts: m, mode: .stratified, using: &rng)

@@ -36,11 +36,14 @@ struct FairIFTests {
     let (a, b) = problem(n: 120, seed: TestSeed.value(default: 202))
     let atb = a.transposeApplied(to: b)
     let lambda = 0.5 * VectorMath.norm(atb)  // below the 2‖Aᵀb‖ threshold, so Δw ≠ 0
-    let closed = Reweighting.fairIF(differenceInfluences: a, gaps: b, lambda: lambda, penalty: .norm, nonNegative: false)
+    let closed = Reweighting.fairIF(
+      differenceInfluences: a, gaps: b, lambda: lambda, penalty: .norm, nonNegative: false)
     let prox = Reweighting.fairIFProximalGradient(differenceInfluences: a, gaps: b, lambda: lambda)
     #expect(prox.converged)
-    let f1 = Reweighting.fairIFObjective(differenceInfluences: a, gaps: b, lambda: lambda, penalty: .norm, change: closed.change)
-    let f2 = Reweighting.fairIFObjective(differenceInfluences: a, gaps: b, lambda: lambda, penalty: .norm, change: prox.change)
+    let f1 = Reweighting.fairIFObjective(
+      differenceInfluences: a, gaps: b, lambda: lambda, penalty: .norm, change: closed.change)
+    let f2 = Reweighting.fairIFObjective(
+      differenceInfluences: a, gaps: b, lambda: lambda, penalty: .norm, change: prox.change)
     #expect(abs(f1 - f2) < 1e-10)
     #expect(maxDiff(closed.change, prox.change) < 1e-5 * (1 + VectorMath.norm(closed.change)))
     // Above the threshold the answer is exactly no reweighting.
@@ -58,7 +61,8 @@ struct FairIFTests {
     #expect(s.change.allSatisfy { $0 >= -1 - 1e-15 })
     // The constrained answer is no worse than clipping the unconstrained one.
     let clipped = s.weights.rawWeights.map { max($0, 0) - 1 }
-    let fc = Reweighting.fairIFObjective(differenceInfluences: a, gaps: b.map { $0 * 40 }, lambda: 1e-6, penalty: .squared, change: clipped)
+    let fc = Reweighting.fairIFObjective(
+      differenceInfluences: a, gaps: b.map { $0 * 40 }, lambda: 1e-6, penalty: .squared, change: clipped)
     #expect(s.objective <= fc + 1e-12)
   }
 }

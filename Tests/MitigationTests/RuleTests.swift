@@ -44,7 +44,10 @@ struct RuleTests {
       for mask in 0..<(1 << n) {
         let w = (0..<n).map { (mask >> $0) & 1 == 1 ? 0.0 : 1.0 }
         let v = eq9(influence, w, lambda: lambda, proximal: hamming)
-        if v < best - 1e-12 { best = v; bestW = w }
+        if v < best - 1e-12 {
+          best = v
+          bestW = w
+        }
       }
       let k = Reweighting.dropCount(influence: influence, lambda: lambda)
       let rule = Reweighting.dropK(influence: influence, k: k)
@@ -67,9 +70,15 @@ struct RuleTests {
       for code in 0..<total {
         var c = code
         var w = [Double]()
-        for _ in 0..<n { w.append(Double(c % 3)); c /= 3 }
+        for _ in 0..<n {
+          w.append(Double(c % 3))
+          c /= 3
+        }
         let v = eq9(influence, w, lambda: lambda, proximal: hamming)
-        if v < best - 1e-12 { best = v; bestW = w }
+        if v < best - 1e-12 {
+          best = v
+          bestW = w
+        }
       }
       let (k, m) = Reweighting.dropUpweightCounts(influence: influence, lambda: lambda)
       let rule = Reweighting.dropKUpweightM(influence: influence, k: k, m: m, upweight: 1)
@@ -122,7 +131,8 @@ struct RuleTests {
     let c = phi.multiplied(byTransposeOf: phi).addingToDiagonal(eps)
     let cInverse = try c.cholesky().solve(Matrix.identity(n))
     // Gradient of Eq. 9: I + C⁻¹(w − 1)/λ; step below 2/L with L = λ_max(C⁻¹)/λ = 1/(ελ).
-    let direct = gradientDescent(start: Array(repeating: 1, count: n), step: 0.9 * eps * lambda, iterations: 20_000) { w in
+    let direct = gradientDescent(start: Array(repeating: 1, count: n), step: 0.9 * eps * lambda, iterations: 20_000) {
+      w in
       let d = cInverse.applied(to: w.map { $0 - 1 })
       return w.indices.map { influence[$0] + d[$0] / lambda }
     }

@@ -10,7 +10,8 @@ import _TestSupport
 /// A logistic regression fitted (Newton) on `split.train`.
 private func fittedLR(_ split: Split, l2: Double = 1e-2) throws -> MultinomialLogisticRegression {
   var model = MultinomialLogisticRegression(featureCount: split.train.featureCount, classCount: 2, l2Strength: l2)
-  try model.fit(split.train.matrix, labels: split.train.labels, options: LogisticRegressionFitOptions(gradientTolerance: 1e-10))
+  try model.fit(
+    split.train.matrix, labels: split.train.labels, options: LogisticRegressionFitOptions(gradientTolerance: 1e-10))
   return model
 }
 
@@ -55,12 +56,14 @@ struct SelectionAndRetrainTests {
     let allowed = sweep.filter { $0.clippedFraction <= limit }.compactMap { $0.validation.equalizedOdds }
     #expect(abs(chosen.validation.equalizedOdds! - allowed.min()!) < 1e-12)
     // A limit of 1 excludes nothing and reproduces the unfiltered choice.
-    let all = try run.select(method: .simJack, application: .ij, accuracyBudget: nil, maxClippedFraction: 1, gridCount: 30)
+    let all = try run.select(
+      method: .simJack, application: .ij, accuracyBudget: nil, maxClippedFraction: 1, gridCount: 30)
     #expect(all.chosen.value == free.chosen.value && all.chosen.selection?.excluded.clipping == 0)
     // A limit of 0 on a grid whose every value clips cannot be met: an input error, not a silent pick.
     if fractions.allSatisfy({ $0 > 0 }) {
       #expect(throws: MitigationInputError.self) {
-        _ = try run.select(method: .simJack, application: .ij, accuracyBudget: nil, maxClippedFraction: 0, gridCount: 30)
+        _ = try run.select(
+          method: .simJack, application: .ij, accuracyBudget: nil, maxClippedFraction: 0, gridCount: 30)
       }
     }
   }
@@ -133,7 +136,8 @@ struct GumbelSurrogateTests {
     var sum = 0.0
     for s in 0..<draws {
       let t = try FairnessTarget(
-        kind: .truePositiveRateGap, validation: v, relaxation: .gumbelSoftmax(temperature: 1e-3, seed: seed &+ UInt64(s)))
+        kind: .truePositiveRateGap, validation: v,
+        relaxation: .gumbelSoftmax(temperature: 1e-3, seed: seed &+ UInt64(s)))
       sum += t.value(model)
     }
     let mean = sum / Double(draws)
@@ -171,7 +175,8 @@ struct GumbelSurrogateTests {
     let scale = VectorMath.maxAbsoluteValue(limit)
     #expect(zip(scaled, limit).map { abs($0 - $1) }.max()! < 1e-4 * scale)
     let softmax = try FairnessTarget(kind: .truePositiveRateGap, validation: v).gradient(model, block: .all)
-    #expect(zip(softmax, softmaxTheory).map { abs($0 - $1) }.max()! < 1e-10 * VectorMath.maxAbsoluteValue(softmaxTheory))
+    #expect(
+      zip(softmax, softmaxTheory).map { abs($0 - $1) }.max()! < 1e-10 * VectorMath.maxAbsoluteValue(softmaxTheory))
     // At τ = 1 the noise changes the gradient (this is what --surrogate gumbel changes).
     let noisy = try FairnessTarget(
       kind: .truePositiveRateGap, validation: v, relaxation: .gumbelSoftmax(temperature: 1, seed: 5)

@@ -12,7 +12,8 @@ public struct CLIRunner {
   public static var binary: URL {
     if let path = ProcessInfo.processInfo.environment["FAIRMEM_BIN"] { return URL(fileURLWithPath: path) }
     // This file is Tests/_TestSupport/CLIRunner.swift: the package root is three levels up.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     for configuration in ["debug", "release"] {
       let candidate = root.appendingPathComponent(".build/\(configuration)/fairmem")
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }

@@ -1,9 +1,9 @@
+import Foundation
 public import SeededRandom
 
 #if canImport(Glibc)
   import Glibc
 #endif
-import Foundation
 
 /// Seeds for randomized tests.
 ///

@@ -18,7 +18,10 @@ public func mismatch(
   _ a: [Double], _ b: [Double], absolute: Double, relative: Double = 0
 ) -> String? {
   guard a.count == b.count else { return "length \(a.count) != \(b.count)" }
-  for i in a.indices where !a[i].isApproximatelyEqual(to: b[i], absoluteTolerance: absolute, relativeTolerance: max(relative, Double.ulpOfOne)) {
+  for i in a.indices
+  where !a[i].isApproximatelyEqual(
+    to: b[i], absoluteTolerance: absolute, relativeTolerance: max(relative, Double.ulpOfOne))
+  {
     let rel = abs(a[i] - b[i]) / max(abs(a[i]), abs(b[i]), .leastNormalMagnitude)
     return "index \(i): \(a[i]) vs \(b[i]) (abs err \(abs(a[i] - b[i])), rel err \(rel))"
   }

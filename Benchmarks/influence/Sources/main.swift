@@ -15,7 +15,8 @@ import SeededRandom
 setThreadCount(1)
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-  FileHandle.standardError.write("usage: influence-bench <data-dir> <out-dir> [mlp-epochs] [seed]\n".data(using: .utf8)!)
+  FileHandle.standardError.write(
+    "usage: influence-bench <data-dir> <out-dir> [mlp-epochs] [seed]\n".data(using: .utf8)!)
   exit(2)
 }
 let dataDirectory = arguments[1]
@@ -82,13 +83,20 @@ func timedInfluence<M: DifferentiableClassifier>(
 /// summary line, and returns the 1-thread run (whose values are dumped) and the 2-thread time.
 func benchmarkInfluence<M: DifferentiableClassifier>(
   _ model: M, block: ParameterBlock, name: String
-) throws -> (run: (seconds: Double, stages: [Double], target: FairnessTarget, values: [Double], ihvp: InverseHessianResult), secondsTwoThreads: Double) {
+) throws -> (
+  run: (seconds: Double, stages: [Double], target: FairnessTarget, values: [Double], ihvp: InverseHessianResult),
+  secondsTwoThreads: Double
+) {
   let one = try timedInfluence(model, block: block, threads: 1)
   let two = try timedInfluence(model, block: block, threads: 2)
   for (label, s) in [(name, one.stages), ("\(name) (2 threads)", two.stages)] {
-    print("\(label) stages (best run): target \(s[0]) s, engine (factors, H, Cholesky) \(s[1]) s, ∇F \(s[2]) s, IHVP + residual + Gs \(s[3]) s")
+    print(
+      "\(label) stages (best run): target \(s[0]) s, engine (factors, H, Cholesky) \(s[1]) s, ∇F \(s[2]) s, IHVP + residual + Gs \(s[3]) s"
+    )
   }
-  print("\(name): DP F = \(one.target.value(model)), influence of \(n) points in \(one.seconds) s with 1 BLAS thread, \(two.seconds) s with 2 (best of 3; residual \(one.ihvp.residual), damping \(one.ihvp.dampingAdded))")
+  print(
+    "\(name): DP F = \(one.target.value(model)), influence of \(n) points in \(one.seconds) s with 1 BLAS thread, \(two.seconds) s with 2 (best of 3; residual \(one.ihvp.residual), damping \(one.ihvp.dampingAdded))"
+  )
   return (one, two.seconds)
 }
 
@@ -110,11 +118,22 @@ for method: InverseHessianMethod in [
     let (values, r) = try e.influenceWithDiagnostics(of: dpLR.gradient(lr, block: .all))
     let elapsed = now() - t0
     let relative = maxRelative(values, influenceLR)
-    var dot = 0.0, aa = 0.0, bb = 0.0
-    for i in 0..<n { dot += values[i] * influenceLR[i]; aa += values[i] * values[i]; bb += influenceLR[i] * influenceLR[i] }
+    var dot = 0.0
+    var aa = 0.0
+    var bb = 0.0
+    for i in 0..<n {
+      dot += values[i] * influenceLR[i]
+      aa += values[i] * values[i]
+      bb += influenceLR[i] * influenceLR[i]
+    }
     let cosine = dot / (aa * bb).squareRoot()
-    print("LR \(method): \(elapsed) s, \(r.iterations) iterations, residual \(r.residual), max rel. diff vs exact \(relative), cosine \(cosine)")
-    methodRows.append(["method": "\(method)", "seconds": elapsed, "iterations": r.iterations, "residual": r.residual, "max_rel_diff": relative, "cosine": cosine])
+    print(
+      "LR \(method): \(elapsed) s, \(r.iterations) iterations, residual \(r.residual), max rel. diff vs exact \(relative), cosine \(cosine)"
+    )
+    methodRows.append([
+      "method": "\(method)", "seconds": elapsed, "iterations": r.iterations, "residual": r.residual,
+      "max_rel_diff": relative, "cosine": cosine,
+    ])
   } catch {
     print("LR \(method): failed: \(error)")
     methodRows.append(["method": "\(method)", "error": "\(error)"])
@@ -124,10 +143,15 @@ for method: InverseHessianMethod in [
 // MLP (100 SeLU), Adam, then last-layer influence.
 var generator = SplitMix64(seed: seed)
 let lambdaMLP = 1e-4
-var mlp = MLPClassifier(featureCount: train.featureCount, hiddenWidth: 100, classCount: 2, activation: .selu, l2Strength: lambdaMLP, using: &generator)
+var mlp = MLPClassifier(
+  featureCount: train.featureCount, hiddenWidth: 100, classCount: 2, activation: .selu, l2Strength: lambdaMLP,
+  using: &generator)
 let trainStart = now()
-let trainReport = try mlp.fit(x, labels: train.labels, options: MLPTrainingOptions(epochs: mlpEpochs, batchSize: 128), using: &generator)
-print("MLP: \(mlpEpochs) epochs in \(now() - trainStart) s, loss \(trainReport.loss), train accuracy \(trainReport.trainingAccuracy)")
+let trainReport = try mlp.fit(
+  x, labels: train.labels, options: MLPTrainingOptions(epochs: mlpEpochs, batchSize: 128), using: &generator)
+print(
+  "MLP: \(mlpEpochs) epochs in \(now() - trainStart) s, loss \(trainReport.loss), train accuracy \(trainReport.trainingAccuracy)"
+)
 let (runMLP, timeMLP2) = try benchmarkInfluence(mlp, block: .lastLayer, name: "MLP last layer")
 let (dpMLP, influenceMLP, timeMLP) = (runMLP.target, runMLP.values, runMLP.seconds)
 
@@ -140,8 +164,14 @@ try write(lr.parameters, "lr_params.f64")
 try write(influenceLR, "lr_influence.f64")
 try write(mlp.parameters, "mlp_params.f64")
 try write(influenceMLP, "mlp_influence.f64")
-meta["lr"] = ["lambda": lambdaLR, "sign": dpLR.termSigns[0], "seconds": timeLR, "seconds_2_threads": timeLR2, "F": dpLR.value(lr), "penalize_intercept": false, "methods": methodRows]
-meta["mlp"] = ["lambda": lambdaMLP, "sign": dpMLP.termSigns[0], "seconds": timeMLP, "seconds_2_threads": timeMLP2, "F": dpMLP.value(mlp), "hidden": 100, "epochs": mlpEpochs, "block": "lastLayer"]
+meta["lr"] = [
+  "lambda": lambdaLR, "sign": dpLR.termSigns[0], "seconds": timeLR, "seconds_2_threads": timeLR2, "F": dpLR.value(lr),
+  "penalize_intercept": false, "methods": methodRows,
+]
+meta["mlp"] = [
+  "lambda": lambdaMLP, "sign": dpMLP.termSigns[0], "seconds": timeMLP, "seconds_2_threads": timeMLP2,
+  "F": dpMLP.value(mlp), "hidden": 100, "epochs": mlpEpochs, "block": "lastLayer",
+]
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)
 meta["swift_peak_rss_kib"] = usage.ru_maxrss

@@ -38,7 +38,8 @@ let lambda = 1 / (c * Double(n))
 
 try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
 try train.features.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: "\(outDirectory)/X.f64"))
-try y.map { Int32($0) }.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: "\(outDirectory)/y.i32"))
+try y.map { Int32($0) }.withUnsafeBufferPointer { Data(buffer: $0) }.write(
+  to: URL(fileURLWithPath: "\(outDirectory)/y.i32"))
 
 struct Run {
   var solver: String
@@ -67,9 +68,10 @@ for threads in threadCounts {
       last = (report!, model.parameters)
     }
     let (report, parameters) = last!
-    runs.append(Run(
-      solver: name, threads: threads, seconds: times, iterations: report.iterations, loss: report.loss,
-      gradientNorm: report.gradientNorm, converged: report.converged, parameters: parameters))
+    runs.append(
+      Run(
+        solver: name, threads: threads, seconds: times, iterations: report.iterations, loss: report.loss,
+        gradientNorm: report.gradientNorm, converged: report.converged, parameters: parameters))
   }
 }
 

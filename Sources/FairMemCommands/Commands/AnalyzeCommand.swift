@@ -20,7 +20,9 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "Frontier points per metric.") var frontierPoints: Int = 5
 
   func run() throws {
-    guard frontierPoints >= 2, frontierPoints <= 1000 else { throw InputError(field: "--frontier-points", problem: "must be in 2...1000") }
+    guard frontierPoints >= 2, frontierPoints <= 1000 else {
+      throw InputError(field: "--frontier-points", problem: "must be in 2...1000")
+    }
     let loaded = try LoadedStatistics.load(path: input, normalize: normalize, exact: exact)
     let stats = loaded.statistics
     let options = try selection.options(for: stats)
@@ -28,21 +30,26 @@ struct AnalyzeCommand: ParsableCommand {
     var results: [[String: JSONValue]] = []
     var text: [String] = []
     text.append("FairMem analysis of \(loaded.source)")
-    text.append("groups: \(stats.groups.joined(separator: ", "));  classes: \(stats.classes.joined(separator: ", "));  SP convention \(stats.convention.rawValue)")
+    text.append(
+      "groups: \(stats.groups.joined(separator: ", "));  classes: \(stats.classes.joined(separator: ", "));  SP convention \(stats.convention.rawValue)"
+    )
     for note in stats.notes { text.append("note: \(note)") }
     text.append("")
     text.append("== Base classifier (nothing memorized) ==")
     text.append(AnswerText.bias(base))
     var plain: [String] = []
     for metric in selection.selectedMetrics {
-      let answer = try MemorizationAnalysis.analyze(stats, metric: metric, options: options, exactStatistics: loaded.exact)
+      let answer = try MemorizationAnalysis.analyze(
+        stats, metric: metric, options: options, exactStatistics: loaded.exact)
       let limit = answer.minMass ?? stats.totalCap
       let curve = try MemorizationAnalysis.frontier(
         stats, metric: metric, favorableClass: options.favorableClass,
         budgets: MemorizationAnalysis.evenlySpacedBudgets(upTo: limit, count: frontierPoints))
       let integer = try MemorizationAnalysis.integerMinimum(
         stats, metric: metric,
-        options: MetricOptions(favorableClass: options.favorableClass, tolerance: max(options.tolerance, integerTolerance(stats, metric, options.favorableClass))))
+        options: MetricOptions(
+          favorableClass: options.favorableClass,
+          tolerance: max(options.tolerance, integerTolerance(stats, metric, options.favorableClass))))
       var object = AnswerJSON.object(answer)
       object["frontier"] = JSONValue(AnswerJSON.object(curve, metric: metric)["points"])
       object["integer"] = JSONValue(integer.map { AnswerJSON.object($0, classes: stats.classes) })
@@ -76,7 +83,9 @@ struct AnalyzeCommand: ParsableCommand {
 
   /// With whole records exact equality is rarely reachable: allow the rounding tolerance that
   /// whole records can always meet when the continuous problem is feasible.
-  private func integerTolerance(_ stats: PopulationStatistics<Double>, _ metric: FairnessMetric, _ favorable: Int?) -> Double {
+  private func integerTolerance(_ stats: PopulationStatistics<Double>, _ metric: FairnessMetric, _ favorable: Int?)
+    -> Double
+  {
     guard let counts = stats.counts else { return 0 }
     let total = counts.joined().joined().reduce(0, +)
     return MemorizationAnalysis.roundingTolerance(stats, metric: metric, favorableClass: favorable, records: total)
@@ -85,8 +94,10 @@ struct AnalyzeCommand: ParsableCommand {
   private func sentence(_ a: MemorizationAnswer) -> String {
     let name = a.metric.title
     if a.feasible, let m = a.minMass {
-      return "To hide the \(name) bias by memorization, at least \(Format.percent(m)) of the population must be memorized (and up to \(Format.percent(a.maxMass)) can be)."
+      return
+        "To hide the \(name) bias by memorization, at least \(Format.percent(m)) of the population must be memorized (and up to \(Format.percent(a.maxMass)) can be)."
     }
-    return "The \(name) bias cannot be hidden by memorization at all" + (a.certificate?.verified == true ? " (checked Farkas certificate)." : ".")
+    return "The \(name) bias cannot be hidden by memorization at all"
+      + (a.certificate?.verified == true ? " (checked Farkas certificate)." : ".")
   }
 }

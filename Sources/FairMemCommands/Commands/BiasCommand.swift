@@ -38,7 +38,9 @@ struct BiasCommand: ParsableCommand {
       throw InputError(field: "--memorized/--uniform", problem: "give at most one of them")
     }
     if let pD = uniform {
-      guard pD.isFinite, pD >= 0, pD <= 1 else { throw InputError(field: "--uniform", problem: "must be in [0, 1], got \(pD)") }
+      guard pD.isFinite, pD >= 0, pD <= 1 else {
+        throw InputError(field: "--uniform", problem: "must be in [0, 1], got \(pD)")
+      }
       return stats.uniformMemorization(pD)
     }
     guard let text = memorized else { return stats.noMemorization }
@@ -46,7 +48,8 @@ struct BiasCommand: ParsableCommand {
       throw InputError(field: "--memorized", problem: "expected a JSON matrix like [[0.1,0],[0,0.05]]")
     }
     guard rows.count == stats.groupCount, rows.allSatisfy({ $0.count == stats.classCount }) else {
-      throw InputError(field: "--memorized", problem: "shape mismatch: expected \(stats.groupCount) x \(stats.classCount)")
+      throw InputError(
+        field: "--memorized", problem: "shape mismatch: expected \(stats.groupCount) x \(stats.classCount)")
     }
     var x: [[Double]] = []
     for (a, row) in rows.enumerated() {
@@ -54,7 +57,8 @@ struct BiasCommand: ParsableCommand {
       for (y, item) in row.enumerated() {
         let v = try StatisticsDecoder.finiteNumber(item, field: "--memorized[\(a)][\(y)]")
         guard v >= 0, v <= stats.population[a][y] + 1e-12 else {
-          throw InputError(field: "--memorized[\(a)][\(y)]", problem: "\(v) is outside [0, P(A,Y) = \(stats.population[a][y])]")
+          throw InputError(
+            field: "--memorized[\(a)][\(y)]", problem: "\(v) is outside [0, P(A,Y) = \(stats.population[a][y])]")
         }
         values.append(min(v, stats.population[a][y]))
       }

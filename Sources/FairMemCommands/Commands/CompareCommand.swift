@@ -18,9 +18,12 @@ struct CompareCommand: ParsableCommand {
     "synthetic-class-size",
   ]
 
-  @Option(help: "Comma-separated settings (default: all).") var settings: String = CompareCommand.allSettings.joined(separator: ",")
+  @Option(help: "Comma-separated settings (default: all).") var settings: String = CompareCommand.allSettings.joined(
+    separator: ",")
   @Option(help: "Number of seeded splits.") var splits: Int = 10
-  @Option(help: "Comma-separated methods (default: all).") var methods: String = MitigationMethod.allCases.map(\.rawValue).joined(separator: ",")
+  @Option(help: "Comma-separated methods (default: all).") var methods: String = MitigationMethod.allCases.map(
+    \.rawValue
+  ).joined(separator: ",")
   @Option(help: "Comma-separated applications: ij, retrain (from scratch), finetune (warm start).")
   var apply: String = "ij,retrain"
   @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: TargetMetric = .eo
@@ -28,7 +31,10 @@ struct CompareCommand: ParsableCommand {
   @Option(help: "Directory with the raw datasets.") var dataDir: String = RealDataset.defaultDirectory
   @Flag(help: "Small data and short training (for tests).") var quick = false
   @Flag(help: "Print JSON instead of tables.") var json = false
-  @Flag(help: "Also select λ/K separately for each of DP, EO and DEO and report each metric at its own selection (seed 001 Table 2).")
+  @Flag(
+    help:
+      "Also select λ/K separately for each of DP, EO and DEO and report each metric at its own selection (seed 001 Table 2)."
+  )
   var selectPerMetric = false
   @OptionGroup var mitigation: MitigationOptions
 
@@ -36,12 +42,14 @@ struct CompareCommand: ParsableCommand {
     try settings.split(separator: ",").map { raw in
       let s = raw.trimmingCharacters(in: .whitespaces)
       if s.hasSuffix("-lr") || s.hasSuffix("-mlp"), let cut = s.lastIndex(of: "-"),
-        let d = MitigationDataset(rawValue: String(s[..<cut])), let m = ModelKind(rawValue: String(s[s.index(after: cut)...]))
+        let d = MitigationDataset(rawValue: String(s[..<cut])),
+        let m = ModelKind(rawValue: String(s[s.index(after: cut)...]))
       {
         return (s, d, m)
       }
       if let d = MitigationDataset(rawValue: s), d.isSynthetic { return (s, d, .mlp) }
-      throw InputError(field: "--settings", problem: "unknown setting '\(s)'; known: \(Self.allSettings.joined(separator: ", "))")
+      throw InputError(
+        field: "--settings", problem: "unknown setting '\(s)'; known: \(Self.allSettings.joined(separator: ", "))")
     }
   }
 
@@ -65,7 +73,10 @@ struct CompareCommand: ParsableCommand {
   func run() throws {
     let methodList = methods.split(separator: ",").compactMap { MitigationMethod(rawValue: String($0)) }
     let applications = apply.split(separator: ",").compactMap { WeightApplication(rawValue: String($0)) }
-    let columns: [FairnessMetricName] = [.error, .demographicParity, .equalizedOdds, .equalOpportunity, .accuracyDifference, .averageOdds, .equalOpportunityDifference]
+    let columns: [FairnessMetricName] = [
+      .error, .demographicParity, .equalizedOdds, .equalOpportunity, .accuracyDifference, .averageOdds,
+      .equalOpportunityDifference,
+    ]
     let surrogate = mitigation.smoothSurrogate
     let maxClipped = mitigation.maxClippedFraction
     var settingObjects: [[String: Any]] = []
@@ -86,7 +97,9 @@ struct CompareCommand: ParsableCommand {
         let run = try MitigationCLI.prepare(
           dataset: dataset, model: model, target: target, seed: seed, dataDir: dataDir, quick: quick,
           surrogate: surrogate, progress: { Self.log("[compare]   \($0)") })
-        func record(_ key: String, _ e: FairnessEvaluation, predicted: Double? = nil, actual: Double? = nil, clipped: Int? = nil) {
+        func record(
+          _ key: String, _ e: FairnessEvaluation, predicted: Double? = nil, actual: Double? = nil, clipped: Int? = nil
+        ) {
           if !order.contains(key) { order.append(key) }
           for c in columns { if let v = e.value(of: c) { rows[key, default: [:]][c.rawValue, default: []].append(v) } }
           if let predicted { rows[key, default: [:]]["predicted", default: []].append(predicted) }
@@ -95,7 +108,9 @@ struct CompareCommand: ParsableCommand {
         }
         /// `metric` and the error on test at `metric`'s selection, plus the selected value and the
         /// clipped fraction for a method (nil for ERM).
-        func recordPerMetric(_ key: String, _ metric: TargetMetric, _ test: FairnessEvaluation, _ o: MitigationOutcome? = nil) {
+        func recordPerMetric(
+          _ key: String, _ metric: TargetMetric, _ test: FairnessEvaluation, _ o: MitigationOutcome? = nil
+        ) {
           let m = metric.rawValue
           if let v = test.value(of: metric.metric) { perMetric[key, default: [:]][m, default: []].append(v) }
           perMetric[key, default: [:]]["error@\(m)", default: []].append(test.error)
@@ -140,10 +155,13 @@ struct CompareCommand: ParsableCommand {
               do {
                 var chosen =
                   application == .ij
-                  ? selected : try targetRun.outcomeOnly(method: method, value: selected.value, application: application)
+                  ? selected
+                  : try targetRun.outcomeOnly(method: method, value: selected.value, application: application)
                 chosen.selection = selected.selection
                 if isMain {
-                  record(key, chosen.test, predicted: chosen.predictedChange, actual: chosen.actualChange, clipped: chosen.clipping.count)
+                  record(
+                    key, chosen.test, predicted: chosen.predictedChange, actual: chosen.actualChange,
+                    clipped: chosen.clipping.count)
                   for n in chosen.notes where !n.hasPrefix("selected") { notes.append("split \(split) \(key): \(n)") }
                   if let s = chosen.selection, maxClipped != nil {
                     rows[key, default: [:]]["excluded_by_clipping", default: []].append(Double(s.excluded.clipping))
@@ -210,12 +228,13 @@ struct CompareCommand: ParsableCommand {
     }
     Self.log("[compare] done in \(Int(Date().timeIntervalSince(start))) s")
     if json {
-      print(try AnswerJSON.text([
-        "settings": settingObjects, "target": target.rawValue, "quick": quick, "splits": splits,
-        "seconds": Date().timeIntervalSince(start), "surrogate": mitigation.surrogateObject,
-        "max_clipped_fraction": maxClipped.map { $0 as Any } ?? NSNull(), "select_per_metric": selectPerMetric,
-        "accuracy_budget": accuracyBudget.map { $0 as Any } ?? NSNull(),
-      ]))
+      print(
+        try AnswerJSON.text([
+          "settings": settingObjects, "target": target.rawValue, "quick": quick, "splits": splits,
+          "seconds": Date().timeIntervalSince(start), "surrogate": mitigation.surrogateObject,
+          "max_clipped_fraction": maxClipped.map { $0 as Any } ?? NSNull(), "select_per_metric": selectPerMetric,
+          "accuracy_budget": accuracyBudget.map { $0 as Any } ?? NSNull(),
+        ]))
     } else {
       print(text.joined(separator: "\n\n"))
     }

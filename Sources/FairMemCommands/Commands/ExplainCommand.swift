@@ -37,12 +37,17 @@ struct ExplainCommand: ParsableCommand {
         for a in 0..<stats.groupCount {
           for y in 0..<stats.classCount where !form.coefficients[a][y].isZero {
             let c = form.coefficients[a][y]
-            terms.append(["group": stats.groups[a], "class": stats.classes[y], "coefficient": c.description, "value": c.doubleValue])
+            terms.append([
+              "group": stats.groups[a], "class": stats.classes[y], "coefficient": c.description, "value": c.doubleValue,
+            ])
             text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(stats.groups[a])][\(stats.classes[y])]"
           }
         }
         lines.append(text)
-        objects.append(["metric": metric.rawValue, "entry": label, "constant": form.constant.description, "constant_value": form.constant.doubleValue, "terms": terms])
+        objects.append([
+          "metric": metric.rawValue, "entry": label, "constant": form.constant.description,
+          "constant_value": form.constant.doubleValue, "terms": terms,
+        ])
       }
     }
     if input.json { print(try AnswerJSON.text(objects)) } else { print(lines.joined(separator: "\n")) }

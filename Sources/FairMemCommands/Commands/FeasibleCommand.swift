@@ -45,7 +45,9 @@ enum TheoryRun {
     let options = try selection.options(for: loaded.statistics)
     var answers: [MemorizationAnswer] = []
     for metric in selection.selectedMetrics {
-      answers.append(try MemorizationAnalysis.analyze(loaded.statistics, metric: metric, options: options, exactStatistics: loaded.exact))
+      answers.append(
+        try MemorizationAnalysis.analyze(
+          loaded.statistics, metric: metric, options: options, exactStatistics: loaded.exact))
     }
     if input.json {
       let objects = answers.map(AnswerJSON.object)

@@ -17,7 +17,9 @@ struct FrontierCommand: ParsableCommand {
   @Option(help: "Largest budget.") var maxBudget: Double?
 
   func run() throws {
-    guard points >= 2, points <= 100_000 else { throw InputError(field: "--points", problem: "must be in 2...100000, got \(points)") }
+    guard points >= 2, points <= 100_000 else {
+      throw InputError(field: "--points", problem: "must be in 2...100000, got \(points)")
+    }
     let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: false)
     let stats = loaded.statistics
     let options = try selection.options(for: stats)
@@ -26,9 +28,13 @@ struct FrontierCommand: ParsableCommand {
     for metric in selection.selectedMetrics {
       var limit = stats.totalCap
       if let m = maxBudget {
-        guard m.isFinite, m >= 0, m <= 1 else { throw InputError(field: "--max-budget", problem: "must be in [0, 1], got \(m)") }
+        guard m.isFinite, m >= 0, m <= 1 else {
+          throw InputError(field: "--max-budget", problem: "must be in [0, 1], got \(m)")
+        }
         limit = m
-      } else if let minimum = try MemorizationAnalysis.analyze(stats, metric: metric, options: MetricOptions(favorableClass: options.favorableClass), certificate: false).minMass {
+      } else if let minimum = try MemorizationAnalysis.analyze(
+        stats, metric: metric, options: MetricOptions(favorableClass: options.favorableClass), certificate: false
+      ).minMass {
         limit = minimum
       }
       let curve = try MemorizationAnalysis.frontier(
@@ -37,6 +43,10 @@ struct FrontierCommand: ParsableCommand {
       objects.append(AnswerJSON.object(curve, metric: metric))
       texts.append(AnswerText.frontier(curve, metric: metric))
     }
-    if input.json { print(try AnswerJSON.text(objects.count == 1 ? objects[0] : objects)) } else { print(texts.joined(separator: "\n\n")) }
+    if input.json {
+      print(try AnswerJSON.text(objects.count == 1 ? objects[0] : objects))
+    } else {
+      print(texts.joined(separator: "\n\n"))
+    }
   }
 }

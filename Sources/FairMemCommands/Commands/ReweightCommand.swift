@@ -38,9 +38,13 @@ struct ReweightCommand: ParsableCommand {
   @OptionGroup var mitigation: MitigationOptions
 
   func validate() throws {
-    if let lambda, !(lambda > 0 && lambda.isFinite) { throw InputError(field: "--lambda", problem: "must be positive, got \(lambda)") }
+    if let lambda, !(lambda > 0 && lambda.isFinite) {
+      throw InputError(field: "--lambda", problem: "must be positive, got \(lambda)")
+    }
     if let k, k < 1 { throw InputError(field: "--k", problem: "must be at least 1, got \(k)") }
-    if lambda != nil && method.usesCount { throw InputError(field: "--lambda", problem: "\(method.rawValue) takes --k") }
+    if lambda != nil && method.usesCount {
+      throw InputError(field: "--lambda", problem: "\(method.rawValue) takes --k")
+    }
     if k != nil && !method.usesCount { throw InputError(field: "--k", problem: "\(method.rawValue) takes --lambda") }
     if let b = accuracyBudget, !(b >= 0) { throw InputError(field: "--accuracy-budget", problem: "must be >= 0") }
     if mitigation.maxClippedFraction != nil && (lambda != nil || k != nil) {
@@ -87,13 +91,20 @@ struct ReweightCommand: ParsableCommand {
       if sweep { object["sweep"] = sweepOutcomes.map(MitigationCLI.object) }
       print(try AnswerJSON.text(object))
     } else {
-      print("\(method.rawValue) on \(dataset.rawValue) (\(model.rawValue), target \(target.rawValue), seed \(seed), apply \(apply.rawValue), surrogate \(MitigationCLI.describe(mitigation.smoothSurrogate)))")
+      print(
+        "\(method.rawValue) on \(dataset.rawValue) (\(model.rawValue), target \(target.rawValue), seed \(seed), apply \(apply.rawValue), surrogate \(MitigationCLI.describe(mitigation.smoothSurrogate)))"
+      )
       print("  smooth validation gap F(θ̂) = \(Format.number(run.gap)); λ0 = \(Format.number(run.scale(for: method)))")
       for note in run.notes + chosen.notes { print("  note: \(note)") }
-      print("  \(method.usesCount ? "K" : "λ") = \(Format.number(chosen.value)), dropped \(chosen.droppedCount), Σw = \(Format.number(chosen.weightSum)), clipped fraction \(Format.number(chosen.clippedFraction))")
-      print("  predicted ΔF = \(Format.number(chosen.predictedChange)), obtained ΔF = \(Format.number(chosen.actualChange))")
+      print(
+        "  \(method.usesCount ? "K" : "λ") = \(Format.number(chosen.value)), dropped \(chosen.droppedCount), Σw = \(Format.number(chosen.weightSum)), clipped fraction \(Format.number(chosen.clippedFraction))"
+      )
+      print(
+        "  predicted ΔF = \(Format.number(chosen.predictedChange)), obtained ΔF = \(Format.number(chosen.actualChange))"
+      )
       if let p = chosen.predictedGaps, let a = chosen.actualGaps {
-        print("  FairIF TPR/TNR gaps: predicted \(p.map { Format.number($0) }), obtained \(a.map { Format.number($0) })")
+        print(
+          "  FairIF TPR/TNR gaps: predicted \(p.map { Format.number($0) }), obtained \(a.map { Format.number($0) })")
       }
       var t = Table(["split", "model"] + MitigationCLI.metricNames)
       t.add(["validation", "ERM"] + MitigationCLI.row(run.erm.validation))
@@ -106,7 +117,8 @@ struct ReweightCommand: ParsableCommand {
         for o in sweepOutcomes {
           s.add([
             Format.number(o.value), o.application.rawValue, String(o.clipping.count), Format.number(o.predictedChange),
-            Format.number(o.actualChange), Format.number(o.validation.value(of: target.metric)), Format.number(o.test.accuracy),
+            Format.number(o.actualChange), Format.number(o.validation.value(of: target.metric)),
+            Format.number(o.test.accuracy),
           ])
         }
         print(s.render())
@@ -125,13 +137,15 @@ enum MitigationCLI {
 
   static func row(_ e: FairnessEvaluation) -> [String] { metrics.map { Format.number(e.value(of: $0)) } }
 
-  static func trainingConfiguration(dataset: MitigationDataset, model: ModelKind, quick: Bool) -> TrainingConfiguration {
+  static func trainingConfiguration(dataset: MitigationDataset, model: ModelKind, quick: Bool) -> TrainingConfiguration
+  {
     switch model {
     case .lr: return TrainingConfiguration(model: .lr, l2Strength: 1e-3)
     case .mlp:
       let hidden = dataset.isSynthetic ? 64 : 100
       return TrainingConfiguration(
-        model: .mlp, l2Strength: 1e-3, hiddenWidth: quick ? 16 : hidden, epochs: quick ? 5 : (dataset.isSynthetic ? 30 : 10),
+        model: .mlp, l2Strength: 1e-3, hiddenWidth: quick ? 16 : hidden,
+        epochs: quick ? 5 : (dataset.isSynthetic ? 30 : 10),
         fineTuneEpochs: quick ? 1 : 3)
     }
   }

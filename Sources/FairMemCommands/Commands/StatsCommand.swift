@@ -7,7 +7,8 @@ import MemorizationTheory
 struct StatsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stats",
-    abstract: "Build the statistics JSON (counts n[a][y][yh]) from a predictions CSV, with the usual fairness summaries.",
+    abstract:
+      "Build the statistics JSON (counts n[a][y][yh]) from a predictions CSV, with the usual fairness summaries.",
     discussion: """
       Counts records per (group, label, prediction). Several --group columns form intersectional groups named 'v1|v2'. Classes are the union of label and prediction values (sorted numerically when all are numbers). The JSON output is a valid input for every other command (its "summary" field is ignored there); it carries the scalar summaries for --favorable (default: the last class): demographic_parity_difference and equalized_odds_difference as fairlearn defines them, selection rates, TPR/FPR per group, accuracies.
       """)
@@ -36,11 +37,13 @@ struct StatsCommand: ParsableCommand {
     }
     let counts = try PredictionCounts(groupValues: groupValues, labels: labels, predictions: predictions)
     let statistics = try StatisticsDecoder().decode(object: counts.jsonObject)
-    let report = statistics.biasReport(memorized: statistics.noMemorization, favorableClass: try statistics.classIndex(named: favorable))
+    let report = statistics.biasReport(
+      memorized: statistics.noMemorization, favorableClass: try statistics.classIndex(named: favorable))
     if json {
       var object = counts.jsonObject
       object["summary"] = AnswerJSON.object(report)["summary"]
-      object["description"] = "counts from \(csv) (label \(label), prediction \(prediction), group \(group.joined(separator: "+")))"
+      object["description"] =
+        "counts from \(csv) (label \(label), prediction \(prediction), group \(group.joined(separator: "+")))"
       print(try AnswerJSON.text(object))
     } else {
       var t = Table(["group", "label"] + counts.classes.map { "pred=\($0)" })

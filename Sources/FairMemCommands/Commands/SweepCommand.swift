@@ -8,7 +8,8 @@ import MemorizationTheory
 struct SweepCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep",
-    abstract: "Answer many instances: one statistics object per input line (JSON Lines) -> one answer per line and metric.",
+    abstract:
+      "Answer many instances: one statistics object per input line (JSON Lines) -> one answer per line and metric.",
     discussion: """
       Reads standard input (or a file), one statistics object per line, optionally with an "id" that is echoed back. Writes one JSON object per line and metric, in input order, with the schema of `bounds --json` (see Docs/output-format.md). A line with bad input produces an object {"line": n, "id": ..., "error": "...", "internal": false} and the command exits with 2 at the end (3 when a line hit a solver failure instead). Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays constant however long the input. Progress goes to standard error.
       """)
@@ -48,7 +49,9 @@ struct SweepCommand: ParsableCommand {
       if lines.isEmpty { break }
       let first = lineNumber + 1
       let results = ParallelMap.map(lines, threads: threads) { index, line in
-        Self.answer(line: line, number: first + index, metrics: metrics, favorable: favorable, tolerance: tolerance, certificate: certificate, normalize: normalize)
+        Self.answer(
+          line: line, number: first + index, metrics: metrics, favorable: favorable, tolerance: tolerance,
+          certificate: certificate, normalize: normalize)
       }
       var chunk = ""
       for (text, outcome) in results {
@@ -63,12 +66,18 @@ struct SweepCommand: ParsableCommand {
       lineNumber += lines.count
       if !quiet, Date().timeIntervalSince(lastReport) > 0.5 {
         lastReport = Date()
-        FileHandle.standardError.write(Data("\r[sweep] \(lineNumber) instances, \(Int(Double(lineNumber) / lastReport.timeIntervalSince(started))) per second   ".utf8))
+        FileHandle.standardError.write(
+          Data(
+            "\r[sweep] \(lineNumber) instances, \(Int(Double(lineNumber) / lastReport.timeIntervalSince(started))) per second   "
+              .utf8))
       }
     }
     if !quiet {
       let seconds = Date().timeIntervalSince(started)
-      FileHandle.standardError.write(Data("\r[sweep] \(lineNumber) instances in \(String(format: "%.2f", seconds)) s (\(failures) with bad input, \(internalFailures) solver failures)          \n".utf8))
+      FileHandle.standardError.write(
+        Data(
+          "\r[sweep] \(lineNumber) instances in \(String(format: "%.2f", seconds)) s (\(failures) with bad input, \(internalFailures) solver failures)          \n"
+            .utf8))
     }
     if failures > 0 { throw ExitCode(FairMemExitCode.badInput) }
     if internalFailures > 0 { throw ExitCode(FairMemExitCode.internalFailure) }
@@ -80,7 +89,8 @@ struct SweepCommand: ParsableCommand {
   /// Answers one line: the JSON Lines text for every metric, and how the line ended. Bad input
   /// and solver failures produce an error object instead of answers.
   static func answer(
-    line: String, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double, certificate: Bool, normalize: Bool
+    line: String, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double, certificate: Bool,
+    normalize: Bool
   ) -> (String, LineOutcome) {
     var id: Any = NSNull()
     do {
@@ -91,15 +101,21 @@ struct SweepCommand: ParsableCommand {
       let options = MetricOptions(favorableClass: try stats.classIndex(named: favorable), tolerance: tolerance)
       var text = ""
       for metric in metrics {
-        var result = AnswerJSON.object(try MemorizationAnalysis.analyze(stats, metric: metric, options: options, certificate: certificate))
+        var result = AnswerJSON.object(
+          try MemorizationAnalysis.analyze(stats, metric: metric, options: options, certificate: certificate))
         result["id"] = JSONValue(id)
         text += try AnswerJSON.text(result, pretty: false) + "\n"
       }
       return (text, .answered)
     } catch {
       let outcome: LineOutcome = error is LPFailure ? .internalFailure : .badInput
-      let object: [String: Any] = ["line": number, "id": id, "error": "\(error)", "internal": outcome == .internalFailure]
-      return (((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n", outcome)
+      let object: [String: Any] = [
+        "line": number, "id": id, "error": "\(error)", "internal": outcome == .internalFailure,
+      ]
+      return (
+        ((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n",
+        outcome
+      )
     }
   }
 }

@@ -20,7 +20,9 @@ struct StatisticsOptions: ParsableArguments {
 struct MetricSelection: ParsableArguments {
   @Option(
     name: .customLong("metric"),
-    help: "Metric(s): sp (statistical parity), eopp (equal opportunity), eodds (equalized odds). Repeatable; default: all three.")
+    help:
+      "Metric(s): sp (statistical parity), eopp (equal opportunity), eodds (equalized odds). Repeatable; default: all three."
+  )
   var metrics: [String] = []
 
   @Option(help: "Restrict to one favorable class (binary-style SP/EOpp/EOdds on that class).")

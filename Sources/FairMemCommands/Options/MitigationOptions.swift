@@ -6,7 +6,9 @@ import Mitigation
 /// clipping filter of the λ/K selection.
 struct MitigationOptions: ParsableArguments {
   @Option(
-    help: "Smooth surrogate of hard predictions in every fairness target: softmax (p(1|x)) or gumbel (soft Gumbel-softmax with fixed seeded noise, seed 004 stage one).")
+    help:
+      "Smooth surrogate of hard predictions in every fairness target: softmax (p(1|x)) or gumbel (soft Gumbel-softmax with fixed seeded noise, seed 004 stage one)."
+  )
   var surrogate: String = "softmax"
 
   @Option(help: "Gumbel-softmax temperature τ > 0 (only with --surrogate gumbel; default 1, as in seed 004's run.sh).")
@@ -50,7 +52,8 @@ struct MitigationOptions: ParsableArguments {
   var surrogateObject: [String: Any] {
     switch smoothSurrogate {
     case .softmax: ["kind": "softmax"]
-    case .gumbel(let t, let s): ["kind": "gumbel", "temperature": t, "seed": Int(exactly: s).map { $0 as Any } ?? String(s)]
+    case .gumbel(let t, let s):
+      ["kind": "gumbel", "temperature": t, "seed": Int(exactly: s).map { $0 as Any } ?? String(s)]
     }
   }
 }

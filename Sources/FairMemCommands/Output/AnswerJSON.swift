@@ -84,7 +84,8 @@ enum AnswerJSON {
     [
       "metric": metric.rawValue,
       "points": points.map {
-        ["budget": $0.budget, "bias": $0.bias, "mass": $0.mass, "residual": $0.residual, "witness": $0.witness] as [String: Any]
+        ["budget": $0.budget, "bias": $0.bias, "mass": $0.mass, "residual": $0.residual, "witness": $0.witness]
+          as [String: Any]
       },
     ]
   }
@@ -104,7 +105,8 @@ enum AnswerJSON {
       "group_rates": report.groupRates.map { $0.map(\.doubleValue) },
       "cell_rates": report.cellRates.map { $0.map { $0.map { $0.map(\.doubleValue) as Any } ?? NSNull() } },
       "gaps": entries,
-      "largest_gap": Dictionary(uniqueKeysWithValues: FairnessMetric.allCases.map { ($0.rawValue, report.largestGap($0).doubleValue) }),
+      "largest_gap": Dictionary(
+        uniqueKeysWithValues: FairnessMetric.allCases.map { ($0.rawValue, report.largestGap($0).doubleValue) }),
       "summary": [
         "favorable": report.classes[s.favorableClass],
         "selection_rates": s.selectionRates.map(\.doubleValue),

@@ -8,14 +8,21 @@ enum AnswerText {
     let target = a.options.tolerance > 0 ? "|bias| <= \(Format.number(a.options.tolerance))" : "zero bias"
     let favorable = a.options.favorableClass.map { " on class '\(a.classes[$0])'" } ?? ""
     let convention = a.metric == .statisticalParity ? " (convention \(a.convention.rawValue))" : ""
-    lines.append("\(a.metric.title.uppercased())\(favorable)\(convention): \(target) by memorization is \(a.feasible ? "POSSIBLE" : "IMPOSSIBLE")")
+    lines.append(
+      "\(a.metric.title.uppercased())\(favorable)\(convention): \(target) by memorization is \(a.feasible ? "POSSIBLE" : "IMPOSSIBLE")"
+    )
     if a.feasible {
-      lines.append("  least memorized mass  \(Format.number(a.minMass))  (\(Format.percent(a.minMass)) of the population)")
+      lines.append(
+        "  least memorized mass  \(Format.number(a.minMass))  (\(Format.percent(a.minMass)) of the population)")
       lines.append("  most memorized mass   \(Format.number(a.maxMass))")
       lines.append("  witness x[a][y]       \(Format.matrix(a.witness, groups: a.groups, classes: a.classes))")
-      lines.append("  check (R0 mixture)    largest |gap| at the witnesses = \(Format.number(a.residual)) -> \(a.witnessVerified == true ? "verified" : "NOT VERIFIED")")
+      lines.append(
+        "  check (R0 mixture)    largest |gap| at the witnesses = \(Format.number(a.residual)) -> \(a.witnessVerified == true ? "verified" : "NOT VERIFIED")"
+      )
     } else if let c = a.certificate {
-      lines.append("  certificate (Farkas)  multipliers on the rows combine to an impossible inequality; gap L(y)-U(y) = \(Format.number(c.gap)) > 0 -> \(c.verified ? "verified" : "NOT VERIFIED")")
+      lines.append(
+        "  certificate (Farkas)  multipliers on the rows combine to an impossible inequality; gap L(y)-U(y) = \(Format.number(c.gap)) > 0 -> \(c.verified ? "verified" : "NOT VERIFIED")"
+      )
       let used = zip(c.rowLabels, c.multipliers).filter { abs($0.1) > 1e-12 }
       lines.append("  rows used             " + used.map { "\($0.0) x \(Format.number($0.1))" }.joined(separator: ", "))
       if let g = c.exactGap { lines.append("  exact gap             \(g)") }
@@ -29,7 +36,9 @@ enum AnswerText {
     if let v = cf.lowerBound, cf.exactMinimum == nil { closed.append("lower bound \(Format.number(v))") }
     if let v = cf.upperBound, cf.exactMaximum == nil { closed.append("upper bound \(Format.number(v))") }
     if cf.provesInfeasible { closed.append("proves infeasibility") }
-    lines.append("  closed form (\(cf.rules.joined(separator: ", ")))      \(closed.isEmpty ? "none applies" : closed.joined(separator: ", ")); \(a.closedFormAgrees ? "agrees with the LP" : "DISAGREES with the LP")")
+    lines.append(
+      "  closed form (\(cf.rules.joined(separator: ", ")))      \(closed.isEmpty ? "none applies" : closed.joined(separator: ", ")); \(a.closedFormAgrees ? "agrees with the LP" : "DISAGREES with the LP")"
+    )
     if let e = a.exact {
       if e.verified, let m = e.minMass {
         lines.append("  exact least mass      \(m)" + (e.records.map { "  (= \($0) records)" } ?? "") + "  [certified]")
@@ -49,7 +58,10 @@ enum AnswerText {
     var cells = Table(["group", "true class"] + report.classes.map { "P(Yhat=\($0)|Y,A)" })
     for (a, g) in report.groups.enumerated() {
       for (y, c) in report.classes.enumerated() {
-        cells.add([g, c] + (report.cellRates[a][y]?.map { Format.number($0.doubleValue) } ?? report.classes.map { _ in "undefined" }))
+        cells.add(
+          [g, c]
+            + (report.cellRates[a][y]?.map { Format.number($0.doubleValue) } ?? report.classes.map { _ in "undefined" })
+        )
       }
     }
     out.append("Cell rates:")
@@ -62,11 +74,14 @@ enum AnswerText {
     out.append(gaps.render())
     let s = report.summary
     var summary = Table("summary (favorable class '\(report.classes[s.favorableClass])')", "value")
-    for metric in FairnessMetric.allCases { summary.add("largest |\(metric.rawValue)| entry", Format.number(report.largestGap(metric).doubleValue)) }
+    for metric in FairnessMetric.allCases {
+      summary.add("largest |\(metric.rawValue)| entry", Format.number(report.largestGap(metric).doubleValue))
+    }
     summary.add("demographic_parity_difference", Format.number(s.demographicParityDifference.doubleValue))
     summary.add("equalized_odds_difference", Format.number(s.equalizedOddsDifference?.doubleValue))
     summary.add("average_odds_difference (first two groups)", Format.number(s.averageOddsDifference?.doubleValue))
-    summary.add("equal_opportunity_difference (first two groups)", Format.number(s.equalOpportunityDifference?.doubleValue))
+    summary.add(
+      "equal_opportunity_difference (first two groups)", Format.number(s.equalOpportunityDifference?.doubleValue))
     summary.add("accuracy_difference (first two groups)", Format.number(s.accuracyDifference.doubleValue))
     summary.add("worst-group accuracy", Format.number(s.worstGroupAccuracy.doubleValue))
     summary.add("overall accuracy", Format.number(s.overallAccuracy.doubleValue))

@@ -70,8 +70,14 @@ enum JSONValue: Sendable {
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .integer(let i): out.append(contentsOf: String(i).utf8)
     case .number(let d):
-      guard d.isFinite else { throw InputError(field: "output", problem: "non-finite number \(d) cannot be written as JSON") }
-      if d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: String(Int(d)).utf8) } else { out.append(contentsOf: d.description.utf8) }
+      guard d.isFinite else {
+        throw InputError(field: "output", problem: "non-finite number \(d) cannot be written as JSON")
+      }
+      if d == d.rounded(), abs(d) < 1e15 {
+        out.append(contentsOf: String(Int(d)).utf8)
+      } else {
+        out.append(contentsOf: d.description.utf8)
+      }
     case .string(let s): Self.escape(s, into: &out)
     case .array(let items):
       if items.isEmpty {

@@ -15,7 +15,8 @@ struct Table {
     let all = [header] + rows
     let widths = header.indices.map { j in all.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
     func line(_ cells: [String]) -> String {
-      indent + cells.enumerated().map { j, c in c.padding(toLength: widths[j], withPad: " ", startingAt: 0) }
+      indent
+        + cells.enumerated().map { j, c in c.padding(toLength: widths[j], withPad: " ", startingAt: 0) }
         .joined(separator: "  ").trimmingTrailingSpaces()
     }
     let rule = indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")

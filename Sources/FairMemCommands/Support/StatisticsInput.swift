@@ -50,7 +50,8 @@ extension PopulationStatistics {
   func classIndex(named name: String?) throws -> Int? {
     guard let name else { return nil }
     guard let index = classes.firstIndex(of: name) else {
-      throw InputError(field: "--favorable", problem: "unknown class '\(name)' (classes: \(classes.joined(separator: ", ")))")
+      throw InputError(
+        field: "--favorable", problem: "unknown class '\(name)' (classes: \(classes.joined(separator: ", ")))")
     }
     return index
   }

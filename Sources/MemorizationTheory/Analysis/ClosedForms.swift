@@ -29,7 +29,8 @@ extension PopulationStatistics {
   public func closedForms(for metric: FairnessMetric, options: MetricOptions) -> ClosedFormBounds<T> {
     switch metric {
     case .statisticalParity: return statisticalParityBounds(options)
-    case .equalOpportunity: return missRateEqualization(
+    case .equalOpportunity:
+      return missRateEqualization(
         perClass: rateKeys(for: .equalOpportunity, options: options).map { key in
           (key.predictedClass, groupsDefining(key).map { ($0, missRate($0, key.predictedClass)) })
         }, options: options, rule: "R6")
@@ -80,7 +81,8 @@ extension PopulationStatistics {
           if steepest.isZero {
             result.provesInfeasible = true
             result.assumptions.append(
-              "groups \(groups[a]) and \(groups[b]) predict differently but memorization cannot move their rates (perfect on every memorizable cell)")
+              "groups \(groups[a]) and \(groups[b]) predict differently but memorization cannot move their rates (perfect on every memorizable cell)"
+            )
           } else {
             lower = max(lower, dB / steepest)
           }
@@ -145,7 +147,10 @@ extension PopulationStatistics {
     let classes = Array(0..<classCount)
     if let c = options.favorableClass {
       let perClass = classes.map { y in
-        (y, (0..<groupCount).filter { !cellIsEmpty($0, y) }.map { a in (a, y == c ? missRate(a, c) : confusion[a][y][c]) })
+        (
+          y,
+          (0..<groupCount).filter { !cellIsEmpty($0, y) }.map { a in (a, y == c ? missRate(a, c) : confusion[a][y][c]) }
+        )
       }
       return missRateEqualization(perClass: perClass, options: options, rule: "R7")
     }
@@ -172,13 +177,15 @@ extension PopulationStatistics {
       } else {
         guard options.tolerance == 0 else {
           result.assumptions.append(
-            "class '\(classes[y])': off-diagonal rows are not proportional and eps > 0: no closed form (the LP answers)")
+            "class '\(classes[y])': off-diagonal rows are not proportional and eps > 0: no closed form (the LP answers)"
+          )
           return result
         }
         forcedMass = forcedMass + fieldSum(moving.map { population[$0][y] })
         forcedCells.append(contentsOf: moving.map { ($0, y) })
         result.assumptions.append(
-          "class '\(self.classes[y])': misclassification rows are not proportional across groups, so the whole class must be memorized wherever it is misclassified")
+          "class '\(self.classes[y])': misclassification rows are not proportional across groups, so the whole class must be memorized wherever it is misclassified"
+        )
       }
     }
     var partial = missRateEqualization(perClass: proportionalClasses, options: options, rule: "R7")

@@ -28,7 +28,9 @@ extension MemorizationAnalysis {
     var vertices: [LPSolution] = []
     var problems: [String] = []
     do {
-      if let s = try program.solveMass(.minimizeMass, options: SimplexOptions(method: .exact, wantsCertificate: false)).solution {
+      if let s = try program.solveMass(.minimizeMass, options: SimplexOptions(method: .exact, wantsCertificate: false))
+        .solution
+      {
         vertices.append(s)
       } else {
         problems.append("GLPK's exact simplex did not confirm feasibility of the rounded program")
@@ -61,7 +63,9 @@ extension MemorizationAnalysis {
       return ExactAnswer(
         minMass: mass, witness: program.reshape(flat), records: total.map { $0 * mass }, closedFormMinimum: closed,
         verified: true,
-        note: "exact (\(method)): witness meets every entry exactly (R0 in rational arithmetic) and duals satisfy complementary slackness exactly")
+        note:
+          "exact (\(method)): witness meets every entry exactly (R0 in rational arithmetic) and duals satisfy complementary slackness exactly"
+      )
     }
     let failures = problems.isEmpty ? "no exact candidate" : problems.joined(separator: "; ")
     // Last resort: the closed form's own witness (R6/R7), checked exactly by the mixture rule;
@@ -73,7 +77,9 @@ extension MemorizationAnalysis {
       let total = statistics.counts.map { Rational(integer: $0.joined().joined().reduce(0, +)) }
       return ExactAnswer(
         minMass: mass, witness: witness, records: total.map { $0 * mass }, closedFormMinimum: closed, verified: true,
-        note: "exact (closed form \(closedForms.rules.joined(separator: ", "))): witness meets every entry exactly (R0 in rational arithmetic); optimality by the closed-form derivation, confirmed by the LP; the LP vertex itself could not be certified (\(failures))")
+        note:
+          "exact (closed form \(closedForms.rules.joined(separator: ", "))): witness meets every entry exactly (R0 in rational arithmetic); optimality by the closed-form derivation, confirmed by the LP; the LP vertex itself could not be certified (\(failures))"
+      )
     }
     return ExactAnswer(
       minMass: nil, witness: nil, records: nil, closedFormMinimum: closed, verified: false, note: failures)
@@ -161,7 +167,9 @@ extension MemorizationAnalysis {
       rows.append(inside.map { coefficient(form, $0) })
       rhs.append(rest)
     }
-    guard let values = solveExactly(rows, rhs, defaults: inside.map { fraction(solution.values[$0]) }) else { return nil }
+    guard let values = solveExactly(rows, rhs, defaults: inside.map { fraction(solution.values[$0]) }) else {
+      return nil
+    }
     for (k, j) in inside.enumerated() { x[j] = values[k] }
     let flat = x.map { $0 ?? .zero }
     // Duals: rows with a nonzero floating dual; reduced cost 0 on the variables strictly inside.
@@ -260,7 +268,9 @@ extension MemorizationAnalysis {
         if cap.isZero { continue }
         if v.isZero && d < .zero { return "x[\(a)][\(c)] = 0 but its reduced cost \(d) is negative" }
         if v == cap && d > .zero { return "x[\(a)][\(c)] = cap but its reduced cost \(d) is positive" }
-        if v > .zero && v < cap && !d.isZero { return "x[\(a)][\(c)] is strictly inside its bounds but its reduced cost is \(d)" }
+        if v > .zero && v < cap && !d.isZero {
+          return "x[\(a)][\(c)] is strictly inside its bounds but its reduced cost is \(d)"
+        }
       }
     }
     return nil

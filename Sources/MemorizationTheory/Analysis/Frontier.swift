@@ -32,13 +32,15 @@ extension MemorizationAnalysis {
       guard let solution = try solve(lp, options: SimplexOptions(wantsCertificate: false)).solution else {
         preconditionFailure("frontier LP is always feasible (x = 0, t large) and bounded below by 0")
       }
-      let program = MemorizationProgram(statistics: statistics, metric: metric, options: MetricOptions(favorableClass: favorableClass))
+      let program = MemorizationProgram(
+        statistics: statistics, metric: metric, options: MetricOptions(favorableClass: favorableClass))
       let values = Array(program.massSolution(solution, from: .cellFractions).values.dropLast())
       let witness = program.witness(fromSolverValues: values)
       points.append(
         FrontierPoint(
           budget: budget, bias: solution.objective, witness: witness,
-          residual: mixture.largestGap(metric, options: MetricOptions(favorableClass: favorableClass), memorized: witness),
+          residual: mixture.largestGap(
+            metric, options: MetricOptions(favorableClass: favorableClass), memorized: witness),
           mass: witness.joined().reduce(0, +)))
     }
     return points

@@ -34,7 +34,8 @@ extension MemorizationAnalysis {
     if let relaxed = try program.solveMass(.minimizeMass, options: SimplexOptions(wantsCertificate: false)).solution {
       answer.continuousLowerBound = relaxed.objective * Double(total)
     }
-    let outcome = try solve(program.linearProgram(.minimizeMass, recordsTotal: total), options: SimplexOptions(wantsCertificate: false))
+    let outcome = try solve(
+      program.linearProgram(.minimizeMass, recordsTotal: total), options: SimplexOptions(wantsCertificate: false))
     guard let solution = outcome.solution else { return answer }
     let m = program.reshape(solution.values.map { Int($0.rounded()) })
     answer.feasible = true

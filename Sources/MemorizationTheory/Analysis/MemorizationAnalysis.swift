@@ -35,8 +35,11 @@ public enum MemorizationAnalysis {
       return mixture.largestGap(metric, options: options, memorized: x)
         <= options.tolerance + MemorizationAnswer.witnessTolerance && withinCaps(x, statistics)
     }
-    func solveChecked(_ objective: MemorizationProgram<Double>.Objective, wantsCertificate: Bool) throws(LPFailure) -> LPOutcome {
-      let outcome = try program.solveMass(objective, options: SimplexOptions(method: method, wantsCertificate: wantsCertificate))
+    func solveChecked(_ objective: MemorizationProgram<Double>.Objective, wantsCertificate: Bool) throws(LPFailure)
+      -> LPOutcome
+    {
+      let outcome = try program.solveMass(
+        objective, options: SimplexOptions(method: method, wantsCertificate: wantsCertificate))
       if let solution = outcome.solution, acceptable(solution) { return outcome }
       // Infeasible with a (checked) certificate, or when none was asked for: that stands.
       if case .infeasible(let farkas) = outcome, objective == .minimizeMass, farkas != nil || !wantsCertificate {
@@ -44,8 +47,10 @@ public enum MemorizationAnalysis {
       }
       guard method != .exact else { return outcome }
       answer.notes.append(
-        "the floating point simplex was inconclusive near the edge of feasibility (\(objective)); re-solved with the exact simplex")
-      return try program.solveMass(objective, options: SimplexOptions(method: .exact, wantsCertificate: wantsCertificate))
+        "the floating point simplex was inconclusive near the edge of feasibility (\(objective)); re-solved with the exact simplex"
+      )
+      return try program.solveMass(
+        objective, options: SimplexOptions(method: .exact, wantsCertificate: wantsCertificate))
     }
     switch try solveChecked(.minimizeMass, wantsCertificate: certificate) {
     case .unbounded:
@@ -73,7 +78,9 @@ public enum MemorizationAnalysis {
       guard let top = try solveChecked(.maximizeMass, wantsCertificate: false).solution else {
         answer.witnessVerified = false
         answer.residual = mixture.largestGap(metric, options: options, memorized: witness)
-        answer.notes.append("the most-mass LP was reported infeasible although the least-mass LP is feasible (numerically borderline instance); the answer is unverified")
+        answer.notes.append(
+          "the most-mass LP was reported infeasible although the least-mass LP is feasible (numerically borderline instance); the answer is unverified"
+        )
         answer.closedFormAgrees = agreement(answer, closed)
         return answer
       }
@@ -99,7 +106,8 @@ public enum MemorizationAnalysis {
   /// Whether `0 <= x <= cap` holds up to solver precision.
   static func withinCaps(_ x: [[Double]], _ statistics: PopulationStatistics<Double>) -> Bool {
     for (row, caps) in zip(x, statistics.cap) {
-      for (v, c) in zip(row, caps) where v < -MemorizationAnswer.witnessTolerance || v > c + MemorizationAnswer.witnessTolerance {
+      for (v, c) in zip(row, caps)
+      where v < -MemorizationAnswer.witnessTolerance || v > c + MemorizationAnswer.witnessTolerance {
         return false
       }
     }

@@ -107,7 +107,8 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
           let records = cap * Double(total)
           let nearest = records.rounded()
           let upper = abs(records - nearest) <= 1e-9 * max(1, records) ? nearest : records.rounded(.down)
-          lp.addVariable(name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign, kind: .integer)
+          lp.addVariable(
+            name, bounds: upper > 0 ? .range(0, upper) : .fixed(0), objective: objectiveSign, kind: .integer)
         case .mass, .cellFractions:
           let u = unit(variables, a, y)
           let upper = u > 0 ? cap / u : 0

@@ -103,7 +103,10 @@ extension PopulationStatistics {
       guard let t0 = tpr[0], let t1 = tpr[1], let f0 = fpr[0], let f1 = fpr[1] else { return nil }
       return ((f0 - f1) + (t0 - t1)) / T(integer: 2)
     }()
-    let eod: T? = { guard let t0 = tpr[0], let t1 = tpr[1] else { return nil }; return t0 - t1 }()
+    let eod: T? = {
+      guard let t0 = tpr[0], let t1 = tpr[1] else { return nil }
+      return t0 - t1
+    }()
     let overall = fieldSum((0..<groupCount).map { accuracy[$0] * groupMass($0) })
     let summary = ScalarSummary(
       favorableClass: c, selectionRates: selection, truePositiveRates: tpr, falsePositiveRates: fpr,

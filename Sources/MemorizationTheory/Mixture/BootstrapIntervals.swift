@@ -74,7 +74,9 @@ public struct BootstrapIntervals: Sendable {
   /// A group with no record at all makes every metric that involves it undefined: its own rates
   /// and every gap / worst-group summary (only the other groups' rates and the overall accuracy
   /// remain).
-  public static func metricValues(counts n: [[[Int]]], groups: [String], classes: [String], favorableClass c: Int) -> [Double?] {
+  public static func metricValues(counts n: [[[Int]]], groups: [String], classes: [String], favorableClass c: Int)
+    -> [Double?]
+  {
     let g = groups.count
     let k = classes.count
     let total = n.joined().joined().reduce(0, +)
@@ -139,7 +141,9 @@ public struct MultinomialCountSampler: Sendable {
     let g = n.count
     let k = n.first?.count ?? 0
     var cells: [(a: Int, y: Int, yh: Int, count: Int)] = []
-    for a in 0..<g { for y in 0..<k { for yh in 0..<k where n[a][y][yh] > 0 { cells.append((a, y, yh, n[a][y][yh])) } } }
+    for a in 0..<g {
+      for y in 0..<k { for yh in 0..<k where n[a][y][yh] > 0 { cells.append((a, y, yh, n[a][y][yh])) } }
+    }
     cells.sort { $0.count > $1.count }
     let total = cells.reduce(0) { $0 + $1.count }
     precondition(total > 0, "counts must have at least one record")
@@ -185,7 +189,8 @@ extension PopulationStatistics where T == Double {
         return cell.map { Double($0) / Double(cellTotal) }
       }
     }
-    return PopulationStatistics<Double>(groups: groups, classes: classes, population: population, confusion: confusion, counts: n)
+    return PopulationStatistics<Double>(
+      groups: groups, classes: classes, population: population, confusion: confusion, counts: n)
   }
 
   /// Percentile-bootstrap intervals of every scalar metric (`BootstrapIntervals.metricNames`),
@@ -214,7 +219,8 @@ extension PopulationStatistics where T == Double {
     let groups = counts.groups
     let classes = counts.classes
     let names = BootstrapIntervals.metricNames(groups: groups)
-    let estimate = BootstrapIntervals.metricValues(counts: counts.counts, groups: groups, classes: classes, favorableClass: c)
+    let estimate = BootstrapIntervals.metricValues(
+      counts: counts.counts, groups: groups, classes: classes, favorableClass: c)
     let sampler = MultinomialCountSampler(counts: counts.counts)
     var rng = SplitMix64(seed: seed)
     var samples: [[Double]] = Array(repeating: [], count: names.count)
@@ -233,7 +239,8 @@ extension PopulationStatistics where T == Double {
           standardError: nil, estimableReplicates: 0, notEstimableFraction: notEstimable)
       }
       let mean = values.reduce(0, +) / Double(values.count)
-      let variance = values.count > 1
+      let variance =
+        values.count > 1
         ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
       return MetricInterval(
         name: names[m], estimate: estimate[m], lower: quantile(values, alpha), upper: quantile(values, 1 - alpha),
@@ -272,7 +279,10 @@ extension PopulationStatistics {
 extension PredictionCounts {
   /// Counts given directly as `counts[a][y][yh]`.
   public init(groups: [String], classes: [String], counts: [[[Int]]]) {
-    precondition(counts.count == groups.count && counts.allSatisfy { $0.count == classes.count && $0.allSatisfy { $0.count == classes.count } }, "counts shape")
+    precondition(
+      counts.count == groups.count
+        && counts.allSatisfy { $0.count == classes.count && $0.allSatisfy { $0.count == classes.count } },
+      "counts shape")
     precondition(counts.joined().joined().allSatisfy { $0 >= 0 }, "negative count")
     self.init(groups: groups, classes: classes, groupOf: [], labels: [], predictions: [])
     self.counts = counts

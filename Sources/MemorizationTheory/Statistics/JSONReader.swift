@@ -16,7 +16,9 @@ public struct JSONReader {
     public let offset: Int
     public let path: String
     public let reason: String
-    public var description: String { path.isEmpty ? "\(reason) at byte \(offset)" : "\(path): \(reason) at byte \(offset)" }
+    public var description: String {
+      path.isEmpty ? "\(reason) at byte \(offset)" : "\(path): \(reason) at byte \(offset)"
+    }
   }
 
   private enum PathComponent {
@@ -53,7 +55,9 @@ public struct JSONReader {
   }
 
   private mutating func skipWhitespace() {
-    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+    while index < bytes.count,
+      bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+    {
       index += 1
     }
   }
@@ -184,7 +188,8 @@ public struct JSONReader {
       case UInt8(ascii: "u"):
         var scalar = try hex4()
         if (0xD800..<0xDC00).contains(scalar) {
-          guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+          guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+          else {
             throw failure("unpaired surrogate")
           }
           index += 2
@@ -213,11 +218,15 @@ public struct JSONReader {
     var isInteger = true
     if bytes[index] == UInt8(ascii: "-") {
       index += 1
-      if index < bytes.count, bytes[index] == UInt8(ascii: "I") { throw failure("non-finite number (NaN/Infinity) is not valid JSON") }
+      if index < bytes.count, bytes[index] == UInt8(ascii: "I") {
+        throw failure("non-finite number (NaN/Infinity) is not valid JSON")
+      }
     }
     func digits(_ reader: inout JSONReader) -> Int {
       let s = reader.index
-      while reader.index < reader.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(reader.bytes[reader.index]) {
+      while reader.index < reader.bytes.count,
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(reader.bytes[reader.index])
+      {
         reader.index += 1
       }
       return reader.index - s

@@ -24,12 +24,16 @@ public struct PredictionCounts: Sendable, Equatable {
   /// - Throws: `StatisticsError` when there are no records, the three columns differ in length,
   ///   fewer than two groups or classes, or `classOrder` repeats a name or misses a value that
   ///   occurs.
-  public init(groupValues: [String], labels: [String], predictions: [String], classOrder: [String]? = nil) throws(StatisticsError) {
+  public init(groupValues: [String], labels: [String], predictions: [String], classOrder: [String]? = nil)
+    throws(StatisticsError)
+  {
     guard !labels.isEmpty else { throw StatisticsError(field: "input", problem: "no records") }
     guard groupValues.count == labels.count && labels.count == predictions.count else {
       throw StatisticsError(
         field: "input",
-        problem: "record columns differ in length (\(groupValues.count) groups, \(labels.count) labels, \(predictions.count) predictions)")
+        problem:
+          "record columns differ in length (\(groupValues.count) groups, \(labels.count) labels, \(predictions.count) predictions)"
+      )
     }
     if let classOrder, Set(classOrder).count != classOrder.count {
       throw StatisticsError(field: "classOrder", problem: "class order repeats a name: \(classOrder)")
@@ -39,7 +43,8 @@ public struct PredictionCounts: Sendable, Equatable {
     let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
     let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
     guard groups.count >= 2 else {
-      throw StatisticsError(field: "group", problem: "need at least 2 groups, found \(groups.count) (\(groups.joined(separator: ", ")))")
+      throw StatisticsError(
+        field: "group", problem: "need at least 2 groups, found \(groups.count) (\(groups.joined(separator: ", ")))")
     }
     guard classes.count >= 2 else {
       throw StatisticsError(field: "label", problem: "need at least 2 classes, found \(classes.count)")
@@ -53,13 +58,15 @@ public struct PredictionCounts: Sendable, Equatable {
         throw StatisticsError(field: "label", problem: "record \(i + 1): class '\(label)' is not among \(classes)")
       }
       guard let p = classIndex[prediction] else {
-        throw StatisticsError(field: "prediction", problem: "record \(i + 1): class '\(prediction)' is not among \(classes)")
+        throw StatisticsError(
+          field: "prediction", problem: "record \(i + 1): class '\(prediction)' is not among \(classes)")
       }
       y.append(l)
       yh.append(p)
     }
     // groupIndex has every value by construction.
-    self.init(groups: groups, classes: classes, groupOf: groupValues.map { groupIndex[$0] ?? 0 }, labels: y, predictions: yh)
+    self.init(
+      groups: groups, classes: classes, groupOf: groupValues.map { groupIndex[$0] ?? 0 }, labels: y, predictions: yh)
   }
 
   /// Sorts names numerically when every name is a number, lexicographically otherwise.

@@ -244,7 +244,9 @@ public struct StatisticsDecoder: Sendable {
     return value
   }
 
-  private func probabilityMatrix(_ raw: Any, field: String, rows: Int, columns: Int) throws(StatisticsError) -> [[Double]] {
+  private func probabilityMatrix(_ raw: Any, field: String, rows: Int, columns: Int) throws(StatisticsError)
+    -> [[Double]]
+  {
     var result: [[Double]] = []
     for (i, row) in try array(raw, field: field, count: rows).enumerated() {
       var values: [Double] = []

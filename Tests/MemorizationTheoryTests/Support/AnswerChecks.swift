@@ -71,4 +71,3 @@ func problems(
   }
   return problems
 }
-

@@ -47,7 +47,9 @@ struct InstanceShape {
 }
 
 /// Random statistics: `p` a random joint law, `C` random rows, optional `s` and caps.
-func randomStatistics(_ shape: InstanceShape, using rng: inout some RandomNumberGenerator) -> PopulationStatistics<Double> {
+func randomStatistics(_ shape: InstanceShape, using rng: inout some RandomNumberGenerator) -> PopulationStatistics<
+  Double
+> {
   let g = Int.random(in: shape.groups, using: &rng)
   let k = Int.random(in: shape.classes, using: &rng)
   var weights: [[Double]] = []
@@ -62,7 +64,9 @@ func randomStatistics(_ shape: InstanceShape, using rng: inout some RandomNumber
   let total = weights.joined().reduce(0, +)
   let population = weights.map { $0.map { $0 / total } }
   let confusion = (0..<g).map { a in
-    (0..<k).map { y in population[a][y] == 0 ? (0..<k).map { $0 == y ? 1.0 : 0 } : randomConfusionRow(k, trueClass: y, using: &rng) }
+    (0..<k).map { y in
+      population[a][y] == 0 ? (0..<k).map { $0 == y ? 1.0 : 0 } : randomConfusionRow(k, trueClass: y, using: &rng)
+    }
   }
   let s: [[Double]]? = shape.conventionA ? (0..<g).map { _ in randomSimplex(k, using: &rng) } : nil
   var cap: [[Double]]? = nil
@@ -80,7 +84,9 @@ func randomStatistics(_ shape: InstanceShape, using rng: inout some RandomNumber
 }
 
 /// A random memorization `0 <= x <= cap`, sometimes hitting the bounds.
-func randomMemorization(_ stats: PopulationStatistics<Double>, using rng: inout some RandomNumberGenerator) -> [[Double]] {
+func randomMemorization(_ stats: PopulationStatistics<Double>, using rng: inout some RandomNumberGenerator)
+  -> [[Double]]
+{
   stats.cap.map { row in
     row.map { c in
       let roll = uniform(0, 1, using: &rng)
@@ -135,7 +141,8 @@ func specGroupRates(_ stats: PopulationStatistics<Double>, _ x: [[Double]], grou
 }
 
 /// `P(Yhat=yh | Y=y, A=a)` from R3 (nil for an empty cell).
-func specCellRates(_ stats: PopulationStatistics<Double>, _ x: [[Double]], group a: Int, trueClass y: Int) -> [Double]? {
+func specCellRates(_ stats: PopulationStatistics<Double>, _ x: [[Double]], group a: Int, trueClass y: Int) -> [Double]?
+{
   let p = stats.population[a][y]
   guard p > 0 else { return nil }
   return (0..<stats.classCount).map { yh in ((y == yh ? x[a][y] : 0) + (p - x[a][y]) * stats.confusion[a][y][yh]) / p }
@@ -186,7 +193,9 @@ func specKey(_ entry: MetricEntry) -> String {
 }
 
 /// The largest |entry| by the spec formulas.
-func specLargestGap(_ stats: PopulationStatistics<Double>, _ x: [[Double]], metric: FairnessMetric, favorable: Int? = nil) -> Double {
+func specLargestGap(
+  _ stats: PopulationStatistics<Double>, _ x: [[Double]], metric: FairnessMetric, favorable: Int? = nil
+) -> Double {
   specEntries(stats, x, metric: metric, favorable: favorable).values.reduce(0) { max($0, abs($1)) }
 }
 
