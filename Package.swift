@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "FairnessModels", targets: ["FairnessModels"]),
     .library(name: "Influence", targets: ["Influence"]),
     .library(name: "Mitigation", targets: ["Mitigation"]),
+    .library(name: "OptimalSteering", targets: ["OptimalSteering"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -78,6 +79,11 @@ let package = Package(
         "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "MemorizationTheory", "SeededRandom",
       ],
       swiftSettings: strictSettings),
+    // Optimal steering to exact fairness (seed 002): Gaussian class-conditional models, the
+    // ideal-distribution check, KL-optimal affine interventions and their W2 maps (pure math).
+    .target(
+      name: "OptimalSteering", dependencies: ["DenseLinearAlgebra", "SeededRandom", "FailureReporting"],
+      swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
       name: "FairMemCommands",
@@ -121,6 +127,7 @@ let package = Package(
     .testTarget(
       name: "MitigationTests",
       dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
+    .testTarget(name: "OptimalSteeringTests", dependencies: ["OptimalSteering", "DenseLinearAlgebra", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["FairMemCommands", "_TestSupport"]),
   ]
 )
