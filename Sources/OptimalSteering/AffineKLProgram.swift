@@ -34,6 +34,11 @@ public struct NewtonSummary: Sendable, Equatable, Codable {
   public var gradientNorm: Double
   /// The tolerance the norm had to reach.
   public var tolerance: Double
+
+  enum CodingKeys: String, CodingKey {
+    case iterations, tolerance
+    case gradientNorm = "gradient_norm"
+  }
 }
 
 /// The convex program behind the affirmative-action intervention:

@@ -23,6 +23,15 @@ public struct IdealCheck: Sendable, Equatable, Codable {
   /// The behavioural check.
   public var bayes: BayesFairness
 
+  enum CodingKeys: String, CodingKey {
+    case bayes
+    case standardizedMeanDifference = "standardized_mean_difference"
+    case covarianceRatio = "covariance_ratio"
+    case baseRateDifference = "base_rate_difference"
+    case mahalanobisDifference = "mahalanobis_difference"
+    case covarianceRatioSpectrum = "covariance_ratio_spectrum"
+  }
+
   /// The three literal residuals' maximum.
   public var largestResidual: Double { max(standardizedMeanDifference, covarianceRatio, baseRateDifference) }
 }
@@ -51,6 +60,17 @@ public struct BayesFairness: Sendable, Equatable, Codable {
   public var equalizedOdds: Double
   /// The Bayes error under 0-1 costs (`c = 1`), exact in 1-D, Monte Carlo otherwise.
   public var bayesError: Double
+
+  enum CodingKeys: String, CodingKey {
+    case exact
+    case costCount = "cost_count"
+    case samplesPerCell = "samples_per_cell"
+    case standardError = "standard_error"
+    case demographicParity = "demographic_parity"
+    case equalOpportunity = "equal_opportunity"
+    case equalizedOdds = "equalized_odds"
+    case bayesError = "bayes_error"
+  }
 }
 
 extension GaussianModel {

@@ -30,6 +30,20 @@ public struct TransferBoundCheck: Sendable, Equatable, Codable {
   public var equalOpportunityBoundHolds: Bool
   public var conditionalEqualOpportunityBoundHolds: Bool?
 
+  enum CodingKeys: String, CodingKey {
+    case kl
+    case errorOriginal = "error_original"
+    case errorSteered = "error_steered"
+    case equalOpportunityOriginal = "equal_opportunity_original"
+    case equalOpportunitySteered = "equal_opportunity_steered"
+    case errorBound = "error_bound"
+    case equalOpportunityBound = "equal_opportunity_bound"
+    case conditionalEqualOpportunityBound = "conditional_equal_opportunity_bound"
+    case errorBoundHolds = "error_bound_holds"
+    case equalOpportunityBoundHolds = "equal_opportunity_bound_holds"
+    case conditionalEqualOpportunityBoundHolds = "conditional_equal_opportunity_bound_holds"
+  }
+
   /// Compares measured quantities with the bounds.
   ///
   /// - Parameters:
