@@ -23,6 +23,54 @@ public struct BiasReport<T: FieldScalar>: Sendable {
   /// Scalar summaries users know (see `ScalarSummary`).
   public var summary: ScalarSummary<T>
 
+  /// Assembles the report from a classifier's rates on `statistics`: the gap vectors of every
+  /// metric (each entry is `rate(first) - rate(second)` of the given rates) and the scalar
+  /// summaries for `favorableClass` (default: the last class, the positive label of a binary
+  /// problem such as `>50K`).
+  ///
+  /// - Parameters:
+  ///   - memorized: the memorized mass per cell `x[a][y]` the rates belong to (zero for the
+  ///     classifier as it is).
+  ///   - groupRates: `P(Yhat=yh | A=a)` as `[a][yh]`.
+  ///   - cellRates: `P(Yhat=yh | Y=y, A=a)` as `[a][y][yh]`, nil exactly for zero-mass cells.
+  public init(
+    statistics: PopulationStatistics<T>, memorized x: [[T]], groupRates: [[T]], cellRates: [[[T]?]],
+    favorableClass: Int? = nil
+  ) {
+    var entries: [FairnessMetric: [Entry]] = [:]
+    for metric in FairnessMetric.gapVectors {
+      entries[metric] = statistics.allEntries(for: metric, options: MetricOptions()).map { entry in
+        func rate(_ a: Int) -> T {
+          guard let y = entry.rate.trueClass else { return groupRates[a][entry.rate.predictedClass] }
+          guard let cell = cellRates[a][y] else { preconditionFailure("entry on an empty cell") }
+          return cell[entry.rate.predictedClass]
+        }
+        return Entry(
+          entry: entry, label: entry.label(groups: statistics.groups, classes: statistics.classes),
+          value: rate(entry.first) - rate(entry.second))
+      }
+    }
+    self.init(
+      groups: statistics.groups, classes: statistics.classes, memorized: x, memorizedMass: fieldSum(x.joined()),
+      groupRates: groupRates, cellRates: cellRates, entries: entries,
+      summary: ScalarSummary(
+        statistics: statistics, groupRates: groupRates, cellRates: cellRates, favorableClass: favorableClass))
+  }
+
+  private init(
+    groups: [String], classes: [String], memorized: [[T]], memorizedMass: T, groupRates: [[T]],
+    cellRates: [[[T]?]], entries: [FairnessMetric: [Entry]], summary: ScalarSummary<T>
+  ) {
+    self.groups = groups
+    self.classes = classes
+    self.memorized = memorized
+    self.memorizedMass = memorizedMass
+    self.groupRates = groupRates
+    self.cellRates = cellRates
+    self.entries = entries
+    self.summary = summary
+  }
+
   /// The largest |entry| of a metric.
   public func largestGap(_ metric: FairnessMetric) -> T {
     (entries[metric] ?? []).reduce(T.zero) { max($0, $1.value.magnitudeValue) }
@@ -56,30 +104,22 @@ public struct ScalarSummary<T: FieldScalar>: Sendable {
   public var overallAccuracy: T
 }
 
-extension PopulationStatistics {
-  /// The bias report at memorization `x` (R1-R3 via the mixture rule).
-  ///
-  /// - Parameter favorableClass: the class used for the scalar summaries (default: the last one,
-  ///   which is the positive label of a binary problem such as `>50K`).
-  public func biasReport(memorized x: [[T]], favorableClass: Int? = nil) -> BiasReport<T> {
-    let mixture = MixtureRule(self)
-    let groupRates = (0..<groupCount).map { mixture.groupPrediction(group: $0, memorized: x) }
-    let cellRates = (0..<groupCount).map { a in
-      (0..<classCount).map { mixture.cellPrediction(group: a, trueClass: $0, memorized: x) }
-    }
-    var entries: [FairnessMetric: [BiasReport<T>.Entry]] = [:]
-    for metric in FairnessMetric.allCases {
-      entries[metric] = allEntries(for: metric, options: MetricOptions()).map {
-        .init(entry: $0, label: $0.label(groups: groups, classes: classes), value: mixture.entryValue($0, memorized: x))
-      }
-    }
+extension ScalarSummary {
+  /// The summaries of a classifier with the given rates on `statistics`, for favorable class
+  /// `favorableClass` (default: the last class).
+  public init(
+    statistics: PopulationStatistics<T>, groupRates: [[T]], cellRates: [[[T]?]], favorableClass: Int? = nil
+  ) {
+    let groupCount = statistics.groupCount
+    let classCount = statistics.classCount
+    let population = statistics.population
     let c = favorableClass ?? (classCount - 1)
     var tpr: [T?] = []
     var fpr: [T?] = []
     var accuracy: [T] = []
     for a in 0..<groupCount {
       tpr.append(cellRates[a][c].map { $0[c] })
-      let negatives = (0..<classCount).filter { $0 != c && !cellIsEmpty(a, $0) }
+      let negatives = (0..<classCount).filter { $0 != c && !statistics.cellIsEmpty(a, $0) }
       let negativeMass = fieldSum(negatives.map { population[a][$0] })
       if negativeMass.isZero {
         fpr.append(nil)
@@ -87,7 +127,7 @@ extension PopulationStatistics {
         fpr.append(fieldSum(negatives.map { y in population[a][y] * (cellRates[a][y]?[c] ?? .zero) }) / negativeMass)
       }
       let correct = (0..<classCount).map { y in population[a][y] * (cellRates[a][y]?[y] ?? .zero) }
-      accuracy.append(fieldSum(correct) / groupMass(a))
+      accuracy.append(fieldSum(correct) / statistics.groupMass(a))
     }
     func spread(_ values: [T?]) -> T? {
       let defined = values.compactMap { $0 }
@@ -107,26 +147,47 @@ extension PopulationStatistics {
       guard let t0 = tpr[0], let t1 = tpr[1] else { return nil }
       return t0 - t1
     }()
-    let overall = fieldSum((0..<groupCount).map { accuracy[$0] * groupMass($0) })
-    let summary = ScalarSummary(
+    let overall = fieldSum((0..<groupCount).map { accuracy[$0] * statistics.groupMass($0) })
+    self.init(
       favorableClass: c, selectionRates: selection, truePositiveRates: tpr, falsePositiveRates: fpr,
       accuracies: accuracy,
       demographicParityDifference: (selection.max() ?? .zero) - (selection.min() ?? .zero),
       equalizedOddsDifference: eoDifference, averageOddsDifference: aod, equalOpportunityDifference: eod,
       accuracyDifference: accuracy[0] - accuracy[1], worstGroupAccuracy: accuracy.min() ?? .zero,
       overallAccuracy: overall)
+  }
+}
+
+extension PopulationStatistics {
+  /// The rates of the classifier these statistics describe (nothing memorized): group rates
+  /// `P(Yhat=yh | A=a) = Σ_y p[a][y] C[a][y][yh] / p[a]` (convention B) or `s[a][yh]`
+  /// (convention A), and cell rates `C[a][y]` (nil for zero-mass cells).
+  public var classifierRates: (groupRates: [[T]], cellRates: [[[T]?]]) {
+    let groupRates = (0..<groupCount).map { a -> [T] in
+      if let s = unmemorizedPrediction { return s[a] }
+      let mass = groupMass(a)
+      return (0..<classCount).map { yh in
+        fieldSum((0..<classCount).map { y in population[a][y] * confusion[a][y][yh] }) / mass
+      }
+    }
+    let cellRates = (0..<groupCount).map { a in
+      (0..<classCount).map { y in cellIsEmpty(a, y) ? nil : confusion[a][y] }
+    }
+    return (groupRates, cellRates)
+  }
+
+  /// The bias report of the classifier these statistics describe, as it is (nothing memorized).
+  ///
+  /// - Parameter favorableClass: the class used for the scalar summaries (default: the last one).
+  public func biasReport(favorableClass: Int? = nil) -> BiasReport<T> {
+    let rates = classifierRates
     return BiasReport(
-      groups: groups, classes: classes, memorized: x, memorizedMass: fieldSum(x.joined()),
-      groupRates: groupRates, cellRates: cellRates, entries: entries, summary: summary)
+      statistics: self, memorized: zeroMatrix, groupRates: rates.groupRates, cellRates: rates.cellRates,
+      favorableClass: favorableClass)
   }
 
-  /// Uniform memorization: a fraction `pD` of every cell, `x = pD * p`.
-  public func uniformMemorization(_ pD: T) -> [[T]] {
-    population.map { $0.map { $0 * pD } }
-  }
-
-  /// No memorization.
-  public var noMemorization: [[T]] {
+  /// A `G x K` matrix of zeros (no memorized mass).
+  public var zeroMatrix: [[T]] {
     Array(repeating: Array(repeating: T.zero, count: classCount), count: groupCount)
   }
 }

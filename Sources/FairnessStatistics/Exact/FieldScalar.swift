@@ -41,6 +41,6 @@ extension Rational: FieldScalar {
 
 /// Sums a sequence of field values (left to right, so results are reproducible).
 @inlinable
-func fieldSum<T: FieldScalar, S: Sequence>(_ values: S) -> T where S.Element == T {
+public func fieldSum<T: FieldScalar, S: Sequence>(_ values: S) -> T where S.Element == T {
   values.reduce(T.zero, +)
 }

@@ -1,5 +1,5 @@
+public import FailureReporting
 import Foundation
-import MemorizationTheory
 
 /// A JSON value with a fast, deterministic writer (object keys sorted, numbers in Swift's
 /// shortest round-trip form). `fairmem sweep` writes tens of thousands of answers per second;
@@ -8,7 +8,7 @@ import MemorizationTheory
 ///
 /// Not `indirect`: arrays and objects already store their elements out of line, and an
 /// `indirect` enum would put every number and string in a heap box of its own.
-enum JSONValue: Sendable {
+public enum JSONValue: Sendable, Equatable {
   case null
   case bool(Bool)
   case integer(Int)
@@ -19,7 +19,7 @@ enum JSONValue: Sendable {
 
   /// Converts the values the CLI builds (`String`, `Double`, `Int`, `Bool`, arrays,
   /// `[String: Any]`, `NSNull`, optionals, and `NSNumber`s echoed from parsed input).
-  init(_ any: Any?) {
+  public init(_ any: Any?) {
     guard let any else {
       self = .null
       return
@@ -56,7 +56,7 @@ enum JSONValue: Sendable {
   }
 
   /// Serializes; throws on a non-finite number rather than printing an invalid or wrong value.
-  func text(pretty: Bool) throws -> String {
+  public func text(pretty: Bool) throws(JSONOutputError) -> String {
     var out: [UInt8] = []
     out.reserveCapacity(2048)
     try write(to: &out, pretty: pretty, indent: 0)
@@ -64,14 +64,14 @@ enum JSONValue: Sendable {
   }
 
   /// Writes UTF-8 bytes (appending to a byte array is much cheaper than to a `String`).
-  private func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws {
+  private func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
     switch self {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .integer(let i): out.append(contentsOf: String(i).utf8)
     case .number(let d):
       guard d.isFinite else {
-        throw InputError(field: "output", problem: "non-finite number \(d) cannot be written as JSON")
+        throw JSONOutputError(problem: "non-finite number \(d) cannot be written as JSON")
       }
       if d == d.rounded(), abs(d) < 1e15 {
         out.append(contentsOf: String(Int(d)).utf8)
@@ -140,4 +140,16 @@ enum JSONValue: Sendable {
     }
     out.append(UInt8(ascii: "\""))
   }
+}
+
+/// A value that cannot be written as JSON (a non-finite number). Every reported value is finite by
+/// construction, so this is FairMem's own failure: exit code 3, never a printed NaN.
+public struct JSONOutputError: ClassifiedError, Sendable, Equatable {
+  public let problem: String
+
+  public init(problem: String) { self.problem = problem }
+
+  public var failureKind: FailureKind { .internalFailure }
+  public var field: String? { "output" }
+  public var description: String { "output: \(problem)" }
 }

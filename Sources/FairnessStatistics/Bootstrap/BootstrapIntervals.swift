@@ -53,7 +53,7 @@ public struct BootstrapIntervals: Sendable {
   public subscript(name: String) -> MetricInterval? { intervals.first { $0.name == name } }
 
   /// The metric names, in order: per-group rates, then fairlearn/AIF360 summaries
-  /// (`ScalarSummary`), then the seed metrics (`SeedMetrics`).
+  /// (`ScalarSummary`), then the seed papers' absolute gaps (`AbsoluteGapMetrics`).
   public static func metricNames(groups: [String]) -> [String] {
     var names: [String] = []
     for prefix in ["selection_rate", "tpr", "fpr", "accuracy"] {
@@ -103,10 +103,14 @@ public struct BootstrapIntervals: Sendable {
       values += Array(repeating: nil, count: summaryCount - 1)
       return values
     }
-    let statistics = PopulationStatistics<Double>.fromCounts(n, groups: groups, classes: classes)
-    let report = statistics.biasReport(memorized: statistics.noMemorization, favorableClass: c)
-    let s = report.summary
-    let seedMetrics = SeedMetrics(s)
+    let statistics: PopulationStatistics<Double>
+    do {
+      statistics = try PopulationStatistics(counts: PredictionCounts(groups: groups, classes: classes, counts: n))
+    } catch {
+      preconditionFailure("counts with records in every group are valid statistics: \(error)")
+    }
+    let s = statistics.biasReport(favorableClass: c).summary
+    let gaps = AbsoluteGapMetrics(s)
     var values: [Double?] = s.selectionRates.map { $0 }
     values += s.truePositiveRates
     values += s.falsePositiveRates
@@ -115,9 +119,9 @@ public struct BootstrapIntervals: Sendable {
       s.overallAccuracy, s.worstGroupAccuracy,
       s.demographicParityDifference, s.equalizedOddsDifference,
       s.averageOddsDifference, s.equalOpportunityDifference, s.accuracyDifference,
-      seedMetrics.demographicParity, seedMetrics.equalityOfOdds, seedMetrics.differenceInEqualOpportunity,
-      seedMetrics.absoluteAccuracyDifference, seedMetrics.absoluteAverageOddsDifference,
-      seedMetrics.absoluteEqualOpportunityDifference,
+      gaps.demographicParity, gaps.equalityOfOdds, gaps.differenceInEqualOpportunity,
+      gaps.absoluteAccuracyDifference, gaps.absoluteAverageOddsDifference,
+      gaps.absoluteEqualOpportunityDifference,
     ]
     return values
   }
@@ -176,29 +180,12 @@ public struct MultinomialCountSampler: Sendable {
 }
 
 extension PopulationStatistics where T == Double {
-  /// Statistics from counts, as `StatisticsDecoder` builds them (population `n[a][y]/N`, confusion
-  /// rows `n[a][y][·]/n[a][y]`, the unit row for an empty cell). Every group must have a record.
-  static func fromCounts(_ n: [[[Int]]], groups: [String], classes: [String]) -> PopulationStatistics<Double> {
-    let k = classes.count
-    let total = Double(n.joined().joined().reduce(0, +))
-    let population = n.map { row in row.map { Double($0.reduce(0, +)) / total } }
-    let confusion = n.map { row in
-      row.enumerated().map { y, cell -> [Double] in
-        let cellTotal = cell.reduce(0, +)
-        if cellTotal == 0 { return (0..<k).map { $0 == y ? 1 : 0 } }
-        return cell.map { Double($0) / Double(cellTotal) }
-      }
-    }
-    return PopulationStatistics<Double>(
-      groups: groups, classes: classes, population: population, confusion: confusion, counts: n)
-  }
-
   /// Percentile-bootstrap intervals of every scalar metric (`BootstrapIntervals.metricNames`),
   /// from the confusion counts alone (no re-prediction).
   ///
   /// Each of `replicates` replicates resamples the N records multinomially from the observed cell
   /// frequencies `n[a][y][yh] / N` (seeded `SplitMix64`), recomputes the statistics and every
-  /// metric of `ScalarSummary` and `SeedMetrics` at no memorization, and the interval is the
+  /// metric of `ScalarSummary` and `AbsoluteGapMetrics` at no memorization, and the interval is the
   /// `(1 ± confidence)/2` percentile pair (linear interpolation between order statistics) over the
   /// replicates where the metric is defined. The standard error is the replicates' standard
   /// deviation. Deterministic for a given seed.

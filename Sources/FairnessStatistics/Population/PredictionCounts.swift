@@ -77,9 +77,4 @@ public struct PredictionCounts: Sendable, Equatable {
     }
     return names.sorted()
   }
-
-  /// The statistics JSON object (`groups`, `classes`, `counts`) for these counts.
-  public var jsonObject: [String: Any] {
-    ["groups": groups, "classes": classes, "counts": counts]
-  }
 }

@@ -1,3 +1,4 @@
+public import FairnessStatistics
 public import Foundation
 
 /// Reads and validates the statistics JSON documented in `Docs/input-format.md`.
@@ -81,17 +82,12 @@ public struct StatisticsDecoder: Sendable {
         throw StatisticsError(field: "counts", problem: "give either counts or population + confusion, not both")
       }
       let n = try integerTensor(rawCounts, field: "counts", shape: (g, k, k))
+      let fromCounts = try PopulationStatistics<T>(
+        counts: PredictionCounts(groups: groups, classes: classes, counts: n))
       counts = n
-      let total = n.joined().joined().reduce(0, +)
-      guard total > 0 else { throw StatisticsError(field: "counts", problem: "all counts are zero") }
-      population = n.map { row in row.map { T(integer: $0.reduce(0, +)) / T(integer: total) } }
-      confusion = n.enumerated().map { a, row in
-        row.enumerated().map { y, cell in
-          let cellTotal = cell.reduce(0, +)
-          if cellTotal == 0 { return (0..<k).map { $0 == y ? T.one : T.zero } }
-          return cell.map { T(integer: $0) / T(integer: cellTotal) }
-        }
-      }
+      population = fromCounts.population
+      confusion = fromCounts.confusion
+      notes = fromCounts.notes
     } else {
       guard let rawPopulation = object["population"] else {
         throw StatisticsError(field: "population", problem: "missing (or give \"counts\")")
@@ -122,18 +118,11 @@ public struct StatisticsDecoder: Sendable {
         }
       }
       confusion = c.map { $0.map { $0.map(convert) } }
-    }
-
-    for a in 0..<g where population[a].allSatisfy(\.isZero) {
-      throw StatisticsError(
-        field: "population[\(a)]", problem: "group '\(groups[a])' is empty (P(A=\(groups[a])) = 0); remove it")
-    }
-    for a in 0..<g {
-      for y in 0..<k where population[a][y].isZero {
-        notes.append(
-          "cell (\(groups[a]), \(classes[y])) has zero mass: its cell rates are undefined, so EOpp/EOdds entries for class '\(classes[y])' exclude group '\(groups[a])'"
-        )
+      for a in 0..<g where population[a].allSatisfy(\.isZero) {
+        throw StatisticsError(
+          field: "population[\(a)]", problem: "group '\(groups[a])' is empty (P(A=\(groups[a])) = 0); remove it")
       }
+      notes += PopulationStatistics<T>.zeroMassNotes(groups: groups, classes: classes, population: population)
     }
 
     var unmemorized: [[T]]? = nil

@@ -32,7 +32,7 @@
 /// the largest value over pairs of groups, which is the seed's value when G = 2. With more than two
 /// classes the favorable class c plays "1" and every other class "0" (as in `ScalarSummary`).
 /// A metric is nil when undefined: a group with no member of class c (TPR) or none outside it (FPR).
-public struct SeedMetrics<T: FieldScalar>: Sendable {
+public struct AbsoluteGapMetrics<T: FieldScalar>: Sendable {
   /// Seed 001 ΔDP: the largest selection-rate gap.
   public var demographicParity: T
   /// Seed 001 ΔEO: the largest `|ΔTPR| + |ΔFPR|` over pairs of groups.
@@ -80,6 +80,7 @@ public struct SeedMetrics<T: FieldScalar>: Sendable {
 }
 
 extension BiasReport {
-  /// The seed papers' metrics (seed 001 Eq. 5, seed 004 Eq. 3-5) at this report's memorization.
-  public var seedMetrics: SeedMetrics<T> { SeedMetrics(summary) }
+  /// The seed papers' absolute gap metrics (seed 001 Eq. 5, seed 004 Eq. 3-5) at this report's
+  /// memorization.
+  public var absoluteGapMetrics: AbsoluteGapMetrics<T> { AbsoluteGapMetrics(summary) }
 }
