@@ -92,6 +92,14 @@ let package = Package(
     .target(
       name: "OptimalSteering", dependencies: ["DenseLinearAlgebra", "SeededRandom", "FailureReporting"],
       swiftSettings: strictSettings),
+    // Steering real data: Gaussian fits of the continuous features, steered training sets,
+    // retrained logistic regressions, transfer-bound checks over seeded splits.
+    .target(
+      name: "SteeringExperiment",
+      dependencies: [
+        "OptimalSteering", "FairnessData", "FairnessModels", "Mitigation", "DenseLinearAlgebra", "FailureReporting",
+      ],
+      swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
       name: "FairMemCommands",
@@ -99,7 +107,7 @@ let package = Package(
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
         "FairnessModels", "Memorizers", "FailureReporting",
         "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"), "OptimalSteering", "SteeringExperiment",
       ],
       swiftSettings: strictSettings),
     // Benchmark driver for Benchmarks/influence/run.sh (not a product; see Docs/influence.md).

@@ -79,7 +79,18 @@ extension SteeringResult {
       targetCovariances: steered.covariances.map { $0.map(\.rowArrays) },
       map: maps.map { $0.map { SteeringReport.MapEntry(matrix: $0.matrix.rowArrays, offset: $0.offset) } },
       gamma: gamma, scaleMatrices: scales.map { $0?.rowArrays }, offsets: offsets, newton: newton,
-      priorIterations: priorIterations, idealBefore: try original.idealCheck(samplesPerCell: samplesPerCell, seed: seed),
+      priorIterations: priorIterations,
+      idealBefore: try original.idealCheck(samplesPerCell: samplesPerCell, seed: seed),
       idealAfter: try steered.idealCheck(samplesPerCell: samplesPerCell, seed: seed), notes: notes)
+  }
+}
+
+extension SteeringSolver {
+  /// The library entry point of `fairmem steer SPEC`: solve one intervention and report it with
+  /// the ideal checks of the original and the steered model.
+  public static func report(
+    _ model: GaussianModel, options: SteeringOptions, samplesPerCell: Int = 20000, seed: UInt64 = 0
+  ) throws(SteeringError) -> SteeringReport {
+    try solve(model, options: options).report(samplesPerCell: samplesPerCell, seed: seed)
   }
 }

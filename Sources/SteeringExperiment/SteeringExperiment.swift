@@ -1,0 +1,276 @@
+public import DenseLinearAlgebra
+import FailureReporting
+public import FairnessData
+import FairnessModels
+import Foundation
+public import Mitigation
+public import OptimalSteering
+
+/// The options of the data experiment (`fairmem steer --dataset D`).
+public struct SteeringExperimentOptions: Sendable, Codable {
+  public var dataset: MitigationDataset
+  /// Seeded splits `firstSeed, firstSeed + 1, …`.
+  public var splits: Int
+  public var firstSeed: UInt64
+  public var quick: Bool
+  public var interventions: [SteeringIntervention]
+  /// `nil`: the group with the larger mass.
+  public var reference: String?
+  public var direction: KLDirection
+  public var scale: ScaleStructure
+  public var priors: PriorTreatment
+  public var covariance: CovarianceEstimate
+  /// L2 strength of the logistic regressions (mean cross-entropy + λ/2‖θ‖²).
+  public var l2Strength: Double
+
+  public init(
+    dataset: MitigationDataset, splits: Int = 5, firstSeed: UInt64 = 0, quick: Bool = false,
+    interventions: [SteeringIntervention] = SteeringIntervention.allCases, reference: String? = nil,
+    direction: KLDirection = .forward, scale: ScaleStructure = .full, priors: PriorTreatment = .project,
+    covariance: CovarianceEstimate = .full, l2Strength: Double = 1e-3
+  ) {
+    self.dataset = dataset
+    self.splits = splits
+    self.firstSeed = firstSeed
+    self.quick = quick
+    self.interventions = interventions
+    self.reference = reference
+    self.direction = direction
+    self.scale = scale
+    self.priors = priors
+    self.covariance = covariance
+    self.l2Strength = l2Strength
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case dataset, splits, quick, interventions, reference, direction, scale, priors, covariance
+    case firstSeed = "first_seed"
+    case l2Strength = "l2_strength"
+  }
+}
+
+extension MitigationDataset: Codable {}
+
+/// How the class-dependent map is applied to the test split.
+public enum TestMapping: String, Sendable, Hashable, Codable, CaseIterable {
+  /// The test split as it is (the classifier trained on steered data meets the original law).
+  case none
+  /// Test rows mapped with `T_{a,y}` using the true label (oracle).
+  case oracle
+  /// Test rows mapped with `T_{a,ŷ}` using the ERM classifier's predicted label.
+  case predicted
+}
+
+/// A metric over splits: the values, their mean and twice the standard error `2 sd / √n`.
+public struct SplitSummary: Sendable, Codable, Equatable {
+  public var values: [Double]
+  public var mean: Double
+  public var twoStandardErrors: Double
+
+  public init(_ values: [Double]) {
+    self.values = values
+    let n = Double(values.count)
+    let m = values.reduce(0, +) / max(n, 1)
+    mean = m
+    let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1) : 0
+    twoStandardErrors = values.count > 1 ? 2 * (variance / n).squareRoot() : 0
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case values, mean
+    case twoStandardErrors = "two_standard_errors"
+  }
+}
+
+/// One row of the table: a method (ERM or an intervention) and a test mapping.
+public struct SteeringExperimentRow: Sendable, Codable {
+  /// `erm` or an intervention's name.
+  public var method: String
+  public var testMapping: TestMapping
+  public var accuracy: SplitSummary
+  /// Demographic parity difference `|P(ŷ=1|a) − P(ŷ=1|a')|`.
+  public var dp: SplitSummary
+  /// Equal opportunity difference `|ΔTPR|` (FairnessMetric `deo`).
+  public var deo: SplitSummary
+  /// Equalized-odds gap sum `|ΔTPR| + |ΔFPR|` (FairnessMetric `eo`).
+  public var eo: SplitSummary
+  /// The forward KL of the Gaussian model's intervention (nil for ERM).
+  public var kl: SplitSummary?
+  /// Per split, the transfer-bound check (rows with `test_mapping = none` only).
+  public var transfer: [TransferBoundCheck]?
+
+  enum CodingKeys: String, CodingKey {
+    case method, accuracy, dp, deo, eo, kl, transfer
+    case testMapping = "test_mapping"
+  }
+}
+
+/// The typed report of the data experiment.
+public struct SteeringExperimentReport: Sendable, Codable {
+  public var options: SteeringExperimentOptions
+  /// The continuous (standardized) features that were steered.
+  public var steeredFeatures: [String]
+  public var groups: [String]
+  public var reference: String
+  public var rows: [SteeringExperimentRow]
+  public var notes: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case options, groups, reference, rows, notes
+    case steeredFeatures = "steered_features"
+  }
+}
+
+/// Steering real data (seed 002 applied to tabular features).
+///
+/// For each seeded split: fit the Gaussian model (``GaussianModel/estimate(features:groups:labels:groupNames:classNames:covariance:)``)
+/// to the standardized continuous features of the training split by (group, label); solve each
+/// intervention; replace every training row's continuous block `x` by `T_{a,y}(x)` and weight the
+/// row by `q̃_ay / q̂_ay` (the steered priors); retrain the logistic regression; evaluate on the
+/// test split as it is, and with the test rows mapped by the oracle or the ERM-predicted label.
+/// ERM is the same logistic regression on the unsteered training split. The transfer bounds
+/// compare the steered classifier on the test split (`D`) with the oracle-mapped, prior-weighted
+/// test split (a sample of `D̃` when the Gaussian model holds).
+public enum SteeringExperiment {
+  public static func run(_ options: SteeringExperimentOptions, dataDirectory: String = RealDataset.defaultDirectory)
+    throws -> SteeringExperimentReport
+  {
+    guard options.splits >= 1 else { throw SteeringError(field: "--splits", problem: "must be at least 1") }
+    var records: [String: [String: [Double]]] = [:]
+    var transfers: [String: [TransferBoundCheck]] = [:]
+    var order: [String] = []
+    var features: [String] = []
+    var groupNames: [String] = []
+    var referenceName = ""
+    var notes: [String] = []
+    func record(_ key: String, _ metrics: [String: Double]) {
+      if records[key] == nil { order.append(key) }
+      for (name, value) in metrics { records[key, default: [:]][name, default: []].append(value) }
+    }
+    for s in 0..<options.splits {
+      let seed = options.firstSeed + UInt64(s)
+      let split = try options.dataset.load(seed: seed, dataDirectory: dataDirectory, quick: options.quick)
+      let train = split.train
+      let test = split.test
+      let continuous = continuousColumns(train)
+      guard !continuous.isEmpty else {
+        throw SteeringError(field: "--dataset", problem: "\(options.dataset.rawValue) has no continuous feature")
+      }
+      features = continuous.map { train.featureNames[$0] }
+      groupNames = train.groupNames
+      let model = try GaussianModel.estimate(
+        features: train.matrix.columns(continuous), groups: train.groups, labels: train.labels,
+        groupNames: train.groupNames, classNames: train.classNames, covariance: options.covariance)
+      let erm = try fit(train.matrix, labels: train.labels, weights: nil, l2: options.l2Strength)
+      let ermPredictionsTest = erm.predict(test.matrix)
+      record("erm|none", try metrics(test, predictions: ermPredictionsTest))
+      for intervention in options.interventions {
+        var steeringOptions = SteeringOptions(
+          intervention: intervention, reference: options.reference, direction: options.direction, scale: options.scale,
+          priors: options.priors)
+        if options.reference == nil { steeringOptions.reference = nil }
+        let result = try SteeringSolver.solve(model, options: steeringOptions)
+        referenceName = model.groups[result.referenceIndex]
+        let steeredTrain = steer(train.matrix, columns: continuous, groups: train.groups, classes: train.labels, result)
+        let priorWeights = zip(train.groups, train.labels).map {
+          result.steered.priors[$0][$1] / model.priors[$0][$1]
+        }
+        let classifier = try fit(steeredTrain, labels: train.labels, weights: priorWeights, l2: options.l2Strength)
+        let forwardKL =
+          options.direction == .forward
+          ? result.kl : try GaussianDivergence.joint(steered: result.steered, original: model, direction: .forward)
+        let onOriginal = classifier.predict(test.matrix)
+        var original = try metrics(test, predictions: onOriginal)
+        original["kl"] = forwardKL
+        record("\(intervention.rawValue)|none", original)
+        let oracleTest = steer(test.matrix, columns: continuous, groups: test.groups, classes: test.labels, result)
+        let onOracle = classifier.predict(oracleTest)
+        var oracle = try metrics(test, predictions: onOracle)
+        oracle["kl"] = forwardKL
+        record("\(intervention.rawValue)|oracle", oracle)
+        let predictedTest = steer(
+          test.matrix, columns: continuous, groups: test.groups, classes: ermPredictionsTest, result)
+        var predicted = try metrics(test, predictions: classifier.predict(predictedTest))
+        predicted["kl"] = forwardKL
+        record("\(intervention.rawValue)|predicted", predicted)
+        // Transfer bounds: D = the test split, D̃ ≈ the oracle-mapped test split weighted by q̃/q̂.
+        let testWeights = zip(test.groups, test.labels).map { result.steered.priors[$0][$1] / model.priors[$0][$1] }
+        var weightedErrors = 0.0
+        for i in 0..<test.rowCount where onOracle[i] != test.labels[i] { weightedErrors += testWeights[i] }
+        let cells = try GaussianDivergence.cellDivergences(
+          steered: result.steered, original: model, direction: .forward)
+        transfers[intervention.rawValue, default: []].append(
+          TransferBoundCheck(
+            kl: forwardKL, errorOriginal: 1 - original["accuracy"]!,
+            errorSteered: weightedErrors / testWeights.reduce(0, +), equalOpportunityOriginal: original["deo"]!,
+            equalOpportunitySteered: oracle["deo"]!, forwardCellKL: cells))
+      }
+    }
+    notes.append(
+      "steered features: the standardized continuous columns (\(features.joined(separator: ", "))); one-hot columns unchanged"
+    )
+    let rows = order.map { key -> SteeringExperimentRow in
+      let parts = key.split(separator: "|").map(String.init)
+      let values = records[key]!
+      return SteeringExperimentRow(
+        method: parts[0], testMapping: TestMapping(rawValue: parts[1])!, accuracy: SplitSummary(values["accuracy"]!),
+        dp: SplitSummary(values["dp"]!), deo: SplitSummary(values["deo"]!), eo: SplitSummary(values["eo"]!),
+        kl: values["kl"].map(SplitSummary.init), transfer: parts[1] == "none" ? transfers[parts[0]] : nil)
+    }
+    return SteeringExperimentReport(
+      options: options, steeredFeatures: features, groups: groupNames, reference: referenceName, rows: rows,
+      notes: notes)
+  }
+
+  /// The standardized numeric columns: those whose training values are not all 0 or 1 (the
+  /// loaders one-hot encode categorical columns and standardize numeric ones).
+  static func continuousColumns(_ d: Dataset) -> [Int] {
+    (0..<d.featureCount).filter { j in
+      (0..<d.rowCount).contains { i in
+        let v = d.feature(row: i, column: j)
+        return v != 0 && v != 1
+      }
+    }
+  }
+
+  /// The rows with their `columns` block replaced by `T_{a,y}(x)` for each row's group and class.
+  static func steer(_ x: Matrix, columns: [Int], groups: [Int], classes: [Int], _ result: SteeringResult) -> Matrix {
+    var out = x
+    for i in 0..<x.rows {
+      let block = columns.map { x[i, $0] }
+      let mapped = result.maps[groups[i]][classes[i]].apply(block)
+      for (k, j) in columns.enumerated() { out[i, j] = mapped[k] }
+    }
+    return out
+  }
+
+  static func fit(_ x: Matrix, labels: [Int], weights: [Double]?, l2: Double) throws -> MultinomialLogisticRegression {
+    var model = MultinomialLogisticRegression(featureCount: x.columns, classCount: 2, l2Strength: l2)
+    let report = try model.fit(
+      x, labels: labels, weights: weights, options: LogisticRegressionFitOptions(gradientTolerance: 1e-8))
+    guard report.converged else {
+      throw SteeringError(
+        field: "training", problem: "logistic regression did not converge (\(report.termination))",
+        kind: .internalFailure)
+    }
+    return model
+  }
+
+  static func metrics(_ d: Dataset, predictions: [Int]) throws -> [String: Double] {
+    let e = try FairnessEvaluation(
+      groups: d.groups, labels: d.labels, predictions: predictions, groupNames: d.groupNames, classNames: d.classNames)
+    guard let deo = e.equalOpportunity, let eo = e.equalizedOdds else {
+      throw SteeringError(field: "test split", problem: "a group has no positive or negative sample")
+    }
+    return ["accuracy": e.accuracy, "dp": e.demographicParity, "deo": deo, "eo": eo]
+  }
+}
+
+extension Matrix {
+  /// The listed columns, in order.
+  func columns(_ indices: [Int]) -> Matrix {
+    var out = Matrix(rows: rows, columns: indices.count)
+    for i in 0..<rows { for (k, j) in indices.enumerated() { out[i, k] = self[i, j] } }
+    return out
+  }
+}
