@@ -56,7 +56,9 @@ public struct NewtonSummary: Sendable, Equatable, Codable {
 /// `Γ` is found by damped Newton on the reduced function `φ(Γ) = F(Γ, c(Γ))` (gradient: the
 /// partial gradient at `c(Γ)`; Hessian: the Schur complement of the joint Hessian), with
 /// backtracking that keeps `Γ` positive definite, until the reduced gradient's infinity norm is
-/// at most `tolerance = 1e-9 · max(1, Σ w_i, ‖∇φ(I)‖_∞)` (Newton converges quadratically, so the
+/// at most `tolerance = 1e-9 · max(1, s₀)`, where `s₀ = Σ w_i (1 + ‖A_i‖_max ‖B_i‖_max d + ‖A_i r_i‖_∞ ‖m_i‖_∞)`
+/// at `Γ = I` is the magnitude of the terms the gradient sums (so the tolerance sits well above
+/// their rounding error whatever the data's scale; Newton converges quadratically, so the
 /// step after reaching it is at rounding level).
 struct AffineKLProgram {
   var terms: [AffineTerm]
@@ -185,7 +187,15 @@ struct AffineKLProgram {
     guard var value = objective(gamma, c) else {
       throw SteeringError(field: "program", problem: "objective undefined at Γ = I", kind: .internalFailure)
     }
-    var tolerance = 1e-9 * Swift.max(1, totalWeight)
+    var scale = 0.0
+    for t in terms {
+      let r = zip(t.source, zip(c, t.target)).map { $0 + $1.0 - $1.1 }
+      scale +=
+        t.weight
+        * (1 + t.a.maxAbsoluteValue * t.b.maxAbsoluteValue * Double(d)
+          + VectorMath.maxAbsoluteValue(t.a.applied(to: r)) * VectorMath.maxAbsoluteValue(t.source))
+    }
+    let tolerance = 1e-9 * Swift.max(1, scale)
     var norm = Double.infinity
     for iteration in 0...100 {
       guard let inverse = try? gamma.cholesky().solve(Matrix.identity(d)) else {
@@ -193,7 +203,6 @@ struct AffineKLProgram {
       }
       let (gradient, hessian) = derivatives(gamma, c, basis: directions, inverse: inverse.symmetrized())
       norm = VectorMath.maxAbsoluteValue(gradient)
-      if iteration == 0 { tolerance = Swift.max(tolerance, 1e-9 * norm) }
       guard norm.isFinite else {
         throw SteeringError(field: "program", problem: "non-finite gradient", kind: .internalFailure)
       }

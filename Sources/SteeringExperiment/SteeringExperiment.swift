@@ -96,12 +96,16 @@ public struct SteeringExperimentRow: Sendable, Codable {
   public var eo: SplitSummary
   /// The forward KL of the Gaussian model's intervention (nil for ERM).
   public var kl: SplitSummary?
+  /// The fraction of test rows on which the predicted-label mapping gives the same prediction as
+  /// the oracle mapping (rows with `test_mapping = predicted` only).
+  public var agreementWithOracle: SplitSummary?
   /// Per split, the transfer-bound check (rows with `test_mapping = none` only).
   public var transfer: [TransferBoundCheck]?
 
   enum CodingKeys: String, CodingKey {
     case method, accuracy, dp, deo, eo, kl, transfer
     case testMapping = "test_mapping"
+    case agreementWithOracle = "agreement_with_oracle"
   }
 }
 
@@ -190,8 +194,11 @@ public enum SteeringExperiment {
         record("\(intervention.rawValue)|oracle", oracle)
         let predictedTest = steer(
           test.matrix, columns: continuous, groups: test.groups, classes: ermPredictionsTest, result)
-        var predicted = try metrics(test, predictions: classifier.predict(predictedTest))
+        let onPredicted = classifier.predict(predictedTest)
+        var predicted = try metrics(test, predictions: onPredicted)
         predicted["kl"] = forwardKL
+        predicted["agreement"] =
+          Double(zip(onPredicted, onOracle).filter { $0 == $1 }.count) / Double(max(1, test.rowCount))
         record("\(intervention.rawValue)|predicted", predicted)
         // Transfer bounds: D = the test split, D̃ ≈ the oracle-mapped test split weighted by q̃/q̂.
         let testWeights = zip(test.groups, test.labels).map { result.steered.priors[$0][$1] / model.priors[$0][$1] }
@@ -215,7 +222,8 @@ public enum SteeringExperiment {
       return SteeringExperimentRow(
         method: parts[0], testMapping: TestMapping(rawValue: parts[1])!, accuracy: SplitSummary(values["accuracy"]!),
         dp: SplitSummary(values["dp"]!), deo: SplitSummary(values["deo"]!), eo: SplitSummary(values["eo"]!),
-        kl: values["kl"].map(SplitSummary.init), transfer: parts[1] == "none" ? transfers[parts[0]] : nil)
+        kl: values["kl"].map(SplitSummary.init), agreementWithOracle: values["agreement"].map(SplitSummary.init),
+        transfer: parts[1] == "none" ? transfers[parts[0]] : nil)
     }
     return SteeringExperimentReport(
       options: options, steeredFeatures: features, groups: groupNames, reference: referenceName, rows: rows,

@@ -63,12 +63,12 @@ enum SteeringText {
     var lines = [
       "steering \(r.options.dataset.rawValue): \(r.options.splits) split(s) from seed \(r.options.firstSeed), reference \(r.reference), KL \(r.options.direction.rawValue), priors \(r.options.priors.rawValue); mean ± 2 SE on the test split"
     ]
-    var t = Table(["method", "test map", "accuracy", "DP", "EO (|ΔTPR|)", "EOdds (|ΔTPR|+|ΔFPR|)", "KL (forward)"])
+    var t = Table(["method", "test map", "accuracy", "DP", "EO (|ΔTPR|)", "EOdds (|ΔTPR|+|ΔFPR|)", "KL (forward)", "agrees with oracle"])
     func cell(_ s: SplitSummary) -> String { "\(Format.number(s.mean)) ± \(Format.number(s.twoStandardErrors))" }
     for row in r.rows {
       t.add([
         row.method, row.testMapping.rawValue, cell(row.accuracy), cell(row.dp), cell(row.deo), cell(row.eo),
-        row.kl.map(cell) ?? "-",
+        row.kl.map(cell) ?? "-", row.agreementWithOracle.map(cell) ?? "-",
       ])
     }
     lines.append(t.render())
