@@ -82,6 +82,10 @@ private func encodeNode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) t
   case let v as Int: node.content = .value(.integer(v))
   case let v as String: node.content = .value(.string(v))
   case let v as Bool: node.content = .value(.bool(v))
+  case let v as Float: node.content = .value(.number(Double(v)))
+  // Other integer types (UInt64 seeds, Int32, ...) would otherwise re-enter this function through
+  // their own `encode(to:)` forever: write them as integers (as numbers when outside Int's range).
+  case let v as any BinaryInteger: node.content = .value(Int(exactly: v).map { .integer($0) } ?? .number(Double(v)))
   default: try value.encode(to: TreeEncoder(codingPath: codingPath, storage: node))
   }
   return node

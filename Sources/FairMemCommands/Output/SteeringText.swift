@@ -63,7 +63,10 @@ enum SteeringText {
     var lines = [
       "steering \(r.options.dataset.rawValue): \(r.options.splits) split(s) from seed \(r.options.firstSeed), reference \(r.reference), KL \(r.options.direction.rawValue), priors \(r.options.priors.rawValue); mean ± 2 SE on the test split"
     ]
-    var t = Table(["method", "test map", "accuracy", "DP", "EO (|ΔTPR|)", "EOdds (|ΔTPR|+|ΔFPR|)", "KL (forward)", "agrees with oracle"])
+    var t = Table([
+      "method", "test map", "accuracy", "DP", "EO (|ΔTPR|)", "EOdds (|ΔTPR|+|ΔFPR|)", "KL (forward)",
+      "agrees with oracle",
+    ])
     func cell(_ s: SplitSummary) -> String { "\(Format.number(s.mean)) ± \(Format.number(s.twoStandardErrors))" }
     for row in r.rows {
       t.add([
@@ -72,7 +75,7 @@ enum SteeringText {
       ])
     }
     lines.append(t.render())
-    var b = Table(["method", "|Δerr| <= √(2KL)", "ΔEO <= ΔEO(D̃) + √(8KL)", "conditional EO bound"])
+    var b = Table(["method", "|Δerr| <= √(2KL)", "ΔEO <= ΔEO(D~) + √(8KL)", "conditional EO bound"])
     for row in r.rows {
       guard let checks = row.transfer else { continue }
       func count(_ f: (TransferBoundCheck) -> Bool?) -> String {
@@ -83,7 +86,7 @@ enum SteeringText {
         count { $0.conditionalEqualOpportunityBoundHolds },
       ])
     }
-    lines.append("transfer bounds (D = test split, D̃ = oracle-mapped test split weighted by q̃/q):")
+    lines.append("transfer bounds (D = test split, D~ = oracle-mapped test split weighted by q̃/q):")
     lines.append(b.render())
     for note in r.notes { lines.append("  note: \(note)") }
     return lines.joined(separator: "\n")

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// `fairmem steer` end to end: the shipped example specifications, the JSON schema, exit code 2
+/// with the field named on bad input, and a quick dataset run.
+@Suite(.serialized) struct SteerCommandTests {
+  static var examples: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Examples")
+  }
+
+  @Test func exampleSpecificationSteersToAnIdealDistribution() throws {
+    let spec = Self.examples.appendingPathComponent("steering-1d.json").path
+    let text = try CLIRunner.run(["steer", spec])
+    #expect(text.status == 0, "stderr: \(text.stderr)")
+    #expect(text.stdout.contains("Bayes gaps exact (normal CDFs)"))
+    let result = try CLIRunner.run(["steer", spec, "--json", "--reference", "B"])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
+    for key in ["kl", "target_means", "target_covariances", "map", "gamma", "ideal_before", "ideal_after"] {
+      #expect(object[key] != nil, "missing \(key)")
+    }
+    // The reference group B does not move: its target moments are the specification's.
+    let means = try #require(object["target_means"] as? [[[Double]]])
+    #expect(means[1][0] == [0.2] && means[1][1] == [1.8])
+    let after = try #require((object["ideal_after"] as? [String: Any])?["bayes"] as? [String: Any])
+    #expect((after["equalized_odds"] as? Double ?? 1) < 1e-12)
+    let gamma = try #require(object["gamma"] as? [Double])
+    #expect(gamma[1] == 1 && gamma[0] > 0)
+  }
+
+  @Test func twoDimensionalExampleRunsEveryInterventionAndDirection() throws {
+    let spec = Self.examples.appendingPathComponent("steering-2d.json").path
+    for intervention in ["affirmative", "all-subgroup", "mean", "mean-cov"] {
+      for kl in ["forward", "reverse"] {
+        let result = try CLIRunner.run([
+          "steer", spec, "--intervention", intervention, "--kl", kl, "--samples", "500", "--json",
+        ])
+        #expect(result.status == 0, "\(intervention) \(kl): \(result.stderr)")
+        #expect(!result.stdout.contains("nan") && !result.stdout.contains("NaN"))
+      }
+    }
+  }
+
+  @Test(arguments: [
+    ("\"priors\": [[0, 0.5], [0.25, 0.25]]", "priors[0][0]"),
+    (
+      "\"priors\": [[0.25, 0.25], [0.25, 0.25]], \"covariances\": [[[[1]], [[-1]]], [[[1]], [[1]]]]",
+      "covariances[0][1]"
+    ),
+    ("\"priors\": [[0.25, 0.25], [0.25, 0.25]], \"means\": [[[0], [1, 2]], [[0], [1]]]", "means[0][1]"),
+  ])
+  func badSpecificationsExitWithTwoNamingTheField(override: String, field: String) throws {
+    var members = [
+      "\"groups\": [\"A\", \"B\"]", "\"classes\": [\"n\", \"p\"]", "\"means\": [[[0], [1]], [[0], [1]]]",
+      "\"covariances\": [[[[1]], [[1]]], [[[1]], [[1]]]]",
+    ]
+    members = members.filter { member in !override.contains(member.prefix(while: { $0 != ":" })) }
+    let text = "{" + (members + [override]).joined(separator: ", ") + "}"
+    let result = try CLIRunner.run(["steer", "-"], stdin: text)
+    #expect(result.status == 2, "stdout: \(result.stdout)")
+    #expect(result.stderr.contains("error: \(field)"), "stderr: \(result.stderr)")
+  }
+
+  @Test func unknownReferenceAndMissingInputExitWithTwo() throws {
+    let spec = Self.examples.appendingPathComponent("steering-1d.json").path
+    let unknown = try CLIRunner.run(["steer", spec, "--reference", "Z"])
+    #expect(unknown.status == 2 && unknown.stderr.contains("reference"))
+    let neither = try CLIRunner.run(["steer"])
+    #expect(neither.status == 2)
+  }
+
+  @Test func quickDatasetRunReportsEveryMethodAndTheBounds() throws {
+    let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Data/raw/german.data")
+    guard FileManager.default.fileExists(atPath: data.path) else { return }
+    let result = try CLIRunner.run(["steer", "--dataset", "german", "--splits", "2", "--json"])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
+    let rows = try #require(object["rows"] as? [[String: Any]])
+    #expect(rows.count == 13)
+    for row in rows where (row["test_mapping"] as? String) == "none" && (row["method"] as? String) != "erm" {
+      let transfer = try #require(row["transfer"] as? [[String: Any]])
+      #expect(transfer.count == 2)
+      for check in transfer { #expect(check["error_bound_holds"] as? Bool == true) }
+    }
+  }
+}
