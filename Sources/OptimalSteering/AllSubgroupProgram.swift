@@ -47,26 +47,9 @@ struct AllSubgroupProgram {
         var values: [Double] = []
         for u in grid { values.append(try value(u)) }
         let i = values.indices.min { values[$0] < values[$1] }!
-        var lo = grid[Swift.max(0, i - 1)]
-        var hi = grid[Swift.min(grid.count - 1, i + 1)]
-        let ratio = (5.0.squareRoot() - 1) / 2
-        var x1 = hi - ratio * (hi - lo)
-        var x2 = lo + ratio * (hi - lo)
-        var f1 = try value(x1)
-        var f2 = try value(x2)
-        while hi - lo > 1e-10 {
-          if f1 < f2 {
-            (hi, x2, f2) = (x2, x1, f1)
-            x1 = hi - ratio * (hi - lo)
-            f1 = try value(x1)
-          } else {
-            (lo, x1, f1) = (x1, x2, f2)
-            x2 = lo + ratio * (hi - lo)
-            f2 = try value(x2)
-          }
-        }
-        let u = f1 < f2 ? x1 : x2
-        let candidate = Swift.min(f1, f2) <= values[i] ? u : grid[i]
+        let (u, fu) = try goldenSectionMinimum(
+          grid[Swift.max(0, i - 1)], grid[Swift.min(grid.count - 1, i + 1)], tolerance: 1e-10, value)
+        let candidate = fu <= values[i] ? u : grid[i]
         moved = Swift.max(moved, abs(candidate - logGamma[a]))
         logGamma[a] = candidate
       }
@@ -206,4 +189,30 @@ struct AllSubgroupProgram {
     for (i, a) in moved.enumerated() { offsets[a] = Array(z[block(k + i)..<(block(k + i) + d)]) }
     return (means, offsets)
   }
+}
+
+/// Golden-section search for the minimum of `f` on `[lo, hi]` until the bracket is shorter than
+/// `tolerance`; returns the better of the two interior points and its value (a local minimum when
+/// `f` is unimodal on the bracket).
+func goldenSectionMinimum<E: Error>(
+  _ lo: Double, _ hi: Double, tolerance: Double, _ f: (Double) throws(E) -> Double
+) throws(E) -> (x: Double, value: Double) {
+  var (lo, hi) = (lo, hi)
+  let ratio = (5.0.squareRoot() - 1) / 2
+  var x1 = hi - ratio * (hi - lo)
+  var x2 = lo + ratio * (hi - lo)
+  var f1 = try f(x1)
+  var f2 = try f(x2)
+  while hi - lo > tolerance {
+    if f1 < f2 {
+      (hi, x2, f2) = (x2, x1, f1)
+      x1 = hi - ratio * (hi - lo)
+      f1 = try f(x1)
+    } else {
+      (lo, x1, f1) = (x1, x2, f2)
+      x2 = lo + ratio * (hi - lo)
+      f2 = try f(x2)
+    }
+  }
+  return f1 < f2 ? (x1, f1) : (x2, f2)
 }
