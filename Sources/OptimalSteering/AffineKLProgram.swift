@@ -123,7 +123,7 @@ struct AffineKLProgram {
   }
 
   /// The reduced gradient (coordinates on the basis) and the reduced Hessian at `Γ`, `c(Γ)`.
-  private func derivatives(_ gamma: Matrix, _ c: [Double], basis: [Matrix], inverse: Matrix)
+  private func derivatives(_ gamma: Matrix, _ c: [Double], basis: [Matrix], inverse: Matrix) throws(SteeringError)
     -> (gradient: [Double], hessian: Matrix)
   {
     let d = dimension
@@ -160,11 +160,8 @@ struct AffineKLProgram {
       for j in 0..<d { hGc[k, j] = dc[j] }
     }
     // Schur complement: H_ΓΓ − H_Γc H_cc⁻¹ H_cΓ (H_cc = Σ w A is SPD).
-    let hcc = offsetHessian
-    if let chol = try? hcc.cholesky() {
-      let solved = chol.solve(hGc.transposed())
-      hGG = hGG.subtracting(hGc.multiplied(by: solved))
-    }
+    let solved = try GaussianDivergence.factor(offsetHessian, "program weights").solve(hGc.transposed())
+    hGG = hGG.subtracting(hGc.multiplied(by: solved))
     return (gradient, hGG.symmetrized())
   }
 
@@ -201,7 +198,7 @@ struct AffineKLProgram {
       guard let inverse = try? gamma.cholesky().solve(Matrix.identity(d)) else {
         throw SteeringError(field: "program", problem: "Γ lost positive definiteness", kind: .internalFailure)
       }
-      let (gradient, hessian) = derivatives(gamma, c, basis: directions, inverse: inverse.symmetrized())
+      let (gradient, hessian) = try derivatives(gamma, c, basis: directions, inverse: inverse.symmetrized())
       norm = VectorMath.maxAbsoluteValue(gradient)
       guard norm.isFinite else {
         throw SteeringError(field: "program", problem: "non-finite gradient", kind: .internalFailure)

@@ -169,10 +169,9 @@ public enum SteeringExperiment {
       let ermPredictionsTest = erm.predict(test.matrix)
       record("erm|none", try metrics(test, predictions: ermPredictionsTest))
       for intervention in options.interventions {
-        var steeringOptions = SteeringOptions(
+        let steeringOptions = SteeringOptions(
           intervention: intervention, reference: options.reference, direction: options.direction, scale: options.scale,
           priors: options.priors)
-        if options.reference == nil { steeringOptions.reference = nil }
         let result = try SteeringSolver.solve(model, options: steeringOptions)
         referenceName = model.groups[result.referenceIndex]
         let steeredTrain = steer(train.matrix, columns: continuous, groups: train.groups, classes: train.labels, result)
