@@ -107,12 +107,52 @@ public struct GaussianModel: Sendable, Equatable {
       }
       factorTable.append(factorRow)
     }
+    try Self.checkScales(means: means, covariances: covariances)
     self.groups = groups
     self.classes = classes
     self.priors = priors.map { $0.map { $0 / total } }
     self.means = means
     self.covariances = covariances.map { $0.map { $0.symmetrized() } }
     self.factors = factorTable
+  }
+
+  /// The largest ratio of eigenvalues (over all cells' covariances together) and of a mean
+  /// difference to the smallest standard deviation that double precision steers reliably: beyond
+  /// them KL values and maps lose every digit, so such input is rejected instead of answered.
+  public static let maximumConditionNumber = 1e12
+  public static let maximumStandardizedDistance = 1e6
+
+  static func checkScales(means: [[[Double]]], covariances: [[Matrix]]) throws(SteeringError) {
+    var smallest = (value: Double.infinity, field: "")
+    var largest = 0.0
+    for (a, row) in covariances.enumerated() {
+      for (y, s) in row.enumerated() {
+        guard let eigen = try? s.symmetrized().symmetricEigen(), let lo = eigen.eigenvalues.first,
+          let hi = eigen.eigenvalues.last
+        else { throw SteeringError(field: "covariances[\(a)][\(y)]", problem: "eigendecomposition failed") }
+        if lo < smallest.value { smallest = (lo, "covariances[\(a)][\(y)]") }
+        largest = max(largest, hi)
+      }
+    }
+    guard largest <= maximumConditionNumber * smallest.value else {
+      throw SteeringError(
+        field: smallest.field,
+        problem:
+          "nearly singular: the model's covariance eigenvalues range from \(smallest.value) to \(largest), more than a factor \(maximumConditionNumber)"
+      )
+    }
+    let d = means[0][0].count
+    for j in 0..<d {
+      let values = means.flatMap { $0.map { $0[j] } }
+      let spread = (values.max() ?? 0) - (values.min() ?? 0)
+      guard spread <= maximumStandardizedDistance * smallest.value.squareRoot() else {
+        throw SteeringError(
+          field: "means",
+          problem:
+            "coordinate \(j) spreads over \(spread), more than \(maximumStandardizedDistance) smallest standard deviations (\(smallest.value.squareRoot()))"
+        )
+      }
+    }
   }
 
   /// The index of a group name.
@@ -138,6 +178,13 @@ public struct GaussianModel: Sendable, Equatable {
   func replacing(priors: [[Double]], means: [[[Double]]], covariances: [[Matrix]]) throws(SteeringError)
     -> GaussianModel
   {
-    try GaussianModel(groups: groups, classes: classes, priors: priors, means: means, covariances: covariances)
+    do {
+      return try GaussianModel(
+        groups: groups, classes: classes, priors: priors, means: means, covariances: covariances)
+    } catch {
+      throw SteeringError(
+        field: "steered model", problem: "\(error.description) (a solver produced invalid moments)",
+        kind: .internalFailure)
+    }
   }
 }

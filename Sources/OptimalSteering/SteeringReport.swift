@@ -1,3 +1,5 @@
+import FailureReporting
+
 /// The typed report of one steering run (`fairmem steer --json`; Docs/output-format.md).
 ///
 /// Target moments are listed for every group and class (groups that do not move keep their
@@ -67,6 +69,9 @@ extension SteeringResult {
         "full Γ: Prop. 3.2's conditions 1-2 read with symmetric square roots hold only up to a rotation; the rotation-invariant residuals and the Bayes gaps are the check (Docs/steering.md)"
       )
     }
+    let before = try original.idealCheck(samplesPerCell: samplesPerCell, seed: seed)
+    let after = try steered.idealCheck(samplesPerCell: samplesPerCell, seed: seed)
+    try verifyIdeal(after, before: before)
     let rates = original.baseRates
     if options.priors == .keep && rates.contains(where: { $0 != rates[0] }) {
       notes.append("priors kept: base rates differ, so the steered model is not ideal (condition 3)")
@@ -79,9 +84,28 @@ extension SteeringResult {
       targetCovariances: steered.covariances.map { $0.map(\.rowArrays) },
       map: maps.map { $0.map { SteeringReport.MapEntry(matrix: $0.matrix.rowArrays, offset: $0.offset) } },
       gamma: gamma, scaleMatrices: scales.map { $0?.rowArrays }, offsets: offsets, newton: newton,
-      priorIterations: priorIterations,
-      idealBefore: try original.idealCheck(samplesPerCell: samplesPerCell, seed: seed),
-      idealAfter: try steered.idealCheck(samplesPerCell: samplesPerCell, seed: seed), notes: notes)
+      priorIterations: priorIterations, idealBefore: before, idealAfter: after, notes: notes)
+  }
+}
+
+extension SteeringResult {
+  /// The interventions that should produce an ideal law (all but mean matching, with equalized
+  /// base rates) are checked before they are reported: the rotation-invariant residuals must be
+  /// at rounding level (1e-6 relative to the original's) and, in 1-D, the exact Bayes gaps below
+  /// 1e-8. A failure is an internal error, never a reported answer.
+  func verifyIdeal(_ after: IdealCheck, before: IdealCheck) throws(SteeringError) {
+    guard options.intervention != .mean, options.priors != .keep else { return }
+    let invariant = max(
+      after.mahalanobisDifference / max(1, before.mahalanobisDifference),
+      after.covarianceRatioSpectrum / max(1, before.covarianceRatioSpectrum))
+    let gaps = after.bayes.exact ? max(after.bayes.demographicParity, after.bayes.equalizedOdds) : 0
+    guard invariant <= 1e-6, after.baseRateDifference <= 1e-9, gaps <= 1e-8 else {
+      throw SteeringError(
+        field: "steered model",
+        problem:
+          "failed the ideal check (invariant residual \(invariant), base-rate difference \(after.baseRateDifference), exact Bayes gap \(gaps))",
+        kind: .internalFailure)
+    }
   }
 }
 

@@ -32,6 +32,10 @@ struct SteeringBadInputTests {
     #expect(field { $0.means[1][1] = [1] } == "means[1][1]")
     #expect(field { $0.groups = ["a", "a"] } == "groups")
     #expect(field { $0.classes = ["n"] } == "classes")
+    // Scales double precision cannot steer: a nearly singular covariance relative to the others,
+    // and means a million standard deviations apart.
+    #expect(field { $0.covariances[1][0] = [[1e-14, 0], [0, 1]] } == "covariances[1][0]")
+    #expect(field { $0.means[0][1] = [1e7, 0] } == "means")
     let model = try GaussianModel(specification: Self.good)
     #expect(throws: SteeringError.self) { try SteeringSolver.solve(model, options: SteeringOptions(reference: "c")) }
     do {
