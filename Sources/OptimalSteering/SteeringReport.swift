@@ -117,4 +117,12 @@ extension SteeringSolver {
   ) throws(SteeringError) -> SteeringReport {
     try solve(model, options: options).report(samplesPerCell: samplesPerCell, seed: seed)
   }
+
+  /// ``report(_:options:samplesPerCell:seed:)`` on a specification (validated first).
+  public static func report(
+    _ specification: GaussianSpecification, options: SteeringOptions, samplesPerCell: Int = 20000, seed: UInt64 = 0
+  ) throws(SteeringError) -> SteeringReport {
+    try report(
+      GaussianModel(specification: specification), options: options, samplesPerCell: samplesPerCell, seed: seed)
+  }
 }

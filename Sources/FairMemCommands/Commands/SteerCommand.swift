@@ -61,10 +61,10 @@ struct SteerCommand: ParsableCommand {
       let report = try SteeringExperiment.run(options, dataDirectory: dataDir)
       print(json ? try JSONReportEncoder().text(report) : SteeringText.render(report))
     } else if let spec {
-      let model = try GaussianModel(specification: try GaussianSpecificationInput.load(path: spec))
+      let specification = try GaussianSpecificationInput.load(path: spec)
       let options = SteeringOptions(
         intervention: intervention ?? .affirmative, reference: reference, direction: kl, scale: scale, priors: priors)
-      let report = try SteeringSolver.report(model, options: options, samplesPerCell: samples, seed: seed)
+      let report = try SteeringSolver.report(specification, options: options, samplesPerCell: samples, seed: seed)
       print(json ? try JSONReportEncoder().text(report) : SteeringText.render(report))
     }
   }
