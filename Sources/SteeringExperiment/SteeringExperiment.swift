@@ -1,7 +1,7 @@
 public import DenseLinearAlgebra
 import FailureReporting
 public import FairnessData
-import FairnessModels
+public import FairnessModels
 import Foundation
 public import Mitigation
 public import OptimalSteering
@@ -156,15 +156,10 @@ public enum SteeringExperiment {
       let split = try options.dataset.load(seed: seed, dataDirectory: dataDirectory, quick: options.quick)
       let train = split.train
       let test = split.test
-      let continuous = continuousColumns(train)
-      guard !continuous.isEmpty else {
-        throw SteeringError(field: "--dataset", problem: "\(options.dataset.rawValue) has no continuous feature")
-      }
+      let fitted = try fitModel(train, covariance: options.covariance, dataset: options.dataset.rawValue)
+      let (model, continuous) = (fitted.model, fitted.continuous)
       features = continuous.map { train.featureNames[$0] }
       groupNames = train.groupNames
-      let model = try GaussianModel.estimate(
-        features: train.matrix.columns(continuous), groups: train.groups, labels: train.labels,
-        groupNames: train.groupNames, classNames: train.classNames, covariance: options.covariance)
       let erm = try fit(train.matrix, labels: train.labels, weights: nil, l2: options.l2Strength)
       let ermPredictionsTest = erm.predict(test.matrix)
       record("erm|none", try metrics(test, predictions: ermPredictionsTest))
@@ -172,13 +167,9 @@ public enum SteeringExperiment {
         let steeringOptions = SteeringOptions(
           intervention: intervention, reference: options.reference, direction: options.direction, scale: options.scale,
           priors: options.priors)
-        let result = try SteeringSolver.solve(model, options: steeringOptions)
+        let (result, classifier) = try trainSteered(
+          train, model: model, continuous: continuous, options: steeringOptions, l2: options.l2Strength)
         referenceName = model.groups[result.referenceIndex]
-        let steeredTrain = steer(train.matrix, columns: continuous, groups: train.groups, classes: train.labels, result)
-        let priorWeights = zip(train.groups, train.labels).map {
-          result.steered.priors[$0][$1] / model.priors[$0][$1]
-        }
-        let classifier = try fit(steeredTrain, labels: train.labels, weights: priorWeights, l2: options.l2Strength)
         let forwardKL =
           options.direction == .forward
           ? result.kl : try GaussianDivergence.joint(steered: result.steered, original: model, direction: .forward)
@@ -227,6 +218,33 @@ public enum SteeringExperiment {
     return SteeringExperimentReport(
       options: options, steeredFeatures: features, groups: groupNames, reference: referenceName, rows: rows,
       notes: notes)
+  }
+
+  /// The Gaussian model of a training split's continuous features and their column indices.
+  ///
+  /// - Throws: ``SteeringError`` when the split has no continuous feature or a cell is too small.
+  public static func fitModel(_ train: Dataset, covariance: CovarianceEstimate, dataset: String) throws
+    -> (model: GaussianModel, continuous: [Int])
+  {
+    let continuous = continuousColumns(train)
+    guard !continuous.isEmpty else {
+      throw SteeringError(field: "--dataset", problem: "\(dataset) has no continuous feature")
+    }
+    let model = try GaussianModel.estimate(
+      features: train.matrix.columns(continuous), groups: train.groups, labels: train.labels,
+      groupNames: train.groupNames, classNames: train.classNames, covariance: covariance)
+    return (model, continuous)
+  }
+
+  /// Solves one intervention on `model`, steers the training rows' continuous block with their
+  /// labels, weights each row by `q̃_ay / q̂_ay` and retrains the logistic regression.
+  public static func trainSteered(
+    _ train: Dataset, model: GaussianModel, continuous: [Int], options: SteeringOptions, l2: Double
+  ) throws -> (result: SteeringResult, classifier: MultinomialLogisticRegression) {
+    let result = try SteeringSolver.solve(model, options: options)
+    let steeredTrain = steer(train.matrix, columns: continuous, groups: train.groups, classes: train.labels, result)
+    let priorWeights = zip(train.groups, train.labels).map { result.steered.priors[$0][$1] / model.priors[$0][$1] }
+    return (result, try fit(steeredTrain, labels: train.labels, weights: priorWeights, l2: l2))
   }
 
   /// The standardized numeric columns: those whose training values are not all 0 or 1 (the
