@@ -151,6 +151,11 @@ let package = Package(
       dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
     .testTarget(name: "OptimalSteeringTests", dependencies: ["OptimalSteering", "DenseLinearAlgebra", "_TestSupport"]),
     .testTarget(
+      name: "SteeringExperimentTests",
+      dependencies: [
+        "SteeringExperiment", "OptimalSteering", "FairnessData", "Mitigation", "DenseLinearAlgebra", "_TestSupport",
+      ]),
+    .testTarget(
       name: "CLITests", dependencies: ["FairMemCommands", "MemorizationTheory", "FairnessStatistics", "_TestSupport"]),
   ]
 )
