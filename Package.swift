@@ -98,6 +98,7 @@ let package = Package(
       name: "SteeringExperiment",
       dependencies: [
         "OptimalSteering", "FairnessData", "FairnessModels", "Mitigation", "DenseLinearAlgebra", "FailureReporting",
+        "SeededRandom",
       ],
       swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.

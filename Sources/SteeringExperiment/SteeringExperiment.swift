@@ -5,6 +5,17 @@ public import FairnessModels
 import Foundation
 public import Mitigation
 public import OptimalSteering
+import SeededRandom
+
+/// What is steered: the dataset's continuous features, or the hidden layer of an MLP trained on
+/// the split (the tabular stand-in for steering a network's internal representation).
+public enum SteeredRepresentation: String, Sendable, Hashable, Codable, CaseIterable {
+  /// The standardized continuous columns (one-hot columns unchanged).
+  case features
+  /// The MLP's hidden units (SeLU), standardized on the training split; the classifier retrained
+  /// on them is a logistic-regression head (ERM: the same head on the unsteered representation).
+  case mlpHidden = "mlp-hidden"
+}
 
 /// The options of the data experiment (`fairmem steer --dataset D`).
 public struct SteeringExperimentOptions: Sendable, Codable {
@@ -22,12 +33,17 @@ public struct SteeringExperimentOptions: Sendable, Codable {
   public var covariance: CovarianceEstimate
   /// L2 strength of the logistic regressions (mean cross-entropy + λ/2‖θ‖²).
   public var l2Strength: Double
+  public var representation: SteeredRepresentation
+  /// Hidden units of the MLP (`representation == .mlpHidden`).
+  public var hiddenWidth: Int
 
   public init(
     dataset: MitigationDataset, splits: Int = 5, firstSeed: UInt64 = 0, quick: Bool = false,
     interventions: [SteeringIntervention] = SteeringIntervention.allCases, reference: String? = nil,
     direction: KLDirection = .forward, scale: ScaleStructure = .full, priors: PriorTreatment = .project,
-    covariance: CovarianceEstimate = .full, l2Strength: Double = 1e-3
+    covariance: CovarianceEstimate = .full, l2Strength: Double = 1e-3,
+    representation: SteeredRepresentation = .features,
+    hiddenWidth: Int = 16
   ) {
     self.dataset = dataset
     self.splits = splits
@@ -40,12 +56,16 @@ public struct SteeringExperimentOptions: Sendable, Codable {
     self.priors = priors
     self.covariance = covariance
     self.l2Strength = l2Strength
+    self.representation = representation
+    self.hiddenWidth = hiddenWidth
   }
 
   enum CodingKeys: String, CodingKey {
     case dataset, splits, quick, interventions, reference, direction, scale, priors, covariance
+    case representation
     case firstSeed = "first_seed"
     case l2Strength = "l2_strength"
+    case hiddenWidth = "hidden_width"
   }
 }
 
@@ -154,8 +174,9 @@ public enum SteeringExperiment {
     for s in 0..<options.splits {
       let seed = options.firstSeed + UInt64(s)
       let split = try options.dataset.load(seed: seed, dataDirectory: dataDirectory, quick: options.quick)
-      let train = split.train
-      let test = split.test
+      let (train, test) =
+        options.representation == .features
+        ? (split.train, split.test) : try hiddenRepresentation(split, width: options.hiddenWidth, seed: seed)
       let fitted = try fitModel(train, covariance: options.covariance, dataset: options.dataset.rawValue)
       let (model, continuous) = (fitted.model, fitted.continuous)
       features = continuous.map { train.featureNames[$0] }
@@ -204,7 +225,9 @@ public enum SteeringExperiment {
       }
     }
     notes.append(
-      "steered features: the standardized continuous columns (\(features.joined(separator: ", "))); one-hot columns unchanged"
+      options.representation == .features
+        ? "steered features: the standardized continuous columns (\(features.joined(separator: ", "))); one-hot columns unchanged"
+        : "steered representation: the \(features.count) non-constant standardized hidden units of an MLP with \(options.hiddenWidth) SeLU units; classifiers are logistic-regression heads on it"
     )
     let rows = order.map { key -> SteeringExperimentRow in
       let parts = key.split(separator: "|").map(String.init)
@@ -218,6 +241,29 @@ public enum SteeringExperiment {
     return SteeringExperimentReport(
       options: options, steeredFeatures: features, groups: groupNames, reference: referenceName, rows: rows,
       notes: notes)
+  }
+
+  /// The hidden layer of an MLP (`width` SeLU units, L2 1e-3, Adam: 20 epochs, batch 128, learning
+  /// rate 1e-3, initialized and shuffled from `SplitMix64(seed + 0x4D4C50)`) trained on the training
+  /// split, as train and test datasets standardized on the training split.
+  static func hiddenRepresentation(_ split: Split, width: Int, seed: UInt64) throws -> (Dataset, Dataset) {
+    guard width >= 1 else { throw SteeringError(field: "--hidden-width", problem: "must be at least 1") }
+    var rng = SplitMix64(seed: seed &+ 0x4D4C50)
+    var mlp = MLPClassifier(
+      featureCount: split.train.featureCount, hiddenWidth: width, classCount: split.train.classCount, activation: .selu,
+      l2Strength: 1e-3, using: &rng)
+    try mlp.fit(
+      split.train.matrix, labels: split.train.labels,
+      options: MLPTrainingOptions(epochs: 20, batchSize: 128, learningRate: 1e-3), using: &rng)
+    func dataset(_ d: Dataset) throws -> Dataset {
+      let h = mlp.hiddenRepresentation(d.matrix)
+      return try Dataset(
+        features: h.elements, featureNames: (0..<width).map { "hidden_\($0)" }, labels: d.labels,
+        classNames: d.classNames, groups: d.groups, groupNames: d.groupNames, name: d.name)
+    }
+    let train = try dataset(split.train)
+    let standardizer = try Standardizer(fitting: train, columns: Array(0..<width))
+    return (standardizer.apply(to: train), standardizer.apply(to: try dataset(split.test)))
   }
 
   /// The Gaussian model of a training split's continuous features and their column indices.

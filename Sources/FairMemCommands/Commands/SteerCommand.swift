@@ -12,6 +12,7 @@ extension KLDirection: ExpressibleByArgument {}
 extension ScaleStructure: ExpressibleByArgument {}
 extension PriorTreatment: ExpressibleByArgument {}
 extension CovarianceEstimate: ExpressibleByArgument {}
+extension SteeredRepresentation: ExpressibleByArgument {}
 
 /// `fairmem steer`: optimal steering to exact fairness (seed 002; Docs/steering.md).
 struct SteerCommand: ParsableCommand {
@@ -37,6 +38,9 @@ struct SteerCommand: ParsableCommand {
   @Option(help: "Dataset: number of seeded splits.") var splits: Int = 5
   @Option(help: "Dataset: covariance estimate, full (shrunk toward the diagonal) or diagonal.")
   var covariance: CovarianceEstimate = .full
+  @Option(help: "Dataset: steer the continuous features or the hidden layer of an MLP (features, mlp-hidden).")
+  var representation: SteeredRepresentation = .features
+  @Option(help: "Dataset, mlp-hidden: hidden units of the MLP.") var hiddenWidth: Int = 16
   @Option(help: "Directory with the raw datasets.") var dataDir: String = RealDataset.defaultDirectory
   @Flag(help: "Dataset: small subsample (for tests).") var quick = false
   @Flag(help: "Print JSON instead of tables.") var json = false
@@ -50,6 +54,11 @@ struct SteerCommand: ParsableCommand {
     }
     guard samples >= 100 else { throw InputError(field: "--samples", problem: "must be at least 100") }
     guard splits >= 1 else { throw InputError(field: "--splits", problem: "must be at least 1") }
+    guard hiddenWidth >= 1 && hiddenWidth <= ScaleStructure.maximumFullDimension || scale != .full else {
+      throw InputError(
+        field: "--hidden-width",
+        problem: "must be in 1...\(ScaleStructure.maximumFullDimension) with --scale full (use --scale diagonal)")
+    }
   }
 
   func run() throws {
@@ -57,7 +66,7 @@ struct SteerCommand: ParsableCommand {
       let options = SteeringExperimentOptions(
         dataset: dataset, splits: splits, firstSeed: seed, quick: quick,
         interventions: intervention.map { [$0] } ?? SteeringIntervention.allCases, reference: reference, direction: kl,
-        scale: scale, priors: priors, covariance: covariance)
+        scale: scale, priors: priors, covariance: covariance, representation: representation, hiddenWidth: hiddenWidth)
       let report = try SteeringExperiment.run(options, dataDirectory: dataDir)
       print(json ? try JSONReportEncoder().text(report) : SteeringText.render(report))
     } else if let spec {
