@@ -86,4 +86,23 @@ import _TestSupport
       for check in transfer { #expect(check["error_bound_holds"] as? Bool == true) }
     }
   }
+
+  @Test func hiddenRepresentationRunIsSteeredAndEvaluated() throws {
+    let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Data/raw/german.data")
+    guard FileManager.default.fileExists(atPath: data.path) else { return }
+    let result = try CLIRunner.run([
+      "steer", "--dataset", "german", "--splits", "1", "--representation", "mlp-hidden", "--hidden-width", "8",
+      "--intervention", "affirmative", "--json",
+    ])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
+    let features = try #require(object["steered_features"] as? [String])
+    #expect(!features.isEmpty && features.allSatisfy { $0.hasPrefix("hidden_") })
+    #expect((object["rows"] as? [[String: Any]])?.count == 4)
+    let tooWide = try CLIRunner.run([
+      "steer", "--dataset", "german", "--representation", "mlp-hidden", "--hidden-width", "64",
+    ])
+    #expect(tooWide.status == 2 && tooWide.stderr.contains("--hidden-width"))
+  }
 }
