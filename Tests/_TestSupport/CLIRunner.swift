@@ -9,11 +9,15 @@ public struct CLIRunner {
     public var stderr: String
   }
 
+  /// The package root (this file is Tests/_TestSupport/CLIRunner.swift: three levels up).
+  public static var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+  }
+
   public static var binary: URL {
     if let path = ProcessInfo.processInfo.environment["FAIRMEM_BIN"] { return URL(fileURLWithPath: path) }
-    // This file is Tests/_TestSupport/CLIRunner.swift: the package root is three levels up.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
+    let root = packageRoot
     for configuration in ["debug", "release"] {
       let candidate = root.appendingPathComponent(".build/\(configuration)/fairmem")
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
@@ -21,10 +25,18 @@ public struct CLIRunner {
     return root.appendingPathComponent(".build/debug/fairmem")
   }
 
-  public static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+  /// Runs the binary with `arguments`; `environment` entries are added to this process's
+  /// environment, and `directory` (when given) is the working directory.
+  public static func run(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: URL? = nil
+  ) throws -> Result {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
