@@ -170,7 +170,7 @@ public struct FairnessTarget: Sendable {
   ) throws(InfluenceError) {
     try self.init(
       kind: kind,
-      features: Matrix(rows: validation.rowCount, columns: validation.featureCount, elements: validation.features),
+      features: validation.matrix,
       labels: validation.labels, groups: validation.groups, classCount: Swift.max(2, validation.classCount),
       favorableClass: favorableClass, groupA: groupA, groupB: groupB, relaxation: relaxation)
   }

@@ -222,7 +222,7 @@ public enum TheoryValidator {
       var check = RandomMemorizationCheck(
         mode: mode, entriesChecked: 0, entriesWithinBand: 0, largestDeviation: 0, largestDeviationOverBand: 0)
       for index in 0..<settings.randomMemorizations {
-        let m = n.map { $0.map { Int(rng.next() % UInt64($0 + 1)) } }
+        let m = n.map { $0.map { rng.uniformIndex(below: $0 + 1) } }
         let chosen = selector.select(counts: m, mode: mode, using: &rng)
         if firstRandomSet == nil { firstRandomSet = chosen }
         let predictions = population.lookup(memorizing: chosen).predictions
@@ -371,5 +371,151 @@ public enum TheoryValidator {
       name: name, recordCount: population.recordCount, groupCount: population.dataset.groupCount,
       classCount: population.dataset.classCount, smallestCell: n.joined().filter { $0 > 0 }.min() ?? 0,
       baseAccuracy: Double(correct) / max(total, 1), metrics: results, randomChecks: checks, entries: entries)
+  }
+}
+/// JSON coding of the validation results (the schema of `fairmem validate --json`, documented in
+/// Docs/output-format.md): snake_case keys, `null` for a value that does not apply.
+
+extension MetricValidation: Codable {
+  enum CodingKeys: String, CodingKey {
+    case metric, feasible, records, agrees
+    case baseGap = "base_gap"
+    case minMass = "min_mass"
+    case witnessVerified = "witness_verified"
+    case certificateVerified = "certificate_verified"
+    case recordFraction = "record_fraction"
+    case measuredGapStratified = "measured_gap_stratified"
+    case boundStratified = "bound_stratified"
+    case measuredGapUniform = "measured_gap_uniform"
+    case bandUniform = "band_uniform"
+    case predictedGapForSet = "predicted_gap_for_set"
+    case nearestNeighbourGaps = "nearest_neighbour_gaps"
+    case radiusZeroMatchesLookup = "radius_zero_matches_lookup"
+    case nearestNeighbourOffMemorizedAgreement = "nearest_neighbour_off_memorized_agreement"
+    case mlpGap = "mlp_gap"
+    case mlpMemorizedAccuracy = "mlp_memorized_accuracy"
+    case mlpOffMemorizedAgreement = "mlp_off_memorized_agreement"
+    case smallestLookupGapTried = "smallest_lookup_gap_tried"
+    case stayedBiasedUnderAll = "stayed_biased_under_all"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(metric, forKey: .metric)
+    try c.encode(baseGap, forKey: .baseGap)
+    try c.encode(feasible, forKey: .feasible)
+    try c.encode(minMass, forKey: .minMass)
+    try c.encode(witnessVerified, forKey: .witnessVerified)
+    try c.encode(certificateVerified, forKey: .certificateVerified)
+    try c.encode(records, forKey: .records)
+    try c.encode(recordFraction, forKey: .recordFraction)
+    try c.encode(measuredGapStratified, forKey: .measuredGapStratified)
+    try c.encode(boundStratified, forKey: .boundStratified)
+    try c.encode(measuredGapUniform, forKey: .measuredGapUniform)
+    try c.encode(bandUniform, forKey: .bandUniform)
+    try c.encode(predictedGapForSet, forKey: .predictedGapForSet)
+    try c.encode(nearestNeighbourGaps, forKey: .nearestNeighbourGaps)
+    try c.encode(radiusZeroMatchesLookup, forKey: .radiusZeroMatchesLookup)
+    try c.encode(mlpGap, forKey: .mlpGap)
+    try c.encode(nearestNeighbourOffMemorizedAgreement, forKey: .nearestNeighbourOffMemorizedAgreement)
+    try c.encode(mlpMemorizedAccuracy, forKey: .mlpMemorizedAccuracy)
+    try c.encode(mlpOffMemorizedAgreement, forKey: .mlpOffMemorizedAgreement)
+    try c.encode(smallestLookupGapTried, forKey: .smallestLookupGapTried)
+    try c.encode(stayedBiasedUnderAll, forKey: .stayedBiasedUnderAll)
+    try c.encode(agrees, forKey: .agrees)
+  }
+}
+
+extension RandomMemorizationCheck: Codable {
+  enum CodingKeys: String, CodingKey {
+    case mode
+    case entriesChecked = "entries"
+    case entriesWithinBand = "within_band"
+    case largestDeviation = "largest_deviation"
+    case largestDeviationOverBand = "largest_deviation_over_band"
+  }
+}
+
+extension EntryComparison.Memorizer: Codable {}
+extension EntryComparison.Setting: Codable {}
+
+extension PopulationValidation: Codable {
+  enum CodingKeys: String, CodingKey {
+    case name, records, groups, classes, agrees, metrics, entries
+    case smallestCell = "smallest_cell"
+    case baseAccuracy = "base_accuracy"
+    case randomChecks = "random_checks"
+  }
+
+  /// The entries column by column (one array per field, one element per entry): compact and
+  /// fast to write.
+  enum EntryColumn: String, CodingKey {
+    case memorizer, radius, selection, setting, memorization, metric, entry, predicted, measured, band
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    recordCount = try c.decode(Int.self, forKey: .records)
+    groupCount = try c.decode(Int.self, forKey: .groups)
+    classCount = try c.decode(Int.self, forKey: .classes)
+    smallestCell = try c.decode(Int.self, forKey: .smallestCell)
+    baseAccuracy = try c.decode(Double.self, forKey: .baseAccuracy)
+    metrics = try c.decode([MetricValidation].self, forKey: .metrics)
+    randomChecks = try c.decode([RandomMemorizationCheck].self, forKey: .randomChecks)
+    entries = []
+    guard c.contains(.entries) else { return }
+    let e = try c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
+    let memorizers = try e.decode([EntryComparison.Memorizer].self, forKey: .memorizer)
+    let radii = try e.decode([Double?].self, forKey: .radius)
+    let selections = try e.decode([MemorizationSetSelector.Mode].self, forKey: .selection)
+    let settings = try e.decode([EntryComparison.Setting].self, forKey: .setting)
+    let memorizations = try e.decode([Int?].self, forKey: .memorization)
+    let metrics = try e.decode([FairnessMetric].self, forKey: .metric)
+    let labels = try e.decode([String].self, forKey: .entry)
+    let predicted = try e.decode([Double].self, forKey: .predicted)
+    let measured = try e.decode([Double].self, forKey: .measured)
+    let bands = try e.decode([Double].self, forKey: .band)
+    let count = memorizers.count
+    guard
+      [
+        radii.count, selections.count, settings.count, memorizations.count, metrics.count, labels.count,
+        predicted.count, measured.count, bands.count,
+      ].allSatisfy({ $0 == count })
+    else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .entries, in: c, debugDescription: "entry columns have different lengths")
+    }
+    entries = (0..<count).map { i in
+      EntryComparison(
+        memorizer: memorizers[i], radius: radii[i], selection: selections[i], setting: settings[i],
+        memorization: memorizations[i], metric: metrics[i], label: labels[i], predicted: predicted[i],
+        measured: measured[i], band: bands[i])
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(recordCount, forKey: .records)
+    try c.encode(groupCount, forKey: .groups)
+    try c.encode(classCount, forKey: .classes)
+    try c.encode(smallestCell, forKey: .smallestCell)
+    try c.encode(baseAccuracy, forKey: .baseAccuracy)
+    try c.encode(agrees, forKey: .agrees)
+    try c.encode(metrics, forKey: .metrics)
+    try c.encode(randomChecks, forKey: .randomChecks)
+    guard !entries.isEmpty else { return }
+    var e = c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
+    try e.encode(entries.map(\.memorizer), forKey: .memorizer)
+    try e.encode(entries.map(\.radius), forKey: .radius)
+    try e.encode(entries.map(\.selection), forKey: .selection)
+    try e.encode(entries.map(\.setting), forKey: .setting)
+    try e.encode(entries.map(\.memorization), forKey: .memorization)
+    try e.encode(entries.map(\.metric), forKey: .metric)
+    try e.encode(entries.map(\.label), forKey: .entry)
+    try e.encode(entries.map(\.predicted), forKey: .predicted)
+    try e.encode(entries.map(\.measured), forKey: .measured)
+    try e.encode(entries.map(\.band), forKey: .band)
   }
 }

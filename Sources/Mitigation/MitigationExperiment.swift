@@ -1,9 +1,11 @@
 public import DenseLinearAlgebra
+public import FailureReporting
 public import FairnessData
 public import FairnessModels
 import Foundation
 public import Influence
 import MemorizationTheory
+import NumberText
 import SeededRandom
 
 /// Training choices for the base (ERM) model.
@@ -31,10 +33,21 @@ public struct TrainingConfiguration: Sendable, Equatable {
   }
 }
 
-/// Errors of a mitigation run that are the input's fault (mapped to exit code 2 by the CLI).
-public struct MitigationInputError: Error, Sendable, CustomStringConvertible {
-  public var description: String
-  public init(_ description: String) { self.description = description }
+/// Errors of a mitigation run that are the input's fault (exit code 2): the data, the setting or
+/// the rule cannot be used as asked (an undefined target, no qualifying value, all weights zero).
+public struct MitigationInputError: ClassifiedError, Sendable, Equatable {
+  /// What the error is about (a method, a dataset and seed), when it is one thing.
+  public var field: String?
+  /// What is wrong.
+  public var problem: String
+  public var failureKind: FailureKind { .badInput }
+  /// `field: problem`, or the problem alone.
+  public var description: String { field.map { "\($0): \(problem)" } ?? problem }
+
+  public init(field: String? = nil, _ problem: String) {
+    self.field = field
+    self.problem = problem
+  }
 }
 
 /// One evaluated weighting: the hyperparameter, the weights' summary, the predicted and actual
@@ -251,7 +264,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     var notes: [String] = []
     if w.clipping.clipped {
       notes.append(
-        "\(w.clipping.count) weight(s) below 0 clipped (mass \(fmt(w.clipping.mass)), smallest raw weight \(fmt(w.clipping.minimumRawWeight)))"
+        "\(w.clipping.count) weight(s) below 0 clipped (mass \(NumberText.short(w.clipping.mass)), smallest raw weight \(NumberText.short(w.clipping.minimumRawWeight)))"
       )
     }
     if let s = fairIF, !s.converged {
@@ -299,7 +312,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       do {
         sweep.append(try outcome(method: method, value: v, application: .ij, evaluateTest: false).outcome)
       } catch {
-        failures.append("\(fmt(v)): \(error)")
+        failures.append("\(NumberText.short(v)): \(error)")
       }
     }
     let metric = targetMetric.metric
@@ -314,7 +327,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     guard let best = bestIndex else {
       var why = ["the validation \(metric.rawValue) is undefined"]
       if accuracyBudget != nil { why.append("every value exceeds the accuracy budget") }
-      if let f = maxClippedFraction { why.append("every value clips more than \(fmt(f)) of the weights") }
+      if let f = maxClippedFraction { why.append("every value clips more than \(NumberText.short(f)) of the weights") }
       throw MitigationInputError("no \(method.rawValue) value qualifies: \(why.joined(separator: ", or "))")
     }
     var chosen = try outcome(method: method, value: sweep[best].value, application: application).outcome
@@ -322,11 +335,11 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       metric: metric, gridCount: values.count, accuracyBudget: accuracyBudget, maxClippedFraction: maxClippedFraction,
       excluded: excluded)
     chosen.notes.insert(
-      "selected \(method.usesCount ? "K" : "λ") = \(fmt(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)",
+      "selected \(method.usesCount ? "K" : "λ") = \(NumberText.short(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)",
       at: 0)
     if let f = maxClippedFraction, excluded.clipping > 0 {
       chosen.notes.insert(
-        "selection excluded \(excluded.clipping) of \(values.count) grid values clipping more than \(fmt(f)) of the weights",
+        "selection excluded \(excluded.clipping) of \(values.count) grid values clipping more than \(NumberText.short(f)) of the weights",
         at: 1)
     }
     if !failures.isEmpty {
@@ -335,11 +348,4 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     }
     return (chosen, sweep)
   }
-}
-
-func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
-
-extension Dataset {
-  /// Features as an `n × d` matrix.
-  public var matrix: Matrix { Matrix(rows: rowCount, columns: featureCount, elements: features) }
 }

@@ -140,7 +140,7 @@ public enum MitigationDataset: String, Sendable, Hashable, CaseIterable {
     func sub(_ d: Dataset, _ m: Int) -> Dataset {
       guard d.rowCount > m else { return d }
       var idx = Array(0..<d.rowCount)
-      for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+      idx.seededShuffle(using: &rng)
       return d.subset(Array(idx.prefix(m)).sorted(), name: d.name)
     }
     return Split(train: sub(split.train, 3000), validation: sub(split.validation, 1500), test: sub(split.test, 1500))

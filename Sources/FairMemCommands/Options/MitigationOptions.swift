@@ -48,12 +48,4 @@ struct MitigationOptions: ParsableArguments {
       : .softmax
   }
 
-  /// The JSON description of the surrogate.
-  var surrogateObject: [String: Any] {
-    switch smoothSurrogate {
-    case .softmax: ["kind": "softmax"]
-    case .gumbel(let t, let s):
-      ["kind": "gumbel", "temperature": t, "seed": Int(exactly: s).map { $0 as Any } ?? String(s)]
-    }
-  }
 }

@@ -3,17 +3,17 @@ import Testing
 import _TestSupport
 
 /// The empirical commands (`validate`, `reweight`, `compare`) reproduce their saved outputs byte
-/// for byte on small seeded settings (Tests/CLITests/Golden/cases.txt), so moving their logic
+/// for byte on small seeded settings (Tests/Golden/empirical/cases.txt), so moving their logic
 /// between modules cannot change a number or a key unnoticed. Wall-clock times are the only
-/// values masked (replaced by 0), exactly as Scripts/update-goldens.sh does when recording.
-@Suite struct GoldenOutputTests {
+/// values masked (replaced by 0), exactly as Scripts/update-empirical-goldens.sh does when recording.
+@Suite struct EmpiricalGoldenOutputTests {
   struct Case: CustomTestStringConvertible, Sendable {
     var name: String
     var arguments: [String]
     var testDescription: String { name }
   }
 
-  static let directory = CLIRunner.packageRoot.appendingPathComponent("Tests/CLITests/Golden")
+  static let directory = CLIRunner.packageRoot.appendingPathComponent("Tests/Golden/empirical")
 
   static var cases: [Case] {
     let text = (try? String(contentsOf: directory.appendingPathComponent("cases.txt"), encoding: .utf8)) ?? ""
@@ -37,11 +37,13 @@ import _TestSupport
   }
 
   @Test func maskingOnlyTouchesTimes() {
-    #expect(Self.maskTimes("{\"seconds\": 12.5,\"x\":{\"seconds\":3e-05}} t; 41 s)") == "{\"seconds\": 0,\"x\":{\"seconds\":0}} t; 0 s)")
+    #expect(
+      Self.maskTimes("{\"seconds\": 12.5,\"x\":{\"seconds\":3e-05}} t; 41 s)")
+        == "{\"seconds\": 0,\"x\":{\"seconds\":0}} t; 0 s)")
     #expect(Self.maskTimes("\"two_se\": 0.5; 41 s") == "\"two_se\": 0.5; 41 s")
   }
 
-  @Test(arguments: GoldenOutputTests.cases) func outputIsByteIdentical(_ c: Case) throws {
+  @Test(arguments: EmpiricalGoldenOutputTests.cases) func outputIsByteIdentical(_ c: Case) throws {
     let expected = try String(contentsOf: Self.directory.appendingPathComponent("\(c.name).out"), encoding: .utf8)
     let result = try CLIRunner.run(
       c.arguments, environment: ["OPENBLAS_NUM_THREADS": "1"], directory: CLIRunner.packageRoot)
@@ -50,7 +52,7 @@ import _TestSupport
     if actual != expected {
       let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
       let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-      let first = zip(a, e).firstIndex { $0 != $1 } ?? min(a.count, e.count)
+      let first = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
       Issue.record(
         """
         \(c.name): output differs from \(c.name).out at line \(first + 1) \

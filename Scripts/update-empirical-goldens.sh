@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the golden outputs of Tests/CLITests/Golden/cases.txt with a fairmem binary
+# Regenerates the golden outputs of Tests/Golden/empirical/cases.txt with a fairmem binary
 # (FAIRMEM_BIN, default .build/debug/fairmem), from the package root, one BLAS thread. Only run it
 # when an output changed on purpose, and record the change under "Changes" in
 # Docs/output-format.md. Wall-clock times are replaced by 0, as the test does.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin="${FAIRMEM_BIN:-.build/debug/fairmem}"
-dir=Tests/CLITests/Golden
+dir=Tests/Golden/empirical
 export OPENBLAS_NUM_THREADS=1
 grep -vE '^(#|$)' "$dir/cases.txt" | while read -r name args; do
   start=$SECONDS
