@@ -3,38 +3,13 @@ import Foundation
 public import MemorizationTheory
 import NumberText
 
-/// A real benchmark `fairmem validate` checks (COMPAS with its two races, German with sex as
-/// the group), under its CLI name.
-public enum ValidationDataset: String, Sendable, Hashable, CaseIterable, Codable {
-  case adult
-  case compas
-  case german
-
-  /// The name reports print: Adult, COMPAS, German.
-  public var displayName: String {
-    switch self {
-    case .adult: "Adult"
-    case .compas: "COMPAS"
-    case .german: "German"
-    }
-  }
-
-  /// The loader and its variant.
-  public var dataset: RealDataset {
-    switch self {
-    case .adult: .adult
-    case .compas: .compas(.twoRaces)
-    case .german: .german(.sex)
-    }
-  }
-}
-
 /// One `fairmem validate` run: how many synthetic populations, which real datasets, and the
 /// memorizers' options.
 public struct ValidationRequest: Sendable {
   /// Seeded synthetic populations `0..<syntheticPopulations` (see `ValidationPopulations.synthetic`).
   public var syntheticPopulations: Int
-  public var realDatasets: [ValidationDataset]
+  /// Real benchmarks (``BenchmarkDataset/real``; a synthetic name is rejected).
+  public var realDatasets: [BenchmarkDataset]
   /// Seed of populations, splits and memorized sets.
   public var seed: UInt64
   /// The first synthetic populations that also get the interpolating-MLP memorizer.
@@ -48,7 +23,7 @@ public struct ValidationRequest: Sendable {
   public var recordEntries: Bool
 
   public init(
-    syntheticPopulations: Int = 200, realDatasets: [ValidationDataset] = ValidationDataset.allCases, seed: UInt64 = 0,
+    syntheticPopulations: Int = 200, realDatasets: [BenchmarkDataset] = BenchmarkDataset.real, seed: UInt64 = 0,
     mlpPopulations: Int = 10, mlpWidth: Int = 64, mlpEpochs: Int = 300, randomMemorizations: Int = 3,
     dataDirectory: String = RealDataset.defaultDirectory, recordEntries: Bool = false
   ) {
@@ -133,7 +108,13 @@ public enum TheoryValidation {
   public static func run(_ request: ValidationRequest, progress: ((String) -> Void)? = nil) throws
     -> ValidationReport
   {
-    let real = request.realDatasets
+    let real = try request.realDatasets.map { name throws(FairnessDataError) in
+      guard let dataset = name.realDataset else {
+        throw .invalidParameter(
+          name: "datasets", problem: "\(name.rawValue) is not a real benchmark (adult, compas, german)")
+      }
+      return (name: name.displayName, dataset: dataset)
+    }
     // Fail early (bad input) when files are missing, before the synthetic part runs.
     if !real.isEmpty {
       try RealDataset.verifyFiles(Array(Set(real.flatMap { $0.dataset.fileNames })).sorted(), in: request.dataDirectory)
@@ -158,11 +139,10 @@ public enum TheoryValidation {
       )
     }
     var realResults: [PopulationValidation] = []
-    for dataset in real {
-      let name = dataset.displayName
+    for (name, dataset) in real {
       progress?("[validate] \(name): loading, fitting logistic regression, validating\n")
       let population = try ValidationPopulations.real(
-        dataset.dataset, directory: request.dataDirectory, seed: request.seed)
+        dataset, directory: request.dataDirectory, seed: request.seed)
       let settings = ValidationSettings(
         randomMemorizations: request.randomMemorizations, radii: [], interpolatingMLP: false,
         recordEntries: request.recordEntries)
@@ -172,7 +152,7 @@ public enum TheoryValidation {
     return ValidationReport(
       seed: request.seed,
       settings: .init(
-        synthetic: count, datasets: real.map(\.displayName), randomMemorizations: request.randomMemorizations,
+        synthetic: count, datasets: real.map(\.name), randomMemorizations: request.randomMemorizations,
         z: ValidationSettings().z, nearestNeighbourRadii: count > 0 ? ValidationRequest.syntheticRadii : [],
         mlpPopulations: min(request.mlpPopulations, count), mlpWidth: request.mlpWidth,
         mlpEpochs: request.mlpEpochs, entries: request.recordEntries),

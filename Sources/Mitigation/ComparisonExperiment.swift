@@ -1,12 +1,13 @@
 public import FairnessData
 import Foundation
+public import Influence
 
 /// A data setting of `fairmem compare`: a dataset and a classifier family, named
 /// `<dataset>-lr` / `<dataset>-mlp`, or a synthetic dataset alone (then an MLP, as in seed 004).
 public struct ComparisonSetting: Sendable, Hashable, Codable {
   /// The name as given (`adult-mlp`, `german-lr`, `synthetic-group-size`, ...).
   public var name: String
-  public var dataset: MitigationDataset
+  public var dataset: BenchmarkDataset
   public var model: ModelKind
 
   /// The settings of the paper tables: seed 001's Adult MLP, seed 004's logistic regressions
@@ -16,11 +17,11 @@ public struct ComparisonSetting: Sendable, Hashable, Codable {
       .init(name: "adult-mlp", dataset: .adult, model: .mlp), .init(name: "adult-lr", dataset: .adult, model: .lr),
       .init(name: "german-lr", dataset: .german, model: .lr), .init(name: "compas-lr", dataset: .compas, model: .lr),
     ]
-    + [MitigationDataset.syntheticGroupSize, .syntheticDistributionShift, .syntheticClassSize].map {
+    + [BenchmarkDataset.syntheticGroupSize, .syntheticDistributionShift, .syntheticClassSize].map {
       .init(name: $0.rawValue, dataset: $0, model: .mlp)
     }
 
-  init(name: String, dataset: MitigationDataset, model: ModelKind) {
+  init(name: String, dataset: BenchmarkDataset, model: ModelKind) {
     self.name = name
     self.dataset = dataset
     self.model = model
@@ -32,13 +33,13 @@ public struct ComparisonSetting: Sendable, Hashable, Codable {
   public init(parsing text: String) throws(MitigationInputError) {
     let s = text.trimmingCharacters(in: .whitespaces)
     if s.hasSuffix("-lr") || s.hasSuffix("-mlp"), let cut = s.lastIndex(of: "-"),
-      let d = MitigationDataset(rawValue: String(s[..<cut])),
+      let d = BenchmarkDataset(rawValue: String(s[..<cut])),
       let m = ModelKind(rawValue: String(s[s.index(after: cut)...]))
     {
       (name, dataset, model) = (s, d, m)
       return
     }
-    if let d = MitigationDataset(rawValue: s), d.isSynthetic {
+    if let d = BenchmarkDataset(rawValue: s), d.isSynthetic {
       (name, dataset, model) = (s, d, .mlp)
       return
     }

@@ -145,7 +145,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       var gaps: [Double] = []
       var targets: [FairnessTarget] = []
       for k in [FairnessTarget.Kind.truePositiveRateGap, .trueNegativeRateGap] {
-        let t = try FairnessTarget(kind: k, validation: split.validation, relaxation: surrogate.relaxation)
+        let t = try FairnessTarget(kind: k, validation: split.validation, relaxation: surrogate)
         rows.append(contentsOf: try engine.influence(on: t))
         gaps.append(t.value(model))
         targets.append(t)
@@ -173,7 +173,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       case .eo: .equalizedOdds
       case .deo: .equalOpportunity
       }
-    let target = try FairnessTarget(kind: kind, validation: validation, relaxation: surrogate.relaxation)
+    let target = try FairnessTarget(kind: kind, validation: validation, relaxation: surrogate)
       .oriented(positiveAt: engine.model)
     return (target, try engine.influence(on: target), target.value(engine.model))
   }

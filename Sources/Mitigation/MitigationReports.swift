@@ -7,7 +7,6 @@ extension MitigationMethod: Codable {}
 extension WeightApplication: Codable {}
 extension TargetMetric: Codable {}
 extension ModelKind: Codable {}
-extension MitigationDataset: Codable {}
 extension FairnessMetricName: Codable {}
 
 /// The metrics of one model on one split (`FairnessEvaluation` as reported): accuracy, error and
@@ -176,32 +175,4 @@ public struct OutcomeReport: Codable, Sendable, Equatable {
 extension MitigationOutcome {
   /// `value / scale`: λ/λ₀ for the continuous rules, K for the drop rules (whose scale is 1).
   public var relativeValue: Double { scale > 0 ? value / scale : value }
-}
-
-extension SmoothSurrogate: Codable {
-  enum CodingKeys: String, CodingKey {
-    case kind, temperature, seed
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    switch try c.decode(String.self, forKey: .kind) {
-    case "softmax": self = .softmax
-    case "gumbel":
-      self = .gumbel(
-        temperature: try c.decode(Double.self, forKey: .temperature), seed: try c.decode(UInt64.self, forKey: .seed))
-    case let other:
-      throw DecodingError.dataCorruptedError(
-        forKey: .kind, in: c, debugDescription: "unknown surrogate '\(other)' (softmax or gumbel)")
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .kind)
-    if case .gumbel(let temperature, let seed) = self {
-      try c.encode(temperature, forKey: .temperature)
-      try c.encode(seed, forKey: .seed)
-    }
-  }
 }

@@ -2,7 +2,7 @@ import DenseLinearAlgebra
 public import FairnessData
 import FairnessModels
 import Foundation
-import Influence
+public import Influence
 import NumberText
 import SeededRandom
 
@@ -52,7 +52,7 @@ extension TrainingConfiguration {
   /// λ = 1e-3; the MLP of seed 001 (100 SeLU units, 10 epochs) on real data and of seed 004
   /// (64 units, 30 epochs) on the synthetic settings, 3 fine-tuning epochs. `quick` (tests): 16
   /// units, 5 epochs, 1 fine-tuning epoch.
-  public static func standard(for dataset: MitigationDataset, model: ModelKind, quick: Bool) -> TrainingConfiguration {
+  public static func standard(for dataset: BenchmarkDataset, model: ModelKind, quick: Bool) -> TrainingConfiguration {
     switch model {
     case .lr: return TrainingConfiguration(model: .lr, l2Strength: 1e-3)
     case .mlp:
@@ -72,11 +72,11 @@ public enum MitigationRunner {
   ///
   /// - Throws: ``MitigationInputError`` naming the dataset and seed when the split cannot be used.
   public static func prepare(
-    dataset: MitigationDataset, model: ModelKind, target: TargetMetric, seed: UInt64,
+    dataset: BenchmarkDataset, model: ModelKind, target: TargetMetric, seed: UInt64,
     dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false, surrogate: SmoothSurrogate = .softmax,
     progress: ((String) -> Void)? = nil
   ) throws -> any MitigationRun {
-    let split = try dataset.load(seed: seed, dataDirectory: dataDirectory, quick: quick)
+    let split = try dataset.mitigationSplit(seed: seed, dataDirectory: dataDirectory, quick: quick)
     do {
       return try prepare(
         split: split, training: .standard(for: dataset, model: model, quick: quick), target: target, seed: seed,

@@ -1,5 +1,6 @@
 public import FairnessData
 import Foundation
+public import Influence
 
 /// How the hyperparameter of one reweighting run is chosen.
 public enum ReweightingValue: Sendable, Equatable {
@@ -14,7 +15,7 @@ public enum ReweightingValue: Sendable, Equatable {
 
 /// One `fairmem reweight` run: a data setting, a model, a rule, a target and how to apply it.
 public struct ReweightingRequest: Sendable {
-  public var dataset: MitigationDataset
+  public var dataset: BenchmarkDataset
   public var model: ModelKind
   public var method: MitigationMethod
   public var target: TargetMetric
@@ -34,7 +35,7 @@ public struct ReweightingRequest: Sendable {
   public var surrogate: SmoothSurrogate
 
   public init(
-    dataset: MitigationDataset = .syntheticGroupSize, model: ModelKind = .lr, method: MitigationMethod = .iJack,
+    dataset: BenchmarkDataset = .syntheticGroupSize, model: ModelKind = .lr, method: MitigationMethod = .iJack,
     target: TargetMetric = .eo, application: WeightApplication = .ij, value: ReweightingValue = .selected,
     accuracyBudget: Double? = nil, maxClippedFraction: Double? = nil, seed: UInt64 = 0,
     dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false, sweep: Bool = false,
@@ -64,7 +65,7 @@ public struct ReweightingReport: Codable, Sendable, Equatable {
     public var test: EvaluationReport
   }
 
-  public var dataset: MitigationDataset
+  public var dataset: BenchmarkDataset
   public var model: ModelKind
   public var method: MitigationMethod
   public var target: TargetMetric

@@ -9,7 +9,7 @@ import _TestSupport
 
 /// A small synthetic split (seed 004 group-size bias) for the end-to-end checks.
 func smallSplit(seed: UInt64, count: Int = 1200) throws -> Split {
-  let population = try SyntheticPopulation.seed004(.groupSizeDiscrepancy(), dimension: 4)
+  let population = try SyntheticPopulation.biasBenchmark(.groupSizeDiscrepancy(), dimension: 4)
   let sample = try population.sample(count: count, seed: seed)
   return try sample.dataset.stratifiedSplit(fractions: SplitFractions(validation: 0.3, test: 0.2), seed: seed)
 }

@@ -137,7 +137,7 @@ struct GumbelSurrogateTests {
     for s in 0..<draws {
       let t = try FairnessTarget(
         kind: .truePositiveRateGap, validation: v,
-        relaxation: .gumbelSoftmax(temperature: 1e-3, seed: seed &+ UInt64(s)))
+        relaxation: .gumbel(temperature: 1e-3, seed: seed &+ UInt64(s)))
       sum += t.value(model)
     }
     let mean = sum / Double(draws)
@@ -169,7 +169,7 @@ struct GumbelSurrogateTests {
     }
     let tau = 1e4
     let gumbel = try FairnessTarget(
-      kind: .truePositiveRateGap, validation: v, relaxation: .gumbelSoftmax(temperature: tau, seed: 5)
+      kind: .truePositiveRateGap, validation: v, relaxation: .gumbel(temperature: tau, seed: 5)
     ).gradient(model, block: .all)
     let scaled = gumbel.map { $0 * tau }
     let scale = VectorMath.maxAbsoluteValue(limit)
@@ -179,7 +179,7 @@ struct GumbelSurrogateTests {
       zip(softmax, softmaxTheory).map { abs($0 - $1) }.max()! < 1e-10 * VectorMath.maxAbsoluteValue(softmaxTheory))
     // At τ = 1 the noise changes the gradient (this is what --surrogate gumbel changes).
     let noisy = try FairnessTarget(
-      kind: .truePositiveRateGap, validation: v, relaxation: .gumbelSoftmax(temperature: 1, seed: 5)
+      kind: .truePositiveRateGap, validation: v, relaxation: .gumbel(temperature: 1, seed: 5)
     ).gradient(model, block: .all)
     #expect(zip(noisy, softmax).map { abs($0 - $1) }.max()! > 1e-3 * VectorMath.maxAbsoluteValue(softmax))
   }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import FairnessData
+import Influence
 import MemorizationTheory
 import Mitigation
 
@@ -7,7 +8,8 @@ extension MitigationMethod: ExpressibleByArgument {}
 extension WeightApplication: ExpressibleByArgument {}
 extension TargetMetric: ExpressibleByArgument {}
 extension ModelKind: ExpressibleByArgument {}
-extension MitigationDataset: ExpressibleByArgument {}
+extension BenchmarkDataset: ExpressibleByArgument {}
+extension SmoothSurrogate.Kind: ExpressibleByArgument {}
 
 /// `fairmem reweight`: one influence-based reweighting run on one split
 /// (`ReweightingExperiment.run`, rendered as a table or as `ReweightingReport` JSON).
@@ -20,7 +22,7 @@ struct ReweightCommand: ParsableCommand {
       """)
 
   @Option(help: "adult, compas, german, synthetic-group-size, synthetic-distribution-shift, synthetic-class-size.")
-  var dataset: MitigationDataset = .syntheticGroupSize
+  var dataset: BenchmarkDataset = .syntheticGroupSize
   @Option(help: "lr (logistic regression) or mlp.") var model: ModelKind = .lr
   @Option(help: "drop-k, drop-k-upweight-m, i-jack, sim-jack, fairif.") var method: MitigationMethod = .iJack
   @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: TargetMetric = .eo

@@ -53,11 +53,11 @@ struct ValidateCommand: ParsableCommand {
   }
 
   /// The selected real datasets.
-  func realDatasets() throws -> [ValidationDataset] {
+  func realDatasets() throws -> [BenchmarkDataset] {
     try datasets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
       .filter { !$0.isEmpty && $0 != "none" }
       .map { name in
-        guard let dataset = ValidationDataset(rawValue: name) else {
+        guard let dataset = BenchmarkDataset(rawValue: name), !dataset.isSynthetic else {
           throw InputError(
             field: "--datasets", problem: "unknown dataset '\(name)' (use adult, compas, german or none)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Influence
 import MemorizationTheory
 import Mitigation
 
@@ -9,7 +10,7 @@ struct MitigationOptions: ParsableArguments {
     help:
       "Smooth surrogate of hard predictions in every fairness target: softmax (p(1|x)) or gumbel (soft Gumbel-softmax with fixed seeded noise, seed 004 stage one)."
   )
-  var surrogate: String = "softmax"
+  var surrogate: SmoothSurrogate.Kind = .softmax
 
   @Option(help: "Gumbel-softmax temperature τ > 0 (only with --surrogate gumbel; default 1, as in seed 004's run.sh).")
   var gumbelTemperature: Double?
@@ -22,18 +23,15 @@ struct MitigationOptions: ParsableArguments {
   var maxClippedFraction: Double?
 
   func validate() throws {
-    guard surrogate == "softmax" || surrogate == "gumbel" else {
-      throw InputError(field: "--surrogate", problem: "must be softmax or gumbel, got '\(surrogate)'")
-    }
     if let t = gumbelTemperature {
-      guard surrogate == "gumbel" else {
+      guard surrogate == .gumbel else {
         throw InputError(field: "--gumbel-temperature", problem: "only applies with --surrogate gumbel")
       }
       guard t.isFinite, t > 0 else {
         throw InputError(field: "--gumbel-temperature", problem: "must be a positive number, got \(t)")
       }
     }
-    if gumbelSeed != nil && surrogate != "gumbel" {
+    if gumbelSeed != nil && surrogate != .gumbel {
       throw InputError(field: "--gumbel-seed", problem: "only applies with --surrogate gumbel")
     }
     if let f = maxClippedFraction, !(f >= 0 && f <= 1) {
@@ -43,8 +41,8 @@ struct MitigationOptions: ParsableArguments {
 
   /// The surrogate the options describe.
   var smoothSurrogate: SmoothSurrogate {
-    surrogate == "gumbel"
-      ? .gumbel(temperature: gumbelTemperature ?? SmoothSurrogate.seed004Temperature, seed: gumbelSeed ?? 0)
+    surrogate == .gumbel
+      ? .gumbel(temperature: gumbelTemperature ?? SmoothSurrogate.defaultGumbelTemperature, seed: gumbelSeed ?? 0)
       : .softmax
   }
 
