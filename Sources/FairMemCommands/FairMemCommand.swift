@@ -1,6 +1,7 @@
 public import ArgumentParser
 import FailureReporting
 import FairnessData
+import FairnessStatistics
 import Foundation
 import LinearProgramming
 import MemorizationTheory
@@ -58,10 +59,6 @@ public struct FairMemCommand: ParsableCommand {
     case let error as any ClassifiedError:
       let prefix = error.failureKind == .internalFailure ? "internal error" : "error"
       return ("\(prefix): \(error)", error.failureKind.exitCode)
-    case let error as StatisticsError:
-      return ("error: \(error)", FairMemExitCode.badInput)
-    case let error as LPFailure:
-      return ("internal error: \(error)", FairMemExitCode.internalFailure)
     default:
       return (fullMessage(for: error), FairMemExitCode.badInput)
     }

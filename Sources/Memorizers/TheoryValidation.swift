@@ -1,6 +1,7 @@
 public import FairnessData
+public import FairnessStatistics
 import Foundation
-public import MemorizationTheory
+import MemorizationTheory
 import NumberText
 
 /// One `fairmem validate` run: how many synthetic populations, which real datasets, and the
@@ -171,6 +172,7 @@ public enum TheoryValidation {
       case .statisticalParity: "SP"
       case .equalOpportunity: "EOpp"
       case .equalizedOdds: "EOdds"
+      default: m.metric.rawValue
       }
     if m.feasible, let mass = m.minMass {
       return
@@ -188,7 +190,7 @@ public enum TheoryValidation {
   static func summaryRows(_ results: [PopulationValidation]) -> [ValidationReport.SummaryRow] {
     typealias Row = ValidationReport.SummaryRow
     var rows: [Row] = []
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       let ms = results.compactMap { $0.metrics.first { $0.metric == metric } }
       let feasible = ms.filter(\.feasible)
       let ratioS = feasible.map { ($0.measuredGapStratified ?? 0) / max($0.boundStratified ?? 1, 1e-300) }.max() ?? 0

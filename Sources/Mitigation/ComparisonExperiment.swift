@@ -1,4 +1,5 @@
 public import FairnessData
+public import FairnessStatistics
 import Foundation
 public import Influence
 
@@ -66,7 +67,7 @@ public struct ComparisonRequest: Sendable {
   public var methods: [MitigationMethod]
   public var applications: [WeightApplication]
   /// The gap the seed-001 rules minimize and the selection minimizes.
-  public var target: TargetMetric
+  public var target: FairnessMetric
   public var accuracyBudget: Double?
   public var maxClippedFraction: Double?
   /// Also select λ/K for each of DP, EO and DEO and report each metric at its own selection.
@@ -78,7 +79,7 @@ public struct ComparisonRequest: Sendable {
   public init(
     settings: [ComparisonSetting] = ComparisonSetting.standard, splits: Int = 10,
     methods: [MitigationMethod] = MitigationMethod.allCases, applications: [WeightApplication] = [.ij, .retrain],
-    target: TargetMetric = .eo, accuracyBudget: Double? = nil, maxClippedFraction: Double? = nil,
+    target: FairnessMetric = .equalizedOddsGapSum, accuracyBudget: Double? = nil, maxClippedFraction: Double? = nil,
     selectPerMetric: Bool = false, surrogate: SmoothSurrogate = .softmax,
     dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false
   ) {
@@ -136,14 +137,16 @@ public struct ComparisonColumn: Sendable, Hashable, Codable, CustomStringConvert
   public init(key: String) { self.key = key }
 
   /// The test value of `metric`.
-  public static func metric(_ metric: FairnessMetricName) -> Self { Self(key: metric.rawValue) }
+  public static func metric(_ metric: FairnessMetric) -> Self { Self(key: metric.rawValue) }
 
   public static let error = metric(.error)
   /// The test metrics of the main table, in order.
-  public static let metrics: [Self] = [
-    FairnessMetricName.error, .demographicParity, .equalizedOdds, .equalOpportunity, .accuracyDifference,
-    .averageOdds, .equalOpportunityDifference,
-  ].map { Self(key: $0.rawValue) }
+  /// (`eod`, seed 004's EOD, is `|ΔTPR|` like DEO: the same value under seed 004's name.)
+  public static let metrics: [Self] =
+    [
+      FairnessMetric.error, .demographicParityDifference, .equalizedOddsGapSum, .equalOpportunityDifference,
+      .accuracyDifference, .averageOddsDifference,
+    ].map(metric) + [Self(key: "eod")]
   /// `Σ I_i Δw_i` and `F(θ_new) − F(θ̂)` (smooth validation target).
   public static let predicted = Self(key: "predicted")
   public static let obtained = Self(key: "obtained")
@@ -155,7 +158,7 @@ public struct ComparisonColumn: Sendable, Hashable, Codable, CustomStringConvert
 
   /// Per-metric selection: the metric itself, the test error, λ/λ₀ (or K) and the clipped fraction
   /// at the value selected for `metric`.
-  public static func atSelection(of metric: TargetMetric) -> [Self] {
+  public static func atSelection(of metric: FairnessMetric) -> [Self] {
     let m = metric.rawValue
     return [Self(key: m), Self(key: "error@\(m)"), Self(key: "value@\(m)"), Self(key: "clipped@\(m)")]
   }
@@ -248,7 +251,7 @@ public struct SettingComparison: Sendable, Equatable, Codable {
     try c.encode(setting, forKey: .setting)
     try c.encode(splits, forKey: .splits)
     try c.encode(rows, forKey: .rows)
-    try c.encodeIfPresent(perMetricRows, forKey: .perMetricRows)
+    if let perMetricRows { try c.encode(perMetricRows, forKey: .perMetricRows) }
     try c.encode(notes, forKey: .notes)
     try c.encode(seconds, forKey: .seconds)
   }
@@ -257,7 +260,7 @@ public struct SettingComparison: Sendable, Equatable, Codable {
 /// What `fairmem compare` reports (the schema of `compare --json`).
 public struct ComparisonReport: Sendable, Equatable, Codable {
   public var settings: [SettingComparison]
-  public var target: TargetMetric
+  public var target: FairnessMetric
   public var quick: Bool
   public var splits: Int
   public var seconds: Double
@@ -293,7 +296,7 @@ public struct ComparisonReport: Sendable, Equatable, Codable {
 /// evaluate on test; then summarize every quantity as mean ± 2 SE over splits.
 public enum ComparisonExperiment {
   /// The metrics per-metric selection selects for, each with its own target.
-  public static let perMetricTargets: [TargetMetric] = [.dp, .eo, .deo]
+  public static let perMetricTargets: [FairnessMetric] = FairnessMetric.reweightingTargets
 
   /// Runs `request`; `progress` receives one line per split and per skipped run.
   ///
@@ -346,7 +349,7 @@ public enum ComparisonExperiment {
     /// The test metrics of the main table, and optionally the weighting's quantities.
     mutating func record(_ arm: String, test: EvaluationReport, outcome: MitigationOutcome? = nil) {
       for column in ComparisonColumn.metrics {
-        record(arm, column, FairnessMetricName(rawValue: column.key).flatMap(test.value(of:)))
+        record(arm, column, FairnessMetric(spelling: column.key).flatMap(test.value(of:)))
       }
       if let o = outcome {
         record(arm, .predicted, o.predictedChange)
@@ -358,10 +361,10 @@ public enum ComparisonExperiment {
     /// `metric` and the test error at `metric`'s selection, plus the relative value and the
     /// clipped fraction for a method (nil for ERM).
     mutating func recordPerMetric(
-      _ arm: String, _ metric: TargetMetric, _ test: EvaluationReport, _ o: MitigationOutcome? = nil
+      _ arm: String, _ metric: FairnessMetric, _ test: EvaluationReport, _ o: MitigationOutcome? = nil
     ) {
       let columns = ComparisonColumn.atSelection(of: metric)
-      var values: [Double?] = [test.value(of: metric.metric), test.error]
+      var values: [Double?] = [test.value(of: metric), test.error]
       if let o { values += [o.relativeValue, o.clippedFraction] }
       for (column, value) in zip(columns, values) {
         if let value { perMetric[arm, default: [:]][column, default: []].append(value) }
@@ -396,7 +399,7 @@ public enum ComparisonExperiment {
     }
     // The runs to select on: the target (the main table) and, per metric, the same ERM model
     // retargeted to that metric (one more influence vector each).
-    var targetRuns: [(TargetMetric, any MitigationRun)] = [(request.target, run)]
+    var targetRuns: [(FairnessMetric, any MitigationRun)] = [(request.target, run)]
     if request.selectPerMetric {
       for metric in perMetricTargets where metric != request.target {
         do {

@@ -1,4 +1,4 @@
-public import MemorizationTheory
+public import FairnessStatistics
 
 /// The fairness metrics a mitigation run reports, all from hard predictions on one split.
 ///
@@ -45,8 +45,7 @@ public struct FairnessEvaluation: Sendable, Equatable {
     }
     let counts = PredictionCounts(
       groups: groupNames, classes: classNames, groupOf: groups, labels: labels, predictions: predictions)
-    let statistics = try StatisticsDecoder().decode(object: counts.jsonObject)
-    let s = statistics.biasReport(memorized: statistics.noMemorization, favorableClass: 1).summary
+    let s = try PopulationStatistics<Double>(counts: counts).biasReport(favorableClass: 1).summary
     accuracy = s.overallAccuracy
     demographicParity = s.demographicParityDifference
     selectionRates = s.selectionRates
@@ -76,28 +75,8 @@ public struct FairnessEvaluation: Sendable, Equatable {
   }
 
   /// The value of the named metric (`nil` when undefined).
-  public func value(of metric: FairnessMetricName) -> Double? {
-    switch metric {
-    case .accuracy: accuracy
-    case .error: error
-    case .demographicParity: demographicParity
-    case .equalizedOdds: equalizedOdds
-    case .equalOpportunity: equalOpportunity
-    case .accuracyDifference: accuracyDifference
-    case .averageOdds: averageOdds
-    case .equalOpportunityDifference: equalOpportunityDifference
-    }
-  }
-}
+  /// The value of `metric` (`nil` when undefined on the split, or not a metric of a mitigation
+  /// run: the theory's gap vectors and fairlearn's `eo-max`).
+  public func value(of metric: FairnessMetric) -> Double? { EvaluationReport(self).value(of: metric) }
 
-/// The metrics a run reports, with their JSON/CLI names.
-public enum FairnessMetricName: String, Sendable, Hashable, CaseIterable {
-  case accuracy
-  case error
-  case demographicParity = "dp"
-  case equalizedOdds = "eo"
-  case equalOpportunity = "deo"
-  case accuracyDifference = "ad"
-  case averageOdds = "aod"
-  case equalOpportunityDifference = "eod"
 }

@@ -2,9 +2,9 @@ public import DenseLinearAlgebra
 public import FailureReporting
 public import FairnessData
 public import FairnessModels
+public import FairnessStatistics
 import Foundation
 public import Influence
-import MemorizationTheory
 import NumberText
 import SeededRandom
 
@@ -81,7 +81,7 @@ public struct MitigationOutcome: Sendable {
 /// What a validation selection did: the grid size, the filters and how many values each removed.
 public struct SelectionReport: Sendable, Equatable {
   /// The hard validation metric minimized.
-  public var metric: FairnessMetricName
+  public var metric: FairnessMetric
   public var gridCount: Int
   public var accuracyBudget: Double?
   public var maxClippedFraction: Double?
@@ -97,7 +97,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   public let testX: Matrix
   public let engine: InfluenceEngine<Model>
   public private(set) var target: FairnessTarget
-  public private(set) var targetMetric: TargetMetric
+  public private(set) var targetMetric: FairnessMetric
   /// The smooth surrogate of every target (``target`` and the FairIF rows).
   public let surrogate: SmoothSurrogate
   /// `I_F` (oriented so `F(θ̂) ≥ 0`).
@@ -123,7 +123,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   /// Builds the context: fits nothing (`model` is the trained ERM model), computes `G`, `H⁻¹∇F`,
   /// `I_F`, embeddings and the FairIF rows.
   public init(
-    model: Model, split: Split, targetMetric: TargetMetric, block: ParameterBlock, embeddings: Matrix,
+    model: Model, split: Split, targetMetric: FairnessMetric, block: ParameterBlock, embeddings: Matrix,
     simJackEpsilon: Double = 1e-3, surrogate: SmoothSurrogate = .softmax, notes: [String] = [],
     refit: @escaping @Sendable (Model, [Double], WeightApplication) throws -> (Model, String?)
   ) throws {
@@ -165,14 +165,15 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
 
   /// The oriented smooth target of `metric`, its influence vector `I_F` and `F(θ̂)`.
   static func targetInfluence(
-    _ metric: TargetMetric, engine: InfluenceEngine<Model>, validation: Dataset, surrogate: SmoothSurrogate
+    _ metric: FairnessMetric, engine: InfluenceEngine<Model>, validation: Dataset, surrogate: SmoothSurrogate
   ) throws(InfluenceError) -> (FairnessTarget, [Double], Double) {
-    let kind: FairnessTarget.Kind =
-      switch metric {
-      case .dp: .demographicParity
-      case .eo: .equalizedOdds
-      case .deo: .equalOpportunity
-      }
+    let kind: FairnessTarget.Kind
+    switch metric {
+    case .demographicParityDifference: kind = .demographicParity
+    case .equalizedOddsGapSum: kind = .equalizedOdds
+    case .equalOpportunityDifference: kind = .equalOpportunity
+    default: throw .undefinedTarget(reason: "\(metric.rawValue) is not a reweighting target (dp, eo, deo)")
+    }
     let target = try FairnessTarget(kind: kind, validation: validation, relaxation: surrogate)
       .oriented(positiveAt: engine.model)
     return (target, try engine.influence(on: target), target.value(engine.model))
@@ -183,7 +184,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   /// separately for DP, EO and DEO (seed 001 Table 2).
   ///
   /// - Throws: ``MitigationInputError`` when the new target is undefined on validation.
-  public func retargeted(to metric: TargetMetric) throws -> Self {
+  public func retargeted(to metric: FairnessMetric) throws -> Self {
     guard metric != targetMetric else { return self }
     var copy = self
     do {
@@ -315,7 +316,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
         failures.append("\(NumberText.short(v)): \(error)")
       }
     }
-    let metric = targetMetric.metric
+    let metric = targetMetric
     let candidates = sweep.map {
       Selection.Candidate(
         value: $0.value, gap: $0.validation.value(of: metric), accuracy: $0.validation.accuracy,

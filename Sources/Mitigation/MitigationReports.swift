@@ -1,3 +1,5 @@
+public import FairnessStatistics
+
 /// The typed reports of `Mitigation` (the schemas of `fairmem reweight --json` and
 /// `fairmem compare --json`, documented in Docs/output-format.md). JSON keys are snake_case; a
 /// value that is undefined is written as `null` (never left out), so every object of one kind has
@@ -5,9 +7,7 @@
 
 extension MitigationMethod: Codable {}
 extension WeightApplication: Codable {}
-extension TargetMetric: Codable {}
 extension ModelKind: Codable {}
-extension FairnessMetricName: Codable {}
 
 /// The metrics of one model on one split (`FairnessEvaluation` as reported): accuracy, error and
 /// the seed-001/seed-004 gaps, `null` when undefined on the split (see `notes`).
@@ -46,16 +46,16 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
   }
 
   /// The value of the named metric (`nil` when undefined).
-  public func value(of metric: FairnessMetricName) -> Double? {
+  public func value(of metric: FairnessMetric) -> Double? {
     switch metric {
     case .accuracy: accuracy
     case .error: error
-    case .demographicParity: demographicParity
-    case .equalizedOdds: equalizedOdds
-    case .equalOpportunity: equalOpportunity
+    case .demographicParityDifference: demographicParity
+    case .equalizedOddsGapSum: equalizedOdds
+    case .equalOpportunityDifference: equalOpportunity
     case .accuracyDifference: accuracyDifference
-    case .averageOdds: averageOdds
-    case .equalOpportunityDifference: equalOpportunityDifference
+    case .averageOddsDifference: averageOdds
+    case .statisticalParity, .equalOpportunity, .equalizedOdds, .equalizedOddsDifference: nil
     }
   }
 
@@ -91,7 +91,7 @@ extension SelectionReport: Codable {
     excluded.accuracy = try c.decode(Int.self, forKey: .excludedByAccuracy)
     excluded.undefined = try c.decode(Int.self, forKey: .undefined)
     self.init(
-      metric: try c.decode(FairnessMetricName.self, forKey: .metric),
+      metric: try c.decode(FairnessMetric.self, forKey: .metric),
       gridCount: try c.decode(Int.self, forKey: .gridCount),
       accuracyBudget: try c.decodeIfPresent(Double.self, forKey: .accuracyBudget),
       maxClippedFraction: try c.decodeIfPresent(Double.self, forKey: .maxClippedFraction), excluded: excluded)
@@ -148,6 +148,30 @@ public struct OutcomeReport: Codable, Sendable, Equatable {
     case actualChange = "actual_change"
     case predictedGaps = "predicted_gaps"
     case actualGaps = "actual_gaps"
+  }
+
+  /// Writes every key; `selection` and the FairIF gaps only when present (they are absent, not
+  /// `null`, for a given value and for the other rules).
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(method, forKey: .method)
+    try c.encode(application, forKey: .application)
+    try c.encode(value, forKey: .value)
+    try c.encode(scale, forKey: .scale)
+    try c.encode(relativeValue, forKey: .relativeValue)
+    try c.encode(clippedCount, forKey: .clippedCount)
+    try c.encode(clippedMass, forKey: .clippedMass)
+    try c.encode(clippedFraction, forKey: .clippedFraction)
+    try c.encode(dropped, forKey: .dropped)
+    try c.encode(weightSum, forKey: .weightSum)
+    try c.encode(predictedChange, forKey: .predictedChange)
+    try c.encode(actualChange, forKey: .actualChange)
+    try c.encode(validation, forKey: .validation)
+    try c.encode(test, forKey: .test)
+    try c.encode(notes, forKey: .notes)
+    if let selection { try c.encode(selection, forKey: .selection) }
+    if let predictedGaps { try c.encode(predictedGaps, forKey: .predictedGaps) }
+    if let actualGaps { try c.encode(actualGaps, forKey: .actualGaps) }
   }
 
   public init(_ o: MitigationOutcome) {

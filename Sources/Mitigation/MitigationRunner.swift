@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 public import FairnessData
 import FairnessModels
+public import FairnessStatistics
 import Foundation
 public import Influence
 import NumberText
@@ -12,7 +13,7 @@ public protocol MitigationRun: Sendable {
   var gap: Double { get }
   var influence: [Double] { get }
   var notes: [String] { get }
-  var targetMetric: TargetMetric { get }
+  var targetMetric: FairnessMetric { get }
   var surrogate: SmoothSurrogate { get }
   func grid(for method: MitigationMethod, count: Int) -> [Double]
   func scale(for method: MitigationMethod) -> Double
@@ -23,7 +24,7 @@ public protocol MitigationRun: Sendable {
   ) throws -> (chosen: MitigationOutcome, sweep: [MitigationOutcome])
   /// The same ERM model and influence engine with another target metric (see
   /// ``MitigationContext/retargeted(to:)``).
-  func retargetedRun(to metric: TargetMetric) throws -> any MitigationRun
+  func retargetedRun(to metric: FairnessMetric) throws -> any MitigationRun
 }
 
 extension MitigationRun {
@@ -44,7 +45,7 @@ extension MitigationContext: MitigationRun {
     try outcome(method: method, value: value, application: application).outcome
   }
 
-  public func retargetedRun(to metric: TargetMetric) throws -> any MitigationRun { try retargeted(to: metric) }
+  public func retargetedRun(to metric: FairnessMetric) throws -> any MitigationRun { try retargeted(to: metric) }
 }
 
 extension TrainingConfiguration {
@@ -72,7 +73,7 @@ public enum MitigationRunner {
   ///
   /// - Throws: ``MitigationInputError`` naming the dataset and seed when the split cannot be used.
   public static func prepare(
-    dataset: BenchmarkDataset, model: ModelKind, target: TargetMetric, seed: UInt64,
+    dataset: BenchmarkDataset, model: ModelKind, target: FairnessMetric, seed: UInt64,
     dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false, surrogate: SmoothSurrogate = .softmax,
     progress: ((String) -> Void)? = nil
   ) throws -> any MitigationRun {
@@ -102,7 +103,7 @@ public enum MitigationRunner {
   ///
   /// `surrogate` smooths every target (softmax or Gumbel-softmax).
   public static func prepare(
-    split: Split, training: TrainingConfiguration, target: TargetMetric, seed: UInt64,
+    split: Split, training: TrainingConfiguration, target: FairnessMetric, seed: UInt64,
     surrogate: SmoothSurrogate = .softmax, progress: ((String) -> Void)? = nil
   ) throws -> any MitigationRun {
     let x = split.train.matrix

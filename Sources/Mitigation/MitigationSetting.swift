@@ -1,4 +1,5 @@
 public import FairnessData
+public import FairnessStatistics
 import Foundation
 public import Influence
 import SeededRandom
@@ -30,20 +31,13 @@ public enum WeightApplication: String, Sendable, Hashable, CaseIterable {
   case finetune
 }
 
-/// The fairness functional the seed-001 rules minimize (FairIF always uses TPR and TNR gaps).
-public enum TargetMetric: String, Sendable, Hashable, CaseIterable {
-  case dp
-  case eo
-  case deo
-
-  /// The hard metric used for validation selection.
-  public var metric: FairnessMetricName {
-    switch self {
-    case .dp: .demographicParity
-    case .eo: .equalizedOdds
-    case .deo: .equalOpportunity
-    }
-  }
+extension FairnessMetric {
+  /// The fairness gaps the seed-001 rules can minimize (`--target`): DP, EO (`|ΔTPR| + |ΔFPR|`)
+  /// and DEO (`|ΔTPR|`), each smoothed by the run's surrogate; the same metric on hard
+  /// predictions scores the validation selection. FairIF always uses the TPR and TNR gaps.
+  public static let reweightingTargets: [FairnessMetric] = [
+    .demographicParityDifference, .equalizedOddsGapSum, .equalOpportunityDifference,
+  ]
 }
 
 /// The classifier family.

@@ -1,4 +1,5 @@
 public import FairnessData
+public import FairnessStatistics
 import Foundation
 public import Influence
 
@@ -18,7 +19,7 @@ public struct ReweightingRequest: Sendable {
   public var dataset: BenchmarkDataset
   public var model: ModelKind
   public var method: MitigationMethod
-  public var target: TargetMetric
+  public var target: FairnessMetric
   public var application: WeightApplication
   public var value: ReweightingValue
   /// Largest allowed drop of validation accuracy during selection.
@@ -36,7 +37,8 @@ public struct ReweightingRequest: Sendable {
 
   public init(
     dataset: BenchmarkDataset = .syntheticGroupSize, model: ModelKind = .lr, method: MitigationMethod = .iJack,
-    target: TargetMetric = .eo, application: WeightApplication = .ij, value: ReweightingValue = .selected,
+    target: FairnessMetric = .equalizedOddsGapSum, application: WeightApplication = .ij,
+    value: ReweightingValue = .selected,
     accuracyBudget: Double? = nil, maxClippedFraction: Double? = nil, seed: UInt64 = 0,
     dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false, sweep: Bool = false,
     surrogate: SmoothSurrogate = .softmax
@@ -68,7 +70,7 @@ public struct ReweightingReport: Codable, Sendable, Equatable {
   public var dataset: BenchmarkDataset
   public var model: ModelKind
   public var method: MitigationMethod
-  public var target: TargetMetric
+  public var target: FairnessMetric
   public var application: WeightApplication
   public var seed: UInt64
   public var quick: Bool
@@ -107,7 +109,7 @@ public struct ReweightingReport: Codable, Sendable, Equatable {
     try c.encode(scale, forKey: .scale)
     try c.encode(notes, forKey: .notes)
     try c.encode(result, forKey: .result)
-    try c.encodeIfPresent(sweep, forKey: .sweep)
+    if let sweep { try c.encode(sweep, forKey: .sweep) }
   }
 }
 

@@ -46,7 +46,7 @@ import _TestSupport
   @Test(arguments: EmpiricalGoldenOutputTests.cases) func outputIsByteIdentical(_ c: Case) throws {
     let expected = try String(contentsOf: Self.directory.appendingPathComponent("\(c.name).out"), encoding: .utf8)
     let result = try CLIRunner.run(
-      c.arguments, environment: ["OPENBLAS_NUM_THREADS": "1"], directory: CLIRunner.packageRoot)
+      c.arguments, environment: ["OPENBLAS_NUM_THREADS": "1"], workingDirectory: CLIRunner.packageRoot)
     #expect(result.status == 0, "\(c.name): exit \(result.status), stderr: \(result.stderr.suffix(500))")
     let actual = Self.maskTimes(result.stdout)
     if actual != expected {

@@ -14,7 +14,7 @@ import _TestSupport
 /// output decodes into it.
 @Suite struct EmpiricalReportDecodingTests {
   func run(_ arguments: [String]) throws -> Data {
-    let result = try CLIRunner.run(arguments, directory: CLIRunner.packageRoot)
+    let result = try CLIRunner.run(arguments, workingDirectory: CLIRunner.packageRoot)
     #expect(result.status == 0, "stderr: \(result.stderr.suffix(400))")
     return Data(result.stdout.utf8)
   }

@@ -37,7 +37,7 @@ struct ExperimentReportTests {
     let splits = 2
     let request = ComparisonRequest(
       settings: [try ComparisonSetting(parsing: "synthetic-group-size-lr")], splits: splits, methods: [.iJack],
-      applications: [.ij], target: .eo, quick: true)
+      applications: [.ij], target: .equalizedOddsGapSum, quick: true)
     let report = try ComparisonExperiment.run(request)
     let setting = try #require(report.settings.first)
     #expect(setting.rows.map(\.arm) == ["ERM", "i-jack/ij"])
@@ -47,7 +47,8 @@ struct ExperimentReportTests {
     for seed in 0..<UInt64(splits) {
       let single = try ReweightingExperiment.run(
         ReweightingRequest(
-          dataset: .syntheticGroupSize, model: .lr, method: .iJack, target: .eo, application: .ij, seed: seed,
+          dataset: .syntheticGroupSize, model: .lr, method: .iJack, target: .equalizedOddsGapSum, application: .ij,
+          seed: seed,
           quick: true))
       ermErrors.append(single.erm.test.error)
       methodDP.append(single.result.test.demographicParity)
@@ -56,7 +57,7 @@ struct ExperimentReportTests {
     let erm = setting.rows[0].cells
     let method = setting.rows[1].cells
     #expect(erm[.error] == SplitSummary(ermErrors))
-    #expect(method[.metric(.demographicParity)] == SplitSummary(methodDP))
+    #expect(method[.metric(.demographicParityDifference)] == SplitSummary(methodDP))
     #expect(method[.predicted] == SplitSummary(predicted))
     #expect(erm[.predicted] == nil, "ERM has no weighting")
   }
@@ -65,7 +66,8 @@ struct ExperimentReportTests {
   func reportsRoundTrip() throws {
     let report = try ReweightingExperiment.run(
       ReweightingRequest(
-        dataset: .syntheticClassSize, model: .lr, method: .dropK, target: .dp, application: .retrain,
+        dataset: .syntheticClassSize, model: .lr, method: .dropK, target: .demographicParityDifference,
+        application: .retrain,
         value: .count(3), seed: 2, quick: true, sweep: true, surrogate: .gumbel(temperature: 0.5, seed: 7)))
     let data = try JSONEncoder().encode(report)
     let decoded = try JSONDecoder().decode(ReweightingReport.self, from: data)

@@ -26,17 +26,17 @@ public struct CLIRunner {
   }
 
   /// Runs the binary with `arguments`; `environment` entries are added to this process's
-  /// environment, and `directory` (when given) is the working directory.
+  /// environment; `workingDirectory` defaults to the test process's own.
   public static func run(
-    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: URL? = nil
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], workingDirectory: URL? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = binary
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     process.arguments = arguments
     if !environment.isEmpty {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     }
-    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

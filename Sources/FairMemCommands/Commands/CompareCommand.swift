@@ -1,5 +1,7 @@
 import ArgumentParser
+import FairMemJSON
 import FairnessData
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 import Mitigation
@@ -21,7 +23,8 @@ struct CompareCommand: ParsableCommand {
   var methods: String = MitigationMethod.allCases.map(\.rawValue).joined(separator: ",")
   @Option(help: "Comma-separated applications: ij, retrain (from scratch), finetune (warm start).")
   var apply: String = "ij,retrain"
-  @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: TargetMetric = .eo
+  @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: FairnessMetric =
+    .equalizedOddsGapSum
   @Option(help: "Largest allowed drop of validation accuracy during selection.") var accuracyBudget: Double?
   @Option(help: "Directory with the raw datasets.") var dataDir: String = RealDataset.defaultDirectory
   @Flag(help: "Small data and short training (for tests).") var quick = false
@@ -61,6 +64,9 @@ struct CompareCommand: ParsableCommand {
   }
 
   func validate() throws {
+    guard FairnessMetric.reweightingTargets.contains(target) else {
+      throw InputError(field: "--target", problem: "must be dp, eo or deo (got \(target.rawValue))")
+    }
     guard splits >= 1 else { throw InputError(field: "--splits", problem: "must be at least 1") }
     if let b = accuracyBudget, !(b >= 0) { throw InputError(field: "--accuracy-budget", problem: "must be >= 0") }
     _ = try request()
@@ -70,7 +76,7 @@ struct CompareCommand: ParsableCommand {
     let report = try ComparisonExperiment.run(try request()) { message in
       FileHandle.standardError.write(Data("[compare] \(message)\n".utf8))
     }
-    print(json ? try ReportJSON.text(report) : Self.render(report))
+    print(json ? try JSONReportEncoder().text(report) : Self.render(report))
   }
 
   /// One table per setting (and one more with per-metric selection), then up to 20 notes.

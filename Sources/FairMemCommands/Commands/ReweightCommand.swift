@@ -1,12 +1,17 @@
 public import ArgumentParser
+import FairMemJSON
 import FairnessData
+public import FairnessStatistics
 import Influence
 import MemorizationTheory
 import Mitigation
 
 extension MitigationMethod: ExpressibleByArgument {}
 extension WeightApplication: ExpressibleByArgument {}
-extension TargetMetric: ExpressibleByArgument {}
+extension FairnessMetric: ExpressibleByArgument {
+  /// Any spelling of the metric vocabulary (canonical or alias).
+  public init?(argument: String) { self.init(spelling: argument) }
+}
 extension ModelKind: ExpressibleByArgument {}
 extension BenchmarkDataset: ExpressibleByArgument {}
 extension SmoothSurrogate.Kind: ExpressibleByArgument {}
@@ -25,7 +30,8 @@ struct ReweightCommand: ParsableCommand {
   var dataset: BenchmarkDataset = .syntheticGroupSize
   @Option(help: "lr (logistic regression) or mlp.") var model: ModelKind = .lr
   @Option(help: "drop-k, drop-k-upweight-m, i-jack, sim-jack, fairif.") var method: MitigationMethod = .iJack
-  @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: TargetMetric = .eo
+  @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: FairnessMetric =
+    .equalizedOddsGapSum
   @Option(help: "λ as a multiple of λ0 (continuous rules); omit to select on validation.") var lambda: Double?
   @Option(help: "K (and M for drop-k-upweight-m); omit to select on validation.") var k: Int?
   @Option(help: "ij (edit without refit), retrain (from scratch) or finetune (warm start).")
@@ -40,6 +46,9 @@ struct ReweightCommand: ParsableCommand {
   @OptionGroup var mitigation: MitigationOptions
 
   func validate() throws {
+    guard FairnessMetric.reweightingTargets.contains(target) else {
+      throw InputError(field: "--target", problem: "must be dp, eo or deo (got \(target.rawValue))")
+    }
     if let lambda, !(lambda > 0 && lambda.isFinite) {
       throw InputError(field: "--lambda", problem: "must be positive, got \(lambda)")
     }
@@ -64,7 +73,7 @@ struct ReweightCommand: ParsableCommand {
 
   func run() throws {
     let report = try ReweightingExperiment.run(request)
-    print(json ? try ReportJSON.text(report) : Self.render(report))
+    print(json ? try JSONReportEncoder().text(report) : Self.render(report))
   }
 
   /// The text rendering: a header, the notes, the chosen weighting, ERM vs the method on
@@ -96,7 +105,7 @@ struct ReweightCommand: ParsableCommand {
       for o in sweep {
         s.add([
           Format.number(o.value), o.application.rawValue, String(o.clippedCount), Format.number(o.predictedChange),
-          Format.number(o.actualChange), Format.number(o.validation.value(of: r.target.metric)),
+          Format.number(o.actualChange), Format.number(o.validation.value(of: r.target)),
           Format.number(o.test.accuracy),
         ])
       }
@@ -108,13 +117,13 @@ struct ReweightCommand: ParsableCommand {
 
 /// Text pieces `reweight` and `compare` share.
 enum MitigationText {
-  static let metrics: [FairnessMetricName] = [
-    .accuracy, .demographicParity, .equalizedOdds, .equalOpportunity, .accuracyDifference, .averageOdds,
-    .equalOpportunityDifference,
-  ]
-  static var metricNames: [String] { metrics.map(\.rawValue) }
+  /// Table columns: the header (seed 001/004 names; `eod` is seed 004's name for DEO) and its metric.
+  static let columns: [(header: String, metric: FairnessMetric)] = [
+    "accuracy", "dp", "eo", "deo", "ad", "aod", "eod",
+  ].compactMap { name in FairnessMetric(spelling: name).map { (name, $0) } }
+  static var metricNames: [String] { columns.map(\.header) }
 
-  static func row(_ e: EvaluationReport) -> [String] { metrics.map { Format.number(e.value(of: $0)) } }
+  static func row(_ e: EvaluationReport) -> [String] { columns.map { Format.number(e.value(of: $0.metric)) } }
 
   /// `softmax` or `gumbel(τ=…, seed=…)`.
   static func describe(_ s: SmoothSurrogate) -> String {

@@ -1,5 +1,7 @@
 import ArgumentParser
+import FairMemJSON
 import FairnessData
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 import Memorizers
@@ -73,7 +75,7 @@ struct ValidateCommand: ParsableCommand {
     let report = try TheoryValidation.run(request) { text in
       if !quiet { FileHandle.standardError.write(Data(text.utf8)) }
     }
-    print(json ? try ReportJSON.text(report, pretty: !entries) : Self.render(report))
+    print(json ? try JSONReportEncoder(pretty: !entries).text(report) : Self.render(report))
     if check, !report.agrees { throw ExitCode(FairMemExitCode.infeasible) }
   }
 

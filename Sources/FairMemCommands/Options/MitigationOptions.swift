@@ -1,4 +1,5 @@
 import ArgumentParser
+import FairnessStatistics
 import Influence
 import MemorizationTheory
 import Mitigation
