@@ -79,8 +79,8 @@ let package = Package(
     .target(
       name: "Memorizers",
       dependencies: [
-        "FairnessModels", "FairnessData", "FairnessStatistics", "MemorizationTheory", "LinearProgramming",
-        "SeededRandom", "DenseLinearAlgebra", "NumberText",
+        "FairnessModels", "FairnessData", "FairnessStatistics", "MemorizationTheory", "SeededRandom",
+        "DenseLinearAlgebra", "NumberText",
       ],
       swiftSettings: strictSettings),
     // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,
@@ -103,8 +103,7 @@ let package = Package(
       name: "FairMemCommands",
       dependencies: [
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
-        "FairnessModels", "Memorizers", "FailureReporting", "Influence", "Mitigation", "DenseLinearAlgebra",
-        "SeededRandom", "NumberText",
+        "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),

@@ -3,7 +3,6 @@ import FairMemJSON
 import FairnessData
 import FairnessStatistics
 import Foundation
-import MemorizationTheory
 import Mitigation
 
 /// `fairmem compare`: ERM and every reweighting method over seeded splits, mean ± 2 SE

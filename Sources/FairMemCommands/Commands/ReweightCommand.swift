@@ -3,7 +3,6 @@ import FairMemJSON
 import FairnessData
 public import FairnessStatistics
 import Influence
-import MemorizationTheory
 import Mitigation
 
 extension MitigationMethod: ExpressibleByArgument {}

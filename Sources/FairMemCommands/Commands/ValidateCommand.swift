@@ -3,7 +3,6 @@ import FairMemJSON
 import FairnessData
 import FairnessStatistics
 import Foundation
-import MemorizationTheory
 import Memorizers
 
 /// `fairmem validate`: checks the theory against memorizing classifiers measured by counting

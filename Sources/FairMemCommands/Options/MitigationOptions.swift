@@ -1,7 +1,6 @@
 import ArgumentParser
 import FairnessStatistics
 import Influence
-import MemorizationTheory
 import Mitigation
 
 /// Options `reweight` and `compare` share: the smooth surrogate of the fairness targets and the
