@@ -449,31 +449,6 @@ extension MetricValidation: Codable {
     case stayedBiasedUnderAll = "stayed_biased_under_all"
   }
 
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(metric, forKey: .metric)
-    try c.encode(baseGap, forKey: .baseGap)
-    try c.encode(feasible, forKey: .feasible)
-    try c.encode(minMass, forKey: .minMass)
-    try c.encode(witnessVerified, forKey: .witnessVerified)
-    try c.encode(certificateVerified, forKey: .certificateVerified)
-    try c.encode(records, forKey: .records)
-    try c.encode(recordFraction, forKey: .recordFraction)
-    try c.encode(measuredGapStratified, forKey: .measuredGapStratified)
-    try c.encode(boundStratified, forKey: .boundStratified)
-    try c.encode(measuredGapUniform, forKey: .measuredGapUniform)
-    try c.encode(bandUniform, forKey: .bandUniform)
-    try c.encode(predictedGapForSet, forKey: .predictedGapForSet)
-    try c.encode(nearestNeighbourGaps, forKey: .nearestNeighbourGaps)
-    try c.encode(radiusZeroMatchesLookup, forKey: .radiusZeroMatchesLookup)
-    try c.encode(mlpGap, forKey: .mlpGap)
-    try c.encode(nearestNeighbourOffMemorizedAgreement, forKey: .nearestNeighbourOffMemorizedAgreement)
-    try c.encode(mlpMemorizedAccuracy, forKey: .mlpMemorizedAccuracy)
-    try c.encode(mlpOffMemorizedAgreement, forKey: .mlpOffMemorizedAgreement)
-    try c.encode(smallestLookupGapTried, forKey: .smallestLookupGapTried)
-    try c.encode(stayedBiasedUnderAll, forKey: .stayedBiasedUnderAll)
-    try c.encode(agrees, forKey: .agrees)
-  }
 }
 
 extension RandomMemorizationCheck: Codable {

@@ -276,18 +276,6 @@ public struct ComparisonReport: Sendable, Equatable, Codable {
     case accuracyBudget = "accuracy_budget"
   }
 
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(settings, forKey: .settings)
-    try c.encode(target, forKey: .target)
-    try c.encode(quick, forKey: .quick)
-    try c.encode(splits, forKey: .splits)
-    try c.encode(seconds, forKey: .seconds)
-    try c.encode(surrogate, forKey: .surrogate)
-    try c.encode(maxClippedFraction, forKey: .maxClippedFraction)
-    try c.encode(selectPerMetric, forKey: .selectPerMetric)
-    try c.encode(accuracyBudget, forKey: .accuracyBudget)
-  }
 }
 
 /// `fairmem compare`: for every setting and split seed `0..<splits`, train ERM, select each

@@ -59,18 +59,6 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     }
   }
 
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(accuracy, forKey: .accuracy)
-    try c.encode(error, forKey: .error)
-    try c.encode(notes, forKey: .notes)
-    try c.encode(demographicParity, forKey: .demographicParity)
-    try c.encode(equalizedOdds, forKey: .equalizedOdds)
-    try c.encode(equalOpportunity, forKey: .equalOpportunity)
-    try c.encode(accuracyDifference, forKey: .accuracyDifference)
-    try c.encode(averageOdds, forKey: .averageOdds)
-    try c.encode(equalOpportunityDifference, forKey: .equalOpportunityDifference)
-  }
 }
 
 extension SelectionReport: Codable {

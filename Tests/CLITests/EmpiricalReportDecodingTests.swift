@@ -25,6 +25,11 @@ import _TestSupport
     #expect(report.method == .simJack && report.dataset == .syntheticGroupSize && report.seed == 0)
     #expect(report.result.selection?.gridCount == 50)
     #expect(report.sweep == nil)
+    // Undefined values are written as null, never left out (JSONReportEncoder).
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["max_clipped_fraction"] is NSNull)
+    let selection = try #require((object["result"] as? [String: Any])?["selection"] as? [String: Any])
+    #expect(selection["accuracy_budget"] is NSNull)
   }
 
   @Test func compareJSONDecodesIntoComparisonReport() throws {
