@@ -82,10 +82,14 @@ private func encodeNode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) t
   case let v as Int: node.content = .value(.integer(v))
   case let v as String: node.content = .value(.string(v))
   case let v as Bool: node.content = .value(.bool(v))
-  case let v as Float: node.content = .value(.number(Double(v)))
-  // Other integer types (UInt64 seeds, Int32, ...) would otherwise re-enter this function through
-  // their own `encode(to:)` forever: write them as integers (as numbers when outside Int's range).
-  case let v as any BinaryInteger: node.content = .value(Int(exactly: v).map { .integer($0) } ?? .number(Double(v)))
+  // Other integer widths (UInt64 seeds, ...): their `encode(to:)` asks a single-value container
+  // for the same type again, which would recurse here forever.
+  case let v as any BinaryInteger:
+    guard let i = Int(exactly: v) else {
+      throw EncodingError.invalidValue(
+        v, .init(codingPath: codingPath, debugDescription: "integer \(v) does not fit a JSON integer (Int)"))
+    }
+    node.content = .value(.integer(i))
   default: try value.encode(to: TreeEncoder(codingPath: codingPath, storage: node))
   }
   return node

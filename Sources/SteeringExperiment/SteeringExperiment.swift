@@ -19,7 +19,7 @@ public enum SteeredRepresentation: String, Sendable, Hashable, Codable, CaseIter
 
 /// The options of the data experiment (`fairmem steer --dataset D`).
 public struct SteeringExperimentOptions: Sendable, Codable {
-  public var dataset: MitigationDataset
+  public var dataset: BenchmarkDataset
   /// Seeded splits `firstSeed, firstSeed + 1, …`.
   public var splits: Int
   public var firstSeed: UInt64
@@ -38,7 +38,7 @@ public struct SteeringExperimentOptions: Sendable, Codable {
   public var hiddenWidth: Int
 
   public init(
-    dataset: MitigationDataset, splits: Int = 5, firstSeed: UInt64 = 0, quick: Bool = false,
+    dataset: BenchmarkDataset, splits: Int = 5, firstSeed: UInt64 = 0, quick: Bool = false,
     interventions: [SteeringIntervention] = SteeringIntervention.allCases, reference: String? = nil,
     direction: KLDirection = .forward, scale: ScaleStructure = .full, priors: PriorTreatment = .project,
     covariance: CovarianceEstimate = .full, l2Strength: Double = 1e-3,
@@ -69,8 +69,6 @@ public struct SteeringExperimentOptions: Sendable, Codable {
   }
 }
 
-extension MitigationDataset: Codable {}
-
 /// How the class-dependent map is applied to the test split.
 public enum TestMapping: String, Sendable, Hashable, Codable, CaseIterable {
   /// The test split as it is (the classifier trained on steered data meets the original law).
@@ -79,27 +77,6 @@ public enum TestMapping: String, Sendable, Hashable, Codable, CaseIterable {
   case oracle
   /// Test rows mapped with `T_{a,ŷ}` using the ERM classifier's predicted label.
   case predicted
-}
-
-/// A metric over splits: the values, their mean and twice the standard error `2 sd / √n`.
-public struct SplitSummary: Sendable, Codable, Equatable {
-  public var values: [Double]
-  public var mean: Double
-  public var twoStandardErrors: Double
-
-  public init(_ values: [Double]) {
-    self.values = values
-    let n = Double(values.count)
-    let m = values.reduce(0, +) / max(n, 1)
-    mean = m
-    let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1) : 0
-    twoStandardErrors = values.count > 1 ? 2 * (variance / n).squareRoot() : 0
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case values, mean
-    case twoStandardErrors = "two_standard_errors"
-  }
 }
 
 /// One row of the table: a method (ERM or an intervention) and a test mapping.
@@ -114,7 +91,8 @@ public struct SteeringExperimentRow: Sendable, Codable {
   public var deo: SplitSummary
   /// Equalized-odds gap sum `|ΔTPR| + |ΔFPR|` (FairnessMetric `eo`).
   public var eo: SplitSummary
-  /// The forward KL of the Gaussian model's intervention (nil for ERM).
+  /// The forward KL of the Gaussian model's intervention (nil for ERM). Every summary is
+  /// `Mitigation.SplitSummary`: mean and two standard errors over the splits.
   public var kl: SplitSummary?
   /// The fraction of test rows on which the predicted-label mapping gives the same prediction as
   /// the oracle mapping (rows with `test_mapping = predicted` only).
@@ -173,7 +151,7 @@ public enum SteeringExperiment {
     }
     for s in 0..<options.splits {
       let seed = options.firstSeed + UInt64(s)
-      let split = try options.dataset.load(seed: seed, dataDirectory: dataDirectory, quick: options.quick)
+      let split = try options.dataset.mitigationSplit(seed: seed, dataDirectory: dataDirectory, quick: options.quick)
       let (train, test) =
         options.representation == .features
         ? (split.train, split.test) : try hiddenRepresentation(split, width: options.hiddenWidth, seed: seed)
@@ -232,10 +210,12 @@ public enum SteeringExperiment {
     let rows = order.map { key -> SteeringExperimentRow in
       let parts = key.split(separator: "|").map(String.init)
       let values = records[key]!
+      // Every split records accuracy, dp, deo and eo, so these summaries exist.
+      func summary(_ name: String) -> SplitSummary? { values[name].flatMap { SplitSummary($0) } }
       return SteeringExperimentRow(
-        method: parts[0], testMapping: TestMapping(rawValue: parts[1])!, accuracy: SplitSummary(values["accuracy"]!),
-        dp: SplitSummary(values["dp"]!), deo: SplitSummary(values["deo"]!), eo: SplitSummary(values["eo"]!),
-        kl: values["kl"].map(SplitSummary.init), agreementWithOracle: values["agreement"].map(SplitSummary.init),
+        method: parts[0], testMapping: TestMapping(rawValue: parts[1])!, accuracy: summary("accuracy")!,
+        dp: summary("dp")!, deo: summary("deo")!, eo: summary("eo")!, kl: summary("kl"),
+        agreementWithOracle: summary("agreement"),
         transfer: parts[1] == "none" ? transfers[parts[0]] : nil)
     }
     return SteeringExperimentReport(

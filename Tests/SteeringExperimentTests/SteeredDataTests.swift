@@ -14,7 +14,7 @@ struct SteeredDataTests {
   /// and the prior weights give every group the steered base rates.
   @Test(arguments: SteeringIntervention.allCases)
   func steeredRowsHaveTheTargetMeansAndPriors(intervention: SteeringIntervention) throws {
-    let split = try MitigationDataset.syntheticGroupSize.load(seed: 3, quick: true)
+    let split = try BenchmarkDataset.syntheticGroupSize.mitigationSplit(seed: 3, quick: true)
     let train = split.train
     let (model, continuous) = try SteeringExperiment.fitModel(train, covariance: .full, dataset: "synthetic")
     #expect(continuous.count == train.featureCount)

@@ -26,7 +26,7 @@ struct SteerCommand: ParsableCommand {
       """)
 
   @Argument(help: "Gaussian specification JSON (- for standard input); omit with --dataset.") var spec: String?
-  @Option(help: "Steer a dataset's continuous features instead: adult, compas, german.") var dataset: MitigationDataset?
+  @Option(help: "Steer a dataset's continuous features instead: adult, compas, german.") var dataset: BenchmarkDataset?
   @Option(help: "affirmative, all-subgroup, mean, mean-cov (dataset: default all four).")
   var intervention: SteeringIntervention?
   @Option(help: "The group that stays (default: the group with the largest mass).") var reference: String?

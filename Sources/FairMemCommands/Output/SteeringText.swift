@@ -1,3 +1,4 @@
+import FairnessData
 import Mitigation
 import OptimalSteering
 import SteeringExperiment
