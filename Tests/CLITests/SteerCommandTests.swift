@@ -105,4 +105,38 @@ import _TestSupport
     ])
     #expect(tooWide.status == 2 && tooWide.stderr.contains("--hidden-width"))
   }
+
+  /// `compare --steering` runs the same steered training as `steer --dataset` on the same splits:
+  /// the steer-affirmative row equals the experiment's affirmative row on the unmapped test split.
+  @Test func compareSteeringArmMatchesTheSteeringExperiment() throws {
+    let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Data/raw/german.data")
+    guard FileManager.default.fileExists(atPath: data.path) else { return }
+    let compare = try CLIRunner.run([
+      "compare", "--settings", "german-lr", "--splits", "2", "--methods", "i-jack", "--apply", "ij", "--steering",
+      "affirmative", "--json",
+    ])
+    #expect(compare.status == 0, "stderr: \(compare.stderr)")
+    let report = try #require(try CLIRunner.json(compare.stdout) as? [String: Any])
+    let setting = try #require((report["settings"] as? [[String: Any]])?.first)
+    let row = try #require(
+      (setting["rows"] as? [[String: Any]])?.first { ($0["method"] as? String) == "steer-affirmative" })
+    let steer = try CLIRunner.run([
+      "steer", "--dataset", "german", "--splits", "2", "--intervention", "affirmative", "--json",
+    ])
+    let experiment = try #require(try CLIRunner.json(steer.stdout) as? [String: Any])
+    let rows = try #require(experiment["rows"] as? [[String: Any]])
+    let affirmative = try #require(
+      rows.first { ($0["method"] as? String) == "affirmative" && ($0["test_mapping"] as? String) == "none" })
+    func mean(_ object: [String: Any]?, _ key: String) -> Double? {
+      (object?[key] as? [String: Any])?["mean"] as? Double
+    }
+    #expect(mean(row, "dp") == mean(affirmative, "dp"))
+    #expect(mean(row, "deo") == mean(affirmative, "deo"))
+    let error = try #require(mean(row, "error"))
+    let accuracy = try #require(mean(affirmative, "accuracy"))
+    #expect(abs(error - (1 - accuracy)) < 1e-12)
+    let bad = try CLIRunner.run(["compare", "--settings", "german-lr", "--splits", "1", "--steering", "nope"])
+    #expect(bad.status == 2 && bad.stderr.contains("--steering"))
+  }
 }
