@@ -142,13 +142,11 @@ struct AllSubgroupProgram {
       for y in 0..<model.classCount {
         let mean = means[y].enumerated().map { gammas[a] * $1 + offsets[a][$0] }
         let cov = covariances[y].scaled(by: gammas[a] * gammas[a])
-        let cell =
-          direction == .forward
-          ? try GaussianDivergence.kl(
-            mean0: mean, covariance0: cov, mean1: model.means[a][y], covariance1: model.covariances[a][y])
-          : try GaussianDivergence.kl(
-            mean0: model.means[a][y], covariance0: model.covariances[a][y], mean1: mean, covariance1: cov)
-        total += weights[a][y] * cell
+        total +=
+          weights[a][y]
+          * (try GaussianDivergence.kl(
+            direction, steeredMean: mean, steeredCovariance: cov, originalMean: model.means[a][y],
+            originalCovariance: model.covariances[a][y]))
       }
     }
     return total

@@ -33,6 +33,19 @@ public enum GaussianDivergence {
     return Swift.max(0, value)
   }
 
+  /// The divergence of one cell in `direction`: `KL(steered ‖ original)` (forward) or
+  /// `KL(original ‖ steered)` (reverse).
+  public static func kl(
+    _ direction: KLDirection, steeredMean: [Double], steeredCovariance: Matrix, originalMean: [Double],
+    originalCovariance: Matrix
+  ) throws(SteeringError) -> Double {
+    direction == .forward
+      ? try kl(
+        mean0: steeredMean, covariance0: steeredCovariance, mean1: originalMean, covariance1: originalCovariance)
+      : try kl(
+        mean0: originalMean, covariance0: originalCovariance, mean1: steeredMean, covariance1: steeredCovariance)
+  }
+
   /// The per-cell divergences `KL(Ñ_ay ‖ N_ay)` (forward) or `KL(N_ay ‖ Ñ_ay)` (reverse).
   public static func cellDivergences(steered: GaussianModel, original: GaussianModel, direction: KLDirection)
     throws(SteeringError) -> [[Double]]
@@ -41,11 +54,10 @@ public enum GaussianDivergence {
     for a in 0..<original.groupCount {
       var row: [Double] = []
       for y in 0..<original.classCount {
-        let (p, q) = direction == .forward ? (steered, original) : (original, steered)
         row.append(
           try kl(
-            mean0: p.means[a][y], covariance0: p.covariances[a][y], mean1: q.means[a][y],
-            covariance1: q.covariances[a][y]))
+            direction, steeredMean: steered.means[a][y], steeredCovariance: steered.covariances[a][y],
+            originalMean: original.means[a][y], originalCovariance: original.covariances[a][y]))
       }
       result.append(row)
     }

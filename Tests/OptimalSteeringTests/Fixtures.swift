@@ -37,13 +37,11 @@ func affineObjective(
   for y in 0..<model.classCount {
     let mean = zip(gamma.applied(to: model.means[r][y]), offset).map { $0 + $1 }
     let cov = gamma.multiplied(by: model.covariances[r][y]).multiplied(by: gamma).symmetrized()
-    let kl =
-      direction == .forward
-      ? try GaussianDivergence.kl(
-        mean0: mean, covariance0: cov, mean1: model.means[a][y], covariance1: model.covariances[a][y])
-      : try GaussianDivergence.kl(
-        mean0: model.means[a][y], covariance0: model.covariances[a][y], mean1: mean, covariance1: cov)
-    total += weights[y] * kl
+    total +=
+      weights[y]
+      * (try GaussianDivergence.kl(
+        direction, steeredMean: mean, steeredCovariance: cov, originalMean: model.means[a][y],
+        originalCovariance: model.covariances[a][y]))
   }
   return total
 }
