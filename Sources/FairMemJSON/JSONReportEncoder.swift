@@ -224,8 +224,28 @@ private struct SingleContainer: SingleValueEncodingContainer {
   mutating func encode(_ value: String) throws { node.content = .value(.string(value)) }
   mutating func encode(_ value: Double) throws { node.content = .value(.number(value)) }
   mutating func encode(_ value: Int) throws { node.content = .value(.integer(value)) }
+  mutating func encode(_ value: Float) throws { node.content = .value(.number(Double(value))) }
+  mutating func encode(_ value: Int8) throws { try encodeInteger(value) }
+  mutating func encode(_ value: Int16) throws { try encodeInteger(value) }
+  mutating func encode(_ value: Int32) throws { try encodeInteger(value) }
+  mutating func encode(_ value: Int64) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt8) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt16) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt32) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt64) throws { try encodeInteger(value) }
   mutating func encode<T: Encodable>(_ value: T) throws {
     node.content = try encodeNode(value, codingPath: codingPath).content
+  }
+
+  /// Integers that fit an `Int` are written exactly; larger ones (a `UInt64` seed) as their digits.
+  private func encodeInteger<I: BinaryInteger>(_ value: I) throws {
+    if let exact = Int(exactly: value) {
+      node.content = .value(.integer(exact))
+    } else {
+      throw EncodingError.invalidValue(
+        value, .init(codingPath: codingPath, debugDescription: "integer \(value) does not fit a 64-bit Int"))
+    }
   }
 }
 
@@ -240,6 +260,27 @@ extension JSONValue: Encodable {
     case .string(let s): try container.encode(s)
     case .array(let items): try container.encode(items)
     case .object(let members): try container.encode(members)
+    }
+  }
+}
+
+extension JSONValue: Decodable {
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if container.decodeNil() {
+      self = .null
+    } else if let b = try? container.decode(Bool.self) {
+      self = .bool(b)
+    } else if let i = try? container.decode(Int.self) {
+      self = .integer(i)
+    } else if let d = try? container.decode(Double.self) {
+      self = .number(d)
+    } else if let s = try? container.decode(String.self) {
+      self = .string(s)
+    } else if let items = try? container.decode([JSONValue].self) {
+      self = .array(items)
+    } else {
+      self = .object(try container.decode([String: JSONValue].self))
     }
   }
 }
