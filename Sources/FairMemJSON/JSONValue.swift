@@ -64,7 +64,7 @@ public enum JSONValue: Sendable, Equatable {
   }
 
   /// Writes UTF-8 bytes (appending to a byte array is much cheaper than to a `String`).
-  private func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
+  func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
     switch self {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -111,12 +111,12 @@ public enum JSONValue: Sendable, Equatable {
     }
   }
 
-  private static func newline(_ out: inout [UInt8], _ indent: Int) {
+  static func newline(_ out: inout [UInt8], _ indent: Int) {
     out.append(UInt8(ascii: "\n"))
     out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
   }
 
-  private static func escape(_ s: String, into out: inout [UInt8]) {
+  static func escape(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     // Fast path: nothing to escape (the usual case: names, labels, notes). Copy the bytes,
     // then check the copy.
