@@ -84,38 +84,22 @@ private enum Child {
     case .unset: out.append(contentsOf: "null".utf8)
     case .value(let v): try v.write(to: &out, pretty: pretty, indent: indent)
     case .array(let children):
-      if children.isEmpty {
-        out.append(contentsOf: "[]".utf8)
-        return
+      try JSONValue.writeContainer(count: children.count, object: false, to: &out, pretty: pretty, indent: indent) {
+        (i, out) throws(JSONOutputError) in
+        try children[i].write(to: &out, pretty: pretty, indent: indent + 1)
       }
-      out.append(UInt8(ascii: "["))
-      for (i, child) in children.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        if pretty { JSONValue.newline(&out, indent + 1) }
-        try child.write(to: &out, pretty: pretty, indent: indent + 1)
-      }
-      if pretty { JSONValue.newline(&out, indent) }
-      out.append(UInt8(ascii: "]"))
     case .object(let members):
-      if members.isEmpty {
-        out.append(contentsOf: "{}".utf8)
-        return
-      }
-      // Stable sort keeps insertion order among equal keys; the last of a run wins.
+      // Sorted by key, insertion order among equal keys; only the last of a repeated key is kept.
       let sorted = members.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }
-      out.append(UInt8(ascii: "{"))
-      var first = true
-      for (i, member) in sorted.enumerated() {
-        if i + 1 < sorted.count, sorted[i + 1].element.key == member.element.key { continue }
-        if !first { out.append(UInt8(ascii: ",")) }
-        first = false
-        if pretty { JSONValue.newline(&out, indent + 1) }
-        JSONValue.escape(member.element.key, into: &out)
-        out.append(contentsOf: (pretty ? ": " : ":").utf8)
-        try member.element.child.write(to: &out, pretty: pretty, indent: indent + 1)
+      let kept = sorted.indices.filter {
+        $0 + 1 == sorted.count || sorted[$0 + 1].element.key != sorted[$0].element.key
       }
-      if pretty { JSONValue.newline(&out, indent) }
-      out.append(UInt8(ascii: "}"))
+      .map { sorted[$0].element }
+      try JSONValue.writeContainer(count: kept.count, object: true, to: &out, pretty: pretty, indent: indent) {
+        (i, out) throws(JSONOutputError) in
+        JSONValue.writeKey(kept[i].key, to: &out, pretty: pretty)
+        try kept[i].child.write(to: &out, pretty: pretty, indent: indent + 1)
+      }
     }
   }
 }
