@@ -307,7 +307,7 @@ private struct SingleContainer: SingleValueEncodingContainer {
       node.content = .value(.integer(exact))
     } else {
       throw EncodingError.invalidValue(
-        value, .init(codingPath: codingPath, debugDescription: "integer \(value) does not fit a 64-bit Int"))
+        value, .init(codingPath: codingPath, debugDescription: "integer \(value) does not fit a JSON integer (Int)"))
     }
   }
 }
