@@ -11,8 +11,11 @@ struct RobustCommand: ParsableCommand {
       box: a simultaneous Clopper-Pearson/Bonferroni confidence region for the cell masses, base rates and confusion rates the metric uses; verdict certainly_feasible (one memorization reaches the target for every population in the region, checked at the region's extremes), certainly_infeasible (no population in the region admits any memorization, checked Farkas certificate) or undetermined, the least-mass interval over the region with a witness at each end, and for undetermined verdicts the count scaling that settles it. bayes: Jeffreys-Dirichlet posterior draws solved on all cores, the posterior probability of feasibility and quantiles of the least mass. See Docs/robust.md.
       """)
 
-  @Argument(help: "Statistics JSON with \"counts\" (see Docs/input-format.md); '-' reads standard input.")
-  var input: String
+  @Argument(
+    help:
+      "Statistics JSON with \"counts\" (see Docs/input-format.md); '-' reads standard input; default: the built-in example as counts of 1000 records."
+  )
+  var input: String?
   @OptionGroup var selection: MetricSelection
   @Option(help: "Confidence (box) and credibility (bayes) level, in (0, 1).") var level: Double = 0.95
   @Option(help: "box (confidence region), bayes (posterior draws) or both.") var method: String = "both"
@@ -34,7 +37,10 @@ struct RobustCommand: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try LoadedStatistics.load(path: input, normalize: false, exact: false)
+    let loaded =
+      try input.map { try LoadedStatistics.load(path: $0, normalize: false, exact: false) }
+      ?? LoadedStatistics.parse(
+        Data(BuiltInExample.countsJSON.utf8), source: BuiltInExample.countsName, normalize: false, exact: false)
     let options = try selection.options(for: loaded.statistics)
     let reports = try selection.selectedMetrics.map { metric in
       try RobustAnalysis.report(
@@ -43,7 +49,7 @@ struct RobustCommand: ParsableCommand {
     }
     if json {
       let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted]
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       let data = reports.count == 1 ? try encoder.encode(reports[0]) : try encoder.encode(reports)
       print(String(decoding: data, as: UTF8.self))
     } else {
