@@ -1,4 +1,6 @@
 import ArgumentParser
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 
@@ -32,6 +34,9 @@ struct RobustCommand: ParsableCommand {
     guard RobustMethod(rawValue: method) != nil else {
       throw InputError(field: "--method", problem: "unknown method '\(method)' (use box, bayes or both)")
     }
+    guard seed <= UInt64(Int.max) else {
+      throw InputError(field: "--seed", problem: "must be at most \(Int.max), got \(seed)")
+    }
     guard draws >= 1 else { throw InputError(field: "--draws", problem: "must be at least 1, got \(draws)") }
     guard threads >= 1, threads <= 1024 else { throw InputError(field: "--threads", problem: "must be in 1...1024") }
   }
@@ -48,10 +53,8 @@ struct RobustCommand: ParsableCommand {
         method: RobustMethod(rawValue: method) ?? .both, draws: draws, seed: seed, threads: threads)
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      let data = reports.count == 1 ? try encoder.encode(reports[0]) : try encoder.encode(reports)
-      print(String(decoding: data, as: UTF8.self))
+      let encoder = JSONReportEncoder()
+      print(reports.count == 1 ? try encoder.text(reports[0]) : try encoder.text(reports))
     } else {
       print("Robust answers for \(loaded.source) (\(reports.first?.records ?? 0) records):\n")
       print(reports.map(Self.text).joined(separator: "\n\n"))

@@ -1,4 +1,5 @@
 import Dispatch
+public import FairnessStatistics
 public import LinearProgramming
 public import SeededRandom
 

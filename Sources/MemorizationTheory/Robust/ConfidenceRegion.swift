@@ -1,3 +1,5 @@
+public import FairnessStatistics
+
 /// A simultaneous confidence region for the parameters one metric's memorization answer depends
 /// on, from counts `n[a][y][yh]` (N records).
 ///

@@ -1,3 +1,4 @@
+public import FairnessStatistics
 import LinearProgramming
 
 /// What the confidence region lets us conclude about "can memorization reach the target?".

@@ -1,3 +1,5 @@
+public import FairnessStatistics
+
 /// Which robust answers to compute.
 public enum RobustMethod: String, Sendable, Codable, CaseIterable {
   /// The confidence-region (frequentist) verdict and mass interval.
@@ -53,26 +55,6 @@ public struct RobustReport: Sendable, Codable {
     case probabilityFeasible = "probability_feasible"
     case settlingScale = "settling_scale"
     case box, bayes
-  }
-
-  /// Every summary field is written, as `null` when absent, so that readers can rely on the keys.
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(metric, forKey: .metric)
-    try c.encode(groups, forKey: .groups)
-    try c.encode(classes, forKey: .classes)
-    try c.encode(favorableClass, forKey: .favorableClass)
-    try c.encode(tolerance, forKey: .tolerance)
-    try c.encode(level, forKey: .level)
-    try c.encode(records, forKey: .records)
-    try c.encode(method, forKey: .method)
-    try c.encode(pointEstimate, forKey: .pointEstimate)
-    try c.encode(verdict, forKey: .verdict)
-    try c.encode(minMassInterval, forKey: .minMassInterval)
-    try c.encode(probabilityFeasible, forKey: .probabilityFeasible)
-    try c.encode(settlingScale, forKey: .settlingScale)
-    try c.encode(box, forKey: .box)
-    try c.encode(bayes, forKey: .bayes)
   }
 }
 
