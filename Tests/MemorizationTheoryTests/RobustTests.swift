@@ -149,7 +149,7 @@ struct RobustAnalysisTests {
         (0..<2).map { _ in (0..<2).map { _ in Int.random(in: 3...40, using: &rng) } }
       }
       let statistics = try countStatistics(n)
-      for metric in FairnessMetric.allCases {
+      for metric in FairnessMetric.gapVectors {
         let options = MetricOptions(favorableClass: 1, tolerance: [0.05, 0.1, 0.2][index])
         let answer = try RobustAnalysis.analyze(statistics, metric: metric, options: options, level: 0.9, settle: false)
         if let interval = answer.minMassInterval { #expect(interval.lowerWitness.verified) }
@@ -241,7 +241,7 @@ struct RobustAnalysisTests {
       }
       let truth = PopulationStatistics<Double>(
         groups: ["g0", "g1"], classes: ["c0", "c1"], population: population, confusion: confusion)
-      for metric in FairnessMetric.allCases {
+      for metric in FairnessMetric.gapVectors {
         let edge = try #require(
           try MemorizationAnalysis.frontier(truth, metric: metric, favorableClass: 1, budgets: [1]).first)
         let options = MetricOptions(favorableClass: 1, tolerance: max(edge.bias, 0) + [1e-9, 0.03][index])
@@ -352,7 +352,7 @@ struct BayesianFeasibilityTests {
   func parallelEqualsSequential() throws {
     let seed = TestSeed.value(default: 505)
     let statistics = try countStatistics([[[40, 10], [8, 30]], [[50, 5], [12, 20]]])
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       let options = MetricOptions(favorableClass: 1, tolerance: 0.03)
       let answer = try BayesianFeasibility.analyze(
         statistics, metric: metric, options: options, draws: 120, seed: seed, threads: 2, quantiles: [0.5])

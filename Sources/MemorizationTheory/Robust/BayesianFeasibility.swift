@@ -84,6 +84,9 @@ public enum BayesianFeasibility {
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, draws: Int,
     seed: UInt64, threads: Int, quantiles: [Double]
   ) throws -> BayesianAnswer {
+    guard metric.isGapVector else {
+      throw StatisticsError(field: "metric", problem: "\(metric.rawValue) is not one of sp, eopp, eodds")
+    }
     guard let n = statistics.counts else {
       throw StatisticsError(field: "counts", problem: "Bayesian answers need integer counts (field \"counts\")")
     }

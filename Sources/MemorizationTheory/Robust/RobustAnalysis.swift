@@ -136,6 +136,9 @@ public enum RobustAnalysis {
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, level: Double,
     settle: Bool = true
   ) throws -> RobustAnswer {
+    guard metric.isGapVector else {
+      throw StatisticsError(field: "metric", problem: "\(metric.rawValue) is not one of sp, eopp, eodds")
+    }
     guard let n = statistics.counts else {
       throw StatisticsError(field: "counts", problem: "robust answers need integer counts (field \"counts\")")
     }

@@ -71,6 +71,9 @@ extension RobustAnalysis {
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, level: Double,
     method: RobustMethod, draws: Int = 2000, seed: UInt64 = 0, threads: Int = 1
   ) throws -> RobustReport {
+    guard metric.isGapVector else {
+      throw StatisticsError(field: "metric", problem: "\(metric.rawValue) is not one of sp, eopp, eodds")
+    }
     guard level > 0 && level < 1 && level.isFinite else {
       throw StatisticsError(field: "level", problem: "must be in (0, 1), got \(level)")
     }
