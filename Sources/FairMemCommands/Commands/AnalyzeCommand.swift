@@ -55,7 +55,6 @@ struct AnalyzeCommand: ParsableCommand {
       var object = AnswerJSON.object(answer)
       object["frontier"] = JSONValue(AnswerJSON.object(curve, metric: metric)["points"])
       object["integer"] = JSONValue(integer.map { AnswerJSON.object($0, classes: stats.classes) })
-      results.append(object)
       text.append("")
       text.append("== \(metric.title.capitalized) ==")
       text.append(AnswerText.answer(answer))
@@ -66,6 +65,19 @@ struct AnalyzeCommand: ParsableCommand {
             ? "Integer version (tolerance \(Format.number(integer.options.tolerance))): memorize \(integer.totalRecords ?? 0) of \(integer.populationSize) records, per cell \(integer.records ?? [])"
             : "Integer version (tolerance \(Format.number(integer.options.tolerance))): infeasible with whole records")
       }
+      if stats.counts != nil {
+        // Counts carry a sample size: the short robust section (95% region, no posterior draws).
+        do {
+          let robust = try RobustAnalysis.report(stats, metric: metric, options: options, level: 0.95, method: .box)
+          object["robust"] = try JSONReportEncoder.value(robust)
+          text.append("Robust to sampling error (fairmem robust, see Docs/robust.md):")
+          text.append(RobustCommand.text(robust))
+        } catch let error as StatisticsError {
+          object["robust"] = JSONValue(["error": "\(error)"])
+          text.append("Robust to sampling error: not available (\(error))")
+        }
+      }
+      results.append(object)
       plain.append(sentence(answer))
     }
     text.append("")

@@ -155,7 +155,15 @@ public enum RobustAnalysis {
     }
     let keys = statistics.rateKeys(for: metric, options: options)
     var answer = try decide(counts: n, metric: metric, keys: keys, options: options, level: level)
-    if settle, answer.verdict == .undetermined {
+    if settle, answer.verdict == .undetermined, metric == .statisticalParity, options.tolerance == 0,
+      try MemorizationAnalysis.analyze(statistics, metric: metric, options: options, certificate: false).feasible
+    {
+      // Exact zero SP is never certainly feasible (uncertain base rates cannot be matched
+      // exactly), and the point estimate, which lies in every region, is feasible: no size settles it.
+      answer.notes.append(
+        "exact zero SP can never be certainly feasible and the point estimate is feasible, so no sample size settles the verdict; give a tolerance"
+      )
+    } else if settle, answer.verdict == .undetermined {
       answer.settling = try settlingScale(counts: n, metric: metric, keys: keys, options: options, level: level)
       if answer.settling == nil {
         answer.notes.append("no count scaling up to 2^20 settles the verdict (the point estimate may sit on the edge)")
