@@ -91,6 +91,8 @@ public enum BayesianFeasibility {
       throw StatisticsError(field: "counts", problem: "Bayesian answers need integer counts (field \"counts\")")
     }
     guard draws >= 1 else { throw StatisticsError(field: "draws", problem: "must be at least 1, got \(draws)") }
+    try ConfidenceRegion.requireRecords(
+      counts: n, metric: metric, keys: statistics.rateKeys(for: metric, options: options))
     let seeds = drawSeeds(seed, count: draws)
     let groups = statistics.groups
     let classes = statistics.classes

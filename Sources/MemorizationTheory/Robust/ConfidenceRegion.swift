@@ -72,6 +72,22 @@ public struct ConfidenceRegion: Sendable, Codable {
     return Usage(usedCells: cells, usedRates: rates, needsBaseRates: metric == .statisticalParity)
   }
 
+  /// Throws `StatisticsError` (field `counts[a][y]`) when a cell whose confusion rates an
+  /// equal-opportunity or equalized-odds entry compares has no record.
+  static func requireRecords(counts n: [[[Int]]], metric: FairnessMetric, keys: [RateKey]) throws(StatisticsError) {
+    guard metric != .statisticalParity else { return }
+    let usage = usage(metric: metric, keys: keys, groups: n.count, classes: n[0].count)
+    for (a, group) in n.enumerated() {
+      for (y, row) in group.enumerated() where usage.usedCells[a][y] && row.reduce(0, +) == 0 {
+        throw StatisticsError(
+          field: "counts[\(a)][\(y)]",
+          problem:
+            "the \(metric.title) rates of this cell have no record to be estimated from (group \(a), class \(y)); remove the class with --favorable or merge groups"
+        )
+      }
+    }
+  }
+
   /// The region at `level` for the parameters `metric` (with `keys`) uses.
   ///
   /// - Throws: `StatisticsError` (field `counts[a][y]`) when a cell whose confusion rates an
@@ -87,17 +103,7 @@ public struct ConfidenceRegion: Sendable, Codable {
     let rowTotals = n.map { $0.map { $0.reduce(0, +) } }
     let groupTotals = rowTotals.map { $0.reduce(0, +) }
     let total = groupTotals.reduce(0, +)
-    if metric != .statisticalParity {
-      for a in 0..<g {
-        for y in 0..<k where usage.usedCells[a][y] && rowTotals[a][y] == 0 {
-          throw StatisticsError(
-            field: "counts[\(a)][\(y)]",
-            problem:
-              "the \(metric.title) rates of this cell have no record to be estimated from (group \(a), class \(y)); remove the class with --favorable or merge groups"
-          )
-        }
-      }
-    }
+    try requireRecords(counts: n, metric: metric, keys: keys)
     // Coverage events.
     var events = 0
     for a in 0..<g {
