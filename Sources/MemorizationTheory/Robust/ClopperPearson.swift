@@ -1,4 +1,4 @@
-public import FairnessStatistics
+import FairnessStatistics
 import RealModule
 
 /// The regularized incomplete beta function and its inverse, for exact binomial intervals.

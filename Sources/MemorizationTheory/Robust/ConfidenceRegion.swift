@@ -1,4 +1,4 @@
-public import FairnessStatistics
+import FairnessStatistics
 
 /// A simultaneous confidence region for the parameters one metric's memorization answer depends
 /// on, from counts `n[a][y][yh]` (N records).

@@ -1,4 +1,4 @@
-public import FairnessStatistics
+import FairnessStatistics
 import LinearProgramming
 
 /// The two linear programs behind a robust verdict, in the *unmemorized fractions*
