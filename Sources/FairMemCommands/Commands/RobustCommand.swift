@@ -43,9 +43,11 @@ struct RobustCommand: ParsableCommand {
 
   func run() throws {
     let loaded =
-      try input.map { try LoadedStatistics.load(path: $0, normalize: false, exact: false) }
-      ?? LoadedStatistics.parse(
-        Data(BuiltInExample.countsJSON.utf8), source: BuiltInExample.countsName, normalize: false, exact: false)
+      try input.map { try LoadedStatistics.load(path: $0, normalize: false, exact: .never) }
+      ?? LoadedStatistics(
+        source: BuiltInExample.countsName,
+        statistics: StatisticsDecoder().decode(Data(BuiltInExample.countsJSON.utf8), exact: .never).statistics,
+        exact: nil)
     let options = try selection.options(for: loaded.statistics)
     let reports = try selection.selectedMetrics.map { metric in
       try RobustAnalysis.report(
@@ -57,50 +59,7 @@ struct RobustCommand: ParsableCommand {
       print(reports.count == 1 ? try encoder.text(reports[0]) : try encoder.text(reports))
     } else {
       print("Robust answers for \(loaded.source) (\(reports.first?.records ?? 0) records):\n")
-      print(reports.map(Self.text).joined(separator: "\n\n"))
+      print(reports.map(AnswerText.robust).joined(separator: "\n\n"))
     }
-  }
-
-  static func number(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "-" }
-
-  /// The short text form (also used by `analyze`).
-  static func text(_ report: RobustReport) -> String {
-    var lines = ["\(report.metric.title) (tolerance \(report.tolerance), level \(report.level))"]
-    let point =
-      report.pointEstimate.feasible
-      ? "feasible, least mass \(number(report.pointEstimate.minMass))" : "infeasible"
-    lines.append("  point estimate:        \(point)")
-    if let box = report.box {
-      lines.append("  robust verdict:        \(box.verdict.rawValue)")
-      if let interval = box.minMassInterval {
-        lines.append(
-          "  least mass over region: [\(number(interval.lower)), \(interval.upper.map { number($0) } ?? "unbounded")]"
-            + (interval.upperSource.map { " (upper: \($0))" } ?? ""))
-      }
-      if let certificate = box.certificate {
-        lines.append("  certificate gap:       \(number(certificate.gap)) (verified: \(certificate.verified))")
-      }
-      if let witness = box.robustWitness, box.verdict == .certainlyFeasible {
-        lines.append("  robust witness:        worst-case gap \(number(witness.worstCaseGap)), verified")
-      }
-      if let settling = box.settling {
-        lines.append(
-          "  settles at:            \(number(settling.scale))x the counts (\(settling.records) records): \(settling.verdict.rawValue)"
-        )
-      }
-      lines.append(
-        "  region:                \(box.region.intervalCount) Clopper-Pearson intervals at \(number(box.region.perIntervalLevel)) each (Bonferroni)"
-      )
-      lines += box.notes.map { "  note: \($0)" }
-    }
-    if let bayes = report.bayes {
-      lines.append(
-        "  posterior P(feasible): \(number(bayes.probabilityFeasible)) (\(bayes.draws) draws, seed \(bayes.seed))")
-      let quantiles = bayes.minMassQuantiles.map {
-        "q\(number($0.probability))=\($0.value.map { number($0) } ?? "inf")"
-      }
-      lines.append("  posterior least mass:  \(quantiles.joined(separator: ", "))")
-    }
-    return lines.joined(separator: "\n")
   }
 }

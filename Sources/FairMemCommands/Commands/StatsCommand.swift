@@ -3,7 +3,6 @@ import FairMemJSON
 import FairnessData
 import FairnessStatistics
 import Foundation
-import MemorizationTheory
 
 /// `fairmem stats`: statistics JSON (counts) from a predictions CSV.
 struct StatsCommand: ParsableCommand {
@@ -50,20 +49,16 @@ struct StatsCommand: ParsableCommand {
       }
     }
     let counts = try PredictionCounts(groupValues: groupValues, labels: labels, predictions: predictions)
-    let statistics = try PopulationStatistics<Double>(counts: counts)
-    let favorableClass = try statistics.classIndex(named: favorable)
-    let report = statistics.biasReport(favorableClass: favorableClass)
+    let favorableClass = try favorableClassIndex(named: favorable, classes: counts.classes)
+    let analysis = try CountsAnalysis(counts: counts, favorableClass: favorableClass)
     let intervals =
       bootstrap > 0
       ? PopulationStatistics<Double>.bootstrapIntervals(
         counts: counts, favorableClass: favorableClass, replicates: bootstrap, confidence: level, seed: seed) : nil
     if json {
-      var object: [String: Any] = ["groups": counts.groups, "classes": counts.classes, "counts": counts.counts]
-      object["summary"] = AnswerJSON.object(report)["summary"]
-      object["description"] =
+      let description =
         "counts from \(csv) (label \(label), prediction \(prediction), group \(group.joined(separator: "+")))"
-      if let intervals { object["bootstrap"] = try JSONReportEncoder.value(intervals) }
-      print(try AnswerJSON.text(object))
+      print(try AnswerJSON.text(report: analysis.report(description: description, bootstrap: intervals)))
     } else {
       var t = Table(["group", "label"] + counts.classes.map { "pred=\($0)" })
       for (a, g) in counts.groups.enumerated() {
@@ -71,7 +66,7 @@ struct StatsCommand: ParsableCommand {
       }
       print("Counts from \(csv) (\(table.rowCount) records):")
       print(t.render())
-      print(AnswerText.bias(report))
+      print(AnswerText.bias(analysis.bias))
       if let intervals {
         print(
           "\nBootstrap intervals (\(intervals.replicates) replicates drawn per cell, level \(intervals.confidence), seed \(intervals.seed)):"

@@ -102,38 +102,32 @@ struct SweepCommand: ParsableCommand {
     line: String, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double, certificate: Bool,
     normalize: Bool, robustLevel: Double? = nil
   ) -> (String, LineOutcome) {
-    var id: Any = NSNull()
+    var id = JSONValue.null
     do {
       let decoder = StatisticsDecoder(normalize: normalize)
       let object = try decoder.object(from: Data(line.utf8))
-      id = object["id"] ?? NSNull()
+      id = JSONValue(object["id"])
       let stats = try decoder.decode(object: object)
       let options = MetricOptions(favorableClass: try stats.classIndex(named: favorable), tolerance: tolerance)
       var text = ""
-      for metric in metrics {
-        var result = AnswerJSON.object(
-          try MemorizationAnalysis.analyze(stats, metric: metric, options: options, certificate: certificate))
-        result["id"] = JSONValue(id)
-        if let robustLevel {
-          do {
-            result["robust"] = try JSONReportEncoder.value(
-              RobustAnalysis.report(stats, metric: metric, options: options, level: robustLevel, method: .box))
-          } catch let error as StatisticsError {
-            result["robust"] = JSONValue(["error": "\(error)"])
-          }
+      for answer in try MemorizationAnalysis.answers(
+        stats, metrics: metrics, options: options, certificate: certificate)
+      {
+        let robust = try robustLevel.flatMap { level throws(LPFailure) in
+          try RobustAnalysis.section(stats, metric: answer.metric, options: options, level: level)
         }
-        text += try AnswerJSON.text(result, pretty: false) + "\n"
+        let report = SweepAnswerReport(id: id, answer: MemorizationAnswerReport(answer), robust: robust)
+        text += try AnswerJSON.text(report: report, pretty: false) + "\n"
       }
       return (text, .answered)
     } catch {
       let kind = (error as? any ClassifiedError)?.failureKind ?? .internalFailure
-      let outcome: LineOutcome = kind == .internalFailure ? .internalFailure : .badInput
-      let object: [String: Any] = [
-        "line": number, "id": id, "error": "\(error)", "internal": outcome == .internalFailure,
-      ]
+      let report = SweepFailureReport(
+        line: number, id: id, error: "\(error)", internal: kind == .internalFailure)
       return (
-        ((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n",
-        outcome
+        ((try? AnswerJSON.text(report: report, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}")
+          + "\n",
+        kind == .internalFailure ? .internalFailure : .badInput
       )
     }
   }

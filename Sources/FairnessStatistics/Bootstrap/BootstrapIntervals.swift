@@ -45,7 +45,7 @@ public struct MetricInterval: Sendable, Equatable, Codable {
 }
 
 /// Percentile-bootstrap intervals of every scalar fairness metric, from confusion counts.
-public struct BootstrapIntervals: Sendable, Codable {
+public struct BootstrapIntervals: Sendable, Codable, Equatable {
   public var groups: [String]
   public var classes: [String]
   public var favorableClass: Int

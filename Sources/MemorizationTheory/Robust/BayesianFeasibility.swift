@@ -12,7 +12,7 @@ public struct PosteriorQuantile: Sendable, Codable, Equatable {
 
 /// The Bayesian answer for one metric: posterior probability that memorization can reach the
 /// target, and posterior quantiles of the least memorized mass.
-public struct BayesianAnswer: Sendable, Codable {
+public struct BayesianAnswer: Sendable, Codable, Equatable {
   public var draws: Int
   public var seed: UInt64
   /// The prior, in words.

@@ -22,7 +22,7 @@ import FairnessStatistics
 /// the base rates. Constraints the truth satisfies (rows and the population sum to 1) are kept
 /// where the programs can use them; dropping any of them only enlarges the region, which keeps
 /// every verdict sound.
-public struct ConfidenceRegion: Sendable, Codable {
+public struct ConfidenceRegion: Sendable, Codable, Equatable {
   public var level: Double
   /// M, the number of coverage events in the Bonferroni union bound.
   public var intervalCount: Int

@@ -13,7 +13,7 @@ public enum RobustVerdict: String, Sendable, Codable {
 
 /// A memorization and the parameters of the region at which it reaches the target with the
 /// least memorized mass the optimistic program allows: the witness of the lower end.
-public struct OptimisticWitness: Sendable, Codable {
+public struct OptimisticWitness: Sendable, Codable, Equatable {
   /// `f[a][y]`, the memorized fraction of each cell.
   public var memorizedFraction: [[Double]]
   /// The confusion rates (inside their intervals) at which `f` reaches the target; nil for rates
@@ -35,7 +35,7 @@ public struct OptimisticWitness: Sendable, Codable {
 }
 
 /// One memorization that reaches the target for every population in the region.
-public struct RobustWitness: Sendable, Codable {
+public struct RobustWitness: Sendable, Codable, Equatable {
   /// `f[a][y]`, the memorized fraction of each cell.
   public var memorizedFraction: [[Double]]
   /// The largest |entry| over the whole region, computed directly (corners of the rate
@@ -55,7 +55,7 @@ public struct RobustWitness: Sendable, Codable {
 }
 
 /// A checked proof that no population in the region admits a memorization reaching the target.
-public struct RobustCertificate: Sendable, Codable {
+public struct RobustCertificate: Sendable, Codable, Equatable {
   /// Farkas multipliers for the optimistic program's rows (`rowLabels`).
   public var rowLabels: [String]
   public var multipliers: [Double]
@@ -71,7 +71,7 @@ public struct RobustCertificate: Sendable, Codable {
 
 /// The least memorized mass over the confidence region: `[lower, upper]` contains the least
 /// mass of every population in the region that admits a memorization.
-public struct MassInterval: Sendable, Codable {
+public struct MassInterval: Sendable, Codable, Equatable {
   /// The optimistic program's optimum (witness: `lowerWitness`).
   public var lower: Double
   /// A valid upper end, nil when some population of the region may admit no memorization.
@@ -91,7 +91,7 @@ public struct MassInterval: Sendable, Codable {
 }
 
 /// The smallest scaling of the counts (same proportions) found to make the verdict determinate.
-public struct SettlingScale: Sendable, Codable {
+public struct SettlingScale: Sendable, Codable, Equatable {
   /// The factor applied to every count.
   public var scale: Double
   /// `N · scale` (rounded per cell).
@@ -101,7 +101,7 @@ public struct SettlingScale: Sendable, Codable {
 }
 
 /// The frequentist robust answer for one metric.
-public struct RobustAnswer: Sendable, Codable {
+public struct RobustAnswer: Sendable, Codable, Equatable {
   public var verdict: RobustVerdict
   public var minMassInterval: MassInterval?
   public var robustWitness: RobustWitness?

@@ -1,4 +1,5 @@
 public import FairnessStatistics
+public import LinearProgramming
 
 /// Which robust answers to compute.
 public enum RobustMethod: String, Sendable, Codable, CaseIterable {
@@ -10,7 +11,7 @@ public enum RobustMethod: String, Sendable, Codable, CaseIterable {
 }
 
 /// The point-estimate answer the robust answers are compared with.
-public struct PointEstimateAnswer: Sendable, Codable {
+public struct PointEstimateAnswer: Sendable, Codable, Equatable {
   public var feasible: Bool
   public var minMass: Double?
 
@@ -23,7 +24,7 @@ public struct PointEstimateAnswer: Sendable, Codable {
 /// Everything `fairmem robust` reports for one metric: the summary fields first (`verdict`,
 /// `min_mass_interval`, `probability_feasible`, `settling_scale`), then the full frequentist
 /// (`box`) and Bayesian (`bayes`) answers with their witnesses, certificate and region.
-public struct RobustReport: Sendable, Codable {
+public struct RobustReport: Sendable, Codable, Equatable {
   public var metric: FairnessMetric
   public var groups: [String]
   public var classes: [String]
@@ -99,5 +100,51 @@ extension RobustAnalysis {
       report.probabilityFeasible = bayes.probabilityFeasible
     }
     return report
+  }
+}
+
+/// The robust part of an `analyze` result or a `sweep --robust` line: the report, or why the
+/// metric cannot be answered robustly (written as `{"error": "field: problem"}`).
+public enum RobustSection: Sendable, Codable, Equatable {
+  case answered(RobustReport)
+  case unavailable(String)
+
+  private enum ErrorKey: String, CodingKey { case error }
+
+  public init(from decoder: any Decoder) throws {
+    if let message = try? decoder.container(keyedBy: ErrorKey.self).decode(String.self, forKey: .error) {
+      self = .unavailable(message)
+    } else {
+      self = .answered(try RobustReport(from: decoder))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    switch self {
+    case .answered(let report): try report.encode(to: encoder)
+    case .unavailable(let message):
+      var container = encoder.container(keyedBy: ErrorKey.self)
+      try container.encode(message, forKey: .error)
+    }
+  }
+}
+
+extension RobustAnalysis {
+  /// The box-only robust section for statistics with counts (nil without counts): what
+  /// `analyze` and `sweep --robust` add. Bad input for the robust question (a compared cell
+  /// without records, a cap, convention A) becomes `.unavailable` with the message.
+  ///
+  /// - Throws: `LPFailure` when GLPK fails.
+  public static func section(
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, level: Double = 0.95
+  ) throws(LPFailure) -> RobustSection? {
+    guard statistics.counts != nil else { return nil }
+    do {
+      return .answered(try report(statistics, metric: metric, options: options, level: level, method: .box))
+    } catch let failure as LPFailure {
+      throw failure
+    } catch {
+      return .unavailable("\(error)")
+    }
   }
 }
