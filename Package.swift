@@ -61,7 +61,7 @@ let package = Package(
       name: "Memorizers",
       dependencies: [
         "FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom",
-        "DenseLinearAlgebra",
+        "DenseLinearAlgebra", "FailureReporting",
       ],
       swiftSettings: strictSettings),
     // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,
