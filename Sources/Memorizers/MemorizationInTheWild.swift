@@ -1,5 +1,6 @@
 public import FairnessData
-public import MemorizationTheory
+public import FairnessStatistics
+import MemorizationTheory
 import SeededRandom
 
 /// Memorization measured in trained models ("in the wild") and compared with the theory.

@@ -1,5 +1,6 @@
 import FailureReporting
 import FairnessData
+import FairnessStatistics
 import MemorizationTheory
 import Memorizers
 import SeededRandom
