@@ -1,4 +1,4 @@
-public import DenseLinearAlgebra
+import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
 
@@ -40,6 +40,15 @@ public struct InterpolatingMLPMemorizer: Sendable {
   /// Fraction of unmemorized records predicted exactly as the base classifier predicts them.
   public var offMemorizedAgreement: Double { fit.offMemorizedAgreement }
 
+  /// How the network is trained.
+  public enum Optimizer: String, Sendable, Codable, CaseIterable {
+    /// L-BFGS on the full batch (`MLPClassifier.fitFullBatch`), checked every 50 iterations;
+    /// `maximumEpochs` counts iterations.
+    case lbfgs
+    /// Adam on shuffled mini-batches (`MLPClassifier.fit`); `maximumEpochs` counts epochs.
+    case adam
+  }
+
   /// When training stops before the epoch budget.
   public enum StoppingRule: String, Sendable, Codable, CaseIterable {
     /// Every record of `D` predicted with its true label.
@@ -58,11 +67,13 @@ public struct InterpolatingMLPMemorizer: Sendable {
     public var minimumWidth: Int
     /// Largest derived width.
     public var maximumWidth: Int
-    /// The most epochs of Adam; training stops earlier by `stoppingRule`.
+    /// How the network is trained.
+    public var optimizer: Optimizer
+    /// The most L-BFGS iterations or Adam epochs; training stops earlier by `stoppingRule`.
     public var maximumEpochs: Int
     /// Adam's step size.
     public var learningRate: Double
-    /// Rows per mini-batch.
+    /// Adam's rows per mini-batch.
     public var batchSize: Int
     /// Sample weight of a memorized record relative to an unmemorized one (> 0).
     public var memorizedWeight: Double
@@ -74,11 +85,12 @@ public struct InterpolatingMLPMemorizer: Sendable {
     /// When training stops early.
     public var stoppingRule: StoppingRule
 
-    /// Creates options; defaults: width from D (2 units per flipped record, 32...512), at most
-    /// 1000 epochs, step 1e-2, batches of 64, memorized records weighted 4, base prediction as
-    /// input, train until every target is fit.
+    /// Creates options; defaults: width from D (2 units per flipped record, 32...512), full-batch
+    /// L-BFGS for at most 1000 iterations (Adam: step 1e-2, batches of 64), memorized records
+    /// weighted 4, base prediction as input, train until every target is fit.
     public init(
-      hiddenWidth: Int? = nil, unitsPerFlippedRecord: Double = 2, minimumWidth: Int = 32, maximumWidth: Int = 512,
+      hiddenWidth: Int? = nil, optimizer: Optimizer = .lbfgs, unitsPerFlippedRecord: Double = 2, minimumWidth: Int = 32,
+      maximumWidth: Int = 512,
       maximumEpochs: Int = 1000, learningRate: Double = 1e-2, batchSize: Int = 64, memorizedWeight: Double = 4,
       basePredictionInputs: Bool = true, inputScale: Double = 1, stoppingRule: StoppingRule = .allTargets
     ) {
@@ -87,6 +99,7 @@ public struct InterpolatingMLPMemorizer: Sendable {
       precondition(unitsPerFlippedRecord >= 0 && unitsPerFlippedRecord.isFinite, "units per record must be >= 0")
       precondition(inputScale > 0 && inputScale.isFinite, "inputScale must be positive")
       self.hiddenWidth = hiddenWidth
+      self.optimizer = optimizer
       self.unitsPerFlippedRecord = unitsPerFlippedRecord
       self.inputScale = inputScale
       self.minimumWidth = minimumWidth
@@ -129,11 +142,19 @@ public struct InterpolatingMLPMemorizer: Sendable {
       case .allTargets: nil
       case .memorizedSet: inD.isEmpty ? nil : inD.sorted()
       }
-    let training = MLPTrainingOptions(
-      epochs: options.maximumEpochs, batchSize: options.batchSize, learningRate: options.learningRate,
-      stopWhenTrainingAccuracyReaches: 1.0, accuracyRows: rows)
     let weights = (0..<population.rowCount).map { inD.contains($0) ? options.memorizedWeight : 1 }
-    report = try net.fit(x, labels: targets, weights: weights, options: training, using: &rng)
+    switch options.optimizer {
+    case .lbfgs:
+      report = try net.fitFullBatch(
+        x, labels: targets, weights: weights,
+        options: MLPFullBatchOptions(
+          maximumIterations: options.maximumEpochs, stopWhenTrainingAccuracyReaches: 1.0, accuracyRows: rows))
+    case .adam:
+      let training = MLPTrainingOptions(
+        epochs: options.maximumEpochs, batchSize: options.batchSize, learningRate: options.learningRate,
+        stopWhenTrainingAccuracyReaches: 1.0, accuracyRows: rows)
+      report = try net.fit(x, labels: targets, weights: weights, options: training, using: &rng)
+    }
     network = net
     let predicted = net.predict(x)
     predictions = predicted
@@ -148,7 +169,9 @@ public struct InterpolatingMLPMemorizer: Sendable {
   static func inputs(_ dataset: Dataset, basePredictions: [Int], options: Options) -> Matrix {
     let standardized = standardizedMatrix(dataset)
     guard options.basePredictionInputs else {
-      return Matrix(rows: standardized.rows, columns: standardized.columns, elements: standardized.elements.map { options.inputScale * $0 })
+      return Matrix(
+        rows: standardized.rows, columns: standardized.columns,
+        elements: standardized.elements.map { options.inputScale * $0 })
     }
     let d = dataset.featureCount
     let k = dataset.classCount

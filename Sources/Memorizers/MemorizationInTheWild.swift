@@ -78,6 +78,31 @@ public enum MemorizationInTheWild {
       seed: seed, settings: settings, models: models)
   }
 
+  /// The study of the named built-in training sets (`InTheWildPopulations.trainingSet`), in order.
+  ///
+  /// - Throws: as `study` and `InTheWildPopulations.trainingSet` (missing files before any training:
+  ///   `FairnessDataError.missingFile`).
+  public static func run(
+    datasets: [String], directory: String = RealDataset.defaultDirectory, maximumRecords: Int? = nil,
+    settings: InTheWildSettings = InTheWildSettings(), seed: UInt64, progress: ((String) -> Void)? = nil
+  ) throws -> InTheWildStudy {
+    try settings.check()
+    guard !datasets.isEmpty else {
+      throw ValidationInputError(field: "datasets", problem: "needs at least one dataset")
+    }
+    var sets: [Dataset] = []
+    for name in datasets {
+      sets.append(
+        try InTheWildPopulations.trainingSet(
+          named: name, directory: directory, seed: seed, maximumRecords: maximumRecords))
+    }
+    var reports: [InTheWildReport] = []
+    for (name, dataset) in zip(datasets, sets) {
+      reports.append(try study(dataset, name: name, settings: settings, seed: seed, progress: progress))
+    }
+    return InTheWildStudy(seed: seed, maximumRecords: maximumRecords, settings: settings, populations: reports)
+  }
+
   /// The fold of every record: within every cell (a, y), records in a seeded random order get
   /// folds `0, 1, ..., K-1, 0, ...`, so every fold holds each cell's records up to one.
   public static func foldAssignment(_ dataset: Dataset, folds: Int, seed: UInt64) -> [Int] {
@@ -132,7 +157,7 @@ public enum MemorizationInTheWild {
     let measuredStatistics = try population.statistics(predictions: inSample)
     let mixtureStatistics = try population.statistics(predictions: mixturePredictions)
     var metrics: [InTheWildMetric] = []
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       let outside = metricEntries(base, metric: metric)
       let predicted = metricEntries(base, metric: metric, memorized: x)
       let mixture = metricEntries(mixtureStatistics, metric: metric)
@@ -170,6 +195,19 @@ public enum MemorizationInTheWild {
   }
 }
 
+/// The study of several populations (`MemorizationInTheWild.run`): what `fairmem validate
+/// --mode memorization` prints.
+public struct InTheWildStudy: Sendable, Codable {
+  /// Seed of splits, subsamples, folds and MLP training.
+  public var seed: UInt64
+  /// Largest training set studied (a simple random sample of a larger one), nil for all records.
+  public var maximumRecords: Int?
+  /// What ran.
+  public var settings: InTheWildSettings
+  /// One per population, in the order asked for.
+  public var populations: [InTheWildReport]
+}
+
 /// What `MemorizationInTheWild.study` runs.
 public struct InTheWildSettings: Sendable, Equatable, Codable {
   /// Folds of the cross-fitting (`K >= 2`).
@@ -185,7 +223,9 @@ public struct InTheWildSettings: Sendable, Equatable, Codable {
   /// 1-nearest neighbour; default MLP schedule; z = 5.
   public init(
     folds: Int = 5,
-    models: [ClassifierChoice] = [.logisticRegression, .mlp(width: 16), .mlp(width: 64), .mlp(width: 256), .nearestNeighbour],
+    models: [ClassifierChoice] = [
+      .logisticRegression, .mlp(width: 16), .mlp(width: 64), .mlp(width: 256), .nearestNeighbour,
+    ],
     training: ClassifierTraining = ClassifierTraining(), z: Double = 5
   ) {
     self.folds = folds
@@ -239,11 +279,24 @@ public struct InTheWildModelReport: Sendable, Codable {
   public var cells: [InTheWildCell]
   /// SP, EOpp, EOdds.
   public var metrics: [InTheWildMetric]
-
   /// Total memorized mass `Σ x` (in-sample correct, out-of-sample wrong).
-  public var memorizedMass: Double { cells.reduce(0) { $0 + $1.memorizedMass } }
+  public var memorizedMass: Double
   /// Total mass of the other direction (in-sample wrong, out-of-sample correct).
-  public var unlearnedMass: Double { cells.reduce(0) { $0 + $1.unlearnedMass } }
+  public var unlearnedMass: Double
+
+  /// Collects one model's study; the total masses are summed from `cells`.
+  public init(
+    model: String, inSampleAccuracy: Double, outOfSampleAccuracy: Double, cells: [InTheWildCell],
+    metrics: [InTheWildMetric]
+  ) {
+    self.model = model
+    self.inSampleAccuracy = inSampleAccuracy
+    self.outOfSampleAccuracy = outOfSampleAccuracy
+    self.cells = cells
+    self.metrics = metrics
+    memorizedMass = cells.reduce(0) { $0 + $1.memorizedMass }
+    unlearnedMass = cells.reduce(0) { $0 + $1.unlearnedMass }
+  }
 }
 
 /// Memorization in one cell (a, y).
@@ -285,19 +338,46 @@ public struct InTheWildMetric: Sendable, Codable {
   public var certificateVerified: Bool?
   /// The mass the model memorized, `Σ x`.
   public var memorizedMass: Double
-
   /// Largest |entry| out of sample (the model's bias on records it has not seen).
-  public var outOfSampleGap: Double { entries.map { abs($0.outOfSample) }.max() ?? 0 }
+  public var outOfSampleGap: Double
   /// Largest |entry| in sample (the bias it shows on its training data).
-  public var inSampleGap: Double { entries.map { abs($0.measured) }.max() ?? 0 }
+  public var inSampleGap: Double
   /// The theory's largest |entry| at the memorized mass (convention B).
-  public var predictedGap: Double { entries.map { abs($0.predicted) }.max() ?? 0 }
+  public var predictedGap: Double
+  /// The R0 mixture's largest |entry| with the actual memorized set.
+  public var mixtureGap: Double
   /// Entries whose measured value lies within the cell-random band of the prediction.
-  public var entriesWithinBand: Int { entries.filter(\.withinBand).count }
+  public var entriesWithinBand: Int
+  /// Entries whose `measured - mixture` the changed records off `D` explain (all, by construction).
+  public var entriesExplainedByChanges: Int
   /// Whether the model looks fairer on its training data than on unseen records.
-  public var looksFairerInSample: Bool { inSampleGap < outOfSampleGap }
+  public var looksFairerInSample: Bool
   /// Whether the model memorized at least the LP's least mass (nil when infeasible).
-  public var memorizedAtLeastLeastMass: Bool? { leastMass.map { memorizedMass >= $0 } }
+  public var memorizedAtLeastLeastMass: Bool?
+
+  /// Collects one metric's comparison; the gaps and counts are derived from `entries`.
+  public init(
+    metric: FairnessMetric, entries: [InTheWildEntry], feasible: Bool, leastMass: Double?,
+    leastMassWitness: [[Double]]?, witnessVerified: Bool?, certificateVerified: Bool?, memorizedMass: Double
+  ) {
+    self.metric = metric
+    self.entries = entries
+    self.feasible = feasible
+    self.leastMass = leastMass
+    self.leastMassWitness = leastMassWitness
+    self.witnessVerified = witnessVerified
+    self.certificateVerified = certificateVerified
+    self.memorizedMass = memorizedMass
+    func largest(_ value: (InTheWildEntry) -> Double) -> Double { entries.map { abs(value($0)) }.max() ?? 0 }
+    outOfSampleGap = largest(\.outOfSample)
+    inSampleGap = largest(\.measured)
+    predictedGap = largest(\.predicted)
+    mixtureGap = largest(\.mixture)
+    entriesWithinBand = entries.filter(\.withinBand).count
+    entriesExplainedByChanges = entries.filter(\.explainedByChanges).count
+    looksFairerInSample = inSampleGap < outOfSampleGap
+    memorizedAtLeastLeastMass = leastMass.map { memorizedMass >= $0 }
+  }
 }
 
 /// One metric entry out of sample, predicted, realized by the mixture, and measured in sample.

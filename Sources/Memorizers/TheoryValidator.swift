@@ -78,6 +78,17 @@ public struct MetricValidation: Sendable {
   public var mlpMemorizedAccuracy: Double?
   /// See `mlpMemorizedAccuracy`.
   public var mlpOffMemorizedAgreement: Double?
+  /// What the MLP fitted on this set (its size, fitted records, width, epochs).
+  public var mlpFit: InterpolationFit?
+  /// Feasible metrics: whether every entry of the MLP on the LP's set lies within the lookup
+  /// memorizer's bound for that set (`boundStratified`, per entry).
+  public var mlpWithinBound: Bool?
+  /// Feasible metrics: the largest spill-over bound of an entry (`AgreementBand.changed` over the
+  /// records where the MLP's prediction differs from the lookup memorizer's).
+  public var mlpLargestSpillOver: Double?
+  /// Feasible metrics: whether every entry lies within bound + its spill-over bound (the departure
+  /// is then explained, entry by entry, by records the MLP predicts differently from the lookup).
+  public var mlpDepartureExplained: Bool?
   /// Infeasible metrics: the smallest |gap| any lookup memorization tried left (must be > 0).
   public var smallestLookupGapTried: Double?
   /// Infeasible metrics: whether every memorizer tried (lookup, nearest neighbour, MLP) stayed biased.
@@ -141,6 +152,9 @@ public struct EntryComparison: Sendable {
   /// The lookup memorizer's allowance for `|measured - predicted|` on this set (the check's band:
   /// stratified bound, or z-sigma hypergeometric, plus rounding for the least-mass set).
   public var band: Double
+  /// Nearest-neighbour and MLP memorizers: the most the records whose prediction differs from the
+  /// lookup memorizer's can move this entry (`AgreementBand.changed`); nil for the lookup.
+  public var spillOver: Double? = nil
 }
 
 /// The validation of one population.
@@ -209,15 +223,23 @@ public enum TheoryValidator {
     func record(
       _ memorizer: EntryComparison.Memorizer, radius: Double? = nil, _ mode: MemorizationSetSelector.Mode,
       _ setting: EntryComparison.Setting, _ index: Int?, _ predicted: [BiasReport<Double>.Entry], _ got: [Double],
-      _ bands: [Double]
+      _ bands: [Double], differingFrom lookupPredictions: [Int]? = nil, _ memorizerPredictions: [Int]? = nil
     ) {
+      let changed = lookupPredictions.flatMap { l in memorizerPredictions.map { differing(l, $0) } }
       for ((entry, value), band) in zip(zip(predicted, got), bands) {
         entries.append(
           EntryComparison(
             memorizer: memorizer, radius: radius, selection: mode, setting: setting, memorization: index,
             metric: entry.entry.metric, label: entry.label,
-            predicted: entry.value, measured: value, band: band))
+            predicted: entry.value, measured: value, band: band,
+            spillOver: changed.map { AgreementBand.changed(entry.entry, changed: $0, cellCounts: n) }))
       }
+    }
+    /// Records per cell whose prediction differs between two classifiers.
+    func differing(_ first: [Int], _ second: [Int]) -> [[Int]] {
+      var m = n.map { $0.map { _ in 0 } }
+      for i in first.indices where first[i] != second[i] { m[population.dataset.groups[i]][labels[i]] += 1 }
+      return m
     }
     for mode in MemorizationSetSelector.Mode.allCases {
       var check = RandomMemorizationCheck(
@@ -258,7 +280,7 @@ public enum TheoryValidator {
             for (memorizer, radius, otherPredictions) in others {
               record(
                 memorizer, radius: radius, mode, .random, index, predicted, try measured(otherPredictions, metric),
-                bands)
+                bands, differingFrom: predictions, otherPredictions)
             }
           }
           for ((entry, value), band) in zip(zip(predicted, got), bands) {
@@ -285,6 +307,7 @@ public enum TheoryValidator {
         minMass: answer.minMass, witnessVerified: answer.witnessVerified,
         certificateVerified: answer.certificate?.verified, nearestNeighbourGaps: [], agrees: true)
       let set: [Int]
+      var leastMassBounds: [Double]? = nil
       if answer.feasible, let witness = answer.witness {
         let m = selector.recordCounts(for: witness)
         result.records = m.joined().reduce(0, +)
@@ -299,6 +322,7 @@ public enum TheoryValidator {
         }
         result.measuredGapStratified = largest(gotS)
         result.boundStratified = boundsS.max() ?? 0
+        leastMassBounds = boundsS
         let okS = zip(gotS, boundsS).allSatisfy { abs($0) <= $1 }
         // Uniform: rounding plus the hypergeometric band.
         let uniformSet = selector.select(counts: m, mode: .uniform, using: &rng)
@@ -346,7 +370,9 @@ public enum TheoryValidator {
         result.nearestNeighbourGaps.append(gap)
         result.nearestNeighbourOffMemorizedAgreement.append(offSetAgreement(predictions))
         if recordSet {
-          record(.nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands)
+          record(
+            .nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands,
+            differingFrom: lookupPredictions, predictions)
         }
         others.append(gap)
       }
@@ -356,10 +382,24 @@ public enum TheoryValidator {
           options: settings.mlpOptions, using: &rng)
         let got = try measured(mlp.predictions, metric)
         let gap = largest(got)
-        if recordSet { record(.mlp, .stratified, .leastMass, nil, predictedForSet, got, setBands) }
+        if recordSet {
+          record(
+            .mlp, .stratified, .leastMass, nil, predictedForSet, got, setBands, differingFrom: lookupPredictions,
+            mlp.predictions)
+        }
         result.mlpGap = gap
         result.mlpMemorizedAccuracy = mlp.memorizedAccuracy
         result.mlpOffMemorizedAgreement = mlp.offMemorizedAgreement
+        result.mlpFit = mlp.fit
+        if let bounds = leastMassBounds {
+          let changed = differing(lookupPredictions, mlp.predictions)
+          let spill = metricEntries(base, metric: metric).map {
+            AgreementBand.changed($0.entry, changed: changed, cellCounts: n)
+          }
+          result.mlpWithinBound = zip(got, bounds).allSatisfy { abs($0) <= $1 }
+          result.mlpLargestSpillOver = spill.max() ?? 0
+          result.mlpDepartureExplained = zip(zip(got, bounds), spill).allSatisfy { abs($0.0) <= $0.1 + $1 + 1e-12 }
+        }
         others.append(gap)
       }
       if !answer.feasible {

@@ -23,7 +23,9 @@ struct InTheWildTests {
       let k = UInt64(data.classCount)
       // Arbitrary out-of-sample and in-sample predictions: right with probability ~ 1/2 and 2/3.
       let outside = data.labels.map { rng.next() % 2 == 0 ? $0 : Int(rng.next() % k) }
-      let inside = zip(data.labels, outside).map { rng.next() % 3 == 0 ? $1 : (rng.next() % 4 == 0 ? Int(rng.next() % k) : $0) }
+      let inside = zip(data.labels, outside).map {
+        rng.next() % 3 == 0 ? $1 : (rng.next() % 4 == 0 ? Int(rng.next() % k) : $0)
+      }
       let report = try MemorizationInTheWild.compare(
         data, model: .logisticRegression, outOfSample: outside, inSample: inside)
       var memorized = 0
@@ -40,9 +42,13 @@ struct InTheWildTests {
         memorized += cell.memorized
         unlearned += cell.unlearned
       }
-      let bruteMemorized = (0..<data.rowCount).filter { inside[$0] == data.labels[$0] && outside[$0] != data.labels[$0] }
+      let bruteMemorized = (0..<data.rowCount).filter {
+        inside[$0] == data.labels[$0] && outside[$0] != data.labels[$0]
+      }
       #expect(memorized == bruteMemorized.count)
-      #expect(unlearned == (0..<data.rowCount).filter { inside[$0] != data.labels[$0] && outside[$0] == data.labels[$0] }.count)
+      #expect(
+        unlearned
+          == (0..<data.rowCount).filter { inside[$0] != data.labels[$0] && outside[$0] == data.labels[$0] }.count)
       #expect(abs(report.memorizedMass - Double(memorized) / Double(data.rowCount)) < 1e-12)
       for metric in report.metrics {
         #expect(abs(metric.memorizedMass - report.memorizedMass) < 1e-12)
@@ -67,7 +73,8 @@ struct InTheWildTests {
     let outside = data.labels.map { rng.next() % 3 == 0 ? Int(rng.next() % k) : $0 }
     // In sample: a random half of the out-of-sample errors fit, nothing else changes.
     let inside = zip(data.labels, outside).map { $0 != $1 && rng.next() % 2 == 0 ? $0 : $1 }
-    let report = try MemorizationInTheWild.compare(data, model: .nearestNeighbour, outOfSample: outside, inSample: inside)
+    let report = try MemorizationInTheWild.compare(
+      data, model: .nearestNeighbour, outOfSample: outside, inSample: inside)
     #expect(report.unlearnedMass == 0)
     #expect(report.cells.allSatisfy { $0.changedOffMemorized == 0 })
     for metric in report.metrics {
@@ -89,7 +96,9 @@ struct InTheWildTests {
     let folds = MemorizationInTheWild.foldAssignment(data, folds: 5, seed: seed)
     for a in 0..<data.groupCount {
       for y in 0..<data.classCount {
-        let sizes = (0..<5).map { f in (0..<data.rowCount).filter { data.groups[$0] == a && data.labels[$0] == y && folds[$0] == f }.count }
+        let sizes = (0..<5).map { f in
+          (0..<data.rowCount).filter { data.groups[$0] == a && data.labels[$0] == y && folds[$0] == f }.count
+        }
         #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1, "cell (\(a), \(y)): \(sizes)")
       }
     }
@@ -119,13 +128,17 @@ struct InTheWildTests {
       } catch { Issue.record("unexpected error \(error)") }
       return nil
     }
-    #expect(field { _ = try MemorizationInTheWild.study(data, name: "x", settings: .init(folds: 1), seed: 0) } == "folds")
-    #expect(field { _ = try MemorizationInTheWild.study(data, name: "x", settings: .init(models: []), seed: 0) } == "models")
+    #expect(
+      field { _ = try MemorizationInTheWild.study(data, name: "x", settings: .init(folds: 1), seed: 0) } == "folds")
+    #expect(
+      field { _ = try MemorizationInTheWild.study(data, name: "x", settings: .init(models: []), seed: 0) } == "models")
     #expect(field { _ = try MemorizationInTheWild.study(data.subset([0, 1, 2]), name: "x", seed: 0) } == "dataset")
     #expect(field { _ = try ClassifierChoice.parse("mlp-0", field: "--base-model") } == "--base-model")
     #expect(field { _ = try ClassifierChoice.parse("svm", field: "--models") } == "--models")
     #expect(field { _ = try InTheWildPopulations.trainingSet(named: "iris", seed: 0) } == "datasets")
-    #expect(field { _ = try InTheWildPopulations.trainingSet(named: "synthetic", seed: 0, maximumRecords: 3) } == "max-records")
+    #expect(
+      field { _ = try InTheWildPopulations.trainingSet(named: "synthetic", seed: 0, maximumRecords: 3) }
+        == "max-records")
     #expect(try ClassifierChoice.parse("MLP-64", field: "x") == .mlp(width: 64))
     #expect(try ClassifierChoice.parse("1nn", field: "x") == .nearestNeighbour)
   }

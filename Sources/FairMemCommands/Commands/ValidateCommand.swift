@@ -22,9 +22,17 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Seed of populations, splits and memorized sets.") var seed: UInt64 = 0
   @Option(help: "Synthetic populations (the first ones) that also get the interpolating-MLP memorizer.")
   var mlpPopulations: Int = 10
-  @Option(help: "Hidden units of the interpolating MLP memorizer.") var mlpWidth: Int = 64
-  @Option(help: "Most training epochs of the interpolating MLP memorizer (it stops once it fits D).") var mlpEpochs:
-    Int = 300
+  @Option(
+    help:
+      "Hidden units of the interpolating MLP memorizer (0: 2 per record of D the base classifier gets wrong, 32...512)."
+  )
+  var mlpWidth: Int = 0
+  @Option(help: "Most L-BFGS iterations of the interpolating MLP memorizer (it stops once it fits its targets).")
+  var mlpEpochs: Int = 1000
+  @Option(
+    help:
+      "Memorizers besides the lookup (the theory's own): comma-separated among nearest-neighbour, mlp, all, none. The MLP runs on the first --mlp-populations synthetic populations, and on the real datasets only when named explicitly."
+  ) var memorizer: String = "all"
   @Option(help: "Random memorizations per population for the R1-R3 check.") var randomMemorizations: Int = 3
   @Option(help: "Directory of the raw dataset files.") var dataDirectory: String = RealDataset.defaultDirectory
   @Flag(help: "Print JSON instead of tables.") var json = false
@@ -34,15 +42,22 @@ struct ValidateCommand: ParsableCommand {
   ) var entries = false
   @Flag(help: "Exit with 1 when a theorem-level check disagrees.") var check = false
   @Flag(help: "No progress on standard error.") var quiet = false
+  @Option(
+    help:
+      "theory (check the theory with memorizers that realize its memorizations) or memorization (memorization in the wild: cross-fitted models on --datasets among adult, compas, german, synthetic; see Docs/validation.md)."
+  ) var mode: String = "theory"
+  @OptionGroup var memorization: MemorizationModeOptions
+  @Option(help: "Base classifier of the theory mode: lr, 1nn or mlp-<width>.") var baseModel: String = "lr"
 
   func validate() throws {
     guard synthetic >= 0, synthetic <= 100_000 else {
       throw InputError(field: "--synthetic", problem: "must be in 0...100000")
     }
     guard mlpPopulations >= 0 else { throw InputError(field: "--mlp-populations", problem: "must be >= 0") }
-    guard mlpWidth >= 1, mlpWidth <= 4096 else {
-      throw InputError(field: "--mlp-width", problem: "must be in 1...4096")
+    guard mlpWidth >= 0, mlpWidth <= 4096 else {
+      throw InputError(field: "--mlp-width", problem: "must be in 0...4096")
     }
+    _ = try memorizers()
     guard mlpEpochs >= 0, mlpEpochs <= 100_000 else {
       throw InputError(field: "--mlp-epochs", problem: "must be in 0...100000")
     }
@@ -50,7 +65,31 @@ struct ValidateCommand: ParsableCommand {
       throw InputError(field: "--random-memorizations", problem: "must be in 0...1000")
     }
     guard !entries || json else { throw InputError(field: "--entries", problem: "needs --json") }
-    _ = try realDatasets()
+    guard mode == "theory" || mode == "memorization" else {
+      throw InputError(field: "--mode", problem: "must be theory or memorization")
+    }
+    _ = try ClassifierChoice.parse(baseModel, field: "--base-model")
+    if mode == "memorization" { _ = try memorization.settings() } else { _ = try realDatasets() }
+  }
+
+  /// The base model in words.
+  var baseDescription: String {
+    switch baseModel.lowercased() {
+    case "lr", "logistic-regression": "a logistic regression"
+    case "1nn", "nearest-neighbour": "a 1-nearest-neighbour classifier"
+    default: "an MLP (\(baseModel.lowercased().dropFirst(4)) hidden units)"
+    }
+  }
+
+  /// The memorizers asked for: (nearest neighbour, MLP on synthetic populations, MLP on real datasets).
+  func memorizers() throws -> (nearestNeighbour: Bool, mlp: Bool, mlpOnReal: Bool) {
+    let names = memorizer.split(separator: ",").map { $0.lowercased() }
+    for name in names where !["nearest-neighbour", "mlp", "all", "none", "lookup"].contains(name) {
+      throw InputError(
+        field: "--memorizer", problem: "unknown memorizer '\(name)' (use nearest-neighbour, mlp, all or none)")
+    }
+    let all = names.contains("all")
+    return (all || names.contains("nearest-neighbour"), all || names.contains("mlp"), names.contains("mlp"))
   }
 
   /// The selected real datasets (COMPAS with its two races, German with sex as the group).
@@ -74,7 +113,16 @@ struct ValidateCommand: ParsableCommand {
   }
 
   func run() throws {
+    if mode == "memorization" {
+      let names = datasets.split(separator: ",").map { String($0).lowercased() }.filter { $0 != "none" }
+      try memorization.run(datasets: names, directory: dataDirectory, seed: seed, json: json, progress: progress)
+      return
+    }
+    let base = try ClassifierChoice.parse(baseModel, field: "--base-model")
     let real = try realDatasets()
+    let chosen = try memorizers()
+    let mlpOptions = InterpolatingMLPMemorizer.Options(
+      hiddenWidth: mlpWidth == 0 ? nil : mlpWidth, maximumEpochs: mlpEpochs)
     // Fail early (exit 2) when files are missing, before the synthetic part runs.
     if !real.isEmpty {
       try RealDataset.verifyFiles(Array(Set(real.flatMap { $0.dataset.fileNames })).sorted(), in: dataDirectory)
@@ -83,10 +131,10 @@ struct ValidateCommand: ParsableCommand {
     var syntheticResults: [PopulationValidation] = []
     for index in 0..<synthetic {
       progress("\r[validate] synthetic population \(index + 1)/\(synthetic)   ")
-      let (name, population) = try ValidationPopulations.synthetic(index: index, seed: seed)
+      let (name, population) = try ValidationPopulations.synthetic(index: index, seed: seed, baseModel: base)
       let settings = ValidationSettings(
-        randomMemorizations: randomMemorizations, radii: [0, 0.5], interpolatingMLP: index < mlpPopulations,
-        mlpOptions: .init(hiddenWidth: mlpWidth, maximumEpochs: mlpEpochs), recordEntries: entries)
+        randomMemorizations: randomMemorizations, radii: chosen.nearestNeighbour ? [0, 0.5] : [],
+        interpolatingMLP: chosen.mlp && index < mlpPopulations, mlpOptions: mlpOptions, recordEntries: entries)
       syntheticResults.append(
         try TheoryValidator.validate(population, name: name, settings: settings, seed: seed &+ UInt64(index)))
     }
@@ -97,10 +145,12 @@ struct ValidateCommand: ParsableCommand {
     }
     var realResults: [(name: String, result: PopulationValidation)] = []
     for (name, dataset) in real {
-      progress("[validate] \(name): loading, fitting logistic regression, validating\n")
-      let population = try ValidationPopulations.real(dataset, directory: dataDirectory, seed: seed)
+      progress("[validate] \(name): loading, fitting the base model (\(base)), validating\n")
+      let population = try ValidationPopulations.real(
+        dataset, directory: dataDirectory, seed: seed, baseModel: base)
       let settings = ValidationSettings(
-        randomMemorizations: randomMemorizations, radii: [], interpolatingMLP: false, recordEntries: entries)
+        randomMemorizations: randomMemorizations, radii: [], interpolatingMLP: chosen.mlpOnReal, mlpOptions: mlpOptions,
+        recordEntries: entries)
       realResults.append((name, try TheoryValidator.validate(population, name: name, settings: settings, seed: seed)))
     }
     progress("[validate] done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n")
@@ -123,7 +173,10 @@ struct ValidateCommand: ParsableCommand {
         },
         "answers": realResults.flatMap { item in
           item.result.metrics.map {
-            ["dataset": item.name, "metric": $0.metric.rawValue, "sentence": Self.sentence(item.name, $0, item.result)]
+            [
+              "dataset": item.name, "metric": $0.metric.rawValue,
+              "sentence": Self.sentence(item.name, $0, item.result, base: baseDescription),
+            ]
           }
         },
       ]
@@ -142,7 +195,7 @@ struct ValidateCommand: ParsableCommand {
       }
       for (name, result) in realResults {
         print(
-          "\(name): logistic regression, test split N = \(result.recordCount), accuracy \(Format.percent(result.baseAccuracy)), smallest cell \(result.smallestCell)"
+          "\(name): \(baseDescription.replacingOccurrences(of: "a ", with: "")), test split N = \(result.recordCount), accuracy \(Format.percent(result.baseAccuracy)), smallest cell \(result.smallestCell)"
         )
         var table = Table(
           "metric", "base gap", "theory", "min mass", "records", "measured (strat.)", "bound", "measured (unif.)",
@@ -160,7 +213,7 @@ struct ValidateCommand: ParsableCommand {
             "  R1-R3 at \(randomMemorizations) random memorizations (\(check.mode.rawValue)): \(check.entriesWithinBand)/\(check.entriesChecked) entries within band, worst |measured - predicted| = \(Format.number(check.largestDeviation)) (\(String(format: "%.2f", check.largestDeviationOverBand)) of band)"
           )
         }
-        for m in result.metrics { print("  " + Self.sentence(name, m, result)) }
+        for m in result.metrics { print("  " + Self.sentence(name, m, result, base: baseDescription)) }
         print("")
       }
     }
@@ -169,15 +222,17 @@ struct ValidateCommand: ParsableCommand {
   }
 
   /// The plain answer for one dataset and metric.
-  static func sentence(_ name: String, _ m: MetricValidation, _ result: PopulationValidation) -> String {
+  static func sentence(
+    _ name: String, _ m: MetricValidation, _ result: PopulationValidation, base: String = "a logistic regression"
+  ) -> String {
     let what = ["sp": "SP", "eopp": "EOpp", "eodds": "EOdds"][m.metric.rawValue] ?? m.metric.rawValue
     if m.feasible, let mass = m.minMass {
       return
-        "To hide the \(what) bias of a logistic regression on \(name) by memorization, at least \(String(format: "%.2f", 100 * mass))% of the population must be memorized (\(m.records ?? 0) of \(result.recordCount) records)."
+        "To hide the \(what) bias of \(base) on \(name) by memorization, at least \(String(format: "%.2f", 100 * mass))% of the population must be memorized (\(m.records ?? 0) of \(result.recordCount) records)."
     }
     let checked = m.certificateVerified == true ? "a Farkas certificate was checked" : "no checked certificate"
     return
-      "The \(what) bias of a logistic regression on \(name) cannot be hidden by cell-random memorization of any size (\(checked)); smallest gap left by any memorization tried: \(Format.number(m.smallestLookupGapTried))."
+      "The \(what) bias of \(base) on \(name) cannot be hidden by cell-random memorization of any size (\(checked)); smallest gap left by any memorization tried: \(Format.number(m.smallestLookupGapTried))."
   }
 
   struct SummaryRow {
@@ -246,6 +301,26 @@ struct ValidateCommand: ParsableCommand {
     }
     departure("nearest neighbour, radius 0.5") { $0.nearestNeighbourGaps.count > 1 ? $0.nearestNeighbourGaps[1] : nil }
     departure("interpolating MLP") { $0.mlpGap }
+    let fits = all.compactMap(\.mlpFit)
+    if !fits.isEmpty {
+      rows.append(
+        .init(
+          check: "interpolating MLP: fits D completely / keeps the base prediction on >= 99% off D (per run)",
+          instances: fits.count,
+          agreeing:
+            "\(fits.filter(\.fitsMemorizedSet).count) / \(fits.filter { $0.offMemorizedAgreement >= 0.99 }.count)",
+          worst: "widths \(fits.map(\.hiddenWidth).min() ?? 0)-\(fits.map(\.hiddenWidth).max() ?? 0)"))
+    }
+    let within = all.compactMap(\.mlpWithinBound)
+    if !within.isEmpty {
+      rows.append(
+        .init(
+          check: "interpolating MLP: zero bias at LP min mass within the lookup's bound / else explained by spill-over",
+          instances: within.count,
+          agreeing:
+            "\(within.filter { $0 }.count) / \(all.filter { $0.mlpWithinBound == false && $0.mlpDepartureExplained == true }.count)",
+          worst: "max spill-over \(Format.number(all.compactMap(\.mlpLargestSpillOver).max()))"))
+    }
     let mlp = all.compactMap(\.mlpOffMemorizedAgreement)
     if !mlp.isEmpty {
       rows.append(
@@ -276,6 +351,16 @@ struct ValidateCommand: ParsableCommand {
           "nearest_neighbour_off_memorized_agreement": m.nearestNeighbourOffMemorizedAgreement,
           "mlp_memorized_accuracy": opt(m.mlpMemorizedAccuracy),
           "mlp_off_memorized_agreement": opt(m.mlpOffMemorizedAgreement),
+          "mlp_fit": opt(
+            m.mlpFit.map {
+              [
+                "memorized": $0.memorizedCount, "memorized_fitted": $0.memorizedFitted, "others": $0.otherCount,
+                "others_kept_base": $0.otherKeptBase, "hidden_width": $0.hiddenWidth, "epochs": $0.epochs,
+                "reached_stopping_rule": $0.reachedStoppingRule,
+              ] as [String: Any]
+            }),
+          "mlp_within_bound": opt(m.mlpWithinBound), "mlp_largest_spill_over": opt(m.mlpLargestSpillOver),
+          "mlp_departure_explained": opt(m.mlpDepartureExplained),
           "smallest_lookup_gap_tried": opt(m.smallestLookupGapTried),
           "stayed_biased_under_all": opt(m.stayedBiasedUnderAll),
           "agrees": m.agrees,
@@ -298,7 +383,7 @@ struct ValidateCommand: ParsableCommand {
           "setting": e.map(\.setting.rawValue), "memorization": e.map { opt($0.memorization) },
           "metric": e.map(\.metric.rawValue),
           "entry": e.map(\.label), "predicted": e.map(\.predicted), "measured": e.map(\.measured),
-          "band": e.map(\.band),
+          "band": e.map(\.band), "spill_over": e.map { opt($0.spillOver) },
         ] as [String: Any]
     }
     return object
