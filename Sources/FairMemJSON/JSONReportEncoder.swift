@@ -82,6 +82,9 @@ private func encodeNode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) t
   case let v as Int: node.content = .value(.integer(v))
   case let v as String: node.content = .value(.string(v))
   case let v as Bool: node.content = .value(.bool(v))
+  // Seeds: an integer when it fits in Int, else its decimal text (never a rounded double). Without
+  // this case a UInt64 recursed through its own single-value container without end.
+  case let v as UInt64: node.content = .value(v <= UInt64(Int.max) ? .integer(Int(v)) : .string(String(v)))
   default: try value.encode(to: TreeEncoder(codingPath: codingPath, storage: node))
   }
   return node

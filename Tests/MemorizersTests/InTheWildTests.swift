@@ -143,3 +143,74 @@ struct InTheWildTests {
     #expect(try ClassifierChoice.parse("1nn", field: "x") == .nearestNeighbour)
   }
 }
+
+@Suite("Interpolating memorizer")
+struct InterpolatingMemorizerTests {
+  /// Synthetic validation populations with at most `limit` records (cheap to train on in debug).
+  private func smallPopulations(count: Int, limit: Int, seed: UInt64) throws -> [(String, EvaluationPopulation)] {
+    var found: [(String, EvaluationPopulation)] = []
+    var index = 0
+    while found.count < count {
+      let (name, pop) = try ValidationPopulations.synthetic(index: index, seed: seed)
+      if pop.recordCount <= limit { found.append((name, pop)) }
+      index += 1
+    }
+    return found
+  }
+
+  @Test("at default settings the network fits D on >= 95% of seeded runs and keeps the base prediction on >= 99% off D")
+  func fitRate() throws {
+    let seed = TestSeed.value(default: 73)
+    var rng = SplitMix64(seed: seed)
+    var runs = 0
+    var good = 0
+    for (name, pop) in try smallPopulations(count: 10, limit: 260, seed: seed) {
+      let base = try pop.baseStatistics()
+      // D: the LP's least-mass sets of EOpp and EOdds (what the validator trains on), stratified.
+      for metric in [FairnessMetric.equalOpportunity, .equalizedOdds] {
+        let answer = try MemorizationAnalysis.analyze(base, metric: metric, options: MetricOptions())
+        let witness = try #require(answer.witness)
+        let chosen = pop.selector.select(
+          counts: pop.selector.recordCounts(for: witness), mode: .stratified, using: &rng)
+        let mlp = try InterpolatingMLPMemorizer(
+          population: pop.dataset, basePredictions: pop.basePredictions, memorized: chosen, using: &rng)
+        let fit = mlp.fit
+        print(
+          "[fit] \(name) \(metric.rawValue): D \(fit.memorizedFitted)/\(fit.memorizedCount), off D \(fit.otherKeptBase)/\(fit.otherCount), width \(fit.hiddenWidth), iterations \(fit.epochs)"
+        )
+        // Independent count of the same two numbers from the predictions.
+        let inD = Set(chosen)
+        #expect(fit.memorizedFitted == chosen.filter { mlp.predictions[$0] == pop.dataset.labels[$0] }.count)
+        #expect(
+          fit.otherKeptBase
+            == (0..<pop.recordCount).filter { !inD.contains($0) && mlp.predictions[$0] == pop.basePredictions[$0] }
+            .count)
+        runs += 1
+        if fit.fitsMemorizedSet && fit.offMemorizedAgreement >= 0.99 { good += 1 }
+      }
+    }
+    print("[fit] \(good) of \(runs) runs fit D completely with >= 99% of the other records at the base prediction")
+    #expect(Double(good) >= 0.95 * Double(runs))
+  }
+
+  @Test(
+    "with the interpolating memorizer the validator's LP checks hold within the lookup's bounds or are explained by spill-over"
+  )
+  func validatorAgreement() throws {
+    let seed = TestSeed.value(default: 79)
+    let settings = ValidationSettings(randomMemorizations: 1, radii: [], interpolatingMLP: true)
+    for (index, (name, pop)) in try smallPopulations(count: 3, limit: 260, seed: seed).enumerated() {
+      let result = try TheoryValidator.validate(pop, name: name, settings: settings, seed: seed &+ UInt64(index))
+      #expect(result.agrees, "\(name)")
+      for metric in result.metrics where metric.feasible {
+        let fit = try #require(metric.mlpFit)
+        // A network that reproduces the lookup's predictions has no spill-over and meets its bound.
+        if fit.fitsMemorizedSet && fit.otherKeptBase == fit.otherCount {
+          #expect(metric.mlpLargestSpillOver == 0 && metric.mlpWithinBound == true, "\(name) \(metric.metric)")
+        }
+        // Otherwise the departure is bounded, entry by entry, by the records that differ.
+        #expect(metric.mlpWithinBound == true || metric.mlpDepartureExplained == true, "\(name) \(metric.metric)")
+      }
+    }
+  }
+}
