@@ -48,12 +48,7 @@ extension MLPClassifier {
     guard options.maximumIterations >= 0, options.checkEvery >= 1, options.memory >= 1 else {
       throw .shapeMismatch("maximumIterations must be >= 0, checkEvery >= 1 and memory >= 1")
     }
-    let checkRows = options.accuracyRows ?? Array(0..<x.rows)
-    if let bad = checkRows.first(where: { $0 < 0 || $0 >= x.rows }) {
-      throw .shapeMismatch("accuracy row \(bad) is outside 0..<\(x.rows)")
-    }
-    let checkX = x.rows(checkRows)
-    let checkLabels = checkRows.map { labels[$0] }
+    let (checkX, checkLabels) = try accuracyCheckRows(x, labels: labels, rows: options.accuracyRows)
     let raw = weights ?? Array(repeating: 1, count: x.rows)
     let total = raw.reduce(0, +)
     guard total > 0 else { throw .shapeMismatch("the weights sum to zero") }
@@ -85,4 +80,15 @@ extension MLPClassifier {
       epochs: iterations, steps: rounds, loss: loss(x, labels: labels, weights: weights),
       trainingAccuracy: accuracy(checkX, labels: checkLabels), reachedAccuracyTarget: hit)
   }
+}
+
+/// The rows (all if `rows` is nil) and labels a training stopping rule checks.
+///
+/// - Throws: ``ModelError/shapeMismatch(_:)`` for a row outside `0..<x.rows`.
+func accuracyCheckRows(_ x: Matrix, labels: [Int], rows: [Int]?) throws(ModelError) -> (Matrix, [Int]) {
+  let checkRows = rows ?? Array(0..<x.rows)
+  if let bad = checkRows.first(where: { $0 < 0 || $0 >= x.rows }) {
+    throw .shapeMismatch("accuracy row \(bad) is outside 0..<\(x.rows)")
+  }
+  return (x.rows(checkRows), checkRows.map { labels[$0] })
 }

@@ -39,6 +39,15 @@ public struct ClassifierChoice: Sendable, Hashable, Codable, CustomStringConvert
     kind == .mlp ? "mlp-\(hiddenWidth ?? 0)" : kind.rawValue
   }
 
+  /// The model in words, with an article (for sentences).
+  public var descriptionWithArticle: String {
+    switch kind {
+    case .logisticRegression: "a logistic regression"
+    case .nearestNeighbour: "a 1-nearest-neighbour classifier"
+    case .mlp: "an MLP with \(hiddenWidth ?? 0) hidden units"
+    }
+  }
+
   /// Reads `lr`, `1nn` or `mlp-<width>` (width in 1...4096).
   ///
   /// - Throws: `ValidationInputError` naming `field` for anything else.
@@ -60,7 +69,7 @@ public struct ClassifierChoice: Sendable, Hashable, Codable, CustomStringConvert
     switch kind {
     case .logisticRegression:
       let model = try ValidationPopulations.fitBaseModel(train)
-      return queries.map { model.predict(ValidationPopulations.matrix($0)) }
+      return queries.map { model.predict($0.matrix) }
     case .nearestNeighbour:
       let neighbours = NearestNeighbourMemorizer(
         reference: train, memorized: Array(0..<train.rowCount), radius: NearestNeighbourMemorizer.unbounded)
@@ -68,11 +77,7 @@ public struct ClassifierChoice: Sendable, Hashable, Codable, CustomStringConvert
         neighbours.predictions(for: $0, basePredictions: Array(repeating: 0, count: $0.rowCount))
       }
     case .mlp:
-      let all = Array(0..<train.featureCount)
-      let standardizer: Standardizer
-      do { standardizer = try Standardizer(fitting: train, columns: all) } catch {
-        throw .shapeMismatch("cannot standardize the training data: \(error)")
-      }
+      let standardizer = Standardizer(fittingEveryColumnOf: train)
       var rng = SplitMix64(seed: seed)
       var net = MLPClassifier(
         featureCount: train.featureCount, hiddenWidth: hiddenWidth ?? 64, classCount: train.classCount,
@@ -81,9 +86,9 @@ public struct ClassifierChoice: Sendable, Hashable, Codable, CustomStringConvert
         epochs: training.mlpEpochs, batchSize: training.batchSize, learningRate: training.learningRate,
         stopWhenTrainingAccuracyReaches: 1.0)
       try net.fit(
-        ValidationPopulations.matrix(standardizer.apply(to: train)), labels: train.labels, options: options,
+        standardizer.apply(to: train).matrix, labels: train.labels, options: options,
         using: &rng)
-      return queries.map { net.predict(ValidationPopulations.matrix(standardizer.apply(to: $0))) }
+      return queries.map { net.predict(standardizer.apply(to: $0).matrix) }
     }
   }
 }

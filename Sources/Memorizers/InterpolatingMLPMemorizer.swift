@@ -186,11 +186,7 @@ public struct InterpolatingMLPMemorizer: Sendable {
   /// The features of `dataset` with every column centred and scaled by its own standard
   /// deviation (constant columns only centred), as a matrix.
   static func standardizedMatrix(_ dataset: Dataset) -> Matrix {
-    let all = Array(0..<dataset.featureCount)
-    guard dataset.rowCount > 0, let standardizer = try? Standardizer(fitting: dataset, columns: all) else {
-      return ValidationPopulations.matrix(dataset)
-    }
-    return ValidationPopulations.matrix(standardizer.apply(to: dataset))
+    Standardizer(fittingEveryColumnOf: dataset, minimumScale: 1e-12).apply(to: dataset).matrix
   }
 }
 

@@ -1,4 +1,4 @@
-public import DenseLinearAlgebra
+import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
 import SeededRandom
@@ -13,14 +13,9 @@ public enum ValidationPopulations {
     var model = MultinomialLogisticRegression(
       featureCount: train.featureCount, classCount: train.classCount, l2Strength: 1e-3)
     try model.fit(
-      matrix(train), labels: train.labels,
+      train.matrix, labels: train.labels,
       options: LogisticRegressionFitOptions(maximumIterations: 50, gradientTolerance: 1e-8))
     return model
-  }
-
-  /// The features of a dataset as an `n x d` matrix (same row-major layout as `Dataset.features`).
-  public static func matrix(_ dataset: Dataset) -> Matrix {
-    Matrix(rows: dataset.rowCount, columns: dataset.featureCount, elements: dataset.features)
   }
 
   /// Synthetic population number `index` of a run with `seed`: `G` in 2...3 groups, `K` in
@@ -35,11 +30,11 @@ public enum ValidationPopulations {
     training: ClassifierTraining = ClassifierTraining()
   ) throws -> (name: String, population: EvaluationPopulation) {
     var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
-    func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(rng.next() >> 11) / Double(1 << 53) }
-    let g = 2 + Int(rng.next() % 2)
-    let k = 2 + Int(rng.next() % 3)
-    let d = 2 + Int(rng.next() % 4)
-    let size = 150 + Int(rng.next() % 751)
+    func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * rng.unitInterval() }
+    let g = 2 + rng.uniformIndex(below: 2)
+    let k = 2 + rng.uniformIndex(below: 3)
+    let d = 2 + rng.uniformIndex(below: 4)
+    let size = 150 + rng.uniformIndex(below: 751)
     func distribution(_ count: Int, floor: Double) -> [Double] {
       let w = (0..<count).map { _ in uniform(floor, 1) }
       let s = w.reduce(0, +)
