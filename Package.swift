@@ -84,7 +84,7 @@ let package = Package(
       name: "Memorizers",
       dependencies: [
         "FairnessModels", "FairnessData", "FairnessStatistics", "MemorizationTheory", "SeededRandom",
-        "DenseLinearAlgebra", "NumberText",
+        "DenseLinearAlgebra", "NumberText", "FailureReporting",
       ],
       swiftSettings: strictSettings),
     // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,

@@ -83,12 +83,7 @@ extension MLPClassifier {
     guard options.batchSize >= 1, options.epochs >= 0, options.learningRate > 0 else {
       throw .shapeMismatch("batchSize must be >= 1, epochs >= 0 and learningRate > 0")
     }
-    let checkRows = options.accuracyRows ?? Array(0..<x.rows)
-    if let bad = checkRows.first(where: { $0 < 0 || $0 >= x.rows }) {
-      throw .shapeMismatch("accuracy row \(bad) is outside 0..<\(x.rows)")
-    }
-    let checkX = x.rows(checkRows)
-    let checkLabels = checkRows.map { labels[$0] }
+    let (checkX, checkLabels) = try accuracyCheckRows(x, labels: labels, rows: options.accuracyRows)
     let n = x.rows
     let p = parameterCount
     var theta = parameters

@@ -47,6 +47,18 @@ public enum AgreementBand {
     return z * (rateVariance(entry.first) + rateVariance(entry.second)).squareRoot() + 1e-12
   }
 
+  /// Records whose prediction changed: if `changed[a][y]` records of cell (a, y) changed their
+  /// prediction between two classifiers, a cell rate moves by at most `changed[a][y]/n[a][y]` and a
+  /// group rate by at most `Σ_y changed[a][y] / n[a]`. Deterministic.
+  public static func changed(_ entry: MetricEntry, changed: [[Int]], cellCounts n: [[Int]]) -> Double {
+    func one(_ a: Int) -> Double {
+      if let y = entry.rate.trueClass { return n[a][y] == 0 ? 0 : Double(changed[a][y]) / Double(n[a][y]) }
+      let na = n[a].reduce(0, +)
+      return na == 0 ? 0 : Double(changed[a].reduce(0, +)) / Double(na)
+    }
+    return one(entry.first) + one(entry.second)
+  }
+
   static func rateBand(
     _ entry: MetricEntry, cellCounts n: [[Int]], cell: (Int) -> Double, group: (Int, Int) -> Double
   ) -> Double {

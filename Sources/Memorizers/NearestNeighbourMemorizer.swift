@@ -30,6 +30,10 @@ public struct NearestNeighbourMemorizer: Sendable {
   /// Number of feature columns.
   public let featureCount: Int
 
+  /// A radius larger than any distance between finite standardized points: the memorizer is then
+  /// the 1-nearest-neighbour classifier of its memorized points.
+  public static let unbounded = 1e150
+
   /// Memorizes the records `memorized` of `reference` (with their true labels).
   ///
   /// - Precondition: `radius >= 0` and finite; every index is a row of `reference`.

@@ -15,8 +15,16 @@ public struct ValidationRequest: Sendable {
   public var seed: UInt64
   /// The first synthetic populations that also get the interpolating-MLP memorizer.
   public var mlpPopulations: Int
+  /// Hidden units of the interpolating MLP (0: from D, `InterpolatingMLPMemorizer.Options.width`).
   public var mlpWidth: Int
+  /// Most L-BFGS iterations of the interpolating MLP.
   public var mlpEpochs: Int
+  /// The base classifier of every population.
+  public var baseModel: ClassifierChoice
+  /// Whether the nearest-neighbour memorizer runs on the synthetic populations.
+  public var nearestNeighbour: Bool
+  /// Whether the interpolating MLP also runs on the real datasets.
+  public var mlpOnRealDatasets: Bool
   /// Random memorizations per population for the R1-R3 check.
   public var randomMemorizations: Int
   public var dataDirectory: String
@@ -25,9 +33,13 @@ public struct ValidationRequest: Sendable {
 
   public init(
     syntheticPopulations: Int = 200, realDatasets: [BenchmarkDataset] = BenchmarkDataset.real, seed: UInt64 = 0,
-    mlpPopulations: Int = 10, mlpWidth: Int = 64, mlpEpochs: Int = 300, randomMemorizations: Int = 3,
-    dataDirectory: String = RealDataset.defaultDirectory, recordEntries: Bool = false
+    mlpPopulations: Int = 10, mlpWidth: Int = 0, mlpEpochs: Int = 1000, randomMemorizations: Int = 3,
+    dataDirectory: String = RealDataset.defaultDirectory, recordEntries: Bool = false,
+    baseModel: ClassifierChoice = .logisticRegression, nearestNeighbour: Bool = true, mlpOnRealDatasets: Bool = false
   ) {
+    self.baseModel = baseModel
+    self.nearestNeighbour = nearestNeighbour
+    self.mlpOnRealDatasets = mlpOnRealDatasets
     self.syntheticPopulations = syntheticPopulations
     self.realDatasets = realDatasets
     self.seed = seed
@@ -41,6 +53,11 @@ public struct ValidationRequest: Sendable {
 
   /// Radii of the nearest-neighbour memorizer on the synthetic populations (standardized units).
   public static let syntheticRadii: [Double] = [0, 0.5]
+
+  /// The interpolating MLP's options (`mlpWidth` 0: width from D).
+  public var mlpOptions: InterpolatingMLPMemorizer.Options {
+    .init(hiddenWidth: mlpWidth == 0 ? nil : mlpWidth, maximumEpochs: mlpEpochs)
+  }
 }
 
 /// What `fairmem validate` reports (the schema of `validate --json`).
@@ -59,9 +76,12 @@ public struct ValidationReport: Codable, Sendable {
     public var mlpWidth: Int
     public var mlpEpochs: Int
     public var entries: Bool
+    /// The base classifier (`lr`, `1nn`, `mlp-<width>`).
+    public var baseModel: String = "lr"
 
     enum CodingKeys: String, CodingKey {
       case synthetic, datasets, z, entries
+      case baseModel = "base_model"
       case randomMemorizations = "random_memorizations"
       case nearestNeighbourRadii = "nearest_neighbour_radii"
       case mlpPopulations = "mlp_populations"
@@ -125,11 +145,12 @@ public enum TheoryValidation {
     var synthetic: [PopulationValidation] = []
     for index in 0..<count {
       progress?("\r[validate] synthetic population \(index + 1)/\(count)   ")
-      let (name, population) = try ValidationPopulations.synthetic(index: index, seed: request.seed)
+      let (name, population) = try ValidationPopulations.synthetic(
+        index: index, seed: request.seed, baseModel: request.baseModel)
       let settings = ValidationSettings(
-        randomMemorizations: request.randomMemorizations, radii: ValidationRequest.syntheticRadii,
-        interpolatingMLP: index < request.mlpPopulations,
-        mlpOptions: .init(hiddenWidth: request.mlpWidth, maximumEpochs: request.mlpEpochs),
+        randomMemorizations: request.randomMemorizations,
+        radii: request.nearestNeighbour ? ValidationRequest.syntheticRadii : [],
+        interpolatingMLP: index < request.mlpPopulations, mlpOptions: request.mlpOptions,
         recordEntries: request.recordEntries)
       synthetic.append(
         try TheoryValidator.validate(population, name: name, settings: settings, seed: request.seed &+ UInt64(index)))
@@ -141,12 +162,12 @@ public enum TheoryValidation {
     }
     var realResults: [PopulationValidation] = []
     for (name, dataset) in real {
-      progress?("[validate] \(name): loading, fitting logistic regression, validating\n")
+      progress?("[validate] \(name): loading, fitting the base model (\(request.baseModel)), validating\n")
       let population = try ValidationPopulations.real(
-        dataset, directory: request.dataDirectory, seed: request.seed)
+        dataset, directory: request.dataDirectory, seed: request.seed, baseModel: request.baseModel)
       let settings = ValidationSettings(
-        randomMemorizations: request.randomMemorizations, radii: [], interpolatingMLP: false,
-        recordEntries: request.recordEntries)
+        randomMemorizations: request.randomMemorizations, radii: [], interpolatingMLP: request.mlpOnRealDatasets,
+        mlpOptions: request.mlpOptions, recordEntries: request.recordEntries)
       realResults.append(try TheoryValidator.validate(population, name: name, settings: settings, seed: request.seed))
     }
     progress?("[validate] done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n")
@@ -156,16 +177,22 @@ public enum TheoryValidation {
         synthetic: count, datasets: real.map(\.name), randomMemorizations: request.randomMemorizations,
         z: ValidationSettings().z, nearestNeighbourRadii: count > 0 ? ValidationRequest.syntheticRadii : [],
         mlpPopulations: min(request.mlpPopulations, count), mlpWidth: request.mlpWidth,
-        mlpEpochs: request.mlpEpochs, entries: request.recordEntries),
+        mlpEpochs: request.mlpEpochs, entries: request.recordEntries, baseModel: request.baseModel.description),
       seconds: Date().timeIntervalSince(started), synthetic: synthetic, real: realResults,
       summary: summaryRows(synthetic),
       answers: realResults.flatMap { result in
-        result.metrics.map { .init(dataset: result.name, metric: $0.metric, sentence: sentence($0, result)) }
+        result.metrics.map {
+          .init(
+            dataset: result.name, metric: $0.metric,
+            sentence: sentence($0, result, base: request.baseModel.descriptionWithArticle))
+        }
       })
   }
 
   /// The plain answer for one metric of a real dataset (`result.name`).
-  static func sentence(_ m: MetricValidation, _ result: PopulationValidation) -> String {
+  static func sentence(
+    _ m: MetricValidation, _ result: PopulationValidation, base: String = "a logistic regression"
+  ) -> String {
     let name = result.name
     let what =
       switch m.metric {
@@ -176,11 +203,11 @@ public enum TheoryValidation {
       }
     if m.feasible, let mass = m.minMass {
       return
-        "To hide the \(what) bias of a logistic regression on \(name) by memorization, at least \(String(format: "%.2f", 100 * mass))% of the population must be memorized (\(m.records ?? 0) of \(result.recordCount) records)."
+        "To hide the \(what) bias of \(base) on \(name) by memorization, at least \(String(format: "%.2f", 100 * mass))% of the population must be memorized (\(m.records ?? 0) of \(result.recordCount) records)."
     }
     let checked = m.certificateVerified == true ? "a Farkas certificate was checked" : "no checked certificate"
     return
-      "The \(what) bias of a logistic regression on \(name) cannot be hidden by cell-random memorization of any size (\(checked)); smallest gap left by any memorization tried: \(NumberText.number(m.smallestLookupGapTried))."
+      "The \(what) bias of \(base) on \(name) cannot be hidden by cell-random memorization of any size (\(checked)); smallest gap left by any memorization tried: \(NumberText.number(m.smallestLookupGapTried))."
   }
 
   /// One row per kind of check over all synthetic populations: the theorem-level checks (zero
@@ -247,6 +274,25 @@ public enum TheoryValidation {
     }
     departure("nearest neighbour, radius 0.5") { $0.nearestNeighbourGaps.count > 1 ? $0.nearestNeighbourGaps[1] : nil }
     departure("interpolating MLP") { $0.mlpGap }
+    let fits = all.compactMap(\.mlpFit)
+    if !fits.isEmpty {
+      rows.append(
+        Row(
+          check: "interpolating MLP: fits D completely / keeps the base prediction on >= 99% off D (per run)",
+          instances: fits.count,
+          agreeing:
+            "\(fits.filter(\.fitsMemorizedSet).count) / \(fits.filter { $0.offMemorizedAgreement >= 0.99 }.count)",
+          worst: "widths \(fits.map(\.hiddenWidth).min() ?? 0)-\(fits.map(\.hiddenWidth).max() ?? 0)"))
+    }
+    let within = all.compactMap(\.mlpWithinBound)
+    if !within.isEmpty {
+      let explained = all.filter { $0.mlpWithinBound == false && $0.mlpDepartureExplained == true }.count
+      rows.append(
+        Row(
+          check: "interpolating MLP: zero bias at LP min mass within the lookup's bound / else explained by spill-over",
+          instances: within.count, agreeing: "\(within.filter { $0 }.count) / \(explained)",
+          worst: "max spill-over \(NumberText.number(all.compactMap(\.mlpLargestSpillOver).max()))"))
+    }
     let mlp = all.compactMap(\.mlpOffMemorizedAgreement)
     if !mlp.isEmpty {
       let fitted = all.compactMap(\.mlpMemorizedAccuracy)

@@ -78,6 +78,17 @@ public struct MetricValidation: Sendable {
   public var mlpMemorizedAccuracy: Double?
   /// See `mlpMemorizedAccuracy`.
   public var mlpOffMemorizedAgreement: Double?
+  /// What the MLP fitted on this set (its size, fitted records, width, iterations).
+  public var mlpFit: InterpolationFit?
+  /// Feasible metrics: whether every entry of the MLP on the LP's set lies within the lookup
+  /// memorizer's bound for that set (stratified + rounding, per entry).
+  public var mlpWithinBound: Bool?
+  /// Feasible metrics: the largest spill-over bound of an entry (`AgreementBand.changed` over the
+  /// records where the MLP's prediction differs from the lookup memorizer's).
+  public var mlpLargestSpillOver: Double?
+  /// Feasible metrics: whether every entry lies within its bound plus its spill-over bound (the
+  /// departure is then explained, entry by entry, by the records the MLP predicts differently).
+  public var mlpDepartureExplained: Bool?
   /// Infeasible metrics: the smallest |gap| any lookup memorization tried left (must be > 0).
   public var smallestLookupGapTried: Double?
   /// Infeasible metrics: whether every memorizer tried (lookup, nearest neighbour, MLP) stayed biased.
@@ -415,6 +426,22 @@ struct ValidationRun {
       result.mlpGap = gap
       result.mlpMemorizedAccuracy = mlp.memorizedAccuracy
       result.mlpOffMemorizedAgreement = mlp.offMemorizedAgreement
+      result.mlpFit = mlp.fit
+      if feasible {
+        var changed = n.map { $0.map { _ in 0 } }
+        for i in 0..<population.recordCount where mlp.predictions[i] != lookupPredictions[i] {
+          changed[population.dataset.groups[i]][labels[i]] += 1
+        }
+        let entries = metricEntries(base, metric: metric).map(\.entry)
+        let bounds = entries.map {
+          AgreementBand.stratified($0, cellCounts: n) + AgreementBand.rounding($0, cellCounts: n)
+            + MemorizationAnswer.witnessTolerance
+        }
+        let spill = entries.map { AgreementBand.changed($0, changed: changed, cellCounts: n) }
+        result.mlpWithinBound = zip(got, bounds).allSatisfy { abs($0) <= $1 }
+        result.mlpLargestSpillOver = spill.max() ?? 0
+        result.mlpDepartureExplained = zip(zip(got, bounds), spill).allSatisfy { abs($0.0) <= $0.1 + $1 + 1e-12 }
+      }
       others.append(gap)
     }
     if !feasible {
@@ -445,6 +472,10 @@ extension MetricValidation: Codable {
     case mlpGap = "mlp_gap"
     case mlpMemorizedAccuracy = "mlp_memorized_accuracy"
     case mlpOffMemorizedAgreement = "mlp_off_memorized_agreement"
+    case mlpFit = "mlp_fit"
+    case mlpWithinBound = "mlp_within_bound"
+    case mlpLargestSpillOver = "mlp_largest_spill_over"
+    case mlpDepartureExplained = "mlp_departure_explained"
     case smallestLookupGapTried = "smallest_lookup_gap_tried"
     case stayedBiasedUnderAll = "stayed_biased_under_all"
   }

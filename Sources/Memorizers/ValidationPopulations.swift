@@ -21,11 +21,14 @@ public enum ValidationPopulations {
   /// Synthetic population number `index` of a run with `seed`: `G` in 2...3 groups, `K` in
   /// 2...4 classes, 2 to 5 Gaussian features whose class means also shift with the group, random
   /// group sizes and base rates, 150 to 900 evaluation records. The base classifier is a logistic
-  /// regression fitted on 300 separate records of the same population, then evaluated on the
-  /// evaluation records. Deterministic given `(index, seed)`.
+  /// regression (or `baseModel`) fitted on 300 separate records of the same population, then
+  /// evaluated on the evaluation records. Deterministic given `(index, seed)`.
   ///
   /// - Throws: `FairnessDataError` or `ModelError` (not for these parameters).
-  public static func synthetic(index: Int, seed: UInt64) throws -> (name: String, population: EvaluationPopulation) {
+  public static func synthetic(
+    index: Int, seed: UInt64, baseModel: ClassifierChoice = .logisticRegression,
+    training: ClassifierTraining = ClassifierTraining()
+  ) throws -> (name: String, population: EvaluationPopulation) {
     var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
     func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * rng.unitInterval() }
     let g = 2 + rng.uniformIndex(below: 2)
@@ -52,8 +55,8 @@ public enum ValidationPopulations {
     let train = try law.sample(count: 300, scheme: .iid, using: &rng).dataset
     var evaluation = try law.sample(count: size, scheme: .exactCounts, using: &rng).dataset
     evaluation.name = "synthetic-\(index)"
-    let model = try fitBaseModel(train)
-    let predictions = model.predict(evaluation.matrix)
+    let predictions = try baseModel.fitAndPredict(
+      train: train, queries: [evaluation], training: training, seed: seed &+ UInt64(index))[0]
     return (
       "synthetic-\(index) (G=\(g), K=\(k), N=\(size))",
       EvaluationPopulation(dataset: evaluation, basePredictions: predictions)
@@ -61,16 +64,18 @@ public enum ValidationPopulations {
   }
 
   /// A real benchmark: loads and splits it (`RealDataset.load`, seeded), fits the base logistic
-  /// regression on the train part and evaluates it on the test part.
+  /// regression (or `baseModel`) on the train part and evaluates it on the test part.
   ///
   /// - Throws: `FairnessDataError.missingFile` ("run bash Scripts/fetch-datasets.sh") and other
   ///   data errors; `ModelError`.
-  public static func real(_ dataset: RealDataset, directory: String = RealDataset.defaultDirectory, seed: UInt64)
-    throws -> EvaluationPopulation
-  {
+  public static func real(
+    _ dataset: RealDataset, directory: String = RealDataset.defaultDirectory, seed: UInt64,
+    baseModel: ClassifierChoice = .logisticRegression, training: ClassifierTraining = ClassifierTraining()
+  ) throws -> EvaluationPopulation {
     let prepared = try dataset.load(from: directory, options: RealDatasetOptions(seed: seed))
-    let model = try fitBaseModel(prepared.split.train)
     let test = prepared.split.test
-    return EvaluationPopulation(dataset: test, basePredictions: model.predict(test.matrix))
+    let predictions = try baseModel.fitAndPredict(
+      train: prepared.split.train, queries: [test], training: training, seed: seed)[0]
+    return EvaluationPopulation(dataset: test, basePredictions: predictions)
   }
 }

@@ -189,4 +189,36 @@ import _TestSupport
     #expect(result.status == 2)
     #expect(result.stderr.contains("fetch-datasets"))
   }
+
+  @Test func memorizationModeOnTheSyntheticTrainingSet() throws {
+    let result = try CLIRunner.run([
+      "validate", "--mode", "memorization", "--datasets", "synthetic", "--max-records", "300", "--models", "lr,1nn",
+      "--quiet", "--json",
+    ])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
+    let populations = try #require(object["populations"] as? [[String: Any]])
+    #expect(populations.count == 1 && populations[0]["records"] as? Int == 300)
+    let models = try #require(populations[0]["models"] as? [[String: Any]])
+    #expect(models.compactMap { $0["model"] as? String } == ["lr", "1nn"])
+    // 1-NN fits every training record (Gaussian features: no ties), so it memorizes all its
+    // out-of-sample errors.
+    let nn = models[1]
+    let outOfSample = try #require(nn["outOfSampleAccuracy"] as? Double)
+    let memorized = try #require(nn["memorizedMass"] as? Double)
+    #expect(nn["inSampleAccuracy"] as? Double == 1)
+    #expect(abs(memorized - (1 - outOfSample)) < 1e-12)
+  }
+
+  @Test func badValidateOptionsExitWithTwoNamingTheField() throws {
+    for (arguments, field) in [
+      (["--mode", "wild"], "--mode"), (["--mode", "memorization", "--models", "svm"], "--models"),
+      (["--mode", "memorization", "--folds", "1"], "--folds"), (["--base-model", "mlp-0"], "--base-model"),
+      (["--memorizer", "knn"], "--memorizer"),
+    ] {
+      let result = try CLIRunner.run(["validate", "--synthetic", "0", "--datasets", "none", "--quiet"] + arguments)
+      #expect(result.status == 2, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains(field), "\(arguments): \(result.stderr)")
+    }
+  }
 }

@@ -22,9 +22,22 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Seed of populations, splits and memorized sets.") var seed: UInt64 = 0
   @Option(help: "Synthetic populations (the first ones) that also get the interpolating-MLP memorizer.")
   var mlpPopulations: Int = 10
-  @Option(help: "Hidden units of the interpolating MLP memorizer.") var mlpWidth: Int = 64
-  @Option(help: "Most training epochs of the interpolating MLP memorizer (it stops once it fits D).") var mlpEpochs:
-    Int = 300
+  @Option(
+    help:
+      "Hidden units of the interpolating MLP memorizer (0: 2 per record of D the base classifier gets wrong, 32...512)."
+  ) var mlpWidth: Int = 0
+  @Option(help: "Most L-BFGS iterations of the interpolating MLP memorizer (it stops once it fits its targets).")
+  var mlpEpochs: Int = 1000
+  @Option(
+    help:
+      "Memorizers besides the lookup (the theory's own): comma-separated among nearest-neighbour, mlp, all, none. The MLP runs on the first --mlp-populations synthetic populations, and on the real datasets only when named explicitly."
+  ) var memorizer: String = "all"
+  @Option(help: "Base classifier of the theory mode: lr, 1nn or mlp-<width>.") var baseModel: String = "lr"
+  @Option(
+    help:
+      "theory (check the theory with memorizers that realize its memorizations) or memorization (memorization in the wild: cross-fitted models on --datasets among adult, compas, german, synthetic; see Docs/validation.md)."
+  ) var mode: String = "theory"
+  @OptionGroup var memorization: MemorizationModeOptions
   @Option(help: "Random memorizations per population for the R1-R3 check.") var randomMemorizations: Int = 3
   @Option(help: "Directory of the raw dataset files.") var dataDirectory: String = RealDataset.defaultDirectory
   @Flag(help: "Print JSON instead of tables.") var json = false
@@ -40,9 +53,14 @@ struct ValidateCommand: ParsableCommand {
       throw InputError(field: "--synthetic", problem: "must be in 0...100000")
     }
     guard mlpPopulations >= 0 else { throw InputError(field: "--mlp-populations", problem: "must be >= 0") }
-    guard mlpWidth >= 1, mlpWidth <= 4096 else {
-      throw InputError(field: "--mlp-width", problem: "must be in 1...4096")
+    guard mlpWidth >= 0, mlpWidth <= 4096 else {
+      throw InputError(field: "--mlp-width", problem: "must be in 0...4096")
     }
+    guard mode == "theory" || mode == "memorization" else {
+      throw InputError(field: "--mode", problem: "must be theory or memorization")
+    }
+    _ = try ClassifierChoice.parse(baseModel, field: "--base-model")
+    _ = try memorizers()
     guard mlpEpochs >= 0, mlpEpochs <= 100_000 else {
       throw InputError(field: "--mlp-epochs", problem: "must be in 0...100000")
     }
@@ -50,7 +68,18 @@ struct ValidateCommand: ParsableCommand {
       throw InputError(field: "--random-memorizations", problem: "must be in 0...1000")
     }
     guard !entries || json else { throw InputError(field: "--entries", problem: "needs --json") }
-    _ = try realDatasets()
+    if mode == "memorization" { _ = try memorization.settings() } else { _ = try realDatasets() }
+  }
+
+  /// The memorizers asked for: (nearest neighbour, MLP on synthetic populations, MLP on real datasets).
+  func memorizers() throws -> (nearestNeighbour: Bool, mlp: Bool, mlpOnReal: Bool) {
+    let names = memorizer.split(separator: ",").map { $0.lowercased() }
+    for name in names where !["nearest-neighbour", "mlp", "all", "none", "lookup"].contains(name) {
+      throw InputError(
+        field: "--memorizer", problem: "unknown memorizer '\(name)' (use nearest-neighbour, mlp, all or none)")
+    }
+    let all = names.contains("all")
+    return (all || names.contains("nearest-neighbour"), all || names.contains("mlp"), names.contains("mlp"))
   }
 
   /// The selected real datasets.
@@ -66,14 +95,24 @@ struct ValidateCommand: ParsableCommand {
       }
   }
 
+  func progress(_ text: String) {
+    if !quiet { FileHandle.standardError.write(Data(text.utf8)) }
+  }
+
   func run() throws {
-    let request = ValidationRequest(
-      syntheticPopulations: synthetic, realDatasets: try realDatasets(), seed: seed, mlpPopulations: mlpPopulations,
-      mlpWidth: mlpWidth, mlpEpochs: mlpEpochs, randomMemorizations: randomMemorizations,
-      dataDirectory: dataDirectory, recordEntries: entries)
-    let report = try TheoryValidation.run(request) { text in
-      if !quiet { FileHandle.standardError.write(Data(text.utf8)) }
+    if mode == "memorization" {
+      let names = datasets.split(separator: ",").map { String($0).lowercased() }.filter { $0 != "none" }
+      try memorization.run(datasets: names, directory: dataDirectory, seed: seed, json: json, progress: progress)
+      return
     }
+    let chosen = try memorizers()
+    let request = ValidationRequest(
+      syntheticPopulations: synthetic, realDatasets: try realDatasets(), seed: seed,
+      mlpPopulations: chosen.mlp ? mlpPopulations : 0, mlpWidth: mlpWidth, mlpEpochs: mlpEpochs,
+      randomMemorizations: randomMemorizations, dataDirectory: dataDirectory, recordEntries: entries,
+      baseModel: try ClassifierChoice.parse(baseModel, field: "--base-model"),
+      nearestNeighbour: chosen.nearestNeighbour, mlpOnRealDatasets: chosen.mlpOnReal)
+    let report = try TheoryValidation.run(request, progress: progress)
     print(json ? try JSONReportEncoder(pretty: !entries).text(report) : Self.render(report))
     if check, !report.agrees { throw ExitCode(FairMemExitCode.infeasible) }
   }
@@ -93,7 +132,7 @@ struct ValidateCommand: ParsableCommand {
     }
     for result in report.real {
       out.append(
-        "\(result.name): logistic regression, test split N = \(result.recordCount), accuracy \(Format.percent(result.baseAccuracy)), smallest cell \(result.smallestCell)"
+        "\(result.name): \(report.settings.baseModel == "lr" ? "logistic regression" : "base model \(report.settings.baseModel)"), test split N = \(result.recordCount), accuracy \(Format.percent(result.baseAccuracy)), smallest cell \(result.smallestCell)"
       )
       var table = Table(
         "metric", "base gap", "theory", "min mass", "records", "measured (strat.)", "bound", "measured (unif.)",
