@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "FairnessModels", targets: ["FairnessModels"]),
     .library(name: "Influence", targets: ["Influence"]),
     .library(name: "Mitigation", targets: ["Mitigation"]),
+    .library(name: "DemographicsFreeReweighting", targets: ["DemographicsFreeReweighting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -78,13 +79,19 @@ let package = Package(
         "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "MemorizationTheory", "SeededRandom",
       ],
       swiftSettings: strictSettings),
+    // Fairness without demographics: group-free adversarial reweighting (graph of gradients, seed 003),
+    // with ERM, ARL, CVaR DRO and the feature-graph ablation; groups only for selection and evaluation.
+    .target(
+      name: "DemographicsFreeReweighting",
+      dependencies: ["DenseLinearAlgebra", "FairnessModels", "FairnessData", "SeededRandom", "FailureReporting"],
+      swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
       name: "FairMemCommands",
       dependencies: [
         "MemorizationTheory", "LinearProgramming", "FairnessData", "FairnessModels", "Memorizers",
-        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom", "DemographicsFreeReweighting",
+        "FailureReporting", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
     // Benchmark driver for Benchmarks/influence/run.sh (not a product; see Docs/influence.md).
@@ -121,6 +128,11 @@ let package = Package(
     .testTarget(
       name: "MitigationTests",
       dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
+    .testTarget(
+      name: "DemographicsFreeReweightingTests",
+      dependencies: [
+        "DemographicsFreeReweighting", "FairnessModels", "FairnessData", "DenseLinearAlgebra", "_TestSupport",
+      ]),
     .testTarget(name: "CLITests", dependencies: ["FairMemCommands", "_TestSupport"]),
   ]
 )

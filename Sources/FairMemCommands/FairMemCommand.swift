@@ -1,4 +1,5 @@
 public import ArgumentParser
+import FailureReporting
 import FairnessData
 import Foundation
 import LinearProgramming
@@ -19,7 +20,7 @@ public struct FairMemCommand: ParsableCommand {
     subcommands: [
       AnalyzeCommand.self, StatsCommand.self, BiasCommand.self, ExplainCommand.self, FeasibleCommand.self,
       BoundsCommand.self, FrontierCommand.self, SweepCommand.self, ValidateCommand.self, ReweightCommand.self,
-      CompareCommand.self,
+      CompareCommand.self, GroupFreeCommand.self,
     ],
     defaultSubcommand: nil
   )
@@ -41,6 +42,8 @@ public struct FairMemCommand: ParsableCommand {
       fail("infeasible: \(error)", code: FairMemExitCode.infeasible)
     } catch let error as LPFailure {
       fail("internal error: \(error)", code: FairMemExitCode.internalFailure)
+    } catch let error as any ClassifiedError {
+      fail("error: \(error)", code: error.failureKind.exitCode)
     } catch let error as ExitCode {
       Foundation.exit(error.rawValue)
     } catch {

@@ -36,8 +36,9 @@ extension RandomNumberGenerator {
 }
 
 extension Array {
-  /// Fisher-Yates shuffle driven by `uniformIndex(below:)`.
-  mutating func seededShuffle(using rng: inout some RandomNumberGenerator) {
+  /// Fisher-Yates shuffle driven by `uniformIndex(below:)` (the same permutation for a given
+  /// generator state on every toolchain).
+  public mutating func seededShuffle(using rng: inout some RandomNumberGenerator) {
     guard count > 1 else { return }
     for i in stride(from: count - 1, to: 0, by: -1) {
       let j = rng.uniformIndex(below: i + 1)
