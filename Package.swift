@@ -102,6 +102,10 @@ let package = Package(
       name: "fairmem",
       dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strictSettings),
+    // Benchmark driver for Benchmarks/gog/run.sh: the GoG training loop timed against PyTorch CPU.
+    .executableTarget(
+      name: "gog-bench", dependencies: ["DemographicsFreeReweighting", "DenseLinearAlgebra", "FairnessData"],
+      path: "Benchmarks/gog/Sources", swiftSettings: strictSettings),
     // Benchmark driver (Benchmarks/lr-adult): FairMem logistic regression on Adult vs scikit-learn.
     .executableTarget(
       name: "lr-bench", dependencies: ["FairnessModels", "FairnessData", "DenseLinearAlgebra"],

@@ -15,7 +15,8 @@ public struct GroupFreePlan: Sendable, Hashable {
   public var configuration: GroupFreeConfiguration
   /// Keep every run's test predictions and the test splits' labels and groups in the report.
   public var keepPredictions: Bool
-  /// Record one batch's gradient kNN graph (first split, the first graph run of GoG).
+  /// Record one batch's gradient kNN graph (first split, GoG with the configuration's `K` if it is
+  /// among ``neighbourCounts``, else the first `K`).
   public var keepGraphSnapshot: Bool
 
   /// A plan; by default every method, `K = 3`, ten splits (seeds 0-9), the defaults.
@@ -85,7 +86,8 @@ public enum GroupFreeExperiment {
             test: try evaluate(testPredictions, split.test),
             testPredictions: plan.keepPredictions ? testPredictions : nil)
           runs.append(run)
-          if plan.keepGraphSnapshot, snapshot == nil, method == .gog {
+          let pictured = plan.neighbourCounts.contains(plan.configuration.neighbours) ? plan.configuration.neighbours : k
+          if plan.keepGraphSnapshot, snapshot == nil, method == .gog, k == pictured {
             snapshot = graphSnapshot(
               trained.learner, split.train, neighbours: configuration.neighbours, batch: configuration.batchSize)
           }
@@ -102,7 +104,8 @@ public enum GroupFreeExperiment {
       graphSnapshot: snapshot)
   }
 
-  /// Mean ± 2 SE per (method, K), in the order the runs first appear.
+  /// Mean ± 2 SE per (method, K), in the order the runs first appear, with the paired differences
+  /// to ERM on the splits both ran.
   public static func summarize(_ runs: [GroupFreeRun]) -> [GroupFreeSummary] {
     var keys: [String] = []
     var groups: [String: [GroupFreeRun]] = [:]
@@ -111,17 +114,25 @@ public enum GroupFreeExperiment {
       if groups[key] == nil { keys.append(key) }
       groups[key, default: []].append(run)
     }
+    var erm: [UInt64: GroupOutcomeMetrics] = [:]
+    for run in runs where run.method == .erm { erm[run.splitSeed] = run.test }
     return keys.map { key in
       let r = groups[key]!
-      func summary(_ value: (GroupOutcomeMetrics) -> Double?) -> MeanWithError? {
-        let values = r.compactMap { value($0.test) }
-        return values.isEmpty ? nil : MeanWithError(values)
+      func summary(_ values: [Double?]) -> MeanWithError? {
+        let defined = values.compactMap { $0 }
+        return defined.isEmpty ? nil : MeanWithError(defined)
+      }
+      func change(_ value: (GroupOutcomeMetrics) -> Double?) -> MeanWithError? {
+        summary(r.map { run in erm[run.splitSeed].flatMap(value).flatMap { e in value(run.test).map { $0 - e } } })
       }
       return GroupFreeSummary(
-        method: r[0].method, neighbours: r[0].neighbours, worstGroupAccuracy: summary { $0.worstGroupAccuracy }!,
-        accuracy: summary { $0.accuracy }!, equalizedOddsGap: summary { $0.equalizedOddsGap },
-        averageOddsGap: summary { $0.averageOddsGap }, demographicParityGap: summary { $0.demographicParityGap }!,
-        selectedEpoch: MeanWithError(r.map { Double($0.selectedEpoch) }))
+        method: r[0].method, neighbours: r[0].neighbours,
+        worstGroupAccuracy: MeanWithError(r.map(\.test.worstGroupAccuracy)), accuracy: MeanWithError(r.map(\.test.accuracy)),
+        equalizedOddsGap: summary(r.map(\.test.equalizedOddsGap)), averageOddsGap: summary(r.map(\.test.averageOddsGap)),
+        demographicParityGap: MeanWithError(r.map(\.test.demographicParityGap)),
+        selectedEpoch: MeanWithError(r.map { Double($0.selectedEpoch) }),
+        worstGroupAccuracyChangeFromERM: r[0].method == .erm ? nil : change(\.worstGroupAccuracy),
+        equalizedOddsGapChangeFromERM: r[0].method == .erm ? nil : change(\.equalizedOddsGap))
     }
   }
 

@@ -60,6 +60,11 @@ public struct GroupFreeSummary: Sendable, Hashable, Codable {
   public var demographicParityGap: MeanWithError
   /// The selected epoch.
   public var selectedEpoch: MeanWithError
+  /// The paired difference `W.Acc(method) − W.Acc(ERM)` on the same splits (when ERM was run):
+  /// its error bar is free of the split-to-split variation that both methods share.
+  public var worstGroupAccuracyChangeFromERM: MeanWithError?
+  /// The paired difference `E.Odds(method) − E.Odds(ERM)` on the same splits.
+  public var equalizedOddsGapChangeFromERM: MeanWithError?
 }
 
 /// The test split of one seed: rows' labels and groups, so predictions can be re-scored.

@@ -61,7 +61,7 @@ struct TrainingTests {
     // The training split with its group column scrambled gives bitwise the same report: groups reach
     // only selection (validation) and evaluation (test).
     setThreadCount(1)
-    var plan = GroupFreePlan(dataset: "synthetic", methods: [.gog, .arl], neighbourCounts: [3], splitSeeds: [1])
+    var plan = GroupFreePlan(dataset: "synthetic", methods: [.erm, .gog, .arl], neighbourCounts: [3], splitSeeds: [1, 2])
     plan.configuration = shortConfiguration()
     let original = try GroupFreeExperiment.run(plan) { try syntheticSplit(seed: $0) }
     let scrambled = try GroupFreeExperiment.run(plan) { seed in
@@ -73,7 +73,15 @@ struct TrainingTests {
       return split
     }
     #expect(original.runs == scrambled.runs)
-    #expect(original.runs.count == 2 && original.summaries.count == 2)
+    #expect(original.runs.count == 6 && original.summaries.count == 3)
+    // The paired change from ERM is the mean of the per-split differences.
+    let gog = original.summaries.first { $0.method == .gog }!
+    let differences = [UInt64(1), 2].map { seed in
+      original.runs.first { $0.method == .gog && $0.splitSeed == seed }!.test.worstGroupAccuracy
+        - original.runs.first { $0.method == .erm && $0.splitSeed == seed }!.test.worstGroupAccuracy
+    }
+    #expect(abs(gog.worstGroupAccuracyChangeFromERM!.mean - (differences[0] + differences[1]) / 2) < 1e-15)
+    #expect(original.summaries.first { $0.method == .erm }!.worstGroupAccuracyChangeFromERM == nil)
   }
 
   @Test func badOptionsAreBadInputNamingTheOption() throws {

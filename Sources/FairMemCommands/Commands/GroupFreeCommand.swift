@@ -138,13 +138,16 @@ struct GroupFreeCommand: ParsableCommand {
     print(
       "group-free reweighting on \(report.dataset) (\(model.rawValue), B = \(batchSize), \(splits) split(s), groups: \(report.groupNames.joined(separator: ", ")))"
     )
-    print("test metrics in %, mean ± 2 SE over splits; the epoch is selected on validation W.Acc")
-    var t = Table(["method", "K", "W.Acc", "E.Odds", "O.Acc", "avg odds", "DP gap", "epoch"])
+    print(
+      "test metrics in %, mean ± 2 SE over splits; the epoch is selected on validation W.Acc; Δ: paired change from ERM on the same splits"
+    )
+    var t = Table(["method", "K", "W.Acc", "E.Odds", "O.Acc", "avg odds", "DP gap", "epoch", "ΔW.Acc", "ΔE.Odds"])
     for s in report.summaries {
       t.add([
         s.method.rawValue, s.neighbours.map(String.init) ?? "-", Self.cell(s.worstGroupAccuracy),
         Self.cell(s.equalizedOddsGap), Self.cell(s.accuracy), Self.cell(s.averageOddsGap),
         Self.cell(s.demographicParityGap), Self.cell(s.selectedEpoch, scale: 1),
+        Self.cell(s.worstGroupAccuracyChangeFromERM), Self.cell(s.equalizedOddsGapChangeFromERM),
       ])
     }
     print(t.render())
