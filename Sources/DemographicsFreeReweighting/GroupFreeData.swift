@@ -54,27 +54,26 @@ public struct EpochSelector: Sendable {
 
   /// A selector on `validation`.
   ///
-  /// - Throws: ``GroupFreeError`` (`groups`) when a group has no validation row.
+  /// - Throws: ``GroupFreeError`` (`groups`) when a group has no validation row, there are fewer
+  ///   than two groups or a label is not 0 or 1.
   public init(validation: Dataset) throws(GroupFreeError) {
     features = Matrix(rows: validation.rowCount, columns: validation.featureCount, elements: validation.features)
     labels = validation.labels
     groups = validation.groups
     groupNames = validation.groupNames
-    if let empty = validation.groupCounts().firstIndex(of: 0) {
-      throw GroupFreeError(option: "groups", problem: "group '\(groupNames[empty])' has no row in the validation split")
-    }
+    // Checks what scoring needs: at least two groups, none empty, binary labels.
+    _ = try GroupOutcomeMetrics(
+      labels: labels, groups: groups, predictions: labels, groupNames: groupNames, split: "validation")
   }
 
   /// The validation accuracy and worst-group accuracy of `predictions` (one per validation row).
   func score(_ predictions: [Int]) -> (accuracy: Double, worstGroupAccuracy: Double) {
-    var correct = [Int](repeating: 0, count: groupNames.count)
-    var size = [Int](repeating: 0, count: groupNames.count)
-    for i in labels.indices {
-      size[groups[i]] += 1
-      if predictions[i] == labels[i] { correct[groups[i]] += 1 }
-    }
-    let worst = (0..<size.count).map { Double(correct[$0]) / Double(size[$0]) }.min()!
-    return (Double(correct.reduce(0, +)) / Double(labels.count), worst)
+    // The groups were checked non-empty at construction and predictions are 0/1, so this cannot throw.
+    guard
+      let m = try? GroupOutcomeMetrics(
+        labels: labels, groups: groups, predictions: predictions, groupNames: groupNames, split: "validation")
+    else { preconditionFailure("validation metrics failed on checked data") }
+    return (m.accuracy, m.worstGroupAccuracy)
   }
 }
 

@@ -86,7 +86,8 @@ public enum GroupFreeExperiment {
             test: try evaluate(testPredictions, split.test),
             testPredictions: plan.keepPredictions ? testPredictions : nil)
           runs.append(run)
-          let pictured = plan.neighbourCounts.contains(plan.configuration.neighbours) ? plan.configuration.neighbours : k
+          let pictured =
+            plan.neighbourCounts.contains(plan.configuration.neighbours) ? plan.configuration.neighbours : k
           if plan.keepGraphSnapshot, snapshot == nil, method == .gog, k == pictured {
             snapshot = graphSnapshot(
               trained.learner, split.train, neighbours: configuration.neighbours, batch: configuration.batchSize)
@@ -127,8 +128,10 @@ public enum GroupFreeExperiment {
       }
       return GroupFreeSummary(
         method: r[0].method, neighbours: r[0].neighbours,
-        worstGroupAccuracy: MeanWithError(r.map(\.test.worstGroupAccuracy)), accuracy: MeanWithError(r.map(\.test.accuracy)),
-        equalizedOddsGap: summary(r.map(\.test.equalizedOddsGap)), averageOddsGap: summary(r.map(\.test.averageOddsGap)),
+        worstGroupAccuracy: MeanWithError(r.map(\.test.worstGroupAccuracy)),
+        accuracy: MeanWithError(r.map(\.test.accuracy)),
+        equalizedOddsGap: summary(r.map(\.test.equalizedOddsGap)),
+        averageOddsGap: summary(r.map(\.test.averageOddsGap)),
         demographicParityGap: MeanWithError(r.map(\.test.demographicParityGap)),
         selectedEpoch: MeanWithError(r.map { Double($0.selectedEpoch) }),
         worstGroupAccuracyChangeFromERM: r[0].method == .erm ? nil : change(\.worstGroupAccuracy),

@@ -1,3 +1,5 @@
+import FairnessStatistics
+
 /// Accuracy and error-rate metrics of hard predictions per group, for any number of groups
 /// (intersectional groups included) and a binary task whose positive class is 1.
 ///
@@ -71,44 +73,35 @@ public struct GroupOutcomeMetrics: Sendable, Hashable, Codable {
     guard groups.allSatisfy({ $0 >= 0 && $0 < g }), labels.allSatisfy({ $0 == 0 || $0 == 1 }),
       predictions.allSatisfy({ $0 == 0 || $0 == 1 })
     else { throw GroupFreeError(option: "groups", problem: "\(split): a group, label or prediction is out of range") }
-    var size = [Int](repeating: 0, count: g)
-    var correct = [Int](repeating: 0, count: g)
-    var positives = [Int](repeating: 0, count: g)
-    var negatives = [Int](repeating: 0, count: g)
-    var truePositives = [Int](repeating: 0, count: g)
-    var falsePositives = [Int](repeating: 0, count: g)
-    for i in labels.indices {
-      let a = groups[i]
-      size[a] += 1
-      if labels[i] == predictions[i] { correct[a] += 1 }
-      if labels[i] == 1 {
-        positives[a] += 1
-        truePositives[a] += predictions[i]
-      } else {
-        negatives[a] += 1
-        falsePositives[a] += predictions[i]
-      }
-    }
+    guard g >= 2 else { throw GroupFreeError(option: "groups", problem: "need at least two groups, got \(g)") }
+    let size = (0..<g).map { a in groups.count { $0 == a } }
     if let empty = size.firstIndex(of: 0) {
       throw GroupFreeError(option: "groups", problem: "group '\(groupNames[empty])' has no row in the \(split) split")
     }
+    // The toolkit's one implementation of group rates: counts -> statistics -> bias summary.
+    let counts = PredictionCounts(
+      groups: groupNames, classes: ["0", "1"], groupOf: groups, labels: labels, predictions: predictions)
+    let summary: ScalarSummary<Double>
+    do {
+      summary = try PopulationStatistics<Double>(counts: counts).biasReport(favorableClass: 1).summary
+    } catch {
+      throw GroupFreeError(option: "groups", problem: "\(split): \(error)")
+    }
     groupSizes = size
-    let accuracies = (0..<g).map { Double(correct[$0]) / Double(size[$0]) }
-    groupAccuracies = accuracies
-    truePositiveRates = (0..<g).map { positives[$0] > 0 ? Double(truePositives[$0]) / Double(positives[$0]) : nil }
-    falsePositiveRates = (0..<g).map { negatives[$0] > 0 ? Double(falsePositives[$0]) / Double(negatives[$0]) : nil }
-    selectionRates = (0..<g).map { Double(truePositives[$0] + falsePositives[$0]) / Double(size[$0]) }
-    accuracy = Double(correct.reduce(0, +)) / Double(labels.count)
-    let worst = accuracies.indices.min { accuracies[$0] < accuracies[$1] }!
-    worstGroupAccuracy = accuracies[worst]
-    worstGroup = groupNames[worst]
-    accuracyGap = range(accuracies)
-    demographicParityGap = range(selectionRates)
-    let tpr = truePositiveRates.compactMap { $0 }
-    let fpr = falsePositiveRates.compactMap { $0 }
-    equalOpportunityGap = tpr.count == g ? range(tpr) : nil
+    groupAccuracies = summary.accuracies
+    truePositiveRates = summary.truePositiveRates
+    falsePositiveRates = summary.falsePositiveRates
+    selectionRates = summary.selectionRates
+    accuracy = summary.overallAccuracy
+    worstGroupAccuracy = summary.worstGroupAccuracy
+    worstGroup = groupNames[summary.accuracies.firstIndex(of: summary.worstGroupAccuracy) ?? 0]
+    accuracyGap = summary.accuracies.max()! - summary.accuracies.min()!
+    demographicParityGap = summary.demographicParityDifference
+    equalizedOddsGap = summary.equalizedOddsDifference
+    let tpr = summary.truePositiveRates.compactMap { $0 }
+    let fpr = summary.falsePositiveRates.compactMap { $0 }
+    equalOpportunityGap = tpr.count == g ? tpr.max()! - tpr.min()! : nil
     if tpr.count == g, fpr.count == g {
-      equalizedOddsGap = max(range(tpr), range(fpr))
       var summed = 0.0
       for a in 0..<g {
         for b in (a + 1)..<g { summed = max(summed, abs(tpr[a] - tpr[b]) + abs(fpr[a] - fpr[b])) }
@@ -116,10 +109,7 @@ public struct GroupOutcomeMetrics: Sendable, Hashable, Codable {
       summedOddsGap = summed
       averageOddsGap = summed / 2
     } else {
-      (equalizedOddsGap, summedOddsGap, averageOddsGap) = (nil, nil, nil)
+      (summedOddsGap, averageOddsGap) = (nil, nil)
     }
   }
 }
-
-/// `max − min` of a non-empty array.
-private func range(_ values: [Double]) -> Double { values.max()! - values.min()! }

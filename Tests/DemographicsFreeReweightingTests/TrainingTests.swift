@@ -61,7 +61,8 @@ struct TrainingTests {
     // The training split with its group column scrambled gives bitwise the same report: groups reach
     // only selection (validation) and evaluation (test).
     setThreadCount(1)
-    var plan = GroupFreePlan(dataset: "synthetic", methods: [.erm, .gog, .arl], neighbourCounts: [3], splitSeeds: [1, 2])
+    var plan = GroupFreePlan(
+      dataset: "synthetic", methods: [.erm, .gog, .arl], neighbourCounts: [3], splitSeeds: [1, 2])
     plan.configuration = shortConfiguration()
     let original = try GroupFreeExperiment.run(plan) { try syntheticSplit(seed: $0) }
     let scrambled = try GroupFreeExperiment.run(plan) { seed in

@@ -1,8 +1,8 @@
 public import ArgumentParser
 import DemographicsFreeReweighting
 import FairnessData
+import FairnessStatistics
 import Foundation
-import MemorizationTheory
 import Mitigation
 
 extension GroupFreeLearnerKind: ExpressibleByArgument {}
