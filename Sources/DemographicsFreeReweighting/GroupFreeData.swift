@@ -67,13 +67,20 @@ public struct EpochSelector: Sendable {
   }
 
   /// The validation accuracy and worst-group accuracy of `predictions` (one per validation row).
+  ///
+  /// Computed here as `correct_g / n_g` straight from the counts, not through
+  /// ``GroupOutcomeMetrics`` (whose rates pass through population masses): the selection compares
+  /// epochs, and two epochs with the same counts must score bitwise the same so that ties go to the
+  /// first one, whatever the other cells' counts are.
   func score(_ predictions: [Int]) -> (accuracy: Double, worstGroupAccuracy: Double) {
-    // The groups were checked non-empty at construction and predictions are 0/1, so this cannot throw.
-    guard
-      let m = try? GroupOutcomeMetrics(
-        labels: labels, groups: groups, predictions: predictions, groupNames: groupNames, split: "validation")
-    else { preconditionFailure("validation metrics failed on checked data") }
-    return (m.accuracy, m.worstGroupAccuracy)
+    var correct = [Int](repeating: 0, count: groupNames.count)
+    var size = [Int](repeating: 0, count: groupNames.count)
+    for i in labels.indices {
+      size[groups[i]] += 1
+      if predictions[i] == labels[i] { correct[groups[i]] += 1 }
+    }
+    let worst = (0..<size.count).map { Double(correct[$0]) / Double(size[$0]) }.min()!
+    return (Double(correct.reduce(0, +)) / Double(labels.count), worst)
   }
 }
 
