@@ -62,24 +62,20 @@ public struct NearestNeighbourGraph: Sendable, Equatable {
   }
 
   /// `Â u`: every node's normalized sum over itself and its in-neighbours.
-  public func propagate(_ u: [Double]) -> [Double] {
+  public func propagate(_ u: [Double]) -> [Double] { apply(u, transposed: false) }
+
+  /// `Âᵀ v`: the adjoint of ``propagate(_:)`` (used by the adversary's backward pass).
+  public func propagateTransposed(_ v: [Double]) -> [Double] { apply(v, transposed: true) }
+
+  /// `Â u` or `Âᵀ u`: the self-loop term, then one pass over the edges `i → j` (weight
+  /// `1/√(d̂_i d̂_j)`), added at `j` from `i` (`Â`) or at `i` from `j` (`Âᵀ`).
+  private func apply(_ u: [Double], transposed: Bool) -> [Double] {
     precondition(u.count == nodeCount, "one value per node")
     var out = (0..<nodeCount).map { u[$0] / degrees[$0] }
     for i in 0..<nodeCount {
       for j in neighbours[(i * neighbourCount)..<((i + 1) * neighbourCount)] {
-        out[j] += u[i] / (degrees[i] * degrees[j]).squareRoot()
-      }
-    }
-    return out
-  }
-
-  /// `Âᵀ v`: the adjoint of ``propagate(_:)`` (used by the adversary's backward pass).
-  public func propagateTransposed(_ v: [Double]) -> [Double] {
-    precondition(v.count == nodeCount, "one value per node")
-    var out = (0..<nodeCount).map { v[$0] / degrees[$0] }
-    for i in 0..<nodeCount {
-      for j in neighbours[(i * neighbourCount)..<((i + 1) * neighbourCount)] {
-        out[i] += v[j] / (degrees[i] * degrees[j]).squareRoot()
+        let weight = 1 / (degrees[i] * degrees[j]).squareRoot()
+        if transposed { out[i] += weight * u[j] } else { out[j] += weight * u[i] }
       }
     }
     return out

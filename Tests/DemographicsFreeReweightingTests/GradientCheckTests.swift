@@ -5,17 +5,6 @@ import SeededRandom
 import Testing
 import _TestSupport
 
-/// Central differences `(f(θ + h e_j) − f(θ − h e_j)) / 2h` for every coordinate.
-func centralDifferences(at theta: [Double], step h: Double = 1e-6, _ f: ([Double]) -> Double) -> [Double] {
-  theta.indices.map { j in
-    var plus = theta
-    var minus = theta
-    plus[j] += h
-    minus[j] -= h
-    return (f(plus) - f(minus)) / (2 * h)
-  }
-}
-
 func gaussianMatrix(_ rows: Int, _ columns: Int, using generator: inout SplitMix64) -> Matrix {
   Matrix(rows: rows, columns: columns, elements: (0..<(rows * columns)).map { _ in generator.nextStandardNormal() })
 }

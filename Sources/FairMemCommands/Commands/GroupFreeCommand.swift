@@ -1,5 +1,6 @@
 public import ArgumentParser
 import DemographicsFreeReweighting
+import FairMemJSON
 import FairnessData
 import FairnessStatistics
 import Foundation
@@ -130,9 +131,7 @@ struct GroupFreeCommand: ParsableCommand {
       try Self.predictionsCSV(report).write(toFile: predictionsOut, atomically: true, encoding: .utf8)
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+      print(try JSONReportEncoder().text(report))
       return
     }
     print(
