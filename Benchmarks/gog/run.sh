@@ -20,8 +20,8 @@ SEED="${2:-0}"
 # shellcheck source=Benchmarks/torch-venv.sh
 source "$ROOT/Benchmarks/torch-venv.sh"
 ensure_torch_venv || { echo "PyTorch unavailable: cannot run the comparison" >&2; exit 1; }
-swift build -c release --product gog-bench
-BIN="$(swift build -c release --show-bin-path)/gog-bench"
+swift build -c release --package-path Benchmarks --product gog-bench
+BIN="$(swift build -c release --package-path Benchmarks --show-bin-path)/gog-bench"
 mkdir -p "$OUT"
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 for threads in 1 2; do

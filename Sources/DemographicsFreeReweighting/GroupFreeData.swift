@@ -17,7 +17,7 @@ public struct GroupFreeTrainingSet: Sendable, Equatable {
   /// - Throws: ``GroupFreeError`` (`dataset`) unless the task is binary and the split non-empty.
   public init(_ dataset: Dataset) throws(GroupFreeError) {
     try self.init(
-      features: Matrix(rows: dataset.rowCount, columns: dataset.featureCount, elements: dataset.features),
+      features: dataset.matrix,
       labels: dataset.labels)
     guard dataset.classCount == 2 else {
       throw GroupFreeError(option: "dataset", problem: "group-free methods need two classes, got \(dataset.classCount)")
@@ -57,7 +57,7 @@ public struct EpochSelector: Sendable {
   /// - Throws: ``GroupFreeError`` (`groups`) when a group has no validation row, there are fewer
   ///   than two groups or a label is not 0 or 1.
   public init(validation: Dataset) throws(GroupFreeError) {
-    features = Matrix(rows: validation.rowCount, columns: validation.featureCount, elements: validation.features)
+    features = validation.matrix
     labels = validation.labels
     groups = validation.groups
     groupNames = validation.groupNames

@@ -66,8 +66,8 @@ public enum GroupFreeExperiment {
       }
       let training = try GroupFreeTrainingSet(split.train)
       let selector = try EpochSelector(validation: split.validation)
-      let validationX = matrix(split.validation)
-      let testX = matrix(split.test)
+      let validationX = split.validation.matrix
+      let testX = split.test.matrix
       if plan.keepPredictions {
         testSplits.append(GroupFreeTestSplit(splitSeed: seed, labels: split.test.labels, groups: split.test.groups))
       }
@@ -139,10 +139,6 @@ public enum GroupFreeExperiment {
     }
   }
 
-  private static func matrix(_ d: Dataset) -> Matrix {
-    Matrix(rows: d.rowCount, columns: d.featureCount, elements: d.features)
-  }
-
   private static func evaluate(_ predictions: [Int], _ d: Dataset) throws(GroupFreeError) -> GroupOutcomeMetrics {
     try GroupOutcomeMetrics(
       labels: d.labels, groups: d.groups, predictions: predictions, groupNames: d.groupNames, split: d.name ?? "test")
@@ -154,7 +150,7 @@ public enum GroupFreeExperiment {
     let rows = Array(0..<batch)
     let part = train.subset(rows)
     let labels = part.labels
-    let g = learner.lastLayerGradients(matrix(part), labels: labels)
+    let g = learner.lastLayerGradients(part.matrix, labels: labels)
     let graph = NearestNeighbourGraph(points: g, neighbourCount: neighbours)
     return GradientGraphSnapshot(
       gradients: (0..<g.rows).map { g.row($0) },

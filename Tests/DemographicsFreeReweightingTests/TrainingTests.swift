@@ -5,9 +5,9 @@ import SeededRandom
 import Testing
 import _TestSupport
 
-/// A small synthetic split (seed 004's group-size discrepancy, 4-D Gaussians, 600 rows).
+/// A small synthetic split (the group-size-discrepancy benchmark, 4-D Gaussians, 600 rows).
 func syntheticSplit(seed: UInt64) throws -> Split {
-  let population = try SyntheticPopulation.seed004(.groupSizeDiscrepancy(), dimension: 4)
+  let population = try SyntheticPopulation.biasBenchmark(.groupSizeDiscrepancy(), dimension: 4)
   return try population.sample(count: 600, seed: seed).dataset.stratifiedSplit(
     fractions: SplitFractions(validation: 0.2, test: 0.2), seed: seed)
 }
@@ -35,8 +35,7 @@ struct TrainingTests {
     #expect(trained.history[trained.selectedEpoch - 1].validationWorstGroupAccuracy == best)
     #expect(trained.history.allSatisfy { $0.meanTrainingLoss.isFinite && $0.meanTrainingLoss > 0 })
     // The returned learner is the selected epoch's: re-scoring it on validation gives the record.
-    let x = Matrix(
-      rows: split.validation.rowCount, columns: split.validation.featureCount, elements: split.validation.features)
+    let x = split.validation.matrix
     let metrics = try GroupOutcomeMetrics(
       labels: split.validation.labels, groups: split.validation.groups, predictions: trained.learner.predict(x),
       groupNames: split.validation.groupNames, split: "validation")

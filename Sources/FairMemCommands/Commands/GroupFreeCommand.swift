@@ -22,7 +22,7 @@ struct GroupFreeCommand: ParsableCommand {
   @Option(help: "Comma-separated methods: erm, arl, dro, gog, feature-graph (default: all).")
   var method: String = GroupFreeMethod.allCases.map(\.rawValue).joined(separator: ",")
   @Option(help: "adult, compas, german, synthetic-group-size, synthetic-distribution-shift, synthetic-class-size.")
-  var dataset: MitigationDataset = .compas
+  var dataset: BenchmarkDataset = .compas
   @Option(help: "A CSV file instead of --dataset (binary label; standardized, split 60/20/20 by label x group).")
   var csv: String?
   @Option(help: "The label column of --csv.") var labelColumn: String?
@@ -114,7 +114,9 @@ struct GroupFreeCommand: ParsableCommand {
   /// The split loader: a built-in setting, or the CSV file encoded once and split per seed.
   func splitLoader() throws -> (UInt64) throws -> Split {
     guard let csv, let labelColumn else {
-      return { [dataset, dataDir, quick] seed in try dataset.load(seed: seed, dataDirectory: dataDir, quick: quick) }
+      return { [dataset, dataDir, quick] seed in
+        try dataset.mitigationSplit(seed: seed, dataDirectory: dataDir, quick: quick)
+      }
     }
     let table = try CSVDatasetLoader.load(
       contentsOfFile: csv,
@@ -126,7 +128,9 @@ struct GroupFreeCommand: ParsableCommand {
 
   func run() throws {
     let plan = try plan()
-    let report = try GroupFreeExperiment.run(plan, loadSplit: try splitLoader()) { CompareCommand.log($0) }
+    let report = try GroupFreeExperiment.run(plan, loadSplit: try splitLoader()) {
+      FileHandle.standardError.write(Data("[groupfree] \($0)\n".utf8))
+    }
     if let predictionsOut {
       try Self.predictionsCSV(report).write(toFile: predictionsOut, atomically: true, encoding: .utf8)
     }
