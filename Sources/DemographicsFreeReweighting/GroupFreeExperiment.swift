@@ -1,5 +1,6 @@
 import DenseLinearAlgebra
 public import FairnessData
+import FairnessStatistics
 
 /// What to run: methods, `K` values, split seeds and the shared hyperparameters.
 public struct GroupFreePlan: Sendable, Hashable {
@@ -119,21 +120,18 @@ public enum GroupFreeExperiment {
     for run in runs where run.method == .erm { erm[run.splitSeed] = run.test }
     return keys.map { key in
       let r = groups[key]!
-      func summary(_ values: [Double?]) -> MeanWithError? {
-        let defined = values.compactMap { $0 }
-        return defined.isEmpty ? nil : MeanWithError(defined)
-      }
-      func change(_ value: (GroupOutcomeMetrics) -> Double?) -> MeanWithError? {
+      func summary(_ values: [Double?]) -> SplitSummary? { SplitSummary(values.compactMap { $0 }) }
+      func change(_ value: (GroupOutcomeMetrics) -> Double?) -> SplitSummary? {
         summary(r.map { run in erm[run.splitSeed].flatMap(value).flatMap { e in value(run.test).map { $0 - e } } })
       }
       return GroupFreeSummary(
         method: r[0].method, neighbours: r[0].neighbours,
-        worstGroupAccuracy: MeanWithError(r.map(\.test.worstGroupAccuracy)),
-        accuracy: MeanWithError(r.map(\.test.accuracy)),
+        worstGroupAccuracy: SplitSummary(r.map(\.test.worstGroupAccuracy))!,
+        accuracy: SplitSummary(r.map(\.test.accuracy))!,
         equalizedOddsGap: summary(r.map(\.test.equalizedOddsGap)),
         averageOddsGap: summary(r.map(\.test.averageOddsGap)),
-        demographicParityGap: MeanWithError(r.map(\.test.demographicParityGap)),
-        selectedEpoch: MeanWithError(r.map { Double($0.selectedEpoch) }),
+        demographicParityGap: SplitSummary(r.map(\.test.demographicParityGap))!,
+        selectedEpoch: SplitSummary(r.map { Double($0.selectedEpoch) })!,
         worstGroupAccuracyChangeFromERM: r[0].method == .erm ? nil : change(\.worstGroupAccuracy),
         equalizedOddsGapChangeFromERM: r[0].method == .erm ? nil : change(\.equalizedOddsGap))
     }

@@ -1,24 +1,4 @@
-/// The mean of a metric over splits with twice its standard error, `2·s/√n` (`s` the sample
-/// standard deviation with `n − 1`; 0 for one split).
-public struct MeanWithError: Sendable, Hashable, Codable {
-  /// The mean.
-  public var mean: Double
-  /// `2·s/√n`.
-  public var twoStandardErrors: Double
-  /// `n`, the number of splits with a defined value.
-  public var count: Int
-
-  /// The summary of `values` (non-empty).
-  public init(_ values: [Double]) {
-    precondition(!values.isEmpty, "need at least one value")
-    let n = Double(values.count)
-    mean = values.reduce(0, +) / n
-    let m = mean
-    let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1) : 0
-    twoStandardErrors = 2 * (variance / n).squareRoot()
-    count = values.count
-  }
-}
+public import FairnessStatistics
 
 /// One trained learner evaluated on one split.
 public struct GroupFreeRun: Sendable, Hashable, Codable {
@@ -49,22 +29,22 @@ public struct GroupFreeSummary: Sendable, Hashable, Codable {
   /// `K` for the graph methods.
   public var neighbours: Int?
   /// W.Acc.
-  public var worstGroupAccuracy: MeanWithError
+  public var worstGroupAccuracy: SplitSummary
   /// O.Acc.
-  public var accuracy: MeanWithError
+  public var accuracy: SplitSummary
   /// E.Odds (``GroupOutcomeMetrics/equalizedOddsGap``), over the splits where it is defined.
-  public var equalizedOddsGap: MeanWithError?
+  public var equalizedOddsGap: SplitSummary?
   /// ``GroupOutcomeMetrics/averageOddsGap``.
-  public var averageOddsGap: MeanWithError?
+  public var averageOddsGap: SplitSummary?
   /// ``GroupOutcomeMetrics/demographicParityGap``.
-  public var demographicParityGap: MeanWithError
+  public var demographicParityGap: SplitSummary
   /// The selected epoch.
-  public var selectedEpoch: MeanWithError
+  public var selectedEpoch: SplitSummary
   /// The paired difference `W.Acc(method) − W.Acc(ERM)` on the same splits (when ERM was run):
   /// its error bar is free of the split-to-split variation that both methods share.
-  public var worstGroupAccuracyChangeFromERM: MeanWithError?
+  public var worstGroupAccuracyChangeFromERM: SplitSummary?
   /// The paired difference `E.Odds(method) − E.Odds(ERM)` on the same splits.
-  public var equalizedOddsGapChangeFromERM: MeanWithError?
+  public var equalizedOddsGapChangeFromERM: SplitSummary?
 }
 
 /// The test split of one seed: rows' labels and groups, so predictions can be re-scored.

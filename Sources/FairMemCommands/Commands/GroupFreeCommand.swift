@@ -159,7 +159,7 @@ struct GroupFreeCommand: ParsableCommand {
     }
   }
 
-  static func cell(_ s: MeanWithError?, scale: Double = 100) -> String {
+  static func cell(_ s: SplitSummary?, scale: Double = 100) -> String {
     guard let s else { return "-" }
     return String(format: scale == 1 ? "%.1f ± %.1f" : "%.2f ± %.2f", scale * s.mean, scale * s.twoStandardErrors)
   }
