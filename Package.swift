@@ -61,7 +61,10 @@ let package = Package(
     // The memorization theory on top of the statistics: R0-R7, LP formulations, certificates, exact mode.
     .target(
       name: "MemorizationTheory",
-      dependencies: ["FairnessStatistics", "LinearProgramming", "FailureReporting"],
+      dependencies: [
+        "FairnessStatistics", "LinearProgramming", "FailureReporting", "SeededRandom",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
       swiftSettings: strictSettings),
     // Dense matrices over OpenBLAS (cblas) and LAPACKE.
     .target(
