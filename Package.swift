@@ -27,6 +27,7 @@ let package = Package(
     .library(name: "SeededRandom", targets: ["SeededRandom"]),
     .library(name: "FailureReporting", targets: ["FailureReporting"]),
     .library(name: "DemographicsFreeReweighting", targets: ["DemographicsFreeReweighting"]),
+    .library(name: "OptimalSteering", targets: ["OptimalSteering"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -111,12 +112,27 @@ let package = Package(
         "FailureReporting",
       ],
       swiftSettings: strictSettings),
+    // Optimal steering to exact fairness (seed 002): Gaussian class-conditional models, the
+    // ideal-distribution check, KL-optimal affine interventions and their W2 maps (pure math).
+    .target(
+      name: "OptimalSteering", dependencies: ["DenseLinearAlgebra", "SeededRandom", "FailureReporting"],
+      swiftSettings: strictSettings),
+    // Steering real data: Gaussian fits of the continuous features, steered training sets,
+    // retrained logistic regressions, transfer-bound checks over seeded splits.
+    .target(
+      name: "SteeringExperiment",
+      dependencies: [
+        "OptimalSteering", "FairnessData", "FairnessModels", "FairnessStatistics", "Mitigation", "DenseLinearAlgebra",
+        "FailureReporting", "SeededRandom",
+      ],
+      swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
       name: "FairMemCommands",
       dependencies: [
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
         "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText", "DemographicsFreeReweighting",
+        "OptimalSteering", "SteeringExperiment",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -153,6 +169,12 @@ let package = Package(
       dependencies: [
         "Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "FairnessStatistics",
         "_TestSupport",
+      ]),
+    .testTarget(name: "OptimalSteeringTests", dependencies: ["OptimalSteering", "DenseLinearAlgebra", "_TestSupport"]),
+    .testTarget(
+      name: "SteeringExperimentTests",
+      dependencies: [
+        "SteeringExperiment", "OptimalSteering", "FairnessData", "Mitigation", "DenseLinearAlgebra", "_TestSupport",
       ]),
     .testTarget(
       name: "DemographicsFreeReweightingTests",
