@@ -26,6 +26,7 @@ let package = Package(
     .library(name: "Memorizers", targets: ["Memorizers"]),
     .library(name: "SeededRandom", targets: ["SeededRandom"]),
     .library(name: "FailureReporting", targets: ["FailureReporting"]),
+    .library(name: "DemographicsFreeReweighting", targets: ["DemographicsFreeReweighting"]),
     .library(name: "OptimalSteering", targets: ["OptimalSteering"]),
   ],
   dependencies: [
@@ -102,6 +103,15 @@ let package = Package(
         "FailureReporting", "NumberText",
       ],
       swiftSettings: strictSettings),
+    // Fairness without demographics: group-free adversarial reweighting (graph of gradients, seed 003),
+    // with ERM, ARL, CVaR DRO and the feature-graph ablation; groups only for selection and evaluation.
+    .target(
+      name: "DemographicsFreeReweighting",
+      dependencies: [
+        "DenseLinearAlgebra", "FairnessModels", "FairnessData", "FairnessStatistics", "SeededRandom",
+        "FailureReporting",
+      ],
+      swiftSettings: strictSettings),
     // Optimal steering to exact fairness (seed 002): Gaussian class-conditional models, the
     // ideal-distribution check, KL-optimal affine interventions and their W2 maps (pure math).
     .target(
@@ -112,8 +122,8 @@ let package = Package(
     .target(
       name: "SteeringExperiment",
       dependencies: [
-        "OptimalSteering", "FairnessData", "FairnessModels", "Mitigation", "DenseLinearAlgebra", "FailureReporting",
-        "SeededRandom",
+        "OptimalSteering", "FairnessData", "FairnessModels", "FairnessStatistics", "Mitigation", "DenseLinearAlgebra",
+        "FailureReporting", "SeededRandom",
       ],
       swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
@@ -121,7 +131,7 @@ let package = Package(
       name: "FairMemCommands",
       dependencies: [
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
-        "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText",
+        "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText", "DemographicsFreeReweighting",
         "OptimalSteering", "SteeringExperiment",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
@@ -165,6 +175,11 @@ let package = Package(
       name: "SteeringExperimentTests",
       dependencies: [
         "SteeringExperiment", "OptimalSteering", "FairnessData", "Mitigation", "DenseLinearAlgebra", "_TestSupport",
+      ]),
+    .testTarget(
+      name: "DemographicsFreeReweightingTests",
+      dependencies: [
+        "DemographicsFreeReweighting", "FairnessModels", "FairnessData", "DenseLinearAlgebra", "_TestSupport",
       ]),
     .testTarget(
       name: "CLITests",

@@ -31,5 +31,13 @@ let package = Package(
         .product(name: "SeededRandom", package: "FairMem"),
       ],
       path: "influence/Sources", swiftSettings: strictSettings),
+    // The graph-of-gradients training loop on COMPAS vs PyTorch CPU (Benchmarks/gog/run.sh).
+    .executableTarget(
+      name: "gog-bench",
+      dependencies: [
+        .product(name: "DemographicsFreeReweighting", package: "FairMem"),
+        .product(name: "DenseLinearAlgebra", package: "FairMem"), .product(name: "FairnessData", package: "FairMem"),
+      ],
+      path: "gog/Sources", swiftSettings: strictSettings),
   ]
 )

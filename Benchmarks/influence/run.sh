@@ -35,34 +35,12 @@ if [ "${FAIRMEM_SKIP_TORCH:-0}" = 1 ]; then
   echo "FAIRMEM_SKIP_TORCH=1: PyTorch reference skipped"
   exit "$status"
 fi
-TORCH_VENV="${TORCH_VENV:-$ROOT/.venv-torch}"
-REQ="$ROOT/Benchmarks/influence/requirements-torch.txt"
-# The venv is up to date when its stamp matches the requirements file and Python version, and torch
-# imports with the pinned version; otherwise it is (re)built from scratch.
-wanted_torch="$(sed -n 's/^torch==//p' "$REQ")"
-wanted_stamp="$( { sha256sum "$REQ" | cut -d' ' -f1; "$PYTHON" --version 2>&1; } | sha256sum | cut -d' ' -f1)"
-torch_ready() {
-  [ "$(cat "$TORCH_VENV/.requirements-torch.sha256" 2>/dev/null)" = "$wanted_stamp" ] &&
-    "$TORCH_VENV/bin/python" -c "import sys, torch; sys.exit(torch.__version__.split('+')[0] != '$wanted_torch')" 2>/dev/null
-}
-if torch_ready; then
-  echo "PyTorch $wanted_torch already installed in $TORCH_VENV"
-else
-  echo "installing PyTorch $wanted_torch into $TORCH_VENV from PyPI (requirements-torch.txt; about 5.4 GB)"
-  rm -rf "$TORCH_VENV"
-  # PIP_FIND_LINKS=" ": no local wheel directories, PyPI only (a machine's pip.conf or environment
-  # may point find-links at local wheels, e.g. a +cpu build that "==" would accept; pip 23 ignores an
-  # empty PIP_FIND_LINKS and falls back to the config file, a blank one overrides it).
-  if "$PYTHON" -m venv "$TORCH_VENV" &&
-    PIP_FIND_LINKS=" " "$TORCH_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$REQ" &&
-    echo "$wanted_stamp" >"$TORCH_VENV/.requirements-torch.sha256" && torch_ready; then
-    echo "PyTorch $wanted_torch installed"
-  else
-    echo "PyTorch reference SKIPPED: could not install $REQ into $TORCH_VENV (no network?)." >&2
-    echo "Set FAIRMEM_SKIP_TORCH=1 to skip it silently. Exit status is the NumPy comparison's ($status)." >&2
-    rm -rf "$TORCH_VENV"
-    exit "$status"
-  fi
+# shellcheck source=Benchmarks/torch-venv.sh
+source "$ROOT/Benchmarks/torch-venv.sh"
+if ! ensure_torch_venv; then
+  echo "PyTorch reference SKIPPED: could not install $TORCH_REQUIREMENTS into $TORCH_VENV (no network?)." >&2
+  echo "Set FAIRMEM_SKIP_TORCH=1 to skip it silently. Exit status is the NumPy comparison's ($status)." >&2
+  exit "$status"
 fi
 "${TIMEV[@]}" "$TORCH_VENV/bin/python" "$ROOT/Benchmarks/influence/reference_torch.py" "$OUT" || status=$?
 exit "$status"

@@ -58,9 +58,8 @@ extension MLPClassifier {
   ///
   /// Each step descends the mini-batch objective `J_B = Σ_{i∈B} w_i ℓ_i / Σ_{i∈B} w_i + (λ/2)‖θ‖²`
   /// (batches whose weights sum to zero are skipped); the L2 term enters the gradient (classic
-  /// L2 regularization, not decoupled weight decay). Adam (Kingma & Ba 2015) with bias
-  /// correction: `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
-  /// `θ ← θ − η m̂ / (√v̂ + ε)`.
+  /// L2 regularization, not decoupled weight decay). Adam with bias correction
+  /// (``AdamOptimizer``, no clipping).
   ///
   /// Deterministic: the only randomness is the per-epoch shuffle drawn from `generator` (a
   /// Fisher–Yates shuffle implemented here, so the order is fixed for a given generator state);
@@ -87,13 +86,13 @@ extension MLPClassifier {
     let n = x.rows
     let p = parameterCount
     var theta = parameters
-    var m = Array(repeating: 0.0, count: p)
-    var v = Array(repeating: 0.0, count: p)
+    var adam = AdamOptimizer(
+      parameterCount: p, learningRate: options.learningRate, beta1: options.beta1, beta2: options.beta2,
+      epsilon: options.epsilon)
     var order = Array(0..<n)
     var steps = 0
     var epochsDone = 0
     var reached = false
-    let (b1, b2, eta, eps) = (options.beta1, options.beta2, options.learningRate, options.epsilon)
     epochLoop: for epoch in 0..<options.epochs {
       if let target = options.stopWhenTrainingAccuracyReaches, epoch == 0,
         accuracy(checkX, labels: checkLabels) >= target
@@ -113,13 +112,7 @@ extension MLPClassifier {
           x.rows(batch), labels: batch.map { labels[$0] }, normalizedWeights: batchWeights.map { $0 / total },
           block: .all)
         steps += 1
-        let correction1 = 1 - pow(b1, steps)
-        let correction2 = 1 - pow(b2, steps)
-        for j in 0..<p {
-          m[j] = b1 * m[j] + (1 - b1) * g[j]
-          v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j]
-          theta[j] -= eta * (m[j] / correction1) / ((v[j] / correction2).squareRoot() + eps)
-        }
+        adam.step(&theta, gradient: g)
         parameters = theta
       }
       epochsDone = epoch + 1

@@ -2,6 +2,7 @@ public import DenseLinearAlgebra
 import FailureReporting
 public import FairnessData
 public import FairnessModels
+public import FairnessStatistics
 import Foundation
 public import Mitigation
 public import OptimalSteering
@@ -92,7 +93,7 @@ public struct SteeringExperimentRow: Sendable, Codable {
   /// Equalized-odds gap sum `|ΔTPR| + |ΔFPR|` (FairnessMetric `eo`).
   public var eo: SplitSummary
   /// The forward KL of the Gaussian model's intervention (nil for ERM). Every summary is
-  /// `Mitigation.SplitSummary`: mean and two standard errors over the splits.
+  /// `FairnessStatistics.SplitSummary`: mean and two standard errors over the splits.
   public var kl: SplitSummary?
   /// The fraction of test rows on which the predicted-label mapping gives the same prediction as
   /// the oracle mapping (rows with `test_mapping = predicted` only).

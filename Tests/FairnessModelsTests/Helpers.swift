@@ -32,17 +32,6 @@ struct SyntheticData {
   }
 }
 
-/// Central finite differences `(f(θ + h e_j) − f(θ − h e_j)) / 2h` for every coordinate `j`.
-func centralDifferences(at theta: [Double], step h: Double, _ f: ([Double]) -> Double) -> [Double] {
-  theta.indices.map { j in
-    var plus = theta
-    var minus = theta
-    plus[j] += h
-    minus[j] -= h
-    return (f(plus) - f(minus)) / (2 * h)
-  }
-}
-
 /// Central finite differences of a vector-valued function along direction `v`.
 func directionalDifference(at theta: [Double], direction v: [Double], step h: Double, _ f: ([Double]) -> [Double])
   -> [Double]

@@ -1,4 +1,5 @@
 import FairnessData
+import FairnessStatistics
 import Foundation
 import Mitigation
 import Testing

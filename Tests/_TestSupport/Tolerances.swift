@@ -27,3 +27,15 @@ public func mismatch(
   }
   return nil
 }
+
+/// Central finite differences `(f(θ + h e_j) − f(θ − h e_j)) / 2h` for every coordinate `j`: the
+/// independent route every exact gradient is checked against.
+public func centralDifferences(at theta: [Double], step h: Double = 1e-6, _ f: ([Double]) -> Double) -> [Double] {
+  theta.indices.map { j in
+    var plus = theta
+    var minus = theta
+    plus[j] += h
+    minus[j] -= h
+    return (f(plus) - f(minus)) / (2 * h)
+  }
+}

@@ -1,4 +1,5 @@
 import FairnessData
+import FairnessStatistics
 import Mitigation
 import OptimalSteering
 import SteeringExperiment
