@@ -34,14 +34,12 @@ struct ExplainCommand: ParsableCommand {
         let label = entry.label(groups: stats.groups, classes: stats.classes)
         var terms: [[String: Any]] = []
         var text = "\(label) = \(form.constant)"
-        for a in 0..<stats.groupCount {
-          for y in 0..<stats.classCount where !form.coefficients[a][y].isZero {
-            let c = form.coefficients[a][y]
-            terms.append([
-              "group": stats.groups[a], "class": stats.classes[y], "coefficient": c.description, "value": c.doubleValue,
-            ])
-            text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(stats.groups[a])][\(stats.classes[y])]"
-          }
+        for term in form.terms {
+          let (a, y, c) = (term.group, term.trueClass, term.coefficient)
+          terms.append([
+            "group": stats.groups[a], "class": stats.classes[y], "coefficient": c.description, "value": c.doubleValue,
+          ])
+          text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(stats.groups[a])][\(stats.classes[y])]"
         }
         lines.append(text)
         objects.append([

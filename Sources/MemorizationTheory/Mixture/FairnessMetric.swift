@@ -55,12 +55,19 @@ public struct MetricEntry: Sendable, Hashable {
 
   /// A readable label such as `sp[female-male][>50K]` or `eodds[a-b][y=1,yh=0]`.
   public func label(groups: [String], classes: [String]) -> String {
-    let pair = "\(groups[first])-\(groups[second])"
+    rate.label(metric: metric, group: "\(groups[first])-\(groups[second])", classes: classes)
+  }
+}
+
+extension RateKey {
+  /// The rate's label for one group (or a pair written `a-b`), e.g. `sp[female][>50K]` or
+  /// `eodds[a][y=1,yh=0]`; without a group, e.g. `sp[>50K]`.
+  public func label(metric: FairnessMetric, group: String?, classes: [String]) -> String {
+    let slot = group.map { "[\($0)]" } ?? ""
     switch metric {
-    case .statisticalParity: return "sp[\(pair)][\(classes[rate.predictedClass])]"
-    case .equalOpportunity: return "eopp[\(pair)][\(classes[rate.predictedClass])]"
-    case .equalizedOdds:
-      return "eodds[\(pair)][y=\(classes[rate.trueClass ?? 0]),yh=\(classes[rate.predictedClass])]"
+    case .statisticalParity: return "sp\(slot)[\(classes[predictedClass])]"
+    case .equalOpportunity: return "eopp\(slot)[\(classes[predictedClass])]"
+    case .equalizedOdds: return "eodds\(slot)[y=\(classes[trueClass ?? 0]),yh=\(classes[predictedClass])]"
     }
   }
 }
