@@ -1,3 +1,4 @@
+import FairnessStatistics
 import LinearProgramming
 import MemorizationTheory
 import Testing

@@ -153,6 +153,13 @@ public struct MetricEntry: Sendable, Hashable {
   public var first: Int
   public var second: Int
 
+  public init(metric: FairnessMetric, rate: RateKey, first: Int, second: Int) {
+    self.metric = metric
+    self.rate = rate
+    self.first = first
+    self.second = second
+  }
+
   /// A readable label such as `sp[female-male][>50K]` or `eodds[a-b][y=1,yh=0]`.
   public func label(groups: [String], classes: [String]) -> String {
     rate.label(metric: metric, group: "\(groups[first])-\(groups[second])", classes: classes)
