@@ -31,14 +31,16 @@ if [ -z "$runtime" ]; then
 fi
 echo "[fuzz] building ${targets[*]} in .build-fuzz"
 mkdir -p .build-fuzz
-if ! FAIRMEM_FUZZ=1 swift build -c release --scratch-path .build-fuzz \
-  -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
-  -Xswiftc -enable-testing -Xlinker "$runtime" -Xlinker -lstdc++ \
-  $(printf -- '--product %s ' "${targets[@]}") >.build-fuzz/build.log 2>&1; then
-  grep -vE '^\[[0-9]+/[0-9]+\] ' .build-fuzz/build.log | tail -n 40
-  echo "[fuzz] build failed (log: .build-fuzz/build.log)" >&2
-  exit 1
-fi
+: >.build-fuzz/build.log
+for target in "${targets[@]}"; do
+  if ! FAIRMEM_FUZZ=1 swift build -c release --scratch-path .build-fuzz --product "$target" \
+    -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+    -Xswiftc -enable-testing -Xlinker "$runtime" -Xlinker -lstdc++ >>.build-fuzz/build.log 2>&1; then
+    grep -vE '^\[[0-9]+/[0-9]+\] ' .build-fuzz/build.log | tail -n 40
+    echo "[fuzz] build of $target failed (log: .build-fuzz/build.log)" >&2
+    exit 1
+  fi
+done
 
 failed=0
 for target in "${targets[@]}"; do

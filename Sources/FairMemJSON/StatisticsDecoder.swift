@@ -225,6 +225,12 @@ public struct StatisticsDecoder: Sendable {
       return value
     }
     if type(of: raw) == Int.self, let value = raw as? Int { return Double(value) }
+    if let literal = raw as? JSONReader.NumberLiteral {
+      guard literal.value.isFinite else {
+        throw StatisticsError(field: field, problem: "value is not finite (\(literal.text))")
+      }
+      return literal.value
+    }
     if type(of: raw) == Bool.self { throw StatisticsError(field: field, problem: "expected a number, got a boolean") }
 
     guard let number = raw as? NSNumber, !(raw is String) else {

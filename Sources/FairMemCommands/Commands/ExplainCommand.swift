@@ -17,7 +17,8 @@ struct ExplainCommand: ParsableCommand {
   @OptionGroup var selection: MetricSelection
 
   func run() throws {
-    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: false)
+    // Count inputs always print exact fractions; --exact only insists on counts (exit 2 otherwise).
+    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: input.exact)
     let options = try selection.options(for: loaded.statistics)
     let decoder = StatisticsDecoder(normalize: input.normalize)
     if loaded.object["counts"] != nil {
