@@ -86,6 +86,15 @@ import _TestSupport
     #expect(exact.stdout.contains("/"), "exact fractions expected: \(exact.stdout)")
   }
 
+  @Test func emptyDatasetAndSettingListsAreBadInput() throws {
+    let validate = try CLIRunner.run(["validate", "--datasets", ""])
+    #expect(validate.status == 2, "\(validate.stderr)")
+    #expect(validate.stderr.contains("--datasets"))
+    let compare = try CLIRunner.run(["compare", "--settings", " "])
+    #expect(compare.status == 2, "\(compare.stderr)")
+    #expect(compare.stderr.contains("--settings"))
+  }
+
   @Test func subnormalCellIsAnsweredNotAnInternalError() throws {
     let text = """
       {"groups": ["x", "y"], "classes": ["0", "1"], "population": [[5e-324, 0.5], [0.25, 0.25]],

@@ -41,6 +41,9 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup var mitigation: MitigationOptions
 
   func parsedSettings() throws -> [(String, MitigationDataset, ModelKind)] {
+    guard !settings.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw InputError(field: "--settings", problem: "is empty (give at least one setting; see --help)")
+    }
     try settings.split(separator: ",").map { raw in
       let s = raw.trimmingCharacters(in: .whitespaces)
       if s.hasSuffix("-lr") || s.hasSuffix("-mlp"), let cut = s.lastIndex(of: "-"),

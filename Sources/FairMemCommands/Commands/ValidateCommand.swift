@@ -55,6 +55,9 @@ struct ValidateCommand: ParsableCommand {
 
   /// The selected real datasets (COMPAS with its two races, German with sex as the group).
   func realDatasets() throws -> [(name: String, dataset: RealDataset)] {
+    guard !datasets.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw InputError(field: "--datasets", problem: "is empty (use adult, compas, german or none)")
+    }
     let names = datasets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter {
       !$0.isEmpty && $0 != "none"
     }
