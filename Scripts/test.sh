@@ -60,8 +60,8 @@ if [ -f Scripts/fetch-datasets.sh ]; then
 fi
 
 begin format
-# The toolchain's formatter; fix with: swift format format -i -r --parallel Sources Tests Benchmarks Package.swift
-swift format lint -r --strict --parallel Sources Tests Benchmarks Package.swift
+# The toolchain's formatter; fix with: swift format format -i -r --parallel Sources Tests Benchmarks Fuzz Package.swift
+swift format lint -r --strict --parallel Sources Tests Benchmarks Fuzz Package.swift
 finish format $?
 
 begin swift

@@ -44,7 +44,7 @@ struct CompareCommand: ParsableCommand {
     guard !settings.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw InputError(field: "--settings", problem: "is empty (give at least one setting; see --help)")
     }
-    try settings.split(separator: ",").map { raw in
+    return try settings.split(separator: ",").map { raw in
       let s = raw.trimmingCharacters(in: .whitespaces)
       if s.hasSuffix("-lr") || s.hasSuffix("-mlp"), let cut = s.lastIndex(of: "-"),
         let d = MitigationDataset(rawValue: String(s[..<cut])),
