@@ -5,6 +5,109 @@ import MemorizationTheory
 
 /// Human-readable renderings of theory answers.
 enum AnswerText {
+  private static func number(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "-" }
+
+  /// The text form of a robust report (`fairmem robust`, and the robust part of `analyze`).
+  static func robust(_ report: RobustReport) -> String {
+    var lines = ["\(report.metric.title) (tolerance \(report.tolerance), level \(report.level))"]
+    let point =
+      report.pointEstimate.feasible
+      ? "feasible, least mass \(number(report.pointEstimate.minMass))" : "infeasible"
+    lines.append("  point estimate:        \(point)")
+    if let box = report.box {
+      lines.append("  robust verdict:        \(box.verdict.rawValue)")
+      if let interval = box.minMassInterval {
+        lines.append(
+          "  least mass over region: [\(number(interval.lower)), \(interval.upper.map { number($0) } ?? "unbounded")]"
+            + (interval.upperSource.map { " (upper: \($0))" } ?? ""))
+      }
+      if let certificate = box.certificate {
+        lines.append("  certificate gap:       \(number(certificate.gap)) (verified: \(certificate.verified))")
+      }
+      if let witness = box.robustWitness, box.verdict == .certainlyFeasible {
+        lines.append("  robust witness:        worst-case gap \(number(witness.worstCaseGap)), verified")
+      }
+      if let settling = box.settling {
+        lines.append(
+          "  settles at:            \(number(settling.scale))x the counts (\(settling.records) records): \(settling.verdict.rawValue)"
+        )
+      }
+      lines.append(
+        "  region:                \(box.region.intervalCount) Clopper-Pearson intervals at \(number(box.region.perIntervalLevel)) each (Bonferroni)"
+      )
+      lines += box.notes.map { "  note: \($0)" }
+    }
+    if let bayes = report.bayes {
+      lines.append(
+        "  posterior P(feasible): \(number(bayes.probabilityFeasible)) (\(bayes.draws) draws, seed \(bayes.seed))")
+      let quantiles = bayes.minMassQuantiles.map {
+        "q\(number($0.probability))=\($0.value.map { number($0) } ?? "inf")"
+      }
+      lines.append("  posterior least mass:  \(quantiles.joined(separator: ", "))")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The whole `analyze` report.
+  static func analysis(_ analysis: FullAnalysis, source: String, summary: [String]) -> String {
+    let stats = analysis.statistics
+    var text: [String] = []
+    text.append("FairMem analysis of \(source)")
+    text.append(
+      "groups: \(stats.groups.joined(separator: ", "));  classes: \(stats.classes.joined(separator: ", "));  SP convention \(stats.convention.rawValue)"
+    )
+    for note in stats.notes { text.append("note: \(note)") }
+    text.append("")
+    text.append("== Base classifier (nothing memorized) ==")
+    text.append(bias(analysis.base))
+    for result in analysis.metrics {
+      text.append("")
+      text.append("== \(result.answer.metric.title.capitalized) ==")
+      text.append(answer(result.answer))
+      text.append(frontier(result.frontier, metric: result.answer.metric))
+      if let integer = result.integer {
+        let tolerance = Format.number(integer.options.tolerance)
+        text.append(
+          integer.feasible
+            ? "Integer version (tolerance \(tolerance)): memorize \(integer.totalRecords ?? 0) of \(integer.populationSize) records, per cell \(integer.records ?? [])"
+            : "Integer version (tolerance \(tolerance)): infeasible with whole records")
+      }
+      switch result.robust {
+      case .answered(let report)?:
+        text.append("Robust to sampling error (fairmem robust, see Docs/robust.md):")
+        text.append(robust(report))
+      case .unavailable(let message)?: text.append("Robust to sampling error: not available (\(message))")
+      case nil: break
+      }
+    }
+    text.append("")
+    text.append("== In plain words ==")
+    text.append(contentsOf: summary)
+    return text.joined(separator: "\n")
+  }
+
+  /// One plain-words sentence for an answer (also the `summary` of `analyze --json`).
+  static func sentence(_ a: MemorizationAnswer) -> String {
+    let name = a.metric.title
+    if a.feasible, let m = a.minMass {
+      return
+        "To hide the \(name) bias by memorization, at least \(Format.percent(m)) of the population must be memorized (and up to \(Format.percent(a.maxMass)) can be)."
+    }
+    return "The \(name) bias cannot be hidden by memorization at all"
+      + (a.certificate?.verified == true ? " (checked Farkas certificate)." : ".")
+  }
+
+  /// `label = constant + coef * x[group][class] ...` for one entry (`explain`).
+  static func explanation<T>(_ e: EntryExplanation<T>, groups: [String], classes: [String]) -> String {
+    var text = "\(e.label) = \(e.form.constant)"
+    for (a, row) in e.form.coefficients.enumerated() {
+      for (y, c) in row.enumerated() where !c.isZero {
+        text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(groups[a])][\(classes[y])]"
+      }
+    }
+    return text
+  }
+
   static func answer(_ a: MemorizationAnswer) -> String {
     var lines: [String] = []
     let target = a.options.tolerance > 0 ? "|bias| <= \(Format.number(a.options.tolerance))" : "zero bias"
