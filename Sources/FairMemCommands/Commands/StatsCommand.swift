@@ -42,7 +42,9 @@ struct StatsCommand: ParsableCommand {
     let labels = table.column(try table.columnIndex(named: label))
     let predictions = table.column(try table.columnIndex(named: prediction))
     let groupColumns = try group.map { table.column(try table.columnIndex(named: $0)) }
-    let groupValues = (0..<table.rowCount).map { row in PredictionCounts.intersectionalName(groupColumns.map { $0[row] }) }
+    let groupValues = (0..<table.rowCount).map { row in
+      PredictionCounts.intersectionalName(groupColumns.map { $0[row] })
+    }
     for (name, values) in [(label, labels), (prediction, predictions)] {
       if let row = values.firstIndex(where: { $0.isEmpty }) {
         throw InputError(field: name, problem: "empty value at line \(table.lineNumbers[row])")

@@ -58,7 +58,7 @@ struct ValidateCommand: ParsableCommand {
     guard !datasets.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw InputError(field: "--datasets", problem: "is empty (use adult, compas, german or none)")
     }
-    try datasets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    return try datasets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
       .filter { !$0.isEmpty && $0 != "none" }
       .map { name in
         guard let dataset = BenchmarkDataset(rawValue: name), !dataset.isSynthetic else {
