@@ -17,7 +17,7 @@ struct ExplainCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try LoadedStatistics.load(
-      path: input.input, normalize: input.normalize, exact: input.exact ? .required : .whenCounts)  // --exact insists on counts
+      path: input.input, normalize: input.normalize, exact: input.exact ? .required : .whenCounts)
     let options = try selection.options(for: loaded.statistics)
     if let exact = loaded.exact {
       try render(exact, options: options)
