@@ -189,3 +189,22 @@ let package = Package(
       ]),
   ]
 )
+
+// libFuzzer targets (Fuzz/, Docs/fuzzing.md), declared only when FAIRMEM_FUZZ=1: they link
+// libFuzzer's runtime and are built by Scripts/fuzz.sh in their own scratch path (.build-fuzz)
+// with coverage instrumentation, never by a plain `swift build`.
+if Context.environment["FAIRMEM_FUZZ"] == "1" {
+  package.targets += [
+    .target(name: "FuzzingDriver", path: "Fuzz/Driver", swiftSettings: strictSettings),
+    .executableTarget(
+      name: "StatisticsDecoderFuzz",
+      dependencies: ["FuzzingDriver", "FairMemJSON", "FairnessStatistics", "FailureReporting"],
+      path: "Fuzz/StatisticsDecoderFuzz", swiftSettings: strictSettings),
+    .executableTarget(
+      name: "CSVTableFuzz", dependencies: ["FuzzingDriver", "FairnessData"], path: "Fuzz/CSVTableFuzz",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "SweepLineFuzz", dependencies: ["FuzzingDriver", "FairMemCommands", "FairnessStatistics"],
+      path: "Fuzz/SweepLineFuzz", swiftSettings: strictSettings),
+  ]
+}

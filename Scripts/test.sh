@@ -4,6 +4,10 @@
 #   datasets   Scripts/fetch-datasets.sh, when it exists
 #   format     swift format lint --strict over Sources, Tests, Benchmarks (config: .swift-format)
 #   swift      swift build --build-tests, then swift test (debug)
+#   fuzz       Scripts/fuzz.sh: the libFuzzer targets (Fuzz/) built with coverage + ASan in
+#              .build-fuzz, 20 s each with -seed=1 from the committed corpus; a crash fails it
+#   sanitize   the Swift tests once more under AddressSanitizer (.build-asan); FAIRMEM_ASAN_FILTER
+#              narrows them (a `swift test --filter` pattern; default: every test)
 #   python     pytest Tests/python with the venv (scipy/HiGHS LP cross-checks, fairlearn, bad input)
 #              against the release binary; FAIRMEM_REQUIRE_CLI=1 so CLI tests cannot silently skip
 #   notebooks  every Notebooks/*.ipynb executed in place (Scripts/run-notebooks.py)
@@ -56,8 +60,8 @@ if [ -f Scripts/fetch-datasets.sh ]; then
 fi
 
 begin format
-# The toolchain's formatter; fix with: swift format format -i -r --parallel Sources Tests Benchmarks Package.swift
-swift format lint -r --strict --parallel Sources Tests Benchmarks Package.swift
+# The toolchain's formatter; fix with: swift format format -i -r --parallel Sources Tests Benchmarks Fuzz Package.swift
+swift format lint -r --strict --parallel Sources Tests Benchmarks Fuzz Package.swift
 finish format $?
 
 begin swift
@@ -80,6 +84,28 @@ else
   grep -vE '^\[[0-9]+/[0-9]+\] ' .build/swift-build-tests.log | tail -n 80
   echo "[test] swift build --build-tests failed (full log: .build/swift-build-tests.log)"
   finish swift 1
+fi
+
+begin fuzz
+bash Scripts/fuzz.sh </dev/null
+finish fuzz $?
+
+begin sanitize
+# Linux Swift offers AddressSanitizer (and ThreadSanitizer); -sanitize=undefined is rejected
+# for Swift code ("unsupported option ... for target x86_64-unknown-linux-gnu"), and Swift
+# itself traps on overflow and out-of-bounds access, so UBSan has nothing to add here.
+if swift build --build-tests --scratch-path .build-asan --sanitize address >.build/swift-asan-build.log 2>&1; then
+  ASAN_OPTIONS="detect_leaks=0:halt_on_error=1" SWIFT_BACKTRACE=enable=no \
+    swift test --skip-build --scratch-path .build-asan --sanitize address \
+    ${FAIRMEM_ASAN_FILTER:+--filter "$FAIRMEM_ASAN_FILTER"} </dev/null >.build/swift-asan-test.log 2>&1
+  code=$?
+  grep -E "Test run with|Executed [0-9]+ test|ERROR: AddressSanitizer|SUMMARY: AddressSanitizer" .build/swift-asan-test.log | tail -n 20
+  [ "$code" -eq 0 ] || { echo "[test] swift test under ASan failed (exit $code; log .build/swift-asan-test.log)"; grep -E "✘|error:" .build/swift-asan-test.log | head -n 40; }
+  finish sanitize "$code"
+else
+  grep -vE '^\[[0-9]+/[0-9]+\] ' .build/swift-asan-build.log | tail -n 40
+  echo "[test] ASan build failed (log .build/swift-asan-build.log)"
+  finish sanitize 1
 fi
 
 begin python

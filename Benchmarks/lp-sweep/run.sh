@@ -6,13 +6,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-# Debian packages and the pinned .venv (no build here: done explicitly below).
-FAIRMEM_SKIP_BUILD=1 bash Scripts/setup.sh
-if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
-  export PATH="/opt/swift/usr/bin:$PATH"
-fi
-echo "[bench] swift build -c release --product fairmem"
-if ! swift build -c release --product fairmem >/tmp/fairmem-bench-build.log 2>&1; then tail -n 60 /tmp/fairmem-bench-build.log >&2; exit 1; fi
-export FAIRMEM_BIN="$(swift build -c release --show-bin-path)/fairmem"
-[ -x "$FAIRMEM_BIN" ] || { echo "[bench] build failed: no $FAIRMEM_BIN" >&2; exit 1; }
+source Benchmarks/release-fairmem.sh
 exec .venv/bin/python Benchmarks/lp-sweep/bench.py "$@"

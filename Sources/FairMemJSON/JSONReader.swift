@@ -3,12 +3,21 @@
 ///
 /// It exists because Foundation's `JSONSerialization` on Linux spends most of its time bridging
 /// through `NSNumber`/`NSDictionary`, which dominated `fairmem sweep`. Non-standard tokens
-/// (`NaN`, `Infinity`, trailing commas, comments) are errors; a number too large for a double
-/// (`1e999`) reads as infinity so that validation can name the field it appears in.
+/// (`NaN`, `Infinity`, trailing commas, comments), repeated keys in an object are errors; a
+/// leading UTF-8 byte-order mark is skipped. A number that neither `Int` nor a finite `Double`
+/// holds (`1e999`, `18446744073709551616`) reads as a `NumberLiteral` that keeps its text, so
+/// that validation can name the field it appears in and an echoed id is written back verbatim.
 public struct JSONReader {
   /// The JSON `null` value.
   public struct Null: Sendable, Equatable {}
   public static let null = Null()
+
+  /// A number literal outside the range of `Int` (integers) or of a finite `Double`, with its
+  /// exact text and its nearest double (possibly infinite).
+  public struct NumberLiteral: Sendable, Equatable {
+    public let text: String
+    public let value: Double
+  }
 
   /// Where and why parsing failed: the byte offset and the JSON path of the value being read
   /// (for example `population[1][0]`), so that messages can name the field.
@@ -36,6 +45,8 @@ public struct JSONReader {
   /// Parses one JSON document (surrounding white space allowed).
   public static func parse(_ bytes: [UInt8]) throws(Failure) -> Any {
     var reader = JSONReader(bytes)
+    // A UTF-8 byte-order mark (written by some Windows editors) is not part of the document.
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.index = 3 }
     reader.skipWhitespace()
     let value = try reader.value(depth: 0)
     reader.skipWhitespace()
@@ -104,6 +115,8 @@ public struct JSONReader {
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
       index += 1
       skipWhitespace()
+      // A repeated name would silently keep the last value (RFC 8259 leaves it undefined).
+      guard result[key] == nil else { throw failure("duplicate key \"\(key)\" in an object") }
       path.append(.key(key))
       result[key] = try value(depth: depth + 1)
       path.removeLast()
@@ -248,6 +261,7 @@ public struct JSONReader {
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
     if isInteger, let value = Int(text) { return value }
     guard let value = Double(text) else { throw failure("invalid number") }
+    if isInteger || !value.isFinite { return NumberLiteral(text: text, value: value) }
     return value
   }
 }

@@ -320,6 +320,7 @@ extension JSONValue: Encodable {
     case .bool(let b): try container.encode(b)
     case .integer(let i): try container.encode(i)
     case .number(let d): try container.encode(d)
+    case .numberLiteral(let text): try container.encode(Double(text) ?? .nan)  // verbatim only in JSONValue's writer
     case .string(let s): try container.encode(s)
     case .array(let items): try container.encode(items)
     case .object(let members): try container.encode(members)

@@ -13,6 +13,8 @@ public enum JSONValue: Sendable, Equatable {
   case bool(Bool)
   case integer(Int)
   case number(Double)
+  /// A number echoed from input exactly as it was written (`JSONReader.NumberLiteral`).
+  case numberLiteral(String)
   case string(String)
   case array([JSONValue])
   case object([String: JSONValue])
@@ -43,6 +45,7 @@ public enum JSONValue: Sendable, Equatable {
     case let value as Double: self = .number(value)
     case let value as Int: self = .integer(value)
     case let value as Bool: self = .bool(value)
+    case let value as JSONReader.NumberLiteral: self = .numberLiteral(value.text)
     case let value as [String: JSONValue]: self = .object(value)
     case let value as [[String: JSONValue]]: self = .array(value.map { .object($0) })
     case let value as [String: Any]: self = .object(value.mapValues { JSONValue($0) })
@@ -78,6 +81,7 @@ public enum JSONValue: Sendable, Equatable {
       } else {
         out.append(contentsOf: d.description.utf8)
       }
+    case .numberLiteral(let text): out.append(contentsOf: text.utf8)  // validated JSON number syntax
     case .string(let s): Self.escape(s, into: &out)
     case .array(let items):
       try Self.writeContainer(count: items.count, object: false, to: &out, pretty: pretty, indent: indent) {

@@ -111,12 +111,21 @@ public struct CSVTable: Sendable {
       }
     }
     // Deduplicate header names so that every column has a distinct name: a repeated name gets
-    // a suffix "#2", "#3", ... (COMPAS repeats `decile_score` and `priors_count`).
-    var seen = [String: Int]()
+    // a suffix "#2", "#3", ... (COMPAS repeats `decile_score` and `priors_count`), skipping
+    // suffixed names the file itself uses (in `a,a,a#2` the second `a` becomes `a#3`).
+    // Hash sets: linear in the number of columns.
+    var taken = Set(header)
+    var lastSuffix = [String: Int]()
     for (j, name) in header.enumerated() {
-      let count = (seen[name] ?? 0) + 1
-      seen[name] = count
-      if count > 1 { header[j] = "\(name)#\(count)" }
+      guard let last = lastSuffix[name] else {
+        lastSuffix[name] = 1  // the first column of a name keeps it
+        continue
+      }
+      var count = last + 1
+      while taken.contains("\(name)#\(count)") { count += 1 }
+      lastSuffix[name] = count
+      header[j] = "\(name)#\(count)"
+      taken.insert(header[j])
     }
     self.source = source
     self.header = header

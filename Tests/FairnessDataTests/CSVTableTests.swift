@@ -64,6 +64,29 @@ struct CSVTableTests {
     #expect(try table.columnIndex(named: "x") == 0)
   }
 
+  @Test("A suffix the file already uses is skipped: names stay distinct")
+  func suffixCollision() throws {
+    let table = try CSVTable(text: "a,a,a#2,a\n1,2,3,4\n")
+    #expect(table.header == ["a", "a#3", "a#2", "a#4"])
+    #expect(Set(table.header).count == 4)
+    #expect(try table.string(row: 0, column: table.columnIndex(named: "a#2")) == "3")
+  }
+
+  @Test("100,000 columns, every name repeated: header deduplicated in linear time")
+  func manyRepeatedColumns() throws {
+    let width = 100_000
+    let text =
+      Array(repeating: "x", count: width).joined(separator: ",") + "\n"
+      + Array(repeating: "1", count: width).joined(separator: ",") + "\n"
+    let clock = ContinuousClock()
+    let start = clock.now
+    let table = try CSVTable(text: text)
+    let elapsed = clock.now - start
+    #expect(Set(table.header).count == width)
+    #expect(table.header.last == "x#\(width)")
+    #expect(elapsed < .seconds(5), "took \(elapsed)")
+  }
+
   @Test("A ragged row names file, line and field counts")
   func raggedRow() throws {
     let error = #expect(throws: FairnessDataError.self) {

@@ -160,6 +160,20 @@ def test_cli_sweep_ill_conditioned_matches_scipy(fairmem, metric, tol):
     report(check_batch(fairmem, insts, metric, extra, tol, None), f"ill-conditioned-{metric}-tol{tol}-seed{seed}")
 
 
+@pytest.mark.parametrize("tol", [0.005, 0.03], ids=["tight", "loose"])
+@pytest.mark.parametrize("metric", ref.METRICS)
+def test_cli_sweep_many_groups_tolerance_matches_scipy(fairmem, metric, tol):
+    """The band rows (t <= rate_a <= t + eps, O(G) per rate) against scipy's pairwise rows
+    (|rate_a - rate_b| <= eps for every pair) on instances with 3 to 7 groups."""
+    fairmem.require("sweep")
+    seed = seed_for(20261202, "many groups with a tolerance")
+    insts = random_batch(seed, 120, max_groups=7, max_classes=4, mix={"cap": 0.25, "unmemorized": 0.25, "counts": 0.25})
+    insts = [o for o in insts if len(o["groups"]) >= 3]
+    assert len(insts) >= 60
+    extra = ["--tolerance", str(tol)]
+    report(check_batch(fairmem, insts, metric, extra, tol, None), f"many-groups-{metric}-tol{tol}-seed{seed}")
+
+
 def test_cli_sweep_several_metrics_one_line_each(fairmem, batch):
     fairmem.require("sweep")
     _, insts = batch

@@ -54,6 +54,9 @@ struct CompareCommand: ParsableCommand {
   }
 
   func request() throws -> ComparisonRequest {
+    guard !settings.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw InputError(field: "--settings", problem: "is empty (give at least one setting; see --help)")
+    }
     var parsedSettings: [ComparisonSetting] = []
     for name in settings.split(separator: ",") {
       do {

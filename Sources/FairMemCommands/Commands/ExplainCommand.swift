@@ -16,7 +16,8 @@ struct ExplainCommand: ParsableCommand {
   @OptionGroup var selection: MetricSelection
 
   func run() throws {
-    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: .whenCounts)
+    let loaded = try LoadedStatistics.load(
+      path: input.input, normalize: input.normalize, exact: input.exact ? .required : .whenCounts)
     let options = try selection.options(for: loaded.statistics)
     if let exact = loaded.exact {
       try render(exact, options: options)

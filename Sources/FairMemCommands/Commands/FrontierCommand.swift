@@ -21,6 +21,11 @@ struct FrontierCommand: ParsableCommand {
     guard points >= 2, points <= 100_000 else {
       throw InputError(field: "--points", problem: "must be in 2...100000, got \(points)")
     }
+    guard !input.exact else {
+      throw InputError(
+        field: "--exact",
+        problem: "frontier has no exact mode (its budget LPs are solved in floating point); drop --exact")
+    }
     let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: .never)
     if let m = maxBudget, !(m.isFinite && m >= 0 && m <= 1) {
       throw InputError(field: "--max-budget", problem: "must be in [0, 1], got \(m)")

@@ -42,7 +42,9 @@ struct StatsCommand: ParsableCommand {
     let labels = table.column(try table.columnIndex(named: label))
     let predictions = table.column(try table.columnIndex(named: prediction))
     let groupColumns = try group.map { table.column(try table.columnIndex(named: $0)) }
-    let groupValues = (0..<table.rowCount).map { row in groupColumns.map { $0[row] }.joined(separator: "|") }
+    let groupValues = (0..<table.rowCount).map { row in
+      PredictionCounts.intersectionalName(groupColumns.map { $0[row] })
+    }
     for (name, values) in [(label, labels), (prediction, predictions)] {
       if let row = values.firstIndex(where: { $0.isEmpty }) {
         throw InputError(field: name, problem: "empty value at line \(table.lineNumbers[row])")
@@ -67,6 +69,12 @@ struct StatsCommand: ParsableCommand {
       print("Counts from \(csv) (\(table.rowCount) records):")
       print(t.render())
       print(AnswerText.bias(analysis.bias))
+      if !analysis.listsPairwiseEntries {
+        let g = analysis.statistics.groupCount
+        print(
+          "(gap vectors over all \(g * (g - 1) / 2) pairs of groups not listed: more than \(CountsAnalysis.listedEntries) entries)"
+        )
+      }
       if let intervals {
         print(
           "\nBootstrap intervals (\(intervals.replicates) replicates drawn per cell, level \(intervals.confidence), seed \(intervals.seed)):"

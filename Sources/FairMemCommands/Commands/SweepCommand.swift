@@ -14,7 +14,7 @@ struct SweepCommand: ParsableCommand {
     abstract:
       "Answer many instances: one statistics object per input line (JSON Lines) -> one answer per line and metric.",
     discussion: """
-      Reads standard input (or a file), one statistics object per line, optionally with an "id" that is echoed back. Writes one JSON object per line and metric, in input order, with the schema of `bounds --json` (see Docs/output-format.md). A line with bad input produces an object {"line": n, "id": ..., "error": "...", "internal": false} and the command exits with 2 at the end (3 when a line hit a solver failure instead). Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays constant however long the input. Progress goes to standard error.
+      Reads standard input (or a file), one statistics object per line, optionally with an "id" that is echoed back. Writes one JSON object per line and metric, in input order, with the schema of `bounds --json` (see Docs/output-format.md). A line with bad input (a blank line too) produces one object {"line": n, "id": ..., "error": "...", "internal": false}, n being its physical line number and the command exits with 2 at the end (3 when a line hit a solver failure instead). Work is done in blocks of --block lines, in parallel on --threads threads, so memory stays constant however long the input. Progress goes to standard error.
       """)
 
   @Argument(help: "JSON Lines file; default: standard input.") var input: String?
@@ -37,9 +37,7 @@ struct SweepCommand: ParsableCommand {
   }
 
   func run() throws {
-    guard let reader = LineReader(path: input) else {
-      throw InputError(field: input ?? "stdin", problem: "cannot open file")
-    }
+    let reader = try LineReader(path: input)
     let metrics = selection.selectedMetrics
     let favorable = selection.favorable
     let tolerance = selection.tolerance
@@ -55,8 +53,9 @@ struct SweepCommand: ParsableCommand {
     while true {
       var lines: [String] = []
       lines.reserveCapacity(block)
-      while lines.count < block, let line = reader.next() { lines.append(line) }
+      while lines.count < block, let line = try reader.next() { lines.append(line) }
       if lines.isEmpty { break }
+      // Every physical line, blank or not, is one item: its number is its position in the file.
       let first = lineNumber + 1
       let results = ParallelMap.map(lines, threads: threads) { index, line in
         Self.answer(
@@ -104,6 +103,9 @@ struct SweepCommand: ParsableCommand {
   ) -> (String, LineOutcome) {
     var id = JSONValue.null
     do {
+      guard !line.isEmpty else {
+        throw InputError(field: "line \(number)", problem: "blank line (expected one statistics object per line)")
+      }
       let decoder = StatisticsDecoder(normalize: normalize)
       let object = try decoder.object(from: Data(line.utf8))
       id = JSONValue(object["id"])
@@ -133,18 +135,31 @@ struct SweepCommand: ParsableCommand {
   }
 }
 
-/// Reads a file or standard input line by line, skipping blank lines, without loading it all.
+/// Reads a file or standard input line by line without loading it all. Every physical line is
+/// returned (white space trimmed; a blank line as ""), so that the n-th call returns line n.
 final class LineReader {
   private let handle: UnsafeMutablePointer<FILE>
   private let ownsHandle: Bool
+  private let name: String
 
-  init?(path: String?) {
+  /// Opens `path` (standard input when nil). A directory or an unreadable path is bad input.
+  init(path: String?) throws(InputError) {
+    name = path ?? "stdin"
     if let path {
-      guard let file = fopen(path, "r") else { return nil }
+      var info = stat()
+      guard stat(path, &info) == 0 else {
+        throw InputError(field: path, problem: "cannot open file (\(String(cString: strerror(errno))))")
+      }
+      guard info.st_mode & S_IFMT != S_IFDIR else {
+        throw InputError(field: path, problem: "is a directory, expected a JSON Lines file")
+      }
+      guard let file = fopen(path, "r") else {
+        throw InputError(field: path, problem: "cannot open file (\(String(cString: strerror(errno))))")
+      }
       handle = file
       ownsHandle = true
     } else {
-      guard let standardInput = fdopen(0, "r") else { return nil }
+      guard let standardInput = fdopen(0, "r") else { throw InputError(field: "stdin", problem: "cannot open") }
       handle = standardInput
       ownsHandle = false
     }
@@ -154,21 +169,24 @@ final class LineReader {
 
   private static func isSpace(_ c: CChar) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 
-  func next() -> String? {
+  /// The next line, nil at the end of the input.
+  /// - Throws: `InputError` when reading fails (not at the end of the input).
+  func next() throws(InputError) -> String? {
     var buffer: UnsafeMutablePointer<CChar>? = nil
     var capacity = 0
     defer { free(buffer) }
-    while true {
-      let length = getline(&buffer, &capacity, handle)
-      guard length >= 0, let buffer else { return nil }
-      // Trim ASCII white space on the bytes (Foundation's trimming bridges through NSString).
-      var start = 0
-      var end = length
-      while start < end, Self.isSpace(buffer[start]) { start += 1 }
-      while end > start, Self.isSpace(buffer[end - 1]) { end -= 1 }
-      if start < end {
-        return String(decoding: UnsafeRawBufferPointer(start: buffer + start, count: end - start), as: UTF8.self)
+    let length = getline(&buffer, &capacity, handle)
+    guard length >= 0, let buffer else {
+      if ferror(handle) != 0 {
+        throw InputError(field: name, problem: "read error (\(String(cString: strerror(errno))))")
       }
+      return nil
     }
+    // Trim ASCII white space on the bytes (Foundation's trimming bridges through NSString).
+    var start = 0
+    var end = length
+    while start < end, Self.isSpace(buffer[start]) { start += 1 }
+    while end > start, Self.isSpace(buffer[end - 1]) { end -= 1 }
+    return String(decoding: UnsafeRawBufferPointer(start: buffer + start, count: end - start), as: UTF8.self)
   }
 }

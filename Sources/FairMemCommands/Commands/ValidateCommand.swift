@@ -84,7 +84,10 @@ struct ValidateCommand: ParsableCommand {
 
   /// The selected real datasets.
   func realDatasets() throws -> [BenchmarkDataset] {
-    try datasets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    guard !datasets.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw InputError(field: "--datasets", problem: "is empty (use adult, compas, german or none)")
+    }
+    return try datasets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
       .filter { !$0.isEmpty && $0 != "none" }
       .map { name in
         guard let dataset = BenchmarkDataset(rawValue: name), !dataset.isSynthetic else {

@@ -100,10 +100,9 @@ enum AnswerText {
   /// `label = constant + coef * x[group][class] ...` for one entry (`explain`).
   static func explanation<T>(_ e: EntryExplanation<T>, groups: [String], classes: [String]) -> String {
     var text = "\(e.label) = \(e.form.constant)"
-    for (a, row) in e.form.coefficients.enumerated() {
-      for (y, c) in row.enumerated() where !c.isZero {
-        text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(groups[a])][\(classes[y])]"
-      }
+    for term in e.form.terms {
+      let c = term.coefficient
+      text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(groups[term.group])][\(classes[term.trueClass])]"
     }
     return text
   }

@@ -18,8 +18,11 @@ public struct BiasReport<T: FieldScalar>: Sendable {
   public var groupRates: [[T]]
   /// `P(Yhat=yh | Y=y, A=a)` as `[a][y][yh]`, nil for zero-mass cells.
   public var cellRates: [[[T]?]]
-  /// Every entry of every metric over all pairs (gap vectors).
+  /// Every entry of every metric over all pairs (gap vectors); empty when the report was built
+  /// without them (`pairwiseEntries: false`: G(G-1)/2 entries per rate for G groups).
   public var entries: [FairnessMetric: [Entry]]
+  /// The largest |entry| of each gap vector, `max_a rate_a - min_a rate_a` per rate (O(G) each).
+  public var largestGaps: [FairnessMetric: T]
   /// Scalar summaries users know (see `ScalarSummary`).
   public var summary: ScalarSummary<T>
 
@@ -33,33 +36,44 @@ public struct BiasReport<T: FieldScalar>: Sendable {
   ///     classifier as it is).
   ///   - groupRates: `P(Yhat=yh | A=a)` as `[a][yh]`.
   ///   - cellRates: `P(Yhat=yh | Y=y, A=a)` as `[a][y][yh]`, nil exactly for zero-mass cells.
+  ///   - pairwiseEntries: whether to list every entry over all pairs of groups (quadratic in the
+  ///     number of groups; `fairmem stats` on intersectional groups does without).
   public init(
     statistics: PopulationStatistics<T>, memorized x: [[T]], groupRates: [[T]], cellRates: [[[T]?]],
-    favorableClass: Int? = nil
+    favorableClass: Int? = nil, pairwiseEntries: Bool = true
   ) {
+    func rate(_ key: RateKey, _ a: Int) -> T {
+      guard let y = key.trueClass else { return groupRates[a][key.predictedClass] }
+      guard let cell = cellRates[a][y] else { preconditionFailure("entry on an empty cell") }
+      return cell[key.predictedClass]
+    }
     var entries: [FairnessMetric: [Entry]] = [:]
+    var largestGaps: [FairnessMetric: T] = [:]
     for metric in FairnessMetric.gapVectors {
+      var largest = T.zero
+      for key in statistics.rateKeys(for: metric, options: MetricOptions()) {
+        let rates = statistics.groupsDefining(key).map { rate(key, $0) }
+        if let high = rates.max(), let low = rates.min() { largest = max(largest, high - low) }
+      }
+      largestGaps[metric] = largest
+      guard pairwiseEntries else { continue }
       entries[metric] = statistics.allEntries(for: metric, options: MetricOptions()).map { entry in
-        func rate(_ a: Int) -> T {
-          guard let y = entry.rate.trueClass else { return groupRates[a][entry.rate.predictedClass] }
-          guard let cell = cellRates[a][y] else { preconditionFailure("entry on an empty cell") }
-          return cell[entry.rate.predictedClass]
-        }
-        return Entry(
+        Entry(
           entry: entry, label: entry.label(groups: statistics.groups, classes: statistics.classes),
-          value: rate(entry.first) - rate(entry.second))
+          value: rate(entry.rate, entry.first) - rate(entry.rate, entry.second))
       }
     }
     self.init(
       groups: statistics.groups, classes: statistics.classes, memorized: x, memorizedMass: fieldSum(x.joined()),
-      groupRates: groupRates, cellRates: cellRates, entries: entries,
+      groupRates: groupRates, cellRates: cellRates, entries: entries, largestGaps: largestGaps,
       summary: ScalarSummary(
         statistics: statistics, groupRates: groupRates, cellRates: cellRates, favorableClass: favorableClass))
   }
 
   private init(
     groups: [String], classes: [String], memorized: [[T]], memorizedMass: T, groupRates: [[T]],
-    cellRates: [[[T]?]], entries: [FairnessMetric: [Entry]], summary: ScalarSummary<T>
+    cellRates: [[[T]?]], entries: [FairnessMetric: [Entry]], largestGaps: [FairnessMetric: T],
+    summary: ScalarSummary<T>
   ) {
     self.groups = groups
     self.classes = classes
@@ -68,13 +82,13 @@ public struct BiasReport<T: FieldScalar>: Sendable {
     self.groupRates = groupRates
     self.cellRates = cellRates
     self.entries = entries
+    self.largestGaps = largestGaps
     self.summary = summary
   }
 
-  /// The largest |entry| of a metric.
-  public func largestGap(_ metric: FairnessMetric) -> T {
-    (entries[metric] ?? []).reduce(T.zero) { max($0, $1.value.magnitudeValue) }
-  }
+  /// The largest |entry| of a metric (over all pairs of groups; computed as max - min per rate,
+  /// which equals it exactly, also in floating point).
+  public func largestGap(_ metric: FairnessMetric) -> T { largestGaps[metric] ?? .zero }
 }
 
 /// Familiar scalar summaries for one favorable class c (binary style, "c vs the rest").
@@ -179,11 +193,11 @@ extension PopulationStatistics {
   /// The bias report of the classifier these statistics describe, as it is (nothing memorized).
   ///
   /// - Parameter favorableClass: the class used for the scalar summaries (default: the last one).
-  public func biasReport(favorableClass: Int? = nil) -> BiasReport<T> {
+  public func biasReport(favorableClass: Int? = nil, pairwiseEntries: Bool = true) -> BiasReport<T> {
     let rates = classifierRates
     return BiasReport(
       statistics: self, memorized: zeroMatrix, groupRates: rates.groupRates, cellRates: rates.cellRates,
-      favorableClass: favorableClass)
+      favorableClass: favorableClass, pairwiseEntries: pairwiseEntries)
   }
 
   /// A `G x K` matrix of zeros (no memorized mass).

@@ -39,7 +39,7 @@ public enum FairnessMetric: String, Sendable, Hashable, CaseIterable, Codable {
   public static let scalarSummaries: [FairnessMetric] = allCases.filter { !$0.isGapVector }
 
   /// Whether this is one of the theory's gap vectors (SP, EOpp, EOdds).
-  @inlinable public var isGapVector: Bool {
+  public var isGapVector: Bool {
     switch self {
     case .statisticalParity, .equalOpportunity, .equalizedOdds: true
     default: false
@@ -161,15 +161,21 @@ public struct MetricEntry: Sendable, Hashable {
   }
 
   /// A readable label such as `sp[female-male][>50K]` or `eodds[a-b][y=1,yh=0]`.
-  @inlinable public func label(groups: [String], classes: [String]) -> String {
-    let pair = "\(groups[first])-\(groups[second])"
+  public func label(groups: [String], classes: [String]) -> String {
+    rate.label(metric: metric, group: "\(groups[first])-\(groups[second])", classes: classes)
+  }
+}
+
+extension RateKey {
+  /// The rate's label for one group (or a pair written `a-b`), e.g. `sp[female][>50K]` or
+  /// `eodds[a][y=1,yh=0]`; without a group, e.g. `sp[>50K]`.
+  public func label(metric: FairnessMetric, group: String?, classes: [String]) -> String {
+    let slot = group.map { "[\($0)]" } ?? ""
     switch metric {
-    case .statisticalParity: return "sp[\(pair)][\(classes[rate.predictedClass])]"
-    case .equalOpportunity: return "eopp[\(pair)][\(classes[rate.predictedClass])]"
-    case .equalizedOdds:
-      return "eodds[\(pair)][y=\(classes[rate.trueClass ?? 0]),yh=\(classes[rate.predictedClass])]"
-    default:
-      preconditionFailure("entries exist only for gap vectors")
+    case .statisticalParity: return "sp\(slot)[\(classes[predictedClass])]"
+    case .equalOpportunity: return "eopp\(slot)[\(classes[predictedClass])]"
+    case .equalizedOdds: return "eodds\(slot)[y=\(classes[trueClass ?? 0]),yh=\(classes[predictedClass])]"
+    default: preconditionFailure("entries exist only for gap vectors")
     }
   }
 }
@@ -178,7 +184,7 @@ extension PopulationStatistics {
   /// The rates a metric compares (before choosing group pairs).
   ///
   /// - Precondition: `metric.isGapVector` (scalar summaries have no entries; callers check).
-  @inlinable public func rateKeys(for metric: FairnessMetric, options: MetricOptions) -> [RateKey] {
+  public func rateKeys(for metric: FairnessMetric, options: MetricOptions) -> [RateKey] {
     let classes = Array(0..<classCount)
     switch metric {
     case .statisticalParity:
@@ -197,14 +203,14 @@ extension PopulationStatistics {
 
   /// The groups whose rate is defined for a key: every group for group rates; for cell rates,
   /// the groups whose cell (a, y) has positive mass.
-  @inlinable public func groupsDefining(_ key: RateKey) -> [Int] {
+  public func groupsDefining(_ key: RateKey) -> [Int] {
     guard let y = key.trueClass else { return Array(0..<groupCount) }
     return (0..<groupCount).filter { !cellIsEmpty($0, y) }
   }
 
   /// Every entry (all pairs of groups with a defined rate) of a metric: the vector reported to
   /// users and bounded by a tolerance.
-  @inlinable public func allEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
+  public func allEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
     rateKeys(for: metric, options: options).flatMap { key in
       let defined = groupsDefining(key)
       return defined.indices.flatMap { i in
@@ -216,7 +222,7 @@ extension PopulationStatistics {
   /// The entries that make "zero bias" a linear system without redundancy across pairs: each
   /// defined group against the first defined one. Zero on these is equivalent to zero on
   /// `allEntries` (equality is transitive); with a positive tolerance use `allEntries`.
-  @inlinable public func referenceEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
+  public func referenceEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
     rateKeys(for: metric, options: options).flatMap { key in
       let defined = groupsDefining(key)
       guard let reference = defined.first else { return [MetricEntry]() }

@@ -11,7 +11,23 @@ extension PopulationStatistics {
   public init(counts: PredictionCounts) throws(StatisticsError) {
     let n = counts.counts
     let k = counts.classes.count
-    let total = n.joined().joined().reduce(0, +)
+    // Checked: each count may be valid while their sum exceeds Int.max (2 groups x 23 classes
+    // of 9e15 records trapped here). Once the total fits, every partial sum below fits too.
+    var total = 0
+    for (a, slab) in n.enumerated() {
+      for (y, row) in slab.enumerated() {
+        for (yh, count) in row.enumerated() {
+          let (sum, overflow) = total.addingReportingOverflow(count)
+          guard !overflow else {
+            throw StatisticsError(
+              field: "counts[\(a)][\(y)][\(yh)]",
+              problem: "the total number of records reaches more than \(Int.max) (2^63 - 1) here; scale the counts down"
+            )
+          }
+          total = sum
+        }
+      }
+    }
     guard total > 0 else { throw StatisticsError(field: "counts", problem: "all counts are zero") }
     let population = n.map { row in row.map { T(integer: $0.reduce(0, +)) / T(integer: total) } }
     let confusion = n.enumerated().map { a, row in

@@ -49,6 +49,13 @@ public struct PredictionCounts: Sendable, Equatable {
     guard classes.count >= 2 else {
       throw StatisticsError(field: "label", problem: "need at least 2 classes, found \(classes.count)")
     }
+    if classOrder == nil, let (first, second) = Self.sameNumberSpelledTwice(classes) {
+      throw StatisticsError(
+        field: Set(labels).contains(first) != Set(labels).contains(second) ? "prediction" : "label",
+        problem:
+          "class values '\(first)' and '\(second)' are the same number spelled differently (labels and predictions must use one spelling, e.g. both '1')"
+      )
+    }
     var y: [Int] = []
     var yh: [Int] = []
     y.reserveCapacity(labels.count)
@@ -70,11 +77,43 @@ public struct PredictionCounts: Sendable, Equatable {
   }
 
   /// Sorts names numerically when every name is a number, lexicographically otherwise.
+  ///
+  /// A total order, so the result never depends on hashing: numerically (ties by text) when every
+  /// name is a number other than NaN ("nan" parses as NaN, which compares false with everything),
+  /// by text otherwise.
   public static func sortedNames(_ names: Set<String>) -> [String] {
-    let numbers = names.compactMap { name in Double(name).map { (name, $0) } }
+    let numbers = names.compactMap { name in Double(name).flatMap { $0.isNaN ? nil : (name, $0) } }
     if numbers.count == names.count {
       return numbers.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.map(\.0)
     }
     return names.sorted()
+  }
+
+  /// The name of an intersectional group, the tuple of its values joined by `|`, with `\` and
+  /// `|` inside a value escaped as `\\` and `\|` so that distinct tuples get distinct names
+  /// (`("a|b", "c")` is `a\|b|c`, `("a", "b|c")` is `a|b\|c`). One value is its own name.
+  public static func intersectionalName(_ values: [String]) -> String {
+    guard values.count > 1 else { return values.first ?? "" }
+    var name = ""
+    for (i, value) in values.enumerated() {
+      if i > 0 { name.append("|") }
+      for character in value {
+        if character == "\\" || character == "|" { name.append("\\") }
+        name.append(character)
+      }
+    }
+    return name
+  }
+
+  /// Two class names that spell the same number (`1` and `1.0`, `0` and `-0`): records would be
+  /// split across classes and every such prediction counted as wrong.
+  static func sameNumberSpelledTwice(_ names: [String]) -> (String, String)? {
+    var seen: [Double: String] = [:]
+    for name in names {
+      guard let value = Double(name), !value.isNaN else { continue }
+      if let other = seen[value] { return (other, name) }
+      seen[value] = name
+    }
+    return nil
   }
 }

@@ -142,6 +142,11 @@ public struct CountsAnalysis: Sendable {
   public var statistics: PopulationStatistics<Double>
   /// The classifier as it is (nothing memorized).
   public var bias: BiasReport<Double>
+  /// Whether `bias` lists the pairwise gap entries: only up to `listedEntries` of them (G(G-1)/2
+  /// per rate; intersectional audits reach thousands of groups). Largest gaps are always there.
+  public var listsPairwiseEntries: Bool
+  /// The most pairwise gap entries listed.
+  public static let listedEntries = 10_000
 
   /// Statistics and bias report of counted predictions, with the summaries for `favorableClass`
   /// (default: the last class).
@@ -150,7 +155,10 @@ public struct CountsAnalysis: Sendable {
   public init(counts: PredictionCounts, favorableClass: Int? = nil) throws(StatisticsError) {
     self.counts = counts
     statistics = try PopulationStatistics(counts: counts)
-    bias = statistics.biasReport(favorableClass: favorableClass)
+    let g = statistics.groupCount
+    let k = statistics.classCount
+    listsPairwiseEntries = g * (g - 1) / 2 <= Self.listedEntries / (2 * k + k * k)
+    bias = statistics.biasReport(favorableClass: favorableClass, pairwiseEntries: listsPairwiseEntries)
   }
 
   /// The `stats --json` report, described by `description`.

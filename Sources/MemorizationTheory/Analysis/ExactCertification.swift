@@ -19,11 +19,22 @@ extension MemorizationAnalysis {
   ///    complementary slackness with the witness, which proves optimality (weak duality).
   /// If every attempt fails step 3, the floating point answer stands and the note says why;
   /// nothing is reported as exact without passing step 3.
+  ///
+  /// With a tolerance the exact program has one row per pair of groups (`.allPairs`), whose
+  /// vertices and duals step 2 reconstructs; the floating solution of the band program is
+  /// carried over by `pairwiseSolution(_:for:)`.
   static func certifyExactMinimum(
     _ statistics: PopulationStatistics<Rational>, metric: FairnessMetric, options: MetricOptions,
-    floating: LPSolution
+    floating bandSolution: LPSolution
   ) -> ExactAnswer {
-    let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
+    let pairwise = options.tolerance > 0
+    let program = MemorizationProgram(
+      statistics: statistics, metric: metric, options: options, rows: pairwise ? .allPairs : .referencePairs)
+    var floating = bandSolution
+    if pairwise {
+      let band = MemorizationProgram(statistics: statistics, metric: metric, options: options)
+      floating = band.pairwiseSolution(bandSolution, for: program)
+    }
     let closedForms = statistics.closedForms(for: metric, options: options)
     let closed = closedForms.exactMinimum
     var vertices: [LPSolution] = []
@@ -129,7 +140,7 @@ extension MemorizationAnalysis {
     let near = 1e-9
     let caps = statistics.cap.joined().map { $0 }
     func coefficient(_ form: AffineForm<Rational>, _ j: Int) -> Rational {
-      form.coefficients[j / statistics.classCount][j % statistics.classCount]
+      form.coefficient(group: j / statistics.classCount, trueClass: j % statistics.classCount)
     }
     func fraction(_ v: Double) -> Rational { Rational.approximating(v, tolerance: 1e-12) ?? Rational(exactly: v) }
     // Variables: at 0, at the cap, or inside.
@@ -164,7 +175,10 @@ extension MemorizationAnalysis {
     for (i, target) in active {
       let form = program.forms[i]
       var rest = target - form.constant
-      for j in 0..<n { if let fixed = x[j], !fixed.isZero { rest = rest - coefficient(form, j) * fixed } }
+      for term in form.terms {
+        let j = term.group * statistics.classCount + term.trueClass
+        if let fixed = x[j], !fixed.isZero { rest = rest - term.coefficient * fixed }
+      }
       rows.append(inside.map { coefficient(form, $0) })
       rhs.append(rest)
     }
@@ -260,10 +274,13 @@ extension MemorizationAnalysis {
       if y > .zero && value != -eps { return "row \(i) has a positive dual but is not at its lower end" }
       if y < .zero && value != eps { return "row \(i) has a negative dual but is not at its upper end" }
     }
+    var g = Array(repeating: Array(repeating: Rational.zero, count: stats.classCount), count: stats.groupCount)
+    for (form, y) in zip(program.forms, duals) where !y.isZero {
+      for term in form.terms { g[term.group][term.trueClass] = g[term.group][term.trueClass] + y * term.coefficient }
+    }
     for a in 0..<stats.groupCount {
       for c in 0..<stats.classCount {
-        var d = Rational.one
-        for (form, y) in zip(program.forms, duals) where !y.isZero { d = d - y * form.coefficients[a][c] }
+        let d = Rational.one - g[a][c]
         let v = x[a][c]
         let cap = stats.cap[a][c]
         if cap.isZero { continue }

@@ -17,7 +17,8 @@ public struct FrontierPoint: Codable, Sendable, Equatable {
 
 extension MemorizationAnalysis {
   /// The mass-vs-bias frontier ("how much memorization hides how much bias"): for each budget B,
-  /// minimize t subject to `|e(x)| <= t` for every entry over all pairs and `Σ x <= B`.
+  /// minimize t subject to `|e(x)| <= t` for every entry over all pairs and `Σ x <= B` (written
+  /// with O(G) rows per rate, see `MemorizationProgram.frontierProgram`).
   ///
   /// The frontier is nonincreasing and convex in B (it is the value function of a parametric LP
   /// in its right-hand side); at B = 0 it is the base classifier's largest gap.
@@ -28,14 +29,14 @@ extension MemorizationAnalysis {
     let mixture = MixtureRule(statistics)
     var points: [FrontierPoint] = []
     for budget in budgets {
-      let (lp, _) = MemorizationProgram.frontierProgram(
+      let lp = MemorizationProgram.frontierProgram(
         statistics: statistics, metric: metric, favorableClass: favorableClass, budget: budget)
       guard let solution = try solve(lp, options: SimplexOptions(wantsCertificate: false)).solution else {
         preconditionFailure("frontier LP is always feasible (x = 0, t large) and bounded below by 0")
       }
       let program = MemorizationProgram(
         statistics: statistics, metric: metric, options: MetricOptions(favorableClass: favorableClass))
-      let values = Array(program.massSolution(solution, from: .cellFractions).values.dropLast())
+      let values = Array(program.massSolution(solution, from: .cellFractions).values.prefix(program.massVariableCount))
       let witness = program.witness(fromSolverValues: values)
       points.append(
         FrontierPoint(

@@ -54,8 +54,16 @@ extension MemorizationAnalysis {
   public static func roundingTolerance(
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, favorableClass: Int?, records total: Int
   ) -> Double {
-    statistics.allEntries(for: metric, options: MetricOptions(favorableClass: favorableClass)).map { entry in
-      statistics.entryForm(entry).coefficients.joined().reduce(0) { $0 + abs($1) } / (2 * Double(total))
-    }.max() ?? 0
+    // An entry's form is rate_a - rate_b with disjoint terms, so Σ_j |coef_e[j]| is
+    // S_a + S_b with S_a the rate's own sum: the largest pair is the two largest S_a (O(G) per rate).
+    let options = MetricOptions(favorableClass: favorableClass)
+    var largest = 0.0
+    for key in statistics.rateKeys(for: metric, options: options) {
+      let sums = statistics.groupsDefining(key).map { a in
+        statistics.rateForm(key, group: a).terms.reduce(0) { $0 + abs($1.coefficient) }
+      }.sorted(by: >)
+      if sums.count >= 2 { largest = max(largest, (sums[0] + sums[1]) / (2 * Double(total))) }
+    }
+    return largest
   }
 }

@@ -58,14 +58,19 @@ public enum MemorizationAnalysis {
       preconditionFailure("mass LPs are bounded: every variable lies in [0, cap]")
     case .infeasible(let farkas):
       if let farkas {
-        let gap = program.farkasGap(multipliers: farkas.rowMultipliers)
+        // On metric entries: the rows themselves at zero tolerance, the pairs a band's
+        // multipliers stand for with a tolerance (see `pairwiseMultipliers`).
+        let (entries, multipliers) = program.pairwiseMultipliers(farkas.rowMultipliers)
+        let gap = program.farkasGap(entries: entries, multipliers: multipliers)
         var exactGap: Rational? = nil
         if let exactStatistics {
           let exactProgram = MemorizationProgram(statistics: exactStatistics, metric: metric, options: options)
-          exactGap = exactProgram.farkasGap(multipliers: farkas.rowMultipliers.map { Rational(exactly: $0) })
+          exactGap = exactProgram.farkasGap(entries: entries, multipliers: multipliers.map { Rational(exactly: $0) })
         }
         answer.certificate = InfeasibilityCertificate(
-          rowLabels: answer.constrainedEntries, multipliers: farkas.rowMultipliers, gap: gap,
+          entries: entries,
+          rowLabels: entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
+          multipliers: multipliers, gap: gap,
           verified: gap > 0 && (exactGap.map { $0 > .zero } ?? true), exactGap: exactGap)
       }
     case .optimal(let minimum):
@@ -96,8 +101,7 @@ public enum MemorizationAnalysis {
         residual <= options.tolerance + MemorizationAnswer.witnessTolerance
         && withinCaps(witness, statistics) && withinCaps(maxWitness, statistics)
       if let exactStatistics {
-        answer.exact = certifyExactMinimum(
-          exactStatistics, metric: metric, options: options, floating: minimum)
+        answer.exact = certifyExactMinimum(exactStatistics, metric: metric, options: options, floating: minimum)
       }
     }
     answer.closedFormAgrees = agreement(answer, closed)

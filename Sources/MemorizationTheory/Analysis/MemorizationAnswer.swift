@@ -40,10 +40,15 @@ public struct MemorizationAnswer: Sendable {
   public static let witnessTolerance = 1e-8
 }
 
-/// A checked proof that no memorization reaches the target: multipliers `y` for the LP rows
-/// (metric entries) whose Farkas gap `L(y) - U(y)` is positive (see
-/// `MemorizationProgram.farkasGap(multipliers:)`).
+/// A checked proof that no memorization reaches the target: multipliers `y` on metric entries
+/// whose Farkas gap `L(y) - U(y)` is positive (see `MemorizationProgram.farkasGap(entries:multipliers:)`).
+/// Without a tolerance the entries are the LP rows (each group against the reference group);
+/// with one they are the pairs of groups the band rows' multipliers stand for
+/// (`MemorizationProgram.pairwiseMultipliers(_:)`), only those with a nonzero multiplier.
 public struct InfeasibilityCertificate: Sendable {
+  /// The entries the multipliers apply to.
+  public var entries: [MetricEntry]
+  /// Their labels.
   public var rowLabels: [String]
   public var multipliers: [Double]
   /// `L(y) - U(y)` recomputed by the theory from its own affine forms.

@@ -3,46 +3,105 @@ public import LinearProgramming
 
 /// The linear programs over memorized masses `x[a][y] = P(D=1, A=a, Y=y)` for one metric.
 ///
-/// Variables: `x[a][y]` at index `a*K + y`, with `0 <= x[a][y] <= cap[a][y]`.
-/// Rows: one per metric entry `e` (a pair of groups and a rate), the affine form of R1-R3:
-/// `-eps <= e(x) <= eps`, written as `-eps - c_e <= Σ coef_e · x <= eps - c_e`. With `eps = 0` the
-/// entries are taken against a reference group (`referenceEntries`), otherwise for every pair
-/// (`allEntries`), so that "every |entry| <= eps" is exactly the feasible set.
+/// Variables: `x[a][y]` at index `a*K + y`, with `0 <= x[a][y] <= cap[a][y]`, then (with a
+/// tolerance) one free band variable `t_k` per rate `k` the metric compares.
+///
+/// Rows (see `Rows`):
+/// - `eps = 0`: one row per entry against a reference group (`referenceEntries`),
+///   `e(x) = 0`, written `Σ coef_e · x = -c_e`. Zero on these is zero on every pair.
+/// - `eps > 0`: "every pair of groups within eps" is `max_a rate_a - min_a rate_a <= eps`, i.e.
+///   some `t_k` with `t_k <= rate_a(x) <= t_k + eps` for every group `a` defining rate `k`:
+///   `-c_a <= Σ coef_a · x - t_k <= eps - c_a`. That is G rows per rate instead of the
+///   G(G-1)/2 pairwise rows `|e(x)| <= eps`, with the same feasible set in x.
+/// - `.allPairs` (exact certification only): the pairwise rows `-eps - c_e <= e(x) <= eps - c_e`.
+///
+/// Every row is a sparse affine form (at most 2K terms). Farkas multipliers of band rows are
+/// turned into multipliers of pairwise entries by `pairwiseMultipliers(_:)`, so certificates
+/// always speak of metric entries and are checked by `farkasGap(entries:multipliers:)`.
 ///
 /// This type only *builds* `LinearProgram` values; solving happens in `LinearProgramming`.
 public struct MemorizationProgram<T: FieldScalar>: Sendable {
+  /// Which rows express "every entry within the tolerance".
+  public enum Rows: Sendable, Equatable {
+    /// Each defined group against the first one (tolerance 0 only).
+    case referencePairs
+    /// One band variable per rate and one row per defined group (the default with a tolerance).
+    case bands
+    /// One row per pair of groups (O(G²) rows; used for exact certification).
+    case allPairs
+  }
+
   public let statistics: PopulationStatistics<T>
   public let metric: FairnessMetric
   public let options: MetricOptions
-  /// The entries constrained, in row order.
+  public let rows: Rows
+  /// The pairwise entry of each row (`.referencePairs`, `.allPairs`); empty for `.bands`.
   public let entries: [MetricEntry]
-  /// Their affine forms, in row order.
+  /// The affine form in x of each row, in row order: an entry `e(x)`, or for a band row the
+  /// rate `rate_a(x)` (its band variable enters with coefficient -1).
   public let forms: [AffineForm<T>]
-  /// The entries' labels (the row names), in row order.
+  /// The band of each row, as an index into `bandKeys` (`.bands` only), and the group whose rate
+  /// the row bounds.
+  let rowBands: [(band: Int, group: Int)]
+  /// The rate each band variable `t_k` belongs to (`.bands` only), in variable order.
+  public let bandKeys: [RateKey]
+  /// The rows' labels, in row order: entry labels, or for band rows e.g. `sp[female][>50K] in band`.
   public let rowLabels: [String]
   /// The variable names `x[group][class]`, at `variableIndex(group:class:)`.
   let variableNames: [String]
 
-  public init(statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions) {
+  /// - Parameter rows: defaults to `.referencePairs` without tolerance and `.bands` with one.
+  public init(statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows? = nil) {
+    let rows = rows ?? (options.tolerance > 0 ? .bands : .referencePairs)
+    precondition(rows != .referencePairs || options.tolerance == 0, "reference rows express zero bias only")
     self.statistics = statistics
     self.metric = metric
     self.options = options
-    let entries =
-      options.tolerance > 0
-      ? statistics.allEntries(for: metric, options: options)
-      : statistics.referenceEntries(for: metric, options: options)
-    self.entries = entries
-    self.forms = entries.map { statistics.entryForm($0) }
-    // Built once here: every program built from this value (least and most mass, certificate)
-    // reuses the same names.
-    self.rowLabels = entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) }
+    self.rows = rows
+    let groups = statistics.groups
+    let classes = statistics.classes
+    switch rows {
+    case .referencePairs, .allPairs:
+      let entries =
+        rows == .allPairs
+        ? statistics.allEntries(for: metric, options: options)
+        : statistics.referenceEntries(for: metric, options: options)
+      self.entries = entries
+      self.forms = entries.map { statistics.entryForm($0) }
+      self.rowBands = []
+      self.bandKeys = []
+      self.rowLabels = entries.map { $0.label(groups: groups, classes: classes) }
+    case .bands:
+      var forms: [AffineForm<T>] = []
+      var rowBands: [(band: Int, group: Int)] = []
+      var keys: [RateKey] = []
+      var labels: [String] = []
+      for key in statistics.rateKeys(for: metric, options: options) {
+        let defined = statistics.groupsDefining(key)
+        guard defined.count >= 2 else { continue }
+        for a in defined {
+          forms.append(statistics.rateForm(key, group: a))
+          rowBands.append((keys.count, a))
+          labels.append(key.label(metric: metric, group: groups[a], classes: classes) + " in band")
+        }
+        keys.append(key)
+      }
+      self.entries = []
+      self.forms = forms
+      self.rowBands = rowBands
+      self.bandKeys = keys
+      self.rowLabels = labels
+    }
     var names: [String] = []
     names.reserveCapacity(statistics.groupCount * statistics.classCount)
     for a in 0..<statistics.groupCount {
-      for y in 0..<statistics.classCount { names.append("x[\(statistics.groups[a])][\(statistics.classes[y])]") }
+      for y in 0..<statistics.classCount { names.append("x[\(groups[a])][\(classes[y])]") }
     }
     self.variableNames = names
   }
+
+  /// The number of memorized-mass variables `G*K` (band variables follow them).
+  public var massVariableCount: Int { statistics.groupCount * statistics.classCount }
 
   /// What the program optimizes.
   public enum Objective: Sendable {
@@ -117,14 +176,18 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
         }
       }
     }
+    for key in bandKeys {
+      lp.addVariable("t" + key.label(metric: metric, group: nil, classes: statistics.classes), bounds: .free)
+    }
   }
 
   private func terms(of form: AffineForm<T>, _ variables: Variables) -> [LinearProgram.Term] {
     var result: [LinearProgram.Term] = []
-    for a in 0..<statistics.groupCount {
-      for y in 0..<statistics.classCount where !form.coefficients[a][y].isZero {
-        let u = unit(variables, a, y)
-        if u > 0 { result.append(.init(variableIndex(group: a, class: y), form.coefficients[a][y].doubleValue * u)) }
+    result.reserveCapacity(form.terms.count + 1)
+    for term in form.terms {
+      let u = unit(variables, term.group, term.trueClass)
+      if u > 0 {
+        result.append(.init(variableIndex(group: term.group, class: term.trueClass), term.coefficient.doubleValue * u))
       }
     }
     return result
@@ -135,7 +198,7 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   /// row duals are unchanged by the column scaling.
   public func massSolution(_ solution: LPSolution, from variables: Variables) -> LPSolution {
     let k = statistics.classCount
-    let n = statistics.groupCount * k
+    let n = massVariableCount
     var values = solution.values
     var reduced = solution.reducedCosts
     for j in 0..<min(n, values.count) {
@@ -171,61 +234,136 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
     addVariables(to: &lp, variables, objectiveSign: objective == .feasibility ? 0 : 1)
     let eps = options.tolerance
     lp.constraints.reserveCapacity(forms.count)
-    for (label, form) in zip(rowLabels, forms) {
+    for (i, (label, form)) in zip(rowLabels, forms).enumerated() {
       let c = form.constant.doubleValue
-      let bounds: LinearProgram.Bounds = eps > 0 ? .range(-eps - c, eps - c) : .fixed(-c)
-      lp.addConstraint(label, terms(of: form, variables), bounds)
+      switch rows {
+      case .referencePairs:
+        lp.addConstraint(label, terms(of: form, variables), .fixed(-c))
+      case .allPairs:
+        lp.addConstraint(label, terms(of: form, variables), eps > 0 ? .range(-eps - c, eps - c) : .fixed(-c))
+      case .bands:
+        let band = massVariableCount + rowBands[i].band
+        lp.addConstraint(label, terms(of: form, variables) + [.init(band, -1)], .range(-c, eps - c))
+      }
     }
     return lp
   }
 
   /// The trade-off program for the mass-vs-bias frontier: with budget `Σ x <= budget`,
-  /// minimize `t` subject to `|e(x)| <= t` for every entry over all pairs of groups.
-  /// Variables are cell fractions (see `Variables.cellFractions`; map values back with
-  /// `massSolution(_:from: .cellFractions)`); `t` is the last one.
+  /// minimize `s` subject to `|e(x)| <= s` for every entry over all pairs of groups, written
+  /// with one free floor variable `l_k` per rate: `l_k <= rate_a(x) <= l_k + s` for every group
+  /// `a` defining rate `k` (2G rows per rate; the largest pairwise gap of rate k is
+  /// `max_a rate_a - min_a rate_a`). Variables are cell fractions (see `Variables.cellFractions`;
+  /// map values back with `massSolution(_:from: .cellFractions)`), then the floors `l_k`, then `s`
+  /// (the last one).
   public static func frontierProgram(
     statistics: PopulationStatistics<T>, metric: FairnessMetric, favorableClass: Int?, budget: Double
-  ) -> (program: LinearProgram, entries: [MetricEntry]) {
-    let options = MetricOptions(favorableClass: favorableClass)
-    let entries = statistics.allEntries(for: metric, options: options)
-    let helper = MemorizationProgram(statistics: statistics, metric: metric, options: options)
+  ) -> LinearProgram {
+    // The band rows of a positive tolerance list the same (rate, group) pairs; the tolerance
+    // itself plays no part here.
+    let helper = MemorizationProgram(
+      statistics: statistics, metric: metric, options: MetricOptions(favorableClass: favorableClass), rows: .bands)
     var lp = LinearProgram(direction: .minimize)
     helper.addVariables(to: &lp, .cellFractions, objectiveSign: 0)
-    let t = lp.addVariable("t", bounds: .lower(0), objective: 1)
+    let s = lp.addVariable("s", bounds: .lower(0), objective: 1)
+    let n = helper.massVariableCount
     let k = statistics.classCount
-    let massTerms = (0..<t).compactMap { j -> LinearProgram.Term? in
+    let massTerms = (0..<n).compactMap { j -> LinearProgram.Term? in
       let u = helper.unit(.cellFractions, j / k, j % k)
       return u > 0 ? LinearProgram.Term(j, u) : nil
     }
     lp.addConstraint("budget", massTerms, .upper(budget))
-    for entry in entries {
-      let form = statistics.entryForm(entry)
-      let label = entry.label(groups: statistics.groups, classes: statistics.classes)
+    for (i, form) in helper.forms.enumerated() {
       let c = form.constant.doubleValue
+      let floor = n + helper.rowBands[i].band
       let base = helper.terms(of: form, .cellFractions)
-      lp.addConstraint("\(label)<=t", base + [.init(t, -1)], .upper(-c))
-      lp.addConstraint("\(label)>=-t", base + [.init(t, 1)], .lower(-c))
+      lp.addConstraint("\(helper.rowLabels[i])>=floor", base + [.init(floor, -1)], .lower(-c))
+      lp.addConstraint("\(helper.rowLabels[i])<=floor+s", base + [.init(floor, -1), .init(s, -1)], .upper(-c))
     }
-    return (lp, entries)
+    return lp
   }
 
-  /// The Farkas gap `L(y) - U(y)` of multipliers `y` (one per row) for *this* program's rows,
-  /// computed from the theory's affine forms in `T` arithmetic (not from the LP): positive means
-  /// no x in the box `[0, cap]` satisfies every row, i.e. zero (eps) bias is impossible.
+  /// Pairwise-entry multipliers equivalent to multipliers `y` of this program's rows.
   ///
-  /// For rows `lo_e <= Σ coef_e x <= hi_e` and `g = Σ_e y_e coef_e`:
-  /// `L = Σ_e min(y_e lo_e, y_e hi_e)`, `U = Σ_{a,y} max(0, g[a][y] cap[a][y])`.
-  public func farkasGap(multipliers y: [T]) -> T {
+  /// Pairwise rows are returned as they are. For band rows of rate k, the multipliers `y_a` of
+  /// its rows sum to 0 in a certificate (the band variable is free); a greedy transport sends
+  /// the positive ones to the negative ones, `z_ab >= 0` with `Σ_b z_ab = y_a` and
+  /// `Σ_a z_ab = -y_b`, so that `Σ_ab z_ab (rate_a - rate_b) = Σ_a y_a rate_a` and, row bounds
+  /// being `[t, t + eps]` against `[-eps, eps]`, the Farkas gap is the same. (Floating noise in
+  /// `Σ_a y_a` is dropped; `farkasGap(entries:multipliers:)` re-checks the result anyway.) At
+  /// most `|P| + |N| - 1` entries per rate get a nonzero multiplier. Entries come out with
+  /// `first` the group of the positive multiplier.
+  public func pairwiseMultipliers(_ y: [Double]) -> (entries: [MetricEntry], multipliers: [Double]) {
     precondition(y.count == forms.count, "one multiplier per row")
+    guard rows == .bands else { return (entries, y) }
+    var entries: [MetricEntry] = []
+    var multipliers: [Double] = []
+    var rowsOfBand = Array(repeating: [Int](), count: bandKeys.count)
+    for (i, band) in rowBands.enumerated() where y[i] != 0 { rowsOfBand[band.band].append(i) }
+    for (b, rows) in rowsOfBand.enumerated() {
+      var positive = rows.filter { y[$0] > 0 }.map { (group: rowBands[$0].group, amount: y[$0]) }
+      var negative = rows.filter { y[$0] < 0 }.map { (group: rowBands[$0].group, amount: -y[$0]) }
+      var p = 0
+      var q = 0
+      while p < positive.count && q < negative.count {
+        let flow = min(positive[p].amount, negative[q].amount)
+        entries.append(
+          MetricEntry(metric: metric, rate: bandKeys[b], first: positive[p].group, second: negative[q].group))
+        multipliers.append(flow)
+        positive[p].amount -= flow
+        negative[q].amount -= flow
+        if positive[p].amount <= 0 { p += 1 }
+        if negative[q].amount <= 0 { q += 1 }
+      }
+    }
+    return (entries, multipliers)
+  }
+
+  /// A solution of this (band) program as a solution of `pairwise`, the same metric's
+  /// `.allPairs` program on the same statistics: the masses and reduced costs carry over, row
+  /// activities are recomputed from the entries, row duals come from `pairwiseMultipliers(_:)`.
+  public func pairwiseSolution(_ solution: LPSolution, for pairwise: MemorizationProgram) -> LPSolution {
+    precondition(pairwise.rows == .allPairs, "the target must be the pairwise program")
+    let n = massVariableCount
+    let x = reshape(Array(solution.values.prefix(n)).map { T.converting($0) })
+    let activities = pairwise.forms.map { ($0.value(at: x) - $0.constant).doubleValue }
+    var index: [MetricEntry: Int] = [:]
+    for (i, entry) in pairwise.entries.enumerated() { index[entry] = i }
+    var duals = Array(repeating: 0.0, count: pairwise.forms.count)
+    let (entries, multipliers) = pairwiseMultipliers(solution.rowDuals)
+    for (entry, z) in zip(entries, multipliers) {
+      // allPairs lists each pair once, lower group index first: `rate_b - rate_a` is `-(rate_a - rate_b)`.
+      if let i = index[entry] {
+        duals[i] += z
+      } else if let i = index[
+        MetricEntry(metric: entry.metric, rate: entry.rate, first: entry.second, second: entry.first)]
+      {
+        duals[i] -= z
+      }
+    }
+    return LPSolution(
+      objective: solution.objective, values: Array(solution.values.prefix(n)), rowActivities: activities,
+      rowDuals: duals, reducedCosts: Array(solution.reducedCosts.prefix(n)))
+  }
+
+  /// The Farkas gap `L(z) - U(z)` of multipliers `z` on pairwise metric entries (rows
+  /// `-eps - c_e <= Σ coef_e x <= eps - c_e`), computed from the theory's affine forms in `T`
+  /// arithmetic (not from the LP): positive means no x in the box `[0, cap]` keeps every entry
+  /// within the tolerance, i.e. zero (eps) bias is impossible.
+  ///
+  /// With `g = Σ_e z_e coef_e`: `L = Σ_e min(z_e lo_e, z_e hi_e)`, `U = Σ_{a,y} max(0, g[a][y] cap[a][y])`.
+  public func farkasGap(entries: [MetricEntry], multipliers z: [T]) -> T {
+    precondition(entries.count == z.count, "one multiplier per entry")
     let eps = T.converting(options.tolerance)
     var lower = T.zero
     var g = Array(repeating: Array(repeating: T.zero, count: statistics.classCount), count: statistics.groupCount)
-    for (form, multiplier) in zip(forms, y) where !multiplier.isZero {
+    for (entry, multiplier) in zip(entries, z) where !multiplier.isZero {
+      let form = statistics.entryForm(entry)
       let lo = -eps - form.constant
       let hi = eps - form.constant
       lower = lower + min(multiplier * lo, multiplier * hi)
-      for a in 0..<statistics.groupCount {
-        for c in 0..<statistics.classCount { g[a][c] = g[a][c] + multiplier * form.coefficients[a][c] }
+      for term in form.terms {
+        g[term.group][term.trueClass] = g[term.group][term.trueClass] + multiplier * term.coefficient
       }
     }
     var upper = T.zero

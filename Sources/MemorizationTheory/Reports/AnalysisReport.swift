@@ -93,10 +93,11 @@ public struct EntryExplanationReport: Codable, Sendable, Equatable {
     constant = explanation.form.constant.description
     constantValue = explanation.form.constant.doubleValue
     var terms: [Term] = []
-    for (a, row) in explanation.form.coefficients.enumerated() {
-      for (y, c) in row.enumerated() where !c.isZero {
-        terms.append(Term(group: groups[a], class: classes[y], coefficient: c.description, value: c.doubleValue))
-      }
+    for term in explanation.form.terms {
+      let c = term.coefficient
+      terms.append(
+        Term(
+          group: groups[term.group], class: classes[term.trueClass], coefficient: c.description, value: c.doubleValue))
     }
     self.terms = terms
   }

@@ -162,7 +162,7 @@ public struct SweepAnswerReport<ID: Codable & Sendable & Equatable>: Codable, Se
 
 /// A line of `fairmem sweep` whose instance could not be answered.
 public struct SweepFailureReport<ID: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-  /// The 1-based line number in the input (blank lines not counted).
+  /// The 1-based physical line number in the input (blank lines count: they are errors too).
   public var line: Int
   public var id: ID
   /// The error message (field and problem).

@@ -61,15 +61,33 @@ func problems(
     }
     if !(certificate.gap > 0) { problems.append("certificate gap \(certificate.gap) is not positive") }
     if !certificate.verified { problems.append("certificate not verified") }
-    // Independent check by the LP module on the very program the analysis solved.
-    let program = MemorizationProgram(statistics: stats, metric: metric, options: options)
-    let lp = program.linearProgram(.minimizeMass)
-    let independent = FarkasCertificate(rowMultipliers: certificate.multipliers).verify(against: lp)
+    // Independent check by the LP module on the pairwise program (the reference rows without a
+    // tolerance: the very program the analysis solved; every pair of groups with one, where the
+    // analysis solved the band program).
+    let pairwise = MemorizationProgram(
+      statistics: stats, metric: metric, options: options, rows: eps > 0 ? .allPairs : .referencePairs)
+    var y = Array(repeating: 0.0, count: pairwise.entries.count)
+    for (entry, z) in zip(certificate.entries, certificate.multipliers) {
+      if let i = pairwise.entries.firstIndex(of: entry) {
+        y[i] += z
+      } else if let i = pairwise.entries.firstIndex(where: {
+        $0.rate == entry.rate && $0.first == entry.second && $0.second == entry.first
+      }) {
+        y[i] -= z
+      } else {
+        problems.append("certificate entry \(entry) is not an entry of the metric")
+      }
+    }
+    let lp = pairwise.linearProgram(.minimizeMass)
+    let independent = FarkasCertificate(rowMultipliers: y).verify(against: lp)
     if !(independent > 0) { problems.append("LP module's verify gives gap \(independent)") }
     if abs(independent - certificate.gap) > 1e-9 * max(1, abs(independent)) {
       problems.append("theory gap \(certificate.gap) vs LP module gap \(independent)")
     }
-    if certificate.multipliers.count != program.entries.count { problems.append("one multiplier per row expected") }
+    if certificate.multipliers.count != certificate.entries.count {
+      problems.append("one multiplier per entry expected")
+    }
+    if eps == 0 && certificate.entries != pairwise.entries { problems.append("one multiplier per row expected") }
   }
   return problems
 }
