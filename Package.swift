@@ -20,6 +20,8 @@ let package = Package(
     .library(name: "FairnessModels", targets: ["FairnessModels"]),
     .library(name: "Influence", targets: ["Influence"]),
     .library(name: "Mitigation", targets: ["Mitigation"]),
+    // The C ABI (include/fairmem.h): libFairMemABI.so, loaded by the Python package `fairmem`.
+    .library(name: "FairMemABI", type: .dynamic, targets: ["FairMemABI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,8 +85,15 @@ let package = Package(
       name: "FairMemCommands",
       dependencies: [
         "MemorizationTheory", "LinearProgramming", "FairnessData", "FairnessModels", "Memorizers",
-        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom",
+        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom", "FailureReporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings),
+    // The C ABI: JSON requests run as the `fairmem` subcommand they name (include/fairmem.h).
+    .target(
+      name: "FairMemABI",
+      dependencies: [
+        "FairMemCommands", "MemorizationTheory", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
     // Benchmark driver for Benchmarks/influence/run.sh (not a product; see Docs/influence.md).
@@ -122,5 +131,6 @@ let package = Package(
       name: "MitigationTests",
       dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["FairMemCommands", "_TestSupport"]),
+    .testTarget(name: "FairMemABITests", dependencies: ["FairMemABI", "FairMemCommands"]),
   ]
 )

@@ -28,9 +28,7 @@ struct SweepCommand: ParsableCommand {
   }
 
   func run() throws {
-    guard let reader = LineReader(path: input) else {
-      throw InputError(field: input ?? "stdin", problem: "cannot open file")
-    }
+    var reader = try SweepInstances(path: input, io: CommandIO.current)
     let metrics = selection.selectedMetrics
     let favorable = selection.favorable
     let tolerance = selection.tolerance
@@ -41,11 +39,11 @@ struct SweepCommand: ParsableCommand {
     var internalFailures = 0
     let started = Date()
     var lastReport = started
-    let output = FileHandle.standardOutput
+    let output = CommandIO.current
     while true {
-      var lines: [String] = []
+      var lines: [SweepInstance] = []
       lines.reserveCapacity(block)
-      while lines.count < block, let line = reader.next() { lines.append(line) }
+      while lines.count < block, let line = try reader.next() { lines.append(line) }
       if lines.isEmpty { break }
       let first = lineNumber + 1
       let results = ParallelMap.map(lines, threads: threads) { index, line in
@@ -62,7 +60,7 @@ struct SweepCommand: ParsableCommand {
         case .internalFailure: internalFailures += 1
         }
       }
-      output.write(Data(chunk.utf8))
+      output.write(chunk)
       lineNumber += lines.count
       if !quiet, Date().timeIntervalSince(lastReport) > 0.5 {
         lastReport = Date()
@@ -89,13 +87,14 @@ struct SweepCommand: ParsableCommand {
   /// Answers one line: the JSON Lines text for every metric, and how the line ended. Bad input
   /// and solver failures produce an error object instead of answers.
   static func answer(
-    line: String, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double, certificate: Bool,
+    line: SweepInstance, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double,
+    certificate: Bool,
     normalize: Bool
   ) -> (String, LineOutcome) {
     var id: Any = NSNull()
     do {
       let decoder = StatisticsDecoder(normalize: normalize)
-      let object = try decoder.object(from: Data(line.utf8))
+      let object = try line.object(decoder)
       id = object["id"] ?? NSNull()
       let stats = try decoder.decode(object: object)
       let options = MetricOptions(favorableClass: try stats.classIndex(named: favorable), tolerance: tolerance)
@@ -111,12 +110,71 @@ struct SweepCommand: ParsableCommand {
       let outcome: LineOutcome = error is LPFailure ? .internalFailure : .badInput
       let object: [String: Any] = [
         "line": number, "id": id, "error": "\(error)", "internal": outcome == .internalFailure,
+        "field": CommandFailure.classify(error).field.map { $0 as Any } ?? NSNull(),
       ]
       return (
         ((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n",
         outcome
       )
     }
+  }
+}
+
+/// One instance of a sweep: a line of JSON Lines text, or a value the caller has already parsed
+/// (an element of the C ABI request's `"input"` array).
+enum SweepInstance: @unchecked Sendable {  // the parsed value is immutable JSON data
+  case line(String)
+  case parsed(Any)
+
+  func object(_ decoder: StatisticsDecoder) throws -> [String: Any] {
+    switch self {
+    case .line(let text): return try decoder.object(from: Data(text.utf8))
+    case .parsed(let value):
+      guard let object = value as? [String: Any] else {
+        throw InputError(field: "input", problem: "expected a JSON object with groups, classes, ...")
+      }
+      return object
+    }
+  }
+}
+
+/// The instances of a sweep, read one at a time: from a file or the process's standard input
+/// (streamed, constant memory), or from the C ABI request's input (JSON Lines text or an array).
+struct SweepInstances {
+  private var reader: LineReader?
+  private var lines: [Substring] = []
+  private var values: [Any] = []
+  private var position = 0
+
+  init(path: String?, io: CommandIO) throws {
+    switch (path, io.standardInput) {
+    case (nil, .bytes(let bytes)):
+      lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+    case (nil, .parsed(let value)):
+      guard let array = value as? [Any] else {
+        throw InputError(field: "input", problem: "expected an array of statistics objects")
+      }
+      values = array
+    default:
+      guard let reader = LineReader(path: path) else {
+        throw InputError(field: path ?? "stdin", problem: "cannot open file")
+      }
+      self.reader = reader
+    }
+  }
+
+  mutating func next() throws -> SweepInstance? {
+    if let reader { return reader.next().map(SweepInstance.line) }
+    while position < lines.count {
+      defer { position += 1 }
+      let line = lines[position].trimmingCharacters(in: .whitespacesAndNewlines)
+      if !line.isEmpty { return .line(line) }
+    }
+    if position < values.count {
+      defer { position += 1 }
+      return .parsed(values[position])
+    }
+    return nil
   }
 }
 

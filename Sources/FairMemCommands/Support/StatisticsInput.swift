@@ -18,7 +18,14 @@ struct LoadedStatistics {
       data = Data(BuiltInExample.json.utf8)
       source = BuiltInExample.name
     case "-":
-      data = FileHandle.standardInput.readDataToEndOfFile()
+      let io = CommandIO.current
+      if case .parsed(let value) = io.standardInput {
+        guard let object = value as? [String: Any] else {
+          throw InputError(field: "input", problem: "expected a JSON object with groups, classes, ...")
+        }
+        return try parse(object: object, source: "request input", normalize: normalize, exact: exact)
+      }
+      data = Data(io.standardInputBytes() ?? [])
       source = "standard input"
     case let file?:
       guard FileManager.default.fileExists(atPath: file) else {
@@ -34,8 +41,12 @@ struct LoadedStatistics {
   }
 
   static func parse(_ data: Data, source: String, normalize: Bool, exact: Bool) throws -> LoadedStatistics {
+    let object = try StatisticsDecoder(normalize: normalize).object(from: data)
+    return try parse(object: object, source: source, normalize: normalize, exact: exact)
+  }
+
+  static func parse(object: [String: Any], source: String, normalize: Bool, exact: Bool) throws -> LoadedStatistics {
     let decoder = StatisticsDecoder(normalize: normalize)
-    let object = try decoder.object(from: data)
     let statistics = try decoder.decode(object: object)
     var exactStatistics: PopulationStatistics<Rational>? = nil
     if exact {
