@@ -14,6 +14,8 @@ let package = Package(
   products: [
     .executable(name: "fairmem", targets: ["fairmem"]),
     .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+    .library(name: "FairnessStatistics", targets: ["FairnessStatistics"]),
+    .library(name: "FairMemJSON", targets: ["FairMemJSON"]),
     .library(name: "MemorizationTheory", targets: ["MemorizationTheory"]),
     .library(name: "DenseLinearAlgebra", targets: ["DenseLinearAlgebra"]),
     .library(name: "FairnessData", targets: ["FairnessData"]),
@@ -39,15 +41,21 @@ let package = Package(
     // Small deterministic random number generators shared by tests, synthetic data and models.
     .target(name: "SeededRandom", swiftSettings: strictSettings),
     // The only module that calls GLPK: a value-type LP model, simplex / exact simplex / MIP.
-    .target(name: "LinearProgramming", dependencies: ["CGLPK"], swiftSettings: strictSettings),
-    // Pure-Swift theory core (no BLAS): statistics, R0-R7, LP formulations, certificates, exact mode.
+    .target(name: "LinearProgramming", dependencies: ["CGLPK", "FailureReporting"], swiftSettings: strictSettings),
+    // Statistics foundation (pure Swift: no GLPK, no Foundation): populations, prediction counts,
+    // exact rationals, the one metric vocabulary, rates, gaps, scalar summaries, bootstrap intervals.
+    .target(
+      name: "FairnessStatistics",
+      dependencies: ["FailureReporting", "SeededRandom", .product(name: "BigInt", package: "BigInt")],
+      swiftSettings: strictSettings),
+    // JSON input and output in one place: the strict fast reader, the statistics decoder (input
+    // format), the deterministic writer and the Codable encoder every `--json` report goes through.
+    .target(
+      name: "FairMemJSON", dependencies: ["FairnessStatistics", "FailureReporting"], swiftSettings: strictSettings),
+    // The memorization theory on top of the statistics: R0-R7, LP formulations, certificates, exact mode.
     .target(
       name: "MemorizationTheory",
-      dependencies: [
-        "LinearProgramming", "SeededRandom",
-        .product(name: "BigInt", package: "BigInt"),
-        .product(name: "RealModule", package: "swift-numerics"),
-      ],
+      dependencies: ["FairnessStatistics", "LinearProgramming", "FailureReporting"],
       swiftSettings: strictSettings),
     // Dense matrices over OpenBLAS (cblas) and LAPACKE.
     .target(name: "DenseLinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: strictSettings),
@@ -62,8 +70,8 @@ let package = Package(
     .target(
       name: "Memorizers",
       dependencies: [
-        "FairnessModels", "FairnessData", "MemorizationTheory", "LinearProgramming", "SeededRandom",
-        "DenseLinearAlgebra",
+        "FairnessModels", "FairnessData", "FairnessStatistics", "MemorizationTheory", "LinearProgramming",
+        "SeededRandom", "DenseLinearAlgebra",
       ],
       swiftSettings: strictSettings),
     // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,
@@ -77,15 +85,16 @@ let package = Package(
     .target(
       name: "Mitigation",
       dependencies: [
-        "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "MemorizationTheory", "SeededRandom",
+        "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "FairnessStatistics", "SeededRandom",
       ],
       swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
       name: "FairMemCommands",
       dependencies: [
-        "MemorizationTheory", "LinearProgramming", "FairnessData", "FairnessModels", "Memorizers",
-        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom", "FailureReporting",
+        "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
+        "FairnessModels", "Memorizers", "FailureReporting",
+        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -93,7 +102,7 @@ let package = Package(
     .target(
       name: "FairMemABI",
       dependencies: [
-        "FairMemCommands", "MemorizationTheory", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "FairMemCommands", "FairMemJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
     // Benchmark driver for Benchmarks/influence/run.sh (not a product; see Docs/influence.md).
@@ -116,21 +125,27 @@ let package = Package(
       path: "Tests/_TestSupport", swiftSettings: strictSettings),
     .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "_TestSupport"]),
     .testTarget(
+      name: "FairnessStatisticsTests",
+      dependencies: ["FairnessStatistics", "FairMemJSON", "FailureReporting", "_TestSupport"]),
+    .testTarget(
       name: "MemorizationTheoryTests",
       dependencies: [
-        "MemorizationTheory", "LinearProgramming", "_TestSupport", .product(name: "BigInt", package: "BigInt"),
+        "MemorizationTheory", "FairnessStatistics", "FairMemJSON", "LinearProgramming", "_TestSupport",
+        .product(name: "BigInt", package: "BigInt"),
       ]),
     .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra", "_TestSupport"]),
     .testTarget(name: "FairnessDataTests", dependencies: ["FairnessData", "_TestSupport"]),
     .testTarget(name: "FairnessModelsTests", dependencies: ["FairnessModels", "FairnessData", "_TestSupport"]),
-    .testTarget(name: "MemorizersTests", dependencies: ["Memorizers", "_TestSupport"]),
+    .testTarget(
+      name: "MemorizersTests", dependencies: ["Memorizers", "MemorizationTheory", "FairnessStatistics", "_TestSupport"]),
     .testTarget(
       name: "InfluenceTests",
       dependencies: ["Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
     .testTarget(
       name: "MitigationTests",
       dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["FairMemCommands", "_TestSupport"]),
+    .testTarget(
+      name: "CLITests", dependencies: ["FairMemCommands", "MemorizationTheory", "FairnessStatistics", "_TestSupport"]),
     .testTarget(name: "FairMemABITests", dependencies: ["FairMemABI", "FairMemCommands"]),
   ]
 )

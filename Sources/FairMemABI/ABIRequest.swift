@@ -1,5 +1,5 @@
 import FairMemCommands
-import MemorizationTheory
+import FairMemJSON
 
 /// A parsed C ABI request: `{"command": NAME, "arguments": {...}, "input": ...}`.
 ///

@@ -1,5 +1,8 @@
 public import ArgumentParser
+import FailureReporting
+import FairMemJSON
 import FairnessData
+import FairnessStatistics
 import Foundation
 import LinearProgramming
 import MemorizationTheory
@@ -36,14 +39,15 @@ public struct FairMemCommand: ParsableCommand {
       var command = try parseAsRoot(arguments)
       try command.run()
       Foundation.exit(FairMemExitCode.success)
-    } catch let error as StatisticsError {
-      fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as FairnessDataError {
       fail("error: \(error)", code: FairMemExitCode.badInput)
     } catch let error as InfeasibleAnswer {
       fail("infeasible: \(error)", code: FairMemExitCode.infeasible)
-    } catch let error as LPFailure {
-      fail("internal error: \(error)", code: FairMemExitCode.internalFailure)
+    } catch let error as any ClassifiedError {
+      switch error.failureKind {
+      case .badInput: fail("error: \(error)", code: error.failureKind.exitCode)
+      case .internalFailure: fail("internal error: \(error)", code: error.failureKind.exitCode)
+      }
     } catch let error as ExitCode {
       Foundation.exit(error.rawValue)
     } catch {

@@ -1,6 +1,8 @@
+public import FailureReporting
+
 /// Why a linear program could not be solved. Infeasibility and unboundedness are *not* failures
 /// (see `LPOutcome`); these are invalid models and solver breakdowns.
-public enum LPFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public enum LPFailure: ClassifiedError, Sendable, Equatable {
   /// The model was rejected by validation before any GLPK call (non-finite coefficient,
   /// `lo > hi`, index out of range, duplicate entry, too many rows for a C `int`...). The message
   /// names the variable or row.
@@ -20,6 +22,10 @@ public enum LPFailure: Error, Sendable, Equatable, CustomStringConvertible {
   case notSolved(status: Int32)
   /// A return code this wrapper does not know.
   case unknownReturnCode(Int32)
+
+  /// Always FairMem's or GLPK's failure, never the user's: FairMem builds every model itself,
+  /// so even an invalid model is an internal bug (exit code 3).
+  public var failureKind: FailureKind { .internalFailure }
 
   /// A one-line human-readable explanation naming the GLPK code where there is one.
   public var description: String {

@@ -1,4 +1,5 @@
-public import MemorizationTheory
+public import FairnessStatistics
+import MemorizationTheory
 
 /// How far a measured metric entry may lie from the theory's prediction, and why.
 ///

@@ -1,5 +1,6 @@
 public import FairnessData
-public import MemorizationTheory
+public import FairnessStatistics
+import MemorizationTheory
 
 /// A finite evaluation population: records with features, group, true label and the base
 /// classifier's prediction. Bias is measured on it by counting.
@@ -30,11 +31,11 @@ public struct EvaluationPopulation: Sendable {
   }
 
   /// The statistics (convention B) of a classifier with these predictions on this population,
-  /// decoded from counts exactly as `fairmem stats` output would be.
+  /// from its counts exactly as `fairmem stats` output would be decoded.
   ///
   /// - Throws: `StatisticsError` when a group has no record.
   public func statistics(predictions: [Int]) throws(StatisticsError) -> PopulationStatistics<Double> {
-    try StatisticsDecoder().decode(object: counts(predictions: predictions).jsonObject)
+    try PopulationStatistics(counts: counts(predictions: predictions))
   }
 
   /// The statistics of the base classifier.

@@ -1,5 +1,6 @@
 import FairnessData
-public import MemorizationTheory
+public import FairnessStatistics
+import MemorizationTheory
 import SeededRandom
 
 /// What `TheoryValidator` runs besides the lookup memorizer, and how strict it is.
@@ -243,7 +244,7 @@ public enum TheoryValidator {
             others.append((.mlp, nil, mlp.predictions))
           }
         }
-        for metric in FairnessMetric.allCases {
+        for metric in FairnessMetric.gapVectors {
           let predicted = metricEntries(base, metric: metric, memorized: mass(m))
           let got = try measured(predictions, metric)
           lookupGapsTried[metric, default: []].append(largest(got))
@@ -272,12 +273,12 @@ public enum TheoryValidator {
       checks.append(check)
     }
     // Memorizing everything is one more lookup memorization (the perfect classifier).
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       lookupGapsTried[metric, default: []].append(largest(try measured(labels, metric)))
     }
 
     var results: [MetricValidation] = []
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       let answer = try MemorizationAnalysis.analyze(base, metric: metric, options: MetricOptions())
       var result = MetricValidation(
         metric: metric, baseGap: largest(metricEntries(base, metric: metric).map(\.value)), feasible: answer.feasible,

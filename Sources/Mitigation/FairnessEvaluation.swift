@@ -1,4 +1,4 @@
-public import MemorizationTheory
+public import FairnessStatistics
 
 /// The fairness metrics a mitigation run reports, all from hard predictions on one split.
 ///
@@ -45,8 +45,7 @@ public struct FairnessEvaluation: Sendable, Equatable {
     }
     let counts = PredictionCounts(
       groups: groupNames, classes: classNames, groupOf: groups, labels: labels, predictions: predictions)
-    let statistics = try StatisticsDecoder().decode(object: counts.jsonObject)
-    let s = statistics.biasReport(memorized: statistics.noMemorization, favorableClass: 1).summary
+    let s = try PopulationStatistics<Double>(counts: counts).biasReport(favorableClass: 1).summary
     accuracy = s.overallAccuracy
     demographicParity = s.demographicParityDifference
     selectionRates = s.selectionRates

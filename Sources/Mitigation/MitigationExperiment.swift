@@ -1,9 +1,9 @@
 public import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
+import FairnessStatistics
 import Foundation
 public import Influence
-import MemorizationTheory
 import SeededRandom
 
 /// Training choices for the base (ERM) model.

@@ -1,4 +1,6 @@
 import BigInt
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import LinearProgramming
 import MemorizationTheory
@@ -45,7 +47,7 @@ struct ExactAndIntegerTests {
           #expect(abs(exact.population[a][y].doubleValue - stats.population[a][y]) <= 1e-16)
         }
       }
-      for metric in FairnessMetric.allCases {
+      for metric in FairnessMetric.gapVectors {
         for options in Self.optionsList(total: total, classes: k, using: &rng) {
           var failures: [String] = []
           // Closed forms: the same generic code in Rational and in Double.
@@ -104,7 +106,7 @@ struct ExactAndIntegerTests {
     }
     var lines: [String] = []
     for size in ["small", "large"] {
-      for metric in FairnessMetric.allCases {
+      for metric in FairnessMetric.gapVectors {
         let key = "\(size) \(metric.rawValue)"
         lines.append(
           "\(key): verified \(tally[key + " verified"])/\(tally[key]) = \(percent(tally[key + " verified"], tally[key]))"
@@ -114,8 +116,8 @@ struct ExactAndIntegerTests {
     print("[exact] verification rate among feasible answers:\n  " + lines.joined(separator: "\n  "))
     for (reason, count) in tally.entries(prefix: "unverified") { print("  \(count)x \(reason)") }
     for size in ["small", "large"] {
-      let verified = FairnessMetric.allCases.reduce(0) { $0 + tally["\(size) \($1.rawValue) verified"] }
-      let feasible = FairnessMetric.allCases.reduce(0) { $0 + tally["\(size) \($1.rawValue)"] }
+      let verified = FairnessMetric.gapVectors.reduce(0) { $0 + tally["\(size) \($1.rawValue) verified"] }
+      let feasible = FairnessMetric.gapVectors.reduce(0) { $0 + tally["\(size) \($1.rawValue)"] }
       #expect(
         verified * 10 >= feasible * 9,
         "\(size) counts: exact verification should succeed most of the time (\(verified)/\(feasible))")
@@ -138,7 +140,7 @@ struct ExactAndIntegerTests {
       let n = randomCounts(groups: g, classes: k, maxCount: 15, using: &rng)
       let total = n.joined().joined().reduce(0, +)
       let stats = try StatisticsDecoder().decode(object: countsObject(n))
-      let metric = FairnessMetric.allCases[i % 3]
+      let metric = FairnessMetric.gapVectors[i % 3]
       let favorable: Int? = Bool.random(using: &rng) ? Int.random(in: 0..<k, using: &rng) : nil
       var failures: [String] = []
       // (a) tolerance 1/N.
@@ -198,7 +200,7 @@ struct ExactAndIntegerTests {
     }
     print(
       "[integer] at tolerance 1/N: "
-        + FairnessMetric.allCases.map {
+        + FairnessMetric.gapVectors.map {
           "\($0.rawValue) continuous feasible \(tally[$0.rawValue + " continuous feasible"])/\(tally[$0.rawValue]), integer feasible \(tally[$0.rawValue + " integer feasible"]); rounding-tolerance check on \(tally[$0.rawValue + " rounding checked"])"
         }.joined(separator: "; "))
   }

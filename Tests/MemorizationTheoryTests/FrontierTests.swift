@@ -1,3 +1,5 @@
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import LinearProgramming
 import MemorizationTheory
@@ -14,7 +16,7 @@ struct FrontierTests {
     for i in 0..<260 {
       let stats = randomStatistics(
         InstanceShape(zeroCellProbability: 0.05, conventionA: i % 2 == 1, capProbability: 0.3), using: &rng)
-      let metric = FairnessMetric.allCases[i % 3]
+      let metric = FairnessMetric.gapVectors[i % 3]
       let favorable: Int? = i % 4 == 3 ? Int.random(in: 0..<stats.classCount, using: &rng) : nil
       let budgets = MemorizationAnalysis.evenlySpacedBudgets(upTo: stats.totalCap, count: 8)
       let points = try MemorizationAnalysis.frontier(stats, metric: metric, favorableClass: favorable, budgets: budgets)

@@ -1,4 +1,6 @@
 import BigInt
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 import Testing
@@ -40,8 +42,10 @@ struct PredictionCountsTests {
         }
       }
       #expect(counts.counts.joined().joined().reduce(0, +) == count)
-      // The JSON object decodes to the same counts.
-      let stats = try StatisticsDecoder().decode(object: counts.jsonObject)
+      // The statistics JSON of these counts decodes to the same counts.
+      let stats = try StatisticsDecoder().decode(object: [
+        "groups": counts.groups, "classes": counts.classes, "counts": counts.counts,
+      ])
       #expect(stats.counts == counts.counts)
     }
   }

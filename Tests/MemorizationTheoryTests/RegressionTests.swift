@@ -1,3 +1,5 @@
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import LinearProgramming
 import MemorizationTheory

@@ -1,3 +1,5 @@
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 import SeededRandom
@@ -37,7 +39,7 @@ struct SeedMetricsHandTests {
   @Test("balanced table, exact rationals")
   func balancedExact() throws {
     let s = try HandTables.exact(HandTables.balanced)
-    let m = s.biasReport(memorized: s.noMemorization).seedMetrics
+    let m = s.biasReport(memorized: s.noMemorization).absoluteGapMetrics
     #expect(m.demographicParity == Rational(11, 60))
     #expect(m.equalityOfOdds == Rational(2, 5))
     #expect(m.differenceInEqualOpportunity == Rational(1, 4))
@@ -57,7 +59,7 @@ struct SeedMetricsHandTests {
   func crossedGaps() throws {
     let s = try HandTables.statistics(HandTables.crossed)
     let report = s.biasReport(memorized: s.noMemorization)
-    let m = report.seedMetrics
+    let m = report.absoluteGapMetrics
     let tol = 1e-12
     #expect(abs(m.demographicParity - 1.0 / 60) < tol)
     #expect(abs(m.equalityOfOdds! - 7.0 / 20) < tol)
@@ -73,7 +75,7 @@ struct SeedMetricsHandTests {
   @Test("a group without positives makes EO/DEO/AOD/EOD undefined (nil), DP/AD stay defined")
   func undefined() throws {
     let s = try HandTables.statistics([[[30, 10], [5, 15]], [[36, 4], [0, 0]]])
-    let m = s.biasReport(memorized: s.noMemorization).seedMetrics
+    let m = s.biasReport(memorized: s.noMemorization).absoluteGapMetrics
     #expect(m.equalityOfOdds == nil)
     #expect(m.differenceInEqualOpportunity == nil)
     #expect(m.absoluteAverageOddsDifference == nil)
@@ -89,7 +91,7 @@ struct SeedMetricsHandTests {
     let s = try StatisticsDecoder().decode(object: [
       "groups": ["M", "F", "C"], "classes": HandTables.classes, "counts": n,
     ])
-    let m = s.biasReport(memorized: s.noMemorization).seedMetrics
+    let m = s.biasReport(memorized: s.noMemorization).absoluteGapMetrics
     // DP: max(|25-14|, |25-40|, |14-40|)/60 = 26/60. EO pairs: M-F 2/5, M-C 1/4+1/4 = 1/2,
     // F-C 1/2+2/5 = 9/10. DEO: max(1/4, 1/4, 1/2) = 1/2.
     #expect(abs(m.demographicParity - 26.0 / 60) < 1e-12)

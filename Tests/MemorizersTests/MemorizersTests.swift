@@ -1,4 +1,5 @@
 import FairnessData
+import FairnessStatistics
 import MemorizationTheory
 import Memorizers
 import SeededRandom
@@ -99,7 +100,7 @@ struct LookupTests {
           let chosen = pop.selector.select(counts: m, mode: mode, using: &rng)
           let measured = try pop.statistics(predictions: pop.lookup(memorizing: chosen).predictions)
           let x = m.map { $0.map { Double($0) / Double(pop.recordCount) } }
-          for metric in FairnessMetric.allCases {
+          for metric in FairnessMetric.gapVectors {
             let predicted = metricEntries(base, metric: metric, memorized: x)
             let got = metricEntries(measured, metric: metric)
             #expect(predicted.count == got.count)
@@ -117,7 +118,7 @@ struct LookupTests {
       }
       // Memorizing nothing is the base classifier exactly.
       let none = try pop.statistics(predictions: pop.lookup(memorizing: []).predictions)
-      for metric in FairnessMetric.allCases {
+      for metric in FairnessMetric.gapVectors {
         let a = metricEntries(none, metric: metric).map(\.value)
         let b = metricEntries(base, metric: metric).map(\.value)
         #expect(mismatch(a, b, absolute: Tolerance.tight) == nil)
@@ -214,7 +215,7 @@ struct EntriesTests {
       let lookup = b.entries.filter { $0.memorizer == .lookup }
       #expect(lookup.allSatisfy { abs($0.measured - $0.predicted) <= $0.band }, "\(name)")
       // Random sets: every entry of every metric per memorization and mode.
-      let perMemorization = FairnessMetric.allCases.map { metricEntries(try! pop.baseStatistics(), metric: $0).count }
+      let perMemorization = FairnessMetric.gapVectors.map { metricEntries(try! pop.baseStatistics(), metric: $0).count }
         .reduce(0, +)
       #expect(lookup.filter { $0.setting == .random }.count == 2 * 2 * perMemorization)
       #expect(
@@ -239,7 +240,7 @@ struct IntegerSelectionTests {
       let pop = try population(index, seed: seed)
       let base = try pop.baseStatistics()
       let n = pop.selector.cellCounts
-      for metric in FairnessMetric.allCases {
+      for metric in FairnessMetric.gapVectors {
         let tolerance = MemorizationAnalysis.roundingTolerance(
           base, metric: metric, favorableClass: nil, records: pop.recordCount)
         let options = MetricOptions(tolerance: tolerance)

@@ -11,9 +11,7 @@ public struct CLIRunner {
 
   public static var binary: URL {
     if let path = ProcessInfo.processInfo.environment["FAIRMEM_BIN"] { return URL(fileURLWithPath: path) }
-    // This file is Tests/_TestSupport/CLIRunner.swift: the package root is three levels up.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
+    let root = packageRoot
     for configuration in ["debug", "release"] {
       let candidate = root.appendingPathComponent(".build/\(configuration)/fairmem")
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
@@ -21,9 +19,17 @@ public struct CLIRunner {
     return root.appendingPathComponent(".build/debug/fairmem")
   }
 
-  public static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+  /// The package root (this file is Tests/_TestSupport/CLIRunner.swift).
+  public static var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+  }
+
+  /// Runs the binary; `workingDirectory` defaults to the test process's own.
+  public static func run(_ arguments: [String], stdin: String? = nil, workingDirectory: URL? = nil) throws -> Result {
     let process = Process()
     process.executableURL = binary
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     process.arguments = arguments
     let out = Pipe()
     let err = Pipe()

@@ -1,5 +1,7 @@
 import ArgumentParser
+import FairMemJSON
 import FairnessData
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 import Mitigation

@@ -1,5 +1,7 @@
 import ArgumentParser
+import FairMemJSON
 import FairnessData
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 
@@ -52,11 +54,10 @@ struct StatsCommand: ParsableCommand {
     }
     let counts = try PredictionCounts(
       groupValues: groupValues, labels: labels, predictions: predictions, recordCounts: recordCounts)
-    let statistics = try StatisticsDecoder().decode(object: counts.jsonObject)
-    let report = statistics.biasReport(
-      memorized: statistics.noMemorization, favorableClass: try statistics.classIndex(named: favorable))
+    let statistics = try PopulationStatistics<Double>(counts: counts)
+    let report = statistics.biasReport(favorableClass: try statistics.classIndex(named: favorable))
     if json {
-      var object = counts.jsonObject
+      var object: [String: Any] = ["groups": counts.groups, "classes": counts.classes, "counts": counts.counts]
       object["summary"] = AnswerJSON.object(report)["summary"]
       object["description"] =
         "counts from \(csv) (label \(label), prediction \(prediction), group \(group.joined(separator: "+")))"

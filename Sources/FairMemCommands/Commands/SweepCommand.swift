@@ -1,5 +1,8 @@
 import ArgumentParser
 import Dispatch
+import FailureReporting
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import LinearProgramming
 import MemorizationTheory
@@ -107,7 +110,8 @@ struct SweepCommand: ParsableCommand {
       }
       return (text, .answered)
     } catch {
-      let outcome: LineOutcome = error is LPFailure ? .internalFailure : .badInput
+      let kind = (error as? any ClassifiedError)?.failureKind ?? .internalFailure
+      let outcome: LineOutcome = kind == .internalFailure ? .internalFailure : .badInput
       let object: [String: Any] = [
         "line": number, "id": id, "error": "\(error)", "internal": outcome == .internalFailure,
         "field": CommandFailure.classify(error).field.map { $0 as Any } ?? NSNull(),

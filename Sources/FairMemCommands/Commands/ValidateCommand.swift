@@ -1,5 +1,7 @@
 import ArgumentParser
+import FairMemJSON
 import FairnessData
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 import Memorizers
@@ -188,7 +190,7 @@ struct ValidateCommand: ParsableCommand {
   /// One row per kind of check over all synthetic populations.
   static func summaryRows(_ results: [PopulationValidation]) -> [SummaryRow] {
     var rows: [SummaryRow] = []
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       let ms = results.compactMap { $0.metrics.first { $0.metric == metric } }
       let feasible = ms.filter(\.feasible)
       let ratioS = feasible.map { ($0.measuredGapStratified ?? 0) / max($0.boundStratified ?? 1, 1e-300) }.max() ?? 0

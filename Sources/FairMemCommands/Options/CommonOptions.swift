@@ -1,4 +1,6 @@
 import ArgumentParser
+import FairMemJSON
+import FairnessStatistics
 import MemorizationTheory
 
 /// Options every statistics-reading command shares.
@@ -20,8 +22,9 @@ struct StatisticsOptions: ParsableArguments {
 struct MetricSelection: ParsableArguments {
   @Option(
     name: .customLong("metric"),
-    help:
-      "Metric(s): sp (statistical parity), eopp (equal opportunity), eodds (equalized odds). Repeatable; default: all three."
+    help: ArgumentHelp(
+      "Metric(s), repeatable; default: all three. \(FairnessMetric.helpText(for: FairnessMetric.gapVectors))."
+    )
   )
   var metrics: [String] = []
 
@@ -32,7 +35,7 @@ struct MetricSelection: ParsableArguments {
   var tolerance: Double = 0
 
   func validate() throws {
-    for name in metrics where FairnessMetric(rawValue: name) == nil {
+    for name in metrics where FairnessMetric(spelling: name)?.isGapVector != true {
       throw InputError(field: "--metric", problem: "unknown metric '\(name)' (use sp, eopp or eodds)")
     }
     guard tolerance.isFinite, tolerance >= 0, tolerance <= 1 else {
@@ -41,7 +44,7 @@ struct MetricSelection: ParsableArguments {
   }
 
   var selectedMetrics: [FairnessMetric] {
-    metrics.isEmpty ? FairnessMetric.allCases : metrics.compactMap { FairnessMetric(rawValue: $0) }
+    metrics.isEmpty ? FairnessMetric.gapVectors : metrics.compactMap { FairnessMetric(rawValue: $0) }
   }
 
   func options(for statistics: PopulationStatistics<Double>) throws -> MetricOptions {

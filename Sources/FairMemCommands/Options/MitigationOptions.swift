@@ -1,4 +1,6 @@
 import ArgumentParser
+import FairMemJSON
+import FairnessStatistics
 import MemorizationTheory
 import Mitigation
 

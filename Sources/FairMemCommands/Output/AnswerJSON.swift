@@ -1,3 +1,5 @@
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 
@@ -106,7 +108,7 @@ enum AnswerJSON {
       "cell_rates": report.cellRates.map { $0.map { $0.map { $0.map(\.doubleValue) as Any } ?? NSNull() } },
       "gaps": entries,
       "largest_gap": Dictionary(
-        uniqueKeysWithValues: FairnessMetric.allCases.map { ($0.rawValue, report.largestGap($0).doubleValue) }),
+        uniqueKeysWithValues: FairnessMetric.gapVectors.map { ($0.rawValue, report.largestGap($0).doubleValue) }),
       "summary": [
         "favorable": report.classes[s.favorableClass],
         "selection_rates": s.selectionRates.map(\.doubleValue),

@@ -1,3 +1,5 @@
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import MemorizationTheory
 
@@ -67,14 +69,14 @@ enum AnswerText {
     out.append("Cell rates:")
     out.append(cells.render())
     var gaps = Table("metric", "entry", "gap")
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       for e in report.entries[metric] ?? [] { gaps.add(metric.rawValue, e.label, Format.number(e.value.doubleValue)) }
     }
     out.append("Gap vectors (rate of first group minus second):")
     out.append(gaps.render())
     let s = report.summary
     var summary = Table("summary (favorable class '\(report.classes[s.favorableClass])')", "value")
-    for metric in FairnessMetric.allCases {
+    for metric in FairnessMetric.gapVectors {
       summary.add("largest |\(metric.rawValue)| entry", Format.number(report.largestGap(metric).doubleValue))
     }
     summary.add("demographic_parity_difference", Format.number(s.demographicParityDifference.doubleValue))

@@ -2,8 +2,6 @@ import ArgumentParser
 import FailureReporting
 import FairnessData
 import Foundation
-import LinearProgramming
-import MemorizationTheory
 
 /// How a command run failed, in the terms both faces report: the `fairmem` exit code, a stable
 /// code word, the field the failure is about (when there is one) and a message.
@@ -27,9 +25,9 @@ public struct CommandFailure: Error, Sendable, Equatable {
 
   /// Classifies an error thrown while parsing or running a `fairmem` command.
   ///
-  /// Library errors say whose fault they are (``ClassifiedError``, or the typed errors of the
-  /// statistics, data and LP layers); anything ArgumentParser throws is a usage error (bad input),
-  /// whose field is the first `--option` or `<argument>` its message names.
+  /// Library errors say whose fault they are (``ClassifiedError``; `FairnessDataError` is bad
+  /// input); anything ArgumentParser throws is a usage error (bad input), whose field is the
+  /// first `--option` or `<argument>` its message names.
   public static func classify(_ error: any Error) -> CommandFailure {
     switch error {
     case let error as CommandFailure:
@@ -41,14 +39,8 @@ public struct CommandFailure: Error, Sendable, Equatable {
       return CommandFailure(
         exitCode: error.failureKind.exitCode, code: error.failureKind.rawValue, field: error.field,
         message: error.description)
-    case let error as StatisticsError:
-      return .badInput(field: error.field, message: error.description)
     case let error as FairnessDataError:
       return .badInput(field: error.namedField, message: error.description)
-    case let error as LPFailure:
-      return CommandFailure(
-        exitCode: FairMemExitCode.internalFailure, code: FailureKind.internalFailure.rawValue, field: nil,
-        message: error.description)
     case let error as ExitCode:
       let kind: String =
         switch error.rawValue {
@@ -56,7 +48,9 @@ public struct CommandFailure: Error, Sendable, Equatable {
         case FairMemExitCode.internalFailure: FailureKind.internalFailure.rawValue
         default: FailureKind.badInput.rawValue
         }
-      return CommandFailure(exitCode: error.rawValue, code: kind, field: nil, message: "exit code \(error.rawValue)")
+      return CommandFailure(
+        exitCode: error.rawValue, code: kind, field: nil,
+        message: "the command reported failures in its output (exit code \(error.rawValue))")
     default:
       let message = FairMemCommand.message(for: error)
       return .badInput(field: Self.optionNamed(in: message), message: message)

@@ -1,3 +1,5 @@
+import FairMemJSON
+import FairnessStatistics
 import MemorizationTheory
 
 /// Bad input at the command line (a file, option or field): the same field + problem error the

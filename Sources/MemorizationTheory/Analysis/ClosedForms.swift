@@ -1,3 +1,5 @@
+public import FairnessStatistics
+
 /// The closed-form results R5-R7 (see `Docs/theory.md` for the derivations), computed in `T`
 /// arithmetic, so they are exact fractions when the statistics come from counts.
 ///
@@ -26,6 +28,8 @@ public struct ClosedFormBounds<T: FieldScalar>: Sendable {
 
 extension PopulationStatistics {
   /// The closed forms that apply to a metric under the given options.
+  ///
+  /// - Precondition: `metric.isGapVector`.
   public func closedForms(for metric: FairnessMetric, options: MetricOptions) -> ClosedFormBounds<T> {
     switch metric {
     case .statisticalParity: return statisticalParityBounds(options)
@@ -35,6 +39,7 @@ extension PopulationStatistics {
           (key.predictedClass, groupsDefining(key).map { ($0, missRate($0, key.predictedClass)) })
         }, options: options, rule: "R6")
     case .equalizedOdds: return equalizedOddsForms(options)
+    default: preconditionFailure("\(metric.rawValue) is a scalar summary: the theory has no closed form for it")
     }
   }
 

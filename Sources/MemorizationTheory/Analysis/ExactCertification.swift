@@ -1,3 +1,4 @@
+import FairnessStatistics
 internal import LinearProgramming
 
 extension MemorizationAnalysis {

@@ -1,3 +1,4 @@
+public import FairnessStatistics
 public import LinearProgramming
 
 /// One point of the mass-vs-bias frontier: the least achievable largest |entry| when at most

@@ -1,3 +1,4 @@
+public import FairnessStatistics
 public import LinearProgramming
 
 /// The integer version on counts: how many individual records per cell must be memorized.

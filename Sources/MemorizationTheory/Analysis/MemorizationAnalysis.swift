@@ -1,3 +1,4 @@
+public import FairnessStatistics
 public import LinearProgramming
 
 /// Solves the memorization LPs for one metric and checks every answer independently.

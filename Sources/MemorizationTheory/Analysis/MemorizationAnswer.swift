@@ -1,3 +1,4 @@
+public import FairnessStatistics
 import LinearProgramming
 
 /// The answer to "can memorization drive this metric's bias to zero (or below eps), and with how

@@ -1,3 +1,4 @@
+public import FairnessStatistics
 public import LinearProgramming
 
 /// The linear programs over memorized masses `x[a][y] = P(D=1, A=a, Y=y)` for one metric.

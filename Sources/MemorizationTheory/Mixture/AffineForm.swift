@@ -1,3 +1,5 @@
+public import FairnessStatistics
+
 /// An affine function of the memorized masses: `constant + Σ_{a,y} coefficients[a][y] x[a][y]`.
 ///
 /// R1-R3 say every rate of a memorizing classifier, and hence every metric entry, is of this

@@ -1,3 +1,5 @@
+public import FairnessStatistics
+
 /// R0, the mixture rule, evaluated directly: for a conditioning event E,
 ///
 ///     P(Yhat=yh | E) = P(D=1|E) P(Y=yh | E, D=1) + P(D=0|E) P(Yhat=yh | E, D=0).

@@ -1,3 +1,5 @@
+import FairMemJSON
+import FairnessStatistics
 import Foundation
 import LinearProgramming
 import MemorizationTheory
@@ -177,6 +179,7 @@ func specEntries(
             result["eodds \(a)-\(b) \(y) \(yh)"] = ra[yh] - rb[yh]
           }
         }
+      default: preconditionFailure("\(metric) is not a gap vector")
       }
     }
   }
@@ -189,6 +192,7 @@ func specKey(_ entry: MetricEntry) -> String {
   case .statisticalParity: "sp \(entry.first)-\(entry.second) \(entry.rate.predictedClass)"
   case .equalOpportunity: "eopp \(entry.first)-\(entry.second) \(entry.rate.predictedClass)"
   case .equalizedOdds: "eodds \(entry.first)-\(entry.second) \(entry.rate.trueClass!) \(entry.rate.predictedClass)"
+  default: "not a gap vector: \(entry.metric)"
   }
 }
 

@@ -1,0 +1,155 @@
+public import FailureReporting
+import Foundation
+
+/// A JSON value with a fast, deterministic writer (object keys sorted, numbers in Swift's
+/// shortest round-trip form). `fairmem sweep` writes tens of thousands of answers per second;
+/// Foundation's `JSONSerialization` with sorted keys spends most of its time casting and sorting
+/// `AnyHashable`s, so the CLI writes its own output.
+///
+/// Not `indirect`: arrays and objects already store their elements out of line, and an
+/// `indirect` enum would put every number and string in a heap box of its own.
+public enum JSONValue: Sendable, Equatable {
+  case null
+  case bool(Bool)
+  case integer(Int)
+  case number(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  /// Converts the values the CLI builds (`String`, `Double`, `Int`, `Bool`, arrays,
+  /// `[String: Any]`, `NSNull`, optionals, and `NSNumber`s echoed from parsed input).
+  public init(_ any: Any?) {
+    guard let any else {
+      self = .null
+      return
+    }
+    // Native Swift types first: casting to NSNumber or NSDictionary would bridge (slow).
+    if type(of: any) is NSNumber.Type, let value = any as? NSNumber {
+      // Parsed JSON: booleans have objCType "c"; integral numbers stay integers.
+      let code = String(cString: value.objCType)
+      if code == "c" {
+        self = .bool(value.boolValue)
+      } else if code == "d" || code == "f" {
+        self = .number(value.doubleValue)
+      } else {
+        self = .integer(value.intValue)
+      }
+      return
+    }
+    switch any {
+    case let value as JSONValue: self = value
+    case let value as String: self = .string(value)
+    case let value as Double: self = .number(value)
+    case let value as Int: self = .integer(value)
+    case let value as Bool: self = .bool(value)
+    case let value as [String: JSONValue]: self = .object(value)
+    case let value as [[String: JSONValue]]: self = .array(value.map { .object($0) })
+    case let value as [String: Any]: self = .object(value.mapValues { JSONValue($0) })
+    case let value as [[Double]]: self = .array(value.map { .array($0.map { .number($0) }) })
+    case let value as [Double]: self = .array(value.map { .number($0) })
+    case let value as [String]: self = .array(value.map { .string($0) })
+    case let value as [Any]: self = .array(value.map { JSONValue($0) })
+    case is NSNull, is JSONReader.Null: self = .null
+    default: self = .string("\(any)")
+    }
+  }
+
+  /// Serializes; throws on a non-finite number rather than printing an invalid or wrong value.
+  public func text(pretty: Bool) throws(JSONOutputError) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(2048)
+    try write(to: &out, pretty: pretty, indent: 0)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Writes UTF-8 bytes (appending to a byte array is much cheaper than to a `String`).
+  private func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
+    switch self {
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .integer(let i): out.append(contentsOf: String(i).utf8)
+    case .number(let d):
+      guard d.isFinite else {
+        throw JSONOutputError(problem: "non-finite number \(d) cannot be written as JSON")
+      }
+      if d == d.rounded(), abs(d) < 1e15 {
+        out.append(contentsOf: String(Int(d)).utf8)
+      } else {
+        out.append(contentsOf: d.description.utf8)
+      }
+    case .string(let s): Self.escape(s, into: &out)
+    case .array(let items):
+      if items.isEmpty {
+        out.append(contentsOf: "[]".utf8)
+        return
+      }
+      out.append(UInt8(ascii: "["))
+      for (i, item) in items.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        if pretty { Self.newline(&out, indent + 1) }
+        try item.write(to: &out, pretty: pretty, indent: indent + 1)
+      }
+      if pretty { Self.newline(&out, indent) }
+      out.append(UInt8(ascii: "]"))
+    case .object(let members):
+      if members.isEmpty {
+        out.append(contentsOf: "{}".utf8)
+        return
+      }
+      out.append(UInt8(ascii: "{"))
+      // Sorting the (key, value) pairs avoids a hash lookup per key.
+      for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        if pretty { Self.newline(&out, indent + 1) }
+        Self.escape(member.key, into: &out)
+        out.append(contentsOf: (pretty ? ": " : ":").utf8)
+        try member.value.write(to: &out, pretty: pretty, indent: indent + 1)
+      }
+      if pretty { Self.newline(&out, indent) }
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  private static func newline(_ out: inout [UInt8], _ indent: Int) {
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+  }
+
+  private static func escape(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    // Fast path: nothing to escape (the usual case: names, labels, notes). Copy the bytes,
+    // then check the copy.
+    let start = out.count
+    out.append(contentsOf: s.utf8)
+    if !out[start...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      out.append(UInt8(ascii: "\""))
+      return
+    }
+    out.removeSubrange(start...)
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out.append(contentsOf: "\\\"".utf8)
+      case "\\": out.append(contentsOf: "\\\\".utf8)
+      case "\n": out.append(contentsOf: "\\n".utf8)
+      case "\r": out.append(contentsOf: "\\r".utf8)
+      case "\t": out.append(contentsOf: "\\t".utf8)
+      case _ where scalar.value < 0x20: out.append(contentsOf: String(format: "\\u%04x", scalar.value).utf8)
+      default: out.append(contentsOf: String(scalar).utf8)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+}
+
+/// A value that cannot be written as JSON (a non-finite number). Every reported value is finite by
+/// construction, so this is FairMem's own failure: exit code 3, never a printed NaN.
+public struct JSONOutputError: ClassifiedError, Sendable, Equatable {
+  public let problem: String
+
+  public init(problem: String) { self.problem = problem }
+
+  public var failureKind: FailureKind { .internalFailure }
+  public var field: String? { "output" }
+  public var description: String { "output: \(problem)" }
+}

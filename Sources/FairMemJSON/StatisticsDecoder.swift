@@ -1,0 +1,307 @@
+public import FairnessStatistics
+public import Foundation
+
+/// Reads and validates the statistics JSON documented in `Docs/input-format.md`.
+///
+/// Accepted fields: `groups`, `classes` (names, at least two each, unique), then either
+/// `population` (G x K joint law) and `confusion` (G x K x K, rows sum to 1), or `counts`
+/// (G x K x K nonnegative integers n[a][y][yh]); optionally `unmemorized_prediction` (G x K, rows
+/// sum to 1: switches SP to convention A) and `cap` (G x K, `0 <= cap <= population`).
+/// `id`, `description` and `summary` are allowed and ignored. Any other key is an error, so that
+/// typos are not silently ignored.
+public struct StatisticsDecoder: Sendable {
+  /// How far a row sum may be from 1 before it is an error (unless `normalize`).
+  public var sumTolerance: Double = 1e-9
+  /// Rescale rows (and the population) that do not sum to 1 instead of rejecting them.
+  public var normalize: Bool = false
+
+  public init(normalize: Bool = false, sumTolerance: Double = 1e-9) {
+    self.normalize = normalize
+    self.sumTolerance = sumTolerance
+  }
+
+  static let allowedKeys: Set<String> = [
+    "groups", "classes", "population", "confusion", "counts", "unmemorized_prediction", "cap",
+    "id", "description", "summary",
+  ]
+
+  /// Parses JSON text into a top-level object.
+  public func object(from data: Data) throws(StatisticsError) -> [String: Any] {
+    let parsed: Any
+    do {
+      parsed = try JSONReader.parse(Array(data))
+    } catch {
+      throw StatisticsError(field: "input", problem: "malformed JSON (\(error))")
+    }
+    guard let object = parsed as? [String: Any] else {
+      throw StatisticsError(field: "input", problem: "expected a JSON object with groups, classes, ...")
+    }
+    return object
+  }
+
+  /// Decodes floating point statistics from JSON text.
+  public func decode(_ data: Data) throws(StatisticsError) -> PopulationStatistics<Double> {
+    try decode(object: object(from: data))
+  }
+
+  /// Decodes floating point statistics from a parsed JSON object.
+  public func decode(object: [String: Any]) throws(StatisticsError) -> PopulationStatistics<Double> {
+    try decodeGeneric(object: object, as: Double.self) { $0 }
+  }
+
+  /// Decodes exact statistics. Needs `counts`; other probabilities (`cap`,
+  /// `unmemorized_prediction`) are converted exactly from their double values.
+  public func decodeExact(object: [String: Any]) throws(StatisticsError) -> PopulationStatistics<Rational> {
+    guard object["counts"] != nil else {
+      throw StatisticsError(field: "counts", problem: "exact mode needs integer counts (field \"counts\")")
+    }
+    return try decodeGeneric(object: object, as: Rational.self) { Rational(exactly: $0) }
+  }
+
+  private func decodeGeneric<T: FieldScalar>(
+    object: [String: Any], as: T.Type, convert: (Double) -> T
+  ) throws(StatisticsError) -> PopulationStatistics<T> {
+    // The keys are sorted only when one is unknown, so that the error names the first in order.
+    if !object.keys.allSatisfy(Self.allowedKeys.contains) {
+      for key in object.keys.sorted() where !Self.allowedKeys.contains(key) {
+        throw StatisticsError(
+          field: key, problem: "unknown field (allowed: \(Self.allowedKeys.sorted().joined(separator: ", ")))")
+      }
+    }
+    let groups = try names(object["groups"], field: "groups", what: "group")
+    let classes = try names(object["classes"], field: "classes", what: "class")
+    let g = groups.count
+    let k = classes.count
+    var notes: [String] = []
+
+    var population: [[T]]
+    var confusion: [[[T]]]
+    var counts: [[[Int]]]? = nil
+    if let rawCounts = object["counts"] {
+      if object["population"] != nil || object["confusion"] != nil {
+        throw StatisticsError(field: "counts", problem: "give either counts or population + confusion, not both")
+      }
+      let n = try integerTensor(rawCounts, field: "counts", shape: (g, k, k))
+      let fromCounts = try PopulationStatistics<T>(
+        counts: PredictionCounts(groups: groups, classes: classes, counts: n))
+      counts = n
+      population = fromCounts.population
+      confusion = fromCounts.confusion
+      notes = fromCounts.notes
+    } else {
+      guard let rawPopulation = object["population"] else {
+        throw StatisticsError(field: "population", problem: "missing (or give \"counts\")")
+      }
+      guard let rawConfusion = object["confusion"] else {
+        throw StatisticsError(field: "confusion", problem: "missing (or give \"counts\")")
+      }
+      var p = try probabilityMatrix(rawPopulation, field: "population", rows: g, columns: k)
+      let total = p.joined().reduce(0, +)
+      if abs(total - 1) > sumTolerance {
+        guard normalize, total > 0 else {
+          throw StatisticsError(
+            field: "population", problem: "entries sum to \(total), not 1 (use --normalize to rescale)")
+        }
+        p = p.map { $0.map { $0 / total } }
+        notes.append("population rescaled to sum to 1 (it summed to \(total))")
+      }
+      population = p.map { $0.map(convert) }
+      var c = try tensor(rawConfusion, field: "confusion", shape: (g, k, k))
+      for a in 0..<g {
+        for y in 0..<k {
+          let rowSum = c[a][y].reduce(0, +)
+          if p[a][y] == 0 && rowSum == 0 {
+            c[a][y] = (0..<k).map { $0 == y ? 1 : 0 }
+            continue
+          }
+          c[a][y] = try normalizedRow(c[a][y], sum: rowSum, field: "confusion[\(a)][\(y)]", notes: &notes)
+        }
+      }
+      confusion = c.map { $0.map { $0.map(convert) } }
+      for a in 0..<g where population[a].allSatisfy(\.isZero) {
+        throw StatisticsError(
+          field: "population[\(a)]", problem: "group '\(groups[a])' is empty (P(A=\(groups[a])) = 0); remove it")
+      }
+      notes += PopulationStatistics<T>.zeroMassNotes(groups: groups, classes: classes, population: population)
+    }
+
+    var unmemorized: [[T]]? = nil
+    if let raw = object["unmemorized_prediction"] {
+      var s = try probabilityMatrix(raw, field: "unmemorized_prediction", rows: g, columns: k)
+      for a in 0..<g {
+        s[a] = try normalizedRow(
+          s[a], sum: s[a].reduce(0, +), field: "unmemorized_prediction[\(a)]", notes: &notes)
+      }
+      unmemorized = s.map { $0.map(convert) }
+    }
+
+    var cap: [[T]]? = nil
+    if let raw = object["cap"] {
+      let c = try probabilityMatrix(raw, field: "cap", rows: g, columns: k)
+      var converted: [[T]] = []
+      for a in 0..<g {
+        var row: [T] = []
+        for y in 0..<k {
+          let value = convert(c[a][y])
+          let limit = population[a][y]
+          if value > limit {
+            // Allow rounding noise only; a real excess is an error.
+            guard c[a][y] - limit.doubleValue <= sumTolerance else {
+              throw StatisticsError(
+                field: "cap[\(a)][\(y)]",
+                problem: "cap \(c[a][y]) exceeds the cell's mass \(limit.doubleValue)")
+            }
+            row.append(limit)
+          } else {
+            row.append(value)
+          }
+        }
+        converted.append(row)
+      }
+      cap = converted
+    }
+
+    return PopulationStatistics(
+      groups: groups, classes: classes, population: population, confusion: confusion,
+      unmemorizedPrediction: unmemorized, cap: cap, counts: counts, notes: notes)
+  }
+
+  // MARK: - Field readers
+
+  private func names(_ raw: Any?, field: String, what: String) throws(StatisticsError) -> [String] {
+    guard let raw else { throw StatisticsError(field: field, problem: "missing") }
+    guard let array = raw as? [Any] else {
+      throw StatisticsError(field: field, problem: "expected an array of \(what) names")
+    }
+    var result: [String] = []
+    for (i, item) in array.enumerated() {
+      guard let name = item as? String, !name.isEmpty else {
+        throw StatisticsError(field: "\(field)[\(i)]", problem: "expected a non-empty \(what) name")
+      }
+      guard !result.contains(name) else {
+        throw StatisticsError(field: "\(field)[\(i)]", problem: "duplicate \(what) name '\(name)'")
+      }
+      result.append(name)
+    }
+    guard result.count >= 2 else {
+      throw StatisticsError(field: field, problem: "need at least 2 \(what)s, got \(result.count)")
+    }
+    return result
+  }
+
+  private func array(_ raw: Any, field: @autoclosure () -> String, count: Int) throws(StatisticsError) -> [Any] {
+    guard let array = raw as? [Any] else {
+      throw StatisticsError(field: field(), problem: "expected an array of length \(count)")
+    }
+    guard array.count == count else {
+      throw StatisticsError(field: field(), problem: "shape mismatch: expected \(count) entries, got \(array.count)")
+    }
+    return array
+  }
+
+  private func number(_ raw: Any, field: String) throws(StatisticsError) -> Double {
+    try Self.finiteNumber(raw, field: field)
+  }
+
+  /// A finite JSON number (not a boolean, string or null), or an error naming `field`.
+  public static func finiteNumber(_ raw: Any, field: String) throws(StatisticsError) -> Double {
+    // Values from `JSONReader` (native Swift types) first: no bridging.
+    if type(of: raw) == Double.self, let value = raw as? Double {
+      guard value.isFinite else { throw StatisticsError(field: field, problem: "value is not finite (\(value))") }
+      return value
+    }
+    if type(of: raw) == Int.self, let value = raw as? Int { return Double(value) }
+    if type(of: raw) == Bool.self { throw StatisticsError(field: field, problem: "expected a number, got a boolean") }
+
+    guard let number = raw as? NSNumber, !(raw is String) else {
+      throw StatisticsError(field: field, problem: "expected a number, got \(Self.typeName(raw))")
+    }
+    // JSON booleans arrive as NSNumber too (objCType "c"); integers 0 and 1 do not.
+    if String(cString: number.objCType) == "c" {
+      throw StatisticsError(field: field, problem: "expected a number, got a boolean")
+    }
+    let value = number.doubleValue
+    guard value.isFinite else { throw StatisticsError(field: field, problem: "value is not finite (\(value))") }
+    return value
+  }
+
+  private func probability(_ raw: Any, field: String) throws(StatisticsError) -> Double {
+    let value = try number(raw, field: field)
+    guard value >= 0 && value <= 1 else {
+      throw StatisticsError(field: field, problem: "probability \(value) is outside [0, 1]")
+    }
+    return value
+  }
+
+  private func probabilityMatrix(_ raw: Any, field: String, rows: Int, columns: Int) throws(StatisticsError)
+    -> [[Double]]
+  {
+    var result: [[Double]] = []
+    for (i, row) in try array(raw, field: field, count: rows).enumerated() {
+      var values: [Double] = []
+      values.reserveCapacity(columns)
+      for (j, item) in try array(row, field: "\(field)[\(i)]", count: columns).enumerated() {
+        // Fast path (the usual case): a finite double in [0, 1] from `JSONReader` needs no
+        // field name; anything else goes through `probability`, which names the field.
+        if type(of: item) == Double.self, let value = item as? Double, value >= 0 && value <= 1 {
+          values.append(value)
+          continue
+        }
+        values.append(try probability(item, field: "\(field)[\(i)][\(j)]"))
+      }
+      result.append(values)
+    }
+    return result
+  }
+
+  private func tensor(_ raw: Any, field: String, shape: (Int, Int, Int)) throws(StatisticsError) -> [[[Double]]] {
+    var result: [[[Double]]] = []
+    for (i, slab) in try array(raw, field: field, count: shape.0).enumerated() {
+      result.append(try probabilityMatrix(slab, field: "\(field)[\(i)]", rows: shape.1, columns: shape.2))
+    }
+    return result
+  }
+
+  private func integerTensor(_ raw: Any, field: String, shape: (Int, Int, Int)) throws(StatisticsError) -> [[[Int]]] {
+    var result: [[[Int]]] = []
+    for (a, slab) in try array(raw, field: field, count: shape.0).enumerated() {
+      var rows: [[Int]] = []
+      for (y, row) in try array(slab, field: "\(field)[\(a)]", count: shape.1).enumerated() {
+        var values: [Int] = []
+        for (yh, item) in try array(row, field: "\(field)[\(a)][\(y)]", count: shape.2).enumerated() {
+          let f = "\(field)[\(a)][\(y)][\(yh)]"
+          let value = try number(item, field: f)
+          guard value >= 0, value == value.rounded(), value < 9.0e15 else {
+            throw StatisticsError(field: f, problem: "expected a nonnegative integer count, got \(value)")
+          }
+          values.append(Int(value))
+        }
+        rows.append(values)
+      }
+      result.append(rows)
+    }
+    return result
+  }
+
+  private func normalizedRow(
+    _ row: [Double], sum: Double, field: @autoclosure () -> String, notes: inout [String]
+  ) throws(StatisticsError) -> [Double] {
+    if abs(sum - 1) <= sumTolerance { return row }
+    guard normalize, sum > 0 else {
+      throw StatisticsError(field: field(), problem: "row sums to \(sum), not 1 (use --normalize to rescale)")
+    }
+    notes.append("\(field()) rescaled to sum to 1 (it summed to \(sum))")
+    return row.map { $0 / sum }
+  }
+
+  private static func typeName(_ raw: Any) -> String {
+    switch raw {
+    case is String: "a string"
+    case is [Any]: "an array"
+    case is [String: Any]: "an object"
+    case is NSNull, is JSONReader.Null: "null"
+    default: "\(type(of: raw))"
+    }
+  }
+
+}
