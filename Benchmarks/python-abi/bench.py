@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -83,6 +84,8 @@ def main() -> None:
         from pyspark.sql import SparkSession
 
         from fairmem.spark import sweep_spark
+
+        os.environ["PYSPARK_PYTHON"] = sys.executable  # executors import fairmem from this venv
 
         spark = (
             SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")

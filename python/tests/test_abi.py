@@ -49,7 +49,7 @@ def error_of(raw: bytes | None) -> dict:
         (b'{"command": "analyze", "arguments": {"frontier_points": {"a": 1}}}', "frontier_points"),
         (b'{"command": "analyze", "arguments": {"no_such_option": true}}', "no_such_option"),
         (b'{"command": "analyze", "arguments": {"json": false}}', "json"),
-        (b'{"command": "analyze", "arguments": {"--tolerance": 1}}', "--tolerance"),
+        (b'{"command": "analyze", "arguments": {"--tolerance": 1}}', "tolerance"),
         (b'{"command": "analyze", "arguments": {"metric": ["sp", null]}}', "metric[1]"),
         (b'{"command": "feasible"}', "input"),
         (b'{"command": "feasible", "input": 5}', "input"),

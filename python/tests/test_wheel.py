@@ -3,8 +3,8 @@ script."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -29,7 +29,7 @@ def test_shipped_library_and_binary_need_no_swift_runtime():
 
 
 def test_console_script_runs_the_shipped_binary():
-    script = shutil.which("fairmem")
-    assert script is not None
+    script = Path(sys.executable).parent / "fairmem"  # the environment's console script
+    assert script.is_file(), script
     out = subprocess.run([script, "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == fairmem.version()

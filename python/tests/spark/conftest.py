@@ -4,6 +4,7 @@ and FAIRMEM_REQUIRE_SPARK is not set (Scripts/test.sh sets it)."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -16,6 +17,9 @@ def spark():
         if os.environ.get("FAIRMEM_REQUIRE_SPARK") == "1":
             pytest.fail("pyspark is not installed (FAIRMEM_REQUIRE_SPARK=1)")
         pytest.skip("pyspark is not installed")
+    # The executors' Python workers must import fairmem: use this interpreter (the venv with the
+    # wheel) for them, as a cluster would use the environment the wheel is installed in.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     session = (
         SparkSession.builder.master("local[2]")
         .appName("fairmem-tests")
