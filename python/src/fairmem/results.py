@@ -13,6 +13,22 @@ import pandas as pd
 __all__ = ["Result", "Answer", "Answers", "Analysis", "Frontier", "BiasReport", "Explanation", "SweepFailure", "Report"]
 
 
+class NamedGroupsAndClasses:
+    """The ``groups`` and ``classes`` names of a JSON object that has them."""
+
+    _data: Any
+
+    @property
+    def groups(self) -> list[str]:
+        """Group names, in order."""
+        return list(self._data.get("groups", []))
+
+    @property
+    def classes(self) -> list[str]:
+        """Class names, in order."""
+        return list(self._data.get("classes", []))
+
+
 class Result:
     """A result with its JSON (as the CLI prints it) behind typed accessors."""
 
@@ -34,7 +50,7 @@ def _matrix(value: Any) -> np.ndarray | None:
     return None if value is None else np.asarray(value, dtype=float)
 
 
-class Answer(Result):
+class Answer(Result, NamedGroupsAndClasses):
     """One metric's answer: can memorization make the bias zero (or at most ``tolerance``), the
     least and most memorized mass, a witness ``x[a][y]`` re-checked by the mixture rule, or a
     checked Farkas certificate, and the closed forms R5-R7."""
@@ -83,14 +99,6 @@ class Answer(Result):
     @property
     def closed_form(self) -> dict[str, Any]:
         return copy.deepcopy(self._data.get("closed_form", {}))
-
-    @property
-    def groups(self) -> list[str]:
-        return list(self._data.get("groups", []))
-
-    @property
-    def classes(self) -> list[str]:
-        return list(self._data.get("classes", []))
 
     @property
     def id(self) -> Any:
@@ -183,17 +191,9 @@ class Answers(Result, Sequence[Answer]):
         return f"Answers({self._answers})"
 
 
-class BiasReport(Result):
+class BiasReport(Result, NamedGroupsAndClasses):
     """Rates and gaps of a (memorizing) classifier, R1-R3: group rates ``P(Yhat | A)``, cell
     rates ``P(Yhat | Y, A)``, the gap vectors of SP/EOpp/EOdds and fairlearn-style summaries."""
-
-    @property
-    def groups(self) -> list[str]:
-        return list(self._data["groups"])
-
-    @property
-    def classes(self) -> list[str]:
-        return list(self._data["classes"])
 
     @property
     def memorized_mass(self) -> float:
@@ -222,7 +222,7 @@ class BiasReport(Result):
         return pd.DataFrame(rows, columns=["metric", "entry", "value"])
 
 
-class Analysis(Result):
+class Analysis(Result, NamedGroupsAndClasses):
     """The full report of ``analyze``: the base classifier's bias and, per metric, the answer
     with its frontier and whole-record version, and plain-words sentences."""
 
@@ -238,14 +238,6 @@ class Analysis(Result):
     def sentences(self) -> list[str]:
         """The report's conclusions in plain words."""
         return list(self._data["summary"])
-
-    @property
-    def groups(self) -> list[str]:
-        return list(self._data["groups"])
-
-    @property
-    def classes(self) -> list[str]:
-        return list(self._data["classes"])
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per metric (as :meth:`Answers.to_pandas`)."""

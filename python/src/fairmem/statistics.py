@@ -13,11 +13,12 @@ import pandas as pd
 
 from ._native import request
 from .errors import BadInputError
+from .results import NamedGroupsAndClasses
 
 __all__ = ["Statistics"]
 
 
-class Statistics:
+class Statistics(NamedGroupsAndClasses):
     """Statistics of a classifier: groups, classes and counts ``n[a][y][yh]`` (or probabilities
     ``P(A, Y)`` and confusion matrices ``P(Yhat | Y, A)``), validated by FairMem's own decoder.
 
@@ -193,16 +194,6 @@ class Statistics:
         return cls.from_counts(np.stack(matrices), groups, names, description="counts from a fairlearn MetricFrame")
 
     # -- access --------------------------------------------------------------------------------
-
-    @property
-    def groups(self) -> list[str]:
-        """Group names, in order."""
-        return list(self._data.get("groups", []))
-
-    @property
-    def classes(self) -> list[str]:
-        """Class names, in order."""
-        return list(self._data.get("classes", []))
 
     @property
     def counts(self) -> np.ndarray | None:
