@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // FairMem: can memorizing part of the data make a classifier look fair, and how much would it
-// have to memorize? See README.md and Docs/architecture.md for the module map.
+// have to memorize? See README.md and Docs/architecture.md for the module map. The benchmark
+// drivers are a separate package (Benchmarks/Package.swift) that depends on this one by path.
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -22,6 +23,9 @@ let package = Package(
     .library(name: "FairnessModels", targets: ["FairnessModels"]),
     .library(name: "Influence", targets: ["Influence"]),
     .library(name: "Mitigation", targets: ["Mitigation"]),
+    .library(name: "Memorizers", targets: ["Memorizers"]),
+    .library(name: "SeededRandom", targets: ["SeededRandom"]),
+    .library(name: "FailureReporting", targets: ["FailureReporting"]),
     // The C ABI (include/fairmem.h): libFairMemABI.so, loaded by the Python package `fairmem`.
     .library(name: "FairMemABI", type: .dynamic, targets: ["FairMemABI"]),
   ],
@@ -38,8 +42,11 @@ let package = Package(
 
     // Whose fault a failure is (bad input: exit 2, internal: exit 3): every library's errors conform.
     .target(name: "FailureReporting", swiftSettings: strictSettings),
-    // Small deterministic random number generators shared by tests, synthetic data and models.
+    // Small deterministic random number generators, unbiased bounded draws and shuffles: every
+    // seeded draw of FairMem (tests, synthetic data, splits, models, memorized sets).
     .target(name: "SeededRandom", swiftSettings: strictSettings),
+    // How numbers are written in text (tables, reports, sentences, notes).
+    .target(name: "NumberText", swiftSettings: strictSettings),
     // The only module that calls GLPK: a value-type LP model, simplex / exact simplex / MIP.
     .target(name: "LinearProgramming", dependencies: ["CGLPK", "FailureReporting"], swiftSettings: strictSettings),
     // Statistics foundation (pure Swift: no GLPK, no Foundation): populations, prediction counts,
@@ -58,27 +65,31 @@ let package = Package(
       dependencies: ["FairnessStatistics", "LinearProgramming", "FailureReporting"],
       swiftSettings: strictSettings),
     // Dense matrices over OpenBLAS (cblas) and LAPACKE.
-    .target(name: "DenseLinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: strictSettings),
+    .target(
+      name: "DenseLinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "FailureReporting"],
+      swiftSettings: strictSettings),
     // Datasets: real-data loaders (Adult, COMPAS, German), generic CSV, synthetic populations, splits.
-    .target(name: "FairnessData", dependencies: ["SeededRandom"], swiftSettings: strictSettings),
+    .target(
+      name: "FairnessData", dependencies: ["SeededRandom", "DenseLinearAlgebra", "FailureReporting"],
+      swiftSettings: strictSettings),
     // Models: multinomial logistic regression and a one-hidden-layer MLP with gradients and HVPs.
     .target(
       name: "FairnessModels",
-      dependencies: ["DenseLinearAlgebra", "SeededRandom"],
+      dependencies: ["DenseLinearAlgebra", "SeededRandom", "FailureReporting"],
       swiftSettings: strictSettings),
     // Memorizing classifiers (lookup, nearest neighbour, interpolating MLP) and theory validation.
     .target(
       name: "Memorizers",
       dependencies: [
-        "FairnessModels", "FairnessData", "FairnessStatistics", "MemorizationTheory", "LinearProgramming",
-        "SeededRandom", "DenseLinearAlgebra",
+        "FairnessModels", "FairnessData", "FairnessStatistics", "MemorizationTheory", "SeededRandom",
+        "DenseLinearAlgebra", "NumberText",
       ],
       swiftSettings: strictSettings),
     // Influence functions: per-sample gradients, inverse-Hessian-vector products (exact, CG,
     // LiSSA, diagonal Fisher), smooth fairness targets and the fairness influence of every point.
     .target(
       name: "Influence",
-      dependencies: ["FairnessModels", "DenseLinearAlgebra", "FairnessData", "SeededRandom"],
+      dependencies: ["FairnessModels", "DenseLinearAlgebra", "FairnessData", "SeededRandom", "FailureReporting"],
       swiftSettings: strictSettings),
     // Mitigation: influence-based reweighting rules (Fair-IJ, drop-K/upweight-M, I-JACK, SIM-JACK,
     // FairIF), applying weights (IJ edit or retraining), selection and experiments.
@@ -86,6 +97,7 @@ let package = Package(
       name: "Mitigation",
       dependencies: [
         "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "FairnessStatistics", "SeededRandom",
+        "FailureReporting", "NumberText",
       ],
       swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
@@ -93,8 +105,7 @@ let package = Package(
       name: "FairMemCommands",
       dependencies: [
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
-        "FairnessModels", "Memorizers", "FailureReporting",
-        "Influence", "Mitigation", "DenseLinearAlgebra", "SeededRandom",
+        "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -105,18 +116,10 @@ let package = Package(
         "FairMemCommands", "FairMemJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
-    // Benchmark driver for Benchmarks/influence/run.sh (not a product; see Docs/influence.md).
-    .executableTarget(
-      name: "influence-bench", dependencies: ["Influence", "FairnessModels", "FairnessData", "DenseLinearAlgebra"],
-      path: "Benchmarks/influence/Sources", swiftSettings: strictSettings),
     .executableTarget(
       name: "fairmem",
       dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strictSettings),
-    // Benchmark driver (Benchmarks/lr-adult): FairMem logistic regression on Adult vs scikit-learn.
-    .executableTarget(
-      name: "lr-bench", dependencies: ["FairnessModels", "FairnessData", "DenseLinearAlgebra"],
-      path: "Benchmarks/lr-adult/Sources"),
 
     // Test-only helpers: tolerances, approximate comparison, seeded generators that print their seed.
     .target(
@@ -143,9 +146,16 @@ let package = Package(
       dependencies: ["Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
     .testTarget(
       name: "MitigationTests",
-      dependencies: ["Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "_TestSupport"]),
+      dependencies: [
+        "Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "FairnessStatistics",
+        "_TestSupport",
+      ]),
     .testTarget(
-      name: "CLITests", dependencies: ["FairMemCommands", "MemorizationTheory", "FairnessStatistics", "_TestSupport"]),
+      name: "CLITests",
+      dependencies: [
+        "FairMemCommands", "MemorizationTheory", "FairnessStatistics", "Mitigation", "Memorizers", "FairnessData",
+        "FairnessModels", "Influence", "DenseLinearAlgebra", "FailureReporting", "_TestSupport",
+      ]),
     .testTarget(name: "FairMemABITests", dependencies: ["FairMemABI", "FairMemCommands"]),
   ]
 )

@@ -22,8 +22,8 @@ if [ ! -f "$DATA/adult.data" ] || [ ! -f "$DATA/adult.test" ]; then
   FAIRMEM_DATA_DIR="$DATA" bash Scripts/fetch-datasets.sh
 fi
 [ -x "$PYTHON" ] || { echo "no Python at $PYTHON: run bash Scripts/setup.sh or set PYTHON" >&2; exit 1; }
-swift build -c release --product influence-bench
-BIN="$(swift build -c release --show-bin-path)/influence-bench"
+swift build -c release --package-path Benchmarks --product influence-bench
+BIN="$(swift build -c release --package-path Benchmarks --show-bin-path)/influence-bench"
 mkdir -p "$OUT"
 TIMEV=()
 [ -x /usr/bin/time ] && TIMEV=(/usr/bin/time -f "%C: peak RSS %M KiB, wall %e s")

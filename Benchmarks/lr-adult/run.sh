@@ -22,9 +22,9 @@ bash Scripts/fetch-datasets.sh # Data/raw/adult.{data,test}, checksum-verified
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
   export PATH="/opt/swift/usr/bin:$PATH"
 fi
-echo "[bench] swift build -c release --product lr-bench"
-if ! swift build -c release --product lr-bench >/tmp/lr-bench-build.log 2>&1; then tail -n 60 /tmp/lr-bench-build.log >&2; exit 1; fi
-BIN="$(swift build -c release --show-bin-path)/lr-bench"
+echo "[bench] swift build -c release --package-path Benchmarks --product lr-bench"
+if ! swift build -c release --package-path Benchmarks --product lr-bench >/tmp/lr-bench-build.log 2>&1; then tail -n 60 /tmp/lr-bench-build.log >&2; exit 1; fi
+BIN="$(swift build -c release --package-path Benchmarks --show-bin-path)/lr-bench"
 OUT=Benchmarks/out/lr-adult
 mkdir -p "$OUT"
 echo "[bench] machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"

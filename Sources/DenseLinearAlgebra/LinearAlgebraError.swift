@@ -1,3 +1,5 @@
+public import FailureReporting
+
 /// A data condition that makes a dense linear-algebra operation impossible or meaningless.
 ///
 /// Errors in this enum are caused by the *values* handed to an operation (a matrix that is not
@@ -38,4 +40,11 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
     case .nonFinite: "input contains NaN or infinity"
     }
   }
+}
+
+extension LinearAlgebraError: ClassifiedError {
+  /// Every linear-algebra failure is internal (exit 3): FairMem validates data before it reaches
+  /// a factorization, so a singular or indefinite matrix, a LAPACK breakdown, a shape mismatch or
+  /// a non-finite value here is a numerical failure or our own bug, not the user's input.
+  public var failureKind: FailureKind { .internalFailure }
 }

@@ -1,6 +1,5 @@
 public import ArgumentParser
 import FailureReporting
-import FairMemJSON
 import FairnessData
 import FairnessStatistics
 import Foundation
@@ -32,36 +31,39 @@ public struct FairMemCommand: ParsableCommand {
 
   public init() {}
 
-  /// Parses the arguments, runs the command and exits with FairMem's exit codes: 2 for bad
-  /// input (including invalid options), 1 for `--check` on an infeasible answer.
+  /// Parses the arguments, runs the command and exits with FairMem's exit codes (see
+  /// ``failure(for:)``).
   public static func runAndExit(_ arguments: [String]? = nil) -> Never {
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
       Foundation.exit(FairMemExitCode.success)
-    } catch let error as FairnessDataError {
-      fail("error: \(error)", code: FairMemExitCode.badInput)
-    } catch let error as InfeasibleAnswer {
-      fail("infeasible: \(error)", code: FairMemExitCode.infeasible)
-    } catch let error as any ClassifiedError {
-      switch error.failureKind {
-      case .badInput: fail("error: \(error)", code: error.failureKind.exitCode)
-      case .internalFailure: fail("internal error: \(error)", code: error.failureKind.exitCode)
-      }
     } catch let error as ExitCode {
       Foundation.exit(error.rawValue)
     } catch {
-      // ArgumentParser's own errors: help and version exit 0; usage errors are bad input (2).
-      if exitCode(for: error) == .success {
+      // ArgumentParser's own help and version requests exit 0 with their text on stdout.
+      if !(error is any ClassifiedError), !(error is InfeasibleAnswer), exitCode(for: error) == .success {
         print(fullMessage(for: error))
         Foundation.exit(0)
       }
-      fail(fullMessage(for: error), code: FairMemExitCode.badInput)
+      let (message, code) = failure(for: error)
+      FileHandle.standardError.write(Data((message + "\n").utf8))
+      Foundation.exit(code)
     }
   }
 
-  private static func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-    Foundation.exit(code)
+  /// The message and exit code of a failed run: 1 for an infeasible answer under `--check`; a
+  /// library error's own kind (``FailureReporting/ClassifiedError``: 2 for bad input, 3 for an
+  /// internal failure); 2 for a usage error of the argument parser.
+  public static func failure(for error: any Error) -> (message: String, code: Int32) {
+    switch error {
+    case let error as InfeasibleAnswer:
+      return ("infeasible: \(error)", FairMemExitCode.infeasible)
+    case let error as any ClassifiedError:
+      let prefix = error.failureKind == .internalFailure ? "internal error" : "error"
+      return ("\(prefix): \(error)", error.failureKind.exitCode)
+    default:
+      return (fullMessage(for: error), FairMemExitCode.badInput)
+    }
   }
 }

@@ -82,6 +82,14 @@ private func encodeNode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) t
   case let v as Int: node.content = .value(.integer(v))
   case let v as String: node.content = .value(.string(v))
   case let v as Bool: node.content = .value(.bool(v))
+  // Other integer widths (UInt64 seeds, ...): their `encode(to:)` asks a single-value container
+  // for the same type again, which would recurse here forever.
+  case let v as any BinaryInteger:
+    guard let i = Int(exactly: v) else {
+      throw EncodingError.invalidValue(
+        v, .init(codingPath: codingPath, debugDescription: "integer \(v) does not fit a JSON integer (Int)"))
+    }
+    node.content = .value(.integer(i))
   default: try value.encode(to: TreeEncoder(codingPath: codingPath, storage: node))
   }
   return node

@@ -186,38 +186,7 @@ public enum CSVDatasetLoader {
   static func encode(_ table: CSVTable, options: CSVDatasetOptions, keep: [Bool]?) throws(FairnessDataError)
     -> EncodedTable
   {
-    // Resolve columns.
-    let labelIndex = try table.columnIndex(named: options.labelColumn)
-    guard !options.groupColumns.isEmpty else {
-      throw .invalidParameter(name: "groupColumns", problem: "at least one group column is needed")
-    }
-    var groupIndices = [Int]()
-    for name in options.groupColumns {
-      let j = try table.columnIndex(named: name)
-      if j == labelIndex {
-        throw .conflictingColumn(name: name, problem: "it is the label column and cannot also define groups")
-      }
-      if groupIndices.contains(j) { throw .conflictingColumn(name: name, problem: "listed twice as a group column") }
-      groupIndices.append(j)
-    }
-    var featureIndices = [Int]()
-    if let names = options.featureColumns {
-      for name in names {
-        let j = try table.columnIndex(named: name)
-        if j == labelIndex {
-          throw .conflictingColumn(name: name, problem: "it is the label column and cannot also be a feature")
-        }
-        if featureIndices.contains(j) {
-          throw .conflictingColumn(name: name, problem: "listed twice as a feature column")
-        }
-        featureIndices.append(j)
-      }
-    } else {
-      featureIndices = (0..<table.columnCount).filter { $0 != labelIndex && !groupIndices.contains($0) }
-    }
-    for name in options.columnKinds.keys where !table.header.contains(name) {
-      throw .unknownColumn(name: name, file: table.source, available: table.header)
-    }
+    let (labelIndex, groupIndices, featureIndices) = try resolveColumns(table, options: options)
 
     // Dictionary-encode every used column once.
     var used = [labelIndex] + groupIndices
@@ -282,11 +251,95 @@ public enum CSVDatasetLoader {
       classOfCode[code] = k
     }
 
-    // Feature columns: kinds, levels, per-code values.
+    let (columns, featureNames, plans) = try featurePlans(
+      table, options: options, featureIndices: featureIndices, encoded: encoded, rows: rows)
+
+    // Assemble.
+    let width = featureNames.count
+    var features = [Double](repeating: 0, count: rows.count * width)
+    var labels = [Int]()
+    labels.reserveCapacity(rows.count)
+    var groups = [Int]()
+    groups.reserveCapacity(rows.count)
+    features.withUnsafeMutableBufferPointer { x in
+      for (i, r) in rows.enumerated() {
+        var offset = i * width
+        for plan in plans {
+          let code = plan.codes[r]
+          if plan.kind == .numeric {
+            x[offset] = plan.perCode[code]
+          } else {
+            x[offset + plan.levelOfCode[code]] = 1
+          }
+          offset += plan.width
+        }
+      }
+    }
+    for r in rows {
+      labels.append(classOfCode[labelColumn.codes[r]])
+      groups.append(groupIndexOf[groupNameOfRow[r]!]!)
+    }
+    let dataset = Dataset(
+      unchecked: features, featureNames: featureNames, labels: labels, classNames: classNames,
+      groups: groups, groupNames: groupNames, name: options.name)
+    return EncodedTable(
+      dataset: dataset, columns: columns, sourceRows: rows, sourceLines: rows.map { table.lineNumbers[$0] },
+      droppedRowCount: table.rowCount - rows.count)
+  }
+
+  /// A feature column's encoding plan: the per-row codes, and per code the numeric value or the
+  /// one-hot level (`width` features).
+  typealias FeaturePlan = (codes: [Int], kind: ColumnKind, perCode: [Double], levelOfCode: [Int], width: Int)
+
+  /// Encoding phase 1: the label, group and feature column indices, checked against each other.
+  static func resolveColumns(_ table: CSVTable, options: CSVDatasetOptions) throws(FairnessDataError)
+    -> (label: Int, groups: [Int], features: [Int])
+  {
+    let labelIndex = try table.columnIndex(named: options.labelColumn)
+    guard !options.groupColumns.isEmpty else {
+      throw .invalidParameter(name: "groupColumns", problem: "at least one group column is needed")
+    }
+    var groupIndices = [Int]()
+    for name in options.groupColumns {
+      let j = try table.columnIndex(named: name)
+      if j == labelIndex {
+        throw .conflictingColumn(name: name, problem: "it is the label column and cannot also define groups")
+      }
+      if groupIndices.contains(j) { throw .conflictingColumn(name: name, problem: "listed twice as a group column") }
+      groupIndices.append(j)
+    }
+    var featureIndices = [Int]()
+    if let names = options.featureColumns {
+      for name in names {
+        let j = try table.columnIndex(named: name)
+        if j == labelIndex {
+          throw .conflictingColumn(name: name, problem: "it is the label column and cannot also be a feature")
+        }
+        if featureIndices.contains(j) {
+          throw .conflictingColumn(name: name, problem: "listed twice as a feature column")
+        }
+        featureIndices.append(j)
+      }
+    } else {
+      featureIndices = (0..<table.columnCount).filter { $0 != labelIndex && !groupIndices.contains($0) }
+    }
+    for name in options.columnKinds.keys where !table.header.contains(name) {
+      throw .unknownColumn(name: name, file: table.source, available: table.header)
+    }
+
+    return (labelIndex, groupIndices, featureIndices)
+  }
+
+  /// Encoding phase 4: each feature column's kind (detected or given), levels and plan, checked
+  /// on the kept rows (numbers must parse and be finite).
+  static func featurePlans(
+    _ table: CSVTable, options: CSVDatasetOptions, featureIndices: [Int],
+    encoded: [Int: (codes: [Int], values: [String])], rows: [Int]
+  ) throws(FairnessDataError) -> (columns: [EncodedColumn], featureNames: [String], plans: [FeaturePlan]) {
     var columns = [EncodedColumn]()
     var featureNames = [String]()
     // For each feature column: numeric value per code, or level index per code.
-    var plans = [(codes: [Int], kind: ColumnKind, perCode: [Double], levelOfCode: [Int], width: Int)]()
+    var plans = [FeaturePlan]()
     for j in featureIndices {
       let name = table.header[j]
       let column = encoded[j]!
@@ -324,37 +377,7 @@ public enum CSVDatasetLoader {
       }
     }
 
-    // Assemble.
-    let width = featureNames.count
-    var features = [Double](repeating: 0, count: rows.count * width)
-    var labels = [Int]()
-    labels.reserveCapacity(rows.count)
-    var groups = [Int]()
-    groups.reserveCapacity(rows.count)
-    features.withUnsafeMutableBufferPointer { x in
-      for (i, r) in rows.enumerated() {
-        var offset = i * width
-        for plan in plans {
-          let code = plan.codes[r]
-          if plan.kind == .numeric {
-            x[offset] = plan.perCode[code]
-          } else {
-            x[offset + plan.levelOfCode[code]] = 1
-          }
-          offset += plan.width
-        }
-      }
-    }
-    for r in rows {
-      labels.append(classOfCode[labelColumn.codes[r]])
-      groups.append(groupIndexOf[groupNameOfRow[r]!]!)
-    }
-    let dataset = Dataset(
-      unchecked: features, featureNames: featureNames, labels: labels, classNames: classNames,
-      groups: groups, groupNames: groupNames, name: options.name)
-    return EncodedTable(
-      dataset: dataset, columns: columns, sourceRows: rows, sourceLines: rows.map { table.lineNumbers[$0] },
-      droppedRowCount: table.rowCount - rows.count)
+    return (columns, featureNames, plans)
   }
 
   /// Sorts numerically when every value is a number, otherwise lexicographically.

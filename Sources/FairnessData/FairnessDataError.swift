@@ -1,3 +1,5 @@
+public import FailureReporting
+
 /// Everything that can go wrong while fetching, parsing, encoding, splitting or generating data.
 ///
 /// Every case carries enough context (file, line, column, split, parameter) for `description` to
@@ -68,6 +70,25 @@ public enum FairnessDataError: Error, CustomStringConvertible, Equatable, Hashab
       return "Invalid dataset: \(problem)."
     case .invalidParameter(let name, let problem):
       return "Invalid parameter '\(name)': \(problem)."
+    }
+  }
+}
+
+extension FairnessDataError: ClassifiedError {
+  /// Every data error is the input's fault (exit 2): a missing or corrupt file, a malformed row,
+  /// an unknown column, a non-finite value, an empty group or an invalid parameter.
+  public var failureKind: FailureKind { .badInput }
+
+  /// The file, column or parameter the error is about.
+  public var field: String? {
+    switch self {
+    case .missingFile(let path), .unreadableFile(let path, _), .checksumMismatch(let path, _, _): path
+    case .malformedRow(let file, _, _), .emptyTable(let file): file
+    case .unknownColumn(let name, _, _), .conflictingColumn(let name, _), .invalidParameter(let name, _): name
+    case .nonFiniteValue(_, _, let column, _), .missingValue(_, _, let column): column
+    case .nonFiniteFeature(let feature, _, _): feature
+    case .emptyGroupInSplit(let split, _): split
+    case .invalidDataset: nil
     }
   }
 }

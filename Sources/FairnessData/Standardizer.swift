@@ -17,8 +17,10 @@ public struct Standardizer: Sendable, Equatable, Hashable {
 
   /// Fits means and standard deviations of `columns` on `dataset` (two-pass, numerically stable).
   ///
+  /// - Parameter minimumScale: a column whose standard deviation is at most this is treated as
+  ///   constant (scale 1, only centred); default 0.
   /// - Throws: `.invalidParameter` for a column index out of range or an empty dataset.
-  public init(fitting dataset: Dataset, columns: [Int]) throws(FairnessDataError) {
+  public init(fitting dataset: Dataset, columns: [Int], minimumScale: Double = 0) throws(FairnessDataError) {
     for c in columns where c < 0 || c >= dataset.featureCount {
       throw .invalidParameter(
         name: "columns", problem: "feature column \(c) is outside 0..<\(dataset.featureCount)")
@@ -26,23 +28,36 @@ public struct Standardizer: Sendable, Equatable, Hashable {
     guard dataset.rowCount > 0 || columns.isEmpty else {
       throw .invalidParameter(name: "dataset", problem: "cannot fit a standardizer on zero rows")
     }
+    self.init(fittingEveryColumnOf: dataset, columns: columns, minimumScale: minimumScale)
+  }
+
+  /// Fits every feature column of `dataset` (as the memorizers' distance and inputs need); an
+  /// empty dataset gives the identity (means 0, scales 1).
+  public init(fittingEveryColumnOf dataset: Dataset, minimumScale: Double = 0) {
+    self.init(
+      fittingEveryColumnOf: dataset, columns: Array(0..<dataset.featureCount), minimumScale: minimumScale)
+  }
+
+  private init(fittingEveryColumnOf dataset: Dataset, columns: [Int], minimumScale: Double) {
     let n = Double(dataset.rowCount)
     let d = dataset.featureCount
     var means = [Double](repeating: 0, count: columns.count)
     var scales = [Double](repeating: 1, count: columns.count)
-    dataset.features.withUnsafeBufferPointer { x in
-      for (c, j) in columns.enumerated() {
-        var sum = 0.0
-        for i in 0..<dataset.rowCount { sum += x[i * d + j] }
-        let mean = sum / n
-        var squares = 0.0
-        for i in 0..<dataset.rowCount {
-          let dev = x[i * d + j] - mean
-          squares += dev * dev
+    if dataset.rowCount > 0 {
+      dataset.features.withUnsafeBufferPointer { x in
+        for (c, j) in columns.enumerated() {
+          var sum = 0.0
+          for i in 0..<dataset.rowCount { sum += x[i * d + j] }
+          let mean = sum / n
+          var squares = 0.0
+          for i in 0..<dataset.rowCount {
+            let dev = x[i * d + j] - mean
+            squares += dev * dev
+          }
+          let sd = (squares / n).squareRoot()
+          means[c] = mean
+          scales[c] = sd > minimumScale && sd.isFinite ? sd : 1
         }
-        let sd = (squares / n).squareRoot()
-        means[c] = mean
-        scales[c] = sd > 0 && sd.isFinite ? sd : 1
       }
     }
     self.init(columns: columns, means: means, scales: scales, featureCount: d)

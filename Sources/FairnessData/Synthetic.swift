@@ -112,8 +112,8 @@ public enum SyntheticBias: Sendable, Equatable, Hashable {
   /// ratio / (1 + ratio) for both groups.
   case classSizeDiscrepancy(ratio: Double = 0.25)
 
-  /// The three bias types with the seed's parameters.
-  public static let seed004: [SyntheticBias] = [
+  /// The three bias types with seed 004's parameters.
+  public static let allBenchmarkTypes: [SyntheticBias] = [
     .groupSizeDiscrepancy(), .groupDistributionShift(), .classSizeDiscrepancy(),
   ]
 }
@@ -198,14 +198,15 @@ public struct SyntheticPopulation: Sendable, Equatable, Hashable {
       groupNames: groupNames, classNames: classNames)
   }
 
-  /// A two-group, two-class population with one of seed 004's bias types.
+  /// A two-group, two-class population with one of the three bias types of seed 004's benchmark
+  /// (its CI-MNIST analogue).
   ///
   /// Features live in `dimension >= 2` dimensions with identity covariance: coordinate 0 carries
   /// the class (mean `-classSeparation / 2` for class 0, `+classSeparation / 2` for class 1, the
   /// analogue of the digit's parity), coordinate 1 carries the group (mean `-groupSeparation / 2`
   /// for blue, `+groupSeparation / 2` for red, the analogue of CI-MNIST's background colour), the
   /// other coordinates are pure noise.
-  public static func seed004(
+  public static func biasBenchmark(
     _ bias: SyntheticBias, dimension: Int = 2, classSeparation: Double = 2, groupSeparation: Double = 4
   ) throws(FairnessDataError) -> SyntheticPopulation {
     guard dimension >= 2 else {

@@ -1,4 +1,5 @@
 public import DenseLinearAlgebra
+import SeededRandom
 
 /// Options for ``MLPClassifier/fit(_:labels:weights:options:using:progress:)``: Adam on mini-batches.
 public struct MLPTrainingOptions: Sendable, Equatable {
@@ -105,7 +106,7 @@ extension MLPClassifier {
         reached = true
         break epochLoop
       }
-      shuffle(&order, using: &generator)
+      order.seededShuffle(using: &generator)
       var start = 0
       while start < n {
         let batch = Array(order[start..<min(start + options.batchSize, n)])
@@ -151,16 +152,4 @@ func pow(_ base: Double, _ exponent: Int) -> Double {
     e >>= 1
   }
   return result
-}
-
-/// In-place Fisher–Yates shuffle drawing `j ∈ 0...i` as the high word of `(i+1) · next()`
-/// (Lemire's multiply-shift, without the rejection step; bias below `2⁻³²` for any realistic `n`).
-/// Implemented here rather than using `shuffle(using:)` so the permutation for a given generator
-/// state does not depend on the standard library version.
-func shuffle(_ array: inout [Int], using generator: inout some RandomNumberGenerator) {
-  guard array.count > 1 else { return }
-  for i in stride(from: array.count - 1, to: 0, by: -1) {
-    let j = Int(UInt64(i + 1).multipliedFullWidth(by: generator.next()).high)
-    array.swapAt(i, j)
-  }
 }

@@ -1,3 +1,5 @@
+public import FailureReporting
+
 /// A problem with the data handed to a model's training entry point.
 ///
 /// Training functions validate user data and throw these; derivative and prediction functions
@@ -23,6 +25,17 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case .invalidWeights(let message): "invalid weights: \(message)"
     case .nonFiniteFeatures: "features contain NaN or infinity"
     case .emptyTrainingSet: "the training set is empty"
+    }
+  }
+}
+
+extension ModelError: ClassifiedError {
+  /// Labels out of range, non-finite features and an empty training set are bad data (exit 2);
+  /// a shape mismatch or invalid weights come from FairMem's own callers (exit 3).
+  public var failureKind: FailureKind {
+    switch self {
+    case .labelOutOfRange, .nonFiniteFeatures, .emptyTrainingSet: .badInput
+    case .shapeMismatch, .invalidWeights: .internalFailure
     }
   }
 }

@@ -45,14 +45,8 @@ public struct FairnessTarget: Sendable {
     case trueNegativeRateGap
   }
 
-  /// How predictions are smoothed.
-  public enum Relaxation: Sendable, Hashable {
-    case softmax
-    case gumbelSoftmax(temperature: Double, seed: UInt64)
-  }
-
   public let kind: Kind
-  public let relaxation: Relaxation
+  public let relaxation: SmoothSurrogate
   public let favorableClass: Int
   /// The two groups compared (`A − B`).
   public let groupA: Int
@@ -73,7 +67,7 @@ public struct FairnessTarget: Sendable {
   ///   ``InfluenceError/shapeMismatch(_:)`` for inconsistent lengths.
   public init(
     kind: Kind, features: Matrix, labels: [Int], groups: [Int], classCount: Int = 2, favorableClass: Int = 1,
-    groupA: Int = 0, groupB: Int = 1, relaxation: Relaxation = .softmax
+    groupA: Int = 0, groupB: Int = 1, relaxation: SmoothSurrogate = .softmax
   ) throws(InfluenceError) {
     let n = features.rows
     guard labels.count == n, groups.count == n else {
@@ -82,7 +76,7 @@ public struct FairnessTarget: Sendable {
     guard favorableClass >= 0, favorableClass < classCount else {
       throw .shapeMismatch("favorable class \(favorableClass) outside 0..<\(classCount)")
     }
-    if case .gumbelSoftmax(let tau, _) = relaxation, !(tau > 0) {
+    if case .gumbel(let tau, _) = relaxation, !(tau > 0) {
       throw .shapeMismatch("Gumbel-softmax temperature must be positive")
     }
     self.kind = kind
@@ -152,7 +146,7 @@ public struct FairnessTarget: Sendable {
       offset = 0
     }
     termSigns = Array(repeating: 1, count: terms.count)
-    if case .gumbelSoftmax(_, let seed) = relaxation {
+    if case .gumbel(_, let seed) = relaxation {
       var generator = SplitMix64(seed: seed)
       gumbelNoise = (0..<(n * classCount)).map { _ in
         let u = (Double(generator.next() >> 11) + 0.5) * 0x1p-53  // (0, 1)
@@ -166,11 +160,11 @@ public struct FairnessTarget: Sendable {
   /// A target on a ``Dataset`` (its `groups` are the sensitive attribute).
   public init(
     kind: Kind, validation: Dataset, favorableClass: Int = 1, groupA: Int = 0, groupB: Int = 1,
-    relaxation: Relaxation = .softmax
+    relaxation: SmoothSurrogate = .softmax
   ) throws(InfluenceError) {
     try self.init(
       kind: kind,
-      features: Matrix(rows: validation.rowCount, columns: validation.featureCount, elements: validation.features),
+      features: validation.matrix,
       labels: validation.labels, groups: validation.groups, classCount: Swift.max(2, validation.classCount),
       favorableClass: favorableClass, groupA: groupA, groupB: groupB, relaxation: relaxation)
   }
@@ -201,7 +195,7 @@ public struct FairnessTarget: Sendable {
     switch relaxation {
     case .softmax:
       return ((0..<n).map { p.elements[$0 * k + favorableClass] }, p.elements)
-    case .gumbelSoftmax(let tau, _):
+    case .gumbel(let tau, _):
       precondition(
         gumbelNoise.count == n * k,
         "model has \(k) classes, target was built for \(gumbelNoise.count / Swift.max(n, 1))")
@@ -272,7 +266,7 @@ public struct FairnessTarget: Sendable {
     case .softmax:
       // ∇F = Σ a_i ∇p_fav,i = −G_favᵀ (a ⊙ p_fav)
       grad = gradientSum(label: favorableClass, active.map { -a[$0] * yHat[$0] })
-    case .gumbelSoftmax(let tau, _):
+    case .gumbel(let tau, _):
       for c in 0..<k {
         let delta = c == favorableClass ? 1.0 : 0.0
         let coef = active.map { i in -a[i] * yHat[i] * (delta - dist[i * k + c]) / tau }

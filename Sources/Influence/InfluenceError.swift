@@ -1,3 +1,5 @@
+public import FailureReporting
+
 /// A data condition that makes an influence computation impossible or untrustworthy.
 ///
 /// The engine never returns a silently wrong vector: an iterative solver that does not reach its
@@ -26,6 +28,18 @@ public enum InfluenceError: Error, Sendable, Equatable, CustomStringConvertible 
       "\(method) did not converge after \(iterations) iterations (relative residual \(residual))"
     case .undefinedTarget(let reason): "fairness target undefined: \(reason)"
     case .shapeMismatch(let message): "shape mismatch: \(message)"
+    }
+  }
+}
+
+extension InfluenceError: ClassifiedError {
+  /// A fairness target undefined on the data (a group without positives) is bad input (exit 2);
+  /// an indefinite Hessian, a solver that did not converge and a shape mismatch are internal
+  /// failures (exit 3).
+  public var failureKind: FailureKind {
+    switch self {
+    case .undefinedTarget: .badInput
+    case .notPositiveDefinite, .didNotConverge, .shapeMismatch: .internalFailure
     }
   }
 }

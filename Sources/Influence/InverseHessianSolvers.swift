@@ -178,7 +178,7 @@ extension InfluenceEngine {
         if fullBatch {
           hr = hessianVectorProduct(r)
         } else {
-          let rows = (0..<batchSize).map { _ in Int(generator.next() % UInt64(n)) }
+          let rows = (0..<batchSize).map { _ in generator.uniformIndex(below: n) }
           var w = weights.map { all in rows.map { all[$0] } }
           if let ws = w, ws.reduce(0, +) <= 0 { w = nil }
           if case .factored(let factored) = gradients {

@@ -93,26 +93,7 @@ public struct InterpolatingMLPMemorizer: Sendable {
   /// The features of `dataset` with every column centred and scaled by its own standard
   /// deviation (constant columns only centred).
   static func standardizedMatrix(_ dataset: Dataset) -> Matrix {
-    let d = dataset.featureCount
-    let n = Double(max(dataset.rowCount, 1))
-    var mean = Array(repeating: 0.0, count: d)
-    var square = Array(repeating: 0.0, count: d)
-    for i in 0..<dataset.rowCount { for j in 0..<d { mean[j] += dataset.feature(row: i, column: j) } }
-    for j in 0..<d { mean[j] /= n }
-    for i in 0..<dataset.rowCount {
-      for j in 0..<d {
-        let v = dataset.feature(row: i, column: j) - mean[j]
-        square[j] += v * v
-      }
-    }
-    let scale = square.map { s -> Double in
-      let sd = (s / n).squareRoot()
-      return sd > 1e-12 ? sd : 1
-    }
-    var elements = dataset.features
-    for i in 0..<dataset.rowCount {
-      for j in 0..<d { elements[i * d + j] = (elements[i * d + j] - mean[j]) / scale[j] }
-    }
-    return Matrix(rows: dataset.rowCount, columns: d, elements: elements)
+    Standardizer(fittingEveryColumnOf: dataset, minimumScale: 1e-12).apply(to: dataset).matrix
   }
+
 }

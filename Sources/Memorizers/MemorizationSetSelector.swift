@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Chooses the memorized set `D` of a finite evaluation population so that it realizes a
 /// memorization `x[a][y]` of the theory (convention B, cell-random memorization).
 ///
@@ -94,12 +96,7 @@ public struct MemorizationSetSelector: Sendable {
 
   /// `count` distinct elements of `items` uniformly at random (partial Fisher-Yates).
   static func sample(_ items: [Int], count: Int, using rng: inout some RandomNumberGenerator) -> [Int] {
-    var pool = items
-    for i in 0..<count {
-      let j = i + Int(rng.next() % UInt64(pool.count - i))
-      pool.swapAt(i, j)
-    }
-    return Array(pool.prefix(count))
+    items.seededSample(count, using: &rng)
   }
 
   /// Splits `total <= Σ sizes` over parts in proportion to `sizes` by the largest-remainder

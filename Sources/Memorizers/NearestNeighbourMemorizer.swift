@@ -36,23 +36,9 @@ public struct NearestNeighbourMemorizer: Sendable {
   public init(reference: Dataset, memorized: [Int], radius: Double) {
     precondition(radius >= 0 && radius.isFinite, "radius must be finite and >= 0")
     let d = reference.featureCount
-    let n = Double(max(reference.rowCount, 1))
-    var mean = Array(repeating: 0.0, count: d)
-    var square = Array(repeating: 0.0, count: d)
-    for i in 0..<reference.rowCount {
-      for j in 0..<d { mean[j] += reference.feature(row: i, column: j) }
-    }
-    for j in 0..<d { mean[j] /= n }
-    for i in 0..<reference.rowCount {
-      for j in 0..<d {
-        let v = reference.feature(row: i, column: j) - mean[j]
-        square[j] += v * v
-      }
-    }
-    let scale = square.map { s -> Double in
-      let sd = (s / n).squareRoot()
-      return sd > 1e-12 ? sd : 1
-    }
+    let standardizer = Standardizer(fittingEveryColumnOf: reference, minimumScale: 1e-12)
+    let mean = standardizer.means
+    let scale = standardizer.scales
     let records = Array(Set(memorized)).sorted()
     var features: [Double] = []
     features.reserveCapacity(records.count * d)

@@ -175,55 +175,114 @@ public enum TheoryValidator {
   /// memorizations check R1-R3 entry by entry; nearest-neighbour and MLP memorizers are measured
   /// against the theory's prediction for the same set (findings, not pass/fail).
   ///
+  /// Three phases, in this order (the seeded draws depend on it): ``ValidationRun/randomChecks()``,
+  /// then per metric ``ValidationRun/leastMassCheck(_:answer:into:)`` (or the infeasible verdict)
+  /// and ``ValidationRun/otherMemorizers(on:metric:feasible:into:)``.
+  ///
   /// - Throws: `StatisticsError` (a group without records) or `LPFailure` (GLPK broke down) or
   ///   `ModelError` (MLP training rejected the data).
   public static func validate(
     _ population: EvaluationPopulation, name: String, settings: ValidationSettings = .init(), seed: UInt64
   ) throws -> PopulationValidation {
-    var rng = SplitMix64(seed: seed)
-    let base = try population.baseStatistics()
-    let selector = population.selector
-    let n = selector.cellCounts
-    let counts = population.counts(predictions: population.basePredictions).counts
-    let total = Double(population.recordCount)
-    let labels = population.dataset.labels
-
-    func measured(_ predictions: [Int], _ metric: FairnessMetric) throws -> [Double] {
-      metricEntries(try population.statistics(predictions: predictions), metric: metric).map(\.value)
+    var run = try ValidationRun(population, settings: settings, seed: seed)
+    let checks = try run.randomChecks()
+    // Memorizing everything is one more lookup memorization (the perfect classifier).
+    for metric in FairnessMetric.gapVectors {
+      run.lookupGapsTried[metric, default: []].append(run.largest(try run.measured(run.labels, metric)))
     }
-    func mass(_ m: [[Int]]) -> [[Double]] { m.map { $0.map { Double($0) / total } } }
-    func realizedCounts(_ records: [Int]) -> [[Int]] {
-      var m = n.map { $0.map { _ in 0 } }
-      for i in records { m[population.dataset.groups[i]][labels[i]] += 1 }
-      return m
-    }
-    func largest(_ values: [Double]) -> Double { values.reduce(0) { max($0, abs($1)) } }
-
-    // R1-R3 at random memorizations.
-    var checks: [RandomMemorizationCheck] = []
-    var lookupGapsTried: [FairnessMetric: [Double]] = [:]
-    var firstRandomSet: [Int]? = nil
-    // Entries: a separate generator for the extra MLP runs keeps every other draw unchanged.
-    var entries: [EntryComparison] = []
-    var entryRng = SplitMix64(seed: seed ^ 0x5EED_E17E_5EED_E17E)
-    func record(
-      _ memorizer: EntryComparison.Memorizer, radius: Double? = nil, _ mode: MemorizationSetSelector.Mode,
-      _ setting: EntryComparison.Setting, _ index: Int?, _ predicted: [BiasReport<Double>.Entry], _ got: [Double],
-      _ bands: [Double]
-    ) {
-      for ((entry, value), band) in zip(zip(predicted, got), bands) {
-        entries.append(
-          EntryComparison(
-            memorizer: memorizer, radius: radius, selection: mode, setting: setting, memorization: index,
-            metric: entry.entry.metric, label: entry.label,
-            predicted: entry.value, measured: value, band: band))
+    var results: [MetricValidation] = []
+    for metric in FairnessMetric.gapVectors {
+      let answer = try MemorizationAnalysis.analyze(run.base, metric: metric, options: MetricOptions())
+      var result = MetricValidation(
+        metric: metric, baseGap: run.largest(metricEntries(run.base, metric: metric).map(\.value)),
+        feasible: answer.feasible, minMass: answer.minMass, witnessVerified: answer.witnessVerified,
+        certificateVerified: answer.certificate?.verified, nearestNeighbourGaps: [], agrees: true)
+      let set: [Int]
+      if answer.feasible, let witness = answer.witness {
+        set = try run.leastMassCheck(witness, answer: answer, into: &result)
+      } else {
+        let gaps = run.lookupGapsTried[metric] ?? []
+        result.smallestLookupGapTried = gaps.min()
+        result.agrees = (answer.certificate?.verified ?? false) && gaps.allSatisfy { $0 > 0 }
+        set = run.firstRandomSet ?? []
       }
+      try run.otherMemorizers(on: set, metric: metric, feasible: answer.feasible, into: &result)
+      results.append(result)
     }
+    let n = run.n
+    let correct = zip(run.labels, population.basePredictions).filter { $0 == $1 }.count
+    return PopulationValidation(
+      name: name, recordCount: population.recordCount, groupCount: population.dataset.groupCount,
+      classCount: population.dataset.classCount, smallestCell: n.joined().filter { $0 > 0 }.min() ?? 0,
+      baseAccuracy: Double(correct) / max(run.total, 1), metrics: results, randomChecks: checks, entries: run.entries)
+  }
+}
+
+/// The state of one population's validation, shared by its phases: the population and its base
+/// statistics, the seeded generators, the lookup gaps tried and the recorded entries.
+struct ValidationRun {
+  let population: EvaluationPopulation
+  let settings: ValidationSettings
+  let base: PopulationStatistics<Double>
+  let selector: MemorizationSetSelector
+  /// Records per cell `n[a][y]`, prediction counts of the base classifier, `N`, labels.
+  let n: [[Int]]
+  let counts: [[[Int]]]
+  let total: Double
+  let labels: [Int]
+  var rng: SplitMix64
+  /// A separate generator for the extra MLP runs of `recordEntries` keeps every other draw unchanged.
+  var entryRng: SplitMix64
+  var lookupGapsTried: [FairnessMetric: [Double]] = [:]
+  var firstRandomSet: [Int]? = nil
+  var entries: [EntryComparison] = []
+
+  init(_ population: EvaluationPopulation, settings: ValidationSettings, seed: UInt64) throws {
+    self.population = population
+    self.settings = settings
+    rng = SplitMix64(seed: seed)
+    base = try population.baseStatistics()
+    selector = population.selector
+    n = selector.cellCounts
+    counts = population.counts(predictions: population.basePredictions).counts
+    total = Double(population.recordCount)
+    labels = population.dataset.labels
+    entryRng = SplitMix64(seed: seed ^ 0x5EED_E17E_5EED_E17E)
+  }
+
+  func measured(_ predictions: [Int], _ metric: FairnessMetric) throws -> [Double] {
+    metricEntries(try population.statistics(predictions: predictions), metric: metric).map(\.value)
+  }
+  func mass(_ m: [[Int]]) -> [[Double]] { m.map { $0.map { Double($0) / total } } }
+  func realizedCounts(_ records: [Int]) -> [[Int]] {
+    var m = n.map { $0.map { _ in 0 } }
+    for i in records { m[population.dataset.groups[i]][labels[i]] += 1 }
+    return m
+  }
+  func largest(_ values: [Double]) -> Double { values.reduce(0) { max($0, abs($1)) } }
+
+  mutating func record(
+    _ memorizer: EntryComparison.Memorizer, radius: Double? = nil, _ mode: MemorizationSetSelector.Mode,
+    _ setting: EntryComparison.Setting, _ index: Int?, _ predicted: [BiasReport<Double>.Entry], _ got: [Double],
+    _ bands: [Double]
+  ) {
+    for ((entry, value), band) in zip(zip(predicted, got), bands) {
+      entries.append(
+        EntryComparison(
+          memorizer: memorizer, radius: radius, selection: mode, setting: setting, memorization: index,
+          metric: entry.entry.metric, label: entry.label,
+          predicted: entry.value, measured: value, band: band))
+    }
+  }
+
+  /// Phase 1: R1-R3 entry by entry at random memorizations `m[a][y]`, per selection mode.
+  mutating func randomChecks() throws -> [RandomMemorizationCheck] {
+    var checks: [RandomMemorizationCheck] = []
     for mode in MemorizationSetSelector.Mode.allCases {
       var check = RandomMemorizationCheck(
         mode: mode, entriesChecked: 0, entriesWithinBand: 0, largestDeviation: 0, largestDeviationOverBand: 0)
       for index in 0..<settings.randomMemorizations {
-        let m = n.map { $0.map { Int(rng.next() % UInt64($0 + 1)) } }
+        let m = n.map { $0.map { rng.uniformIndex(below: $0 + 1) } }
         let chosen = selector.select(counts: m, mode: mode, using: &rng)
         if firstRandomSet == nil { firstRandomSet = chosen }
         let predictions = population.lookup(memorizing: chosen).predictions
@@ -272,105 +331,216 @@ public enum TheoryValidator {
       }
       checks.append(check)
     }
-    // Memorizing everything is one more lookup memorization (the perfect classifier).
-    for metric in FairnessMetric.gapVectors {
-      lookupGapsTried[metric, default: []].append(largest(try measured(labels, metric)))
-    }
+    return checks
+  }
 
-    var results: [MetricValidation] = []
-    for metric in FairnessMetric.gapVectors {
-      let answer = try MemorizationAnalysis.analyze(base, metric: metric, options: MetricOptions())
-      var result = MetricValidation(
-        metric: metric, baseGap: largest(metricEntries(base, metric: metric).map(\.value)), feasible: answer.feasible,
-        minMass: answer.minMass, witnessVerified: answer.witnessVerified,
-        certificateVerified: answer.certificate?.verified, nearestNeighbourGaps: [], agrees: true)
-      let set: [Int]
-      if answer.feasible, let witness = answer.witness {
-        let m = selector.recordCounts(for: witness)
-        result.records = m.joined().reduce(0, +)
-        result.recordFraction = Double(result.records ?? 0) / total
-        let entries = metricEntries(base, metric: metric).map(\.entry)
-        // Stratified: deterministic bound.
-        let stratifiedSet = selector.select(counts: m, mode: .stratified, using: &rng)
-        let gotS = try measured(population.lookup(memorizing: stratifiedSet).predictions, metric)
-        let boundsS = entries.map {
-          AgreementBand.stratified($0, cellCounts: n) + AgreementBand.rounding($0, cellCounts: n)
-            + MemorizationAnswer.witnessTolerance
-        }
-        result.measuredGapStratified = largest(gotS)
-        result.boundStratified = boundsS.max() ?? 0
-        let okS = zip(gotS, boundsS).allSatisfy { abs($0) <= $1 }
-        // Uniform: rounding plus the hypergeometric band.
-        let uniformSet = selector.select(counts: m, mode: .uniform, using: &rng)
-        let gotU = try measured(population.lookup(memorizing: uniformSet).predictions, metric)
-        let bandsU = entries.map {
-          AgreementBand.rounding($0, cellCounts: n) + MemorizationAnswer.witnessTolerance
-            + AgreementBand.hypergeometric($0, counts: counts, memorized: m, z: settings.z)
-        }
-        result.measuredGapUniform = largest(gotU)
-        result.bandUniform = bandsU.max() ?? 0
-        let okU = zip(gotU, bandsU).allSatisfy { abs($0) <= $1 }
-        result.agrees = okS && okU && (answer.witnessVerified ?? false)
-        set = stratifiedSet
-        if settings.recordEntries {
-          let atWitness = metricEntries(base, metric: metric, memorized: witness)
-          record(.lookup, .stratified, .leastMass, nil, atWitness, gotS, boundsS)
-          record(.lookup, .uniform, .leastMass, nil, atWitness, gotU, bandsU)
-        }
-      } else {
-        let gaps = lookupGapsTried[metric] ?? []
-        result.smallestLookupGapTried = gaps.min()
-        result.agrees = (answer.certificate?.verified ?? false) && gaps.allSatisfy { $0 > 0 }
-        set = firstRandomSet ?? []
-      }
-      // Nearest neighbour and MLP memorizers on the same set: findings.
-      let lookupPredictions = population.lookup(memorizing: set).predictions
-      let predictedForSet = metricEntries(base, metric: metric, memorized: mass(realizedCounts(set)))
-      result.predictedGapForSet = largest(predictedForSet.map(\.value))
-      // Entries of the other memorizers on the least-mass set: band of its (stratified) selection.
-      let recordSet = settings.recordEntries && answer.feasible
-      let setBands = predictedForSet.map { AgreementBand.stratified($0.entry, cellCounts: n) + 1e-12 }
-      let inSet = Set(set)
-      func offSetAgreement(_ predictions: [Int]) -> Double {
-        let off = (0..<population.recordCount).filter { !inSet.contains($0) }
-        return off.isEmpty
-          ? 1 : Double(off.filter { predictions[$0] == population.basePredictions[$0] }.count) / Double(off.count)
-      }
-      var others: [Double] = []
-      for radius in settings.radii {
-        let nn = NearestNeighbourMemorizer(reference: population.dataset, memorized: set, radius: radius)
-        let predictions = nn.predictions(for: population.dataset, basePredictions: population.basePredictions)
-        if radius == 0 { result.radiusZeroMatchesLookup = predictions == lookupPredictions }
-        let got = try measured(predictions, metric)
-        let gap = largest(got)
-        result.nearestNeighbourGaps.append(gap)
-        result.nearestNeighbourOffMemorizedAgreement.append(offSetAgreement(predictions))
-        if recordSet {
-          record(.nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands)
-        }
-        others.append(gap)
-      }
-      if settings.interpolatingMLP {
-        let mlp = try InterpolatingMLPMemorizer(
-          population: population.dataset, basePredictions: population.basePredictions, memorized: set,
-          options: settings.mlpOptions, using: &rng)
-        let got = try measured(mlp.predictions, metric)
-        let gap = largest(got)
-        if recordSet { record(.mlp, .stratified, .leastMass, nil, predictedForSet, got, setBands) }
-        result.mlpGap = gap
-        result.mlpMemorizedAccuracy = mlp.memorizedAccuracy
-        result.mlpOffMemorizedAgreement = mlp.offMemorizedAgreement
-        others.append(gap)
-      }
-      if !answer.feasible {
-        result.stayedBiasedUnderAll = (result.smallestLookupGapTried ?? 1) > 0 && others.allSatisfy { $0 > 0 }
-      }
-      results.append(result)
+  /// Phase 2 (feasible metric): the LP witness realized with whole records, stratified (within
+  /// the deterministic bound) and uniform (within rounding plus the hypergeometric band). Returns
+  /// the stratified set the other memorizers are measured on.
+  mutating func leastMassCheck(_ witness: [[Double]], answer: MemorizationAnswer, into result: inout MetricValidation)
+    throws -> [Int]
+  {
+    let metric = result.metric
+    let m = selector.recordCounts(for: witness)
+    result.records = m.joined().reduce(0, +)
+    result.recordFraction = Double(result.records ?? 0) / total
+    let entries = metricEntries(base, metric: metric).map(\.entry)
+    // Stratified: deterministic bound.
+    let stratifiedSet = selector.select(counts: m, mode: .stratified, using: &rng)
+    let gotS = try measured(population.lookup(memorizing: stratifiedSet).predictions, metric)
+    let boundsS = entries.map {
+      AgreementBand.stratified($0, cellCounts: n) + AgreementBand.rounding($0, cellCounts: n)
+        + MemorizationAnswer.witnessTolerance
     }
-    let correct = zip(labels, population.basePredictions).filter { $0 == $1 }.count
-    return PopulationValidation(
-      name: name, recordCount: population.recordCount, groupCount: population.dataset.groupCount,
-      classCount: population.dataset.classCount, smallestCell: n.joined().filter { $0 > 0 }.min() ?? 0,
-      baseAccuracy: Double(correct) / max(total, 1), metrics: results, randomChecks: checks, entries: entries)
+    result.measuredGapStratified = largest(gotS)
+    result.boundStratified = boundsS.max() ?? 0
+    let okS = zip(gotS, boundsS).allSatisfy { abs($0) <= $1 }
+    // Uniform: rounding plus the hypergeometric band.
+    let uniformSet = selector.select(counts: m, mode: .uniform, using: &rng)
+    let gotU = try measured(population.lookup(memorizing: uniformSet).predictions, metric)
+    let bandsU = entries.map {
+      AgreementBand.rounding($0, cellCounts: n) + MemorizationAnswer.witnessTolerance
+        + AgreementBand.hypergeometric($0, counts: counts, memorized: m, z: settings.z)
+    }
+    result.measuredGapUniform = largest(gotU)
+    result.bandUniform = bandsU.max() ?? 0
+    let okU = zip(gotU, bandsU).allSatisfy { abs($0) <= $1 }
+    result.agrees = okS && okU && (answer.witnessVerified ?? false)
+    if settings.recordEntries {
+      let atWitness = metricEntries(base, metric: metric, memorized: witness)
+      record(.lookup, .stratified, .leastMass, nil, atWitness, gotS, boundsS)
+      record(.lookup, .uniform, .leastMass, nil, atWitness, gotU, bandsU)
+    }
+    return stratifiedSet
+  }
+
+  /// Phase 3: the nearest-neighbour and interpolating-MLP memorizers on the same set, measured
+  /// against the theory's prediction for it (findings).
+  mutating func otherMemorizers(
+    on set: [Int], metric: FairnessMetric, feasible: Bool, into result: inout MetricValidation
+  ) throws {
+    let lookupPredictions = population.lookup(memorizing: set).predictions
+    let predictedForSet = metricEntries(base, metric: metric, memorized: mass(realizedCounts(set)))
+    result.predictedGapForSet = largest(predictedForSet.map(\.value))
+    // Entries of the other memorizers on the least-mass set: band of its (stratified) selection.
+    let recordSet = settings.recordEntries && feasible
+    let setBands = predictedForSet.map { AgreementBand.stratified($0.entry, cellCounts: n) + 1e-12 }
+    let inSet = Set(set)
+    func offSetAgreement(_ predictions: [Int]) -> Double {
+      let off = (0..<population.recordCount).filter { !inSet.contains($0) }
+      return off.isEmpty
+        ? 1 : Double(off.filter { predictions[$0] == population.basePredictions[$0] }.count) / Double(off.count)
+    }
+    var others: [Double] = []
+    for radius in settings.radii {
+      let nn = NearestNeighbourMemorizer(reference: population.dataset, memorized: set, radius: radius)
+      let predictions = nn.predictions(for: population.dataset, basePredictions: population.basePredictions)
+      if radius == 0 { result.radiusZeroMatchesLookup = predictions == lookupPredictions }
+      let got = try measured(predictions, metric)
+      let gap = largest(got)
+      result.nearestNeighbourGaps.append(gap)
+      result.nearestNeighbourOffMemorizedAgreement.append(offSetAgreement(predictions))
+      if recordSet {
+        record(.nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands)
+      }
+      others.append(gap)
+    }
+    if settings.interpolatingMLP {
+      let mlp = try InterpolatingMLPMemorizer(
+        population: population.dataset, basePredictions: population.basePredictions, memorized: set,
+        options: settings.mlpOptions, using: &rng)
+      let got = try measured(mlp.predictions, metric)
+      let gap = largest(got)
+      if recordSet { record(.mlp, .stratified, .leastMass, nil, predictedForSet, got, setBands) }
+      result.mlpGap = gap
+      result.mlpMemorizedAccuracy = mlp.memorizedAccuracy
+      result.mlpOffMemorizedAgreement = mlp.offMemorizedAgreement
+      others.append(gap)
+    }
+    if !feasible {
+      result.stayedBiasedUnderAll = (result.smallestLookupGapTried ?? 1) > 0 && others.allSatisfy { $0 > 0 }
+    }
+  }
+}
+
+/// JSON coding of the validation results (the schema of `fairmem validate --json`, documented in
+/// Docs/output-format.md): snake_case keys, `null` for a value that does not apply.
+
+extension MetricValidation: Codable {
+  enum CodingKeys: String, CodingKey {
+    case metric, feasible, records, agrees
+    case baseGap = "base_gap"
+    case minMass = "min_mass"
+    case witnessVerified = "witness_verified"
+    case certificateVerified = "certificate_verified"
+    case recordFraction = "record_fraction"
+    case measuredGapStratified = "measured_gap_stratified"
+    case boundStratified = "bound_stratified"
+    case measuredGapUniform = "measured_gap_uniform"
+    case bandUniform = "band_uniform"
+    case predictedGapForSet = "predicted_gap_for_set"
+    case nearestNeighbourGaps = "nearest_neighbour_gaps"
+    case radiusZeroMatchesLookup = "radius_zero_matches_lookup"
+    case nearestNeighbourOffMemorizedAgreement = "nearest_neighbour_off_memorized_agreement"
+    case mlpGap = "mlp_gap"
+    case mlpMemorizedAccuracy = "mlp_memorized_accuracy"
+    case mlpOffMemorizedAgreement = "mlp_off_memorized_agreement"
+    case smallestLookupGapTried = "smallest_lookup_gap_tried"
+    case stayedBiasedUnderAll = "stayed_biased_under_all"
+  }
+
+}
+
+extension RandomMemorizationCheck: Codable {
+  enum CodingKeys: String, CodingKey {
+    case mode
+    case entriesChecked = "entries"
+    case entriesWithinBand = "within_band"
+    case largestDeviation = "largest_deviation"
+    case largestDeviationOverBand = "largest_deviation_over_band"
+  }
+}
+
+extension EntryComparison.Memorizer: Codable {}
+extension EntryComparison.Setting: Codable {}
+
+extension PopulationValidation: Codable {
+  enum CodingKeys: String, CodingKey {
+    case name, records, groups, classes, agrees, metrics, entries
+    case smallestCell = "smallest_cell"
+    case baseAccuracy = "base_accuracy"
+    case randomChecks = "random_checks"
+  }
+
+  /// The entries column by column (one array per field, one element per entry): compact and
+  /// fast to write.
+  enum EntryColumn: String, CodingKey {
+    case memorizer, radius, selection, setting, memorization, metric, entry, predicted, measured, band
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    recordCount = try c.decode(Int.self, forKey: .records)
+    groupCount = try c.decode(Int.self, forKey: .groups)
+    classCount = try c.decode(Int.self, forKey: .classes)
+    smallestCell = try c.decode(Int.self, forKey: .smallestCell)
+    baseAccuracy = try c.decode(Double.self, forKey: .baseAccuracy)
+    metrics = try c.decode([MetricValidation].self, forKey: .metrics)
+    randomChecks = try c.decode([RandomMemorizationCheck].self, forKey: .randomChecks)
+    entries = []
+    guard c.contains(.entries) else { return }
+    let e = try c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
+    let memorizers = try e.decode([EntryComparison.Memorizer].self, forKey: .memorizer)
+    let radii = try e.decode([Double?].self, forKey: .radius)
+    let selections = try e.decode([MemorizationSetSelector.Mode].self, forKey: .selection)
+    let settings = try e.decode([EntryComparison.Setting].self, forKey: .setting)
+    let memorizations = try e.decode([Int?].self, forKey: .memorization)
+    let metrics = try e.decode([FairnessMetric].self, forKey: .metric)
+    let labels = try e.decode([String].self, forKey: .entry)
+    let predicted = try e.decode([Double].self, forKey: .predicted)
+    let measured = try e.decode([Double].self, forKey: .measured)
+    let bands = try e.decode([Double].self, forKey: .band)
+    let count = memorizers.count
+    guard
+      [
+        radii.count, selections.count, settings.count, memorizations.count, metrics.count, labels.count,
+        predicted.count, measured.count, bands.count,
+      ].allSatisfy({ $0 == count })
+    else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .entries, in: c, debugDescription: "entry columns have different lengths")
+    }
+    entries = (0..<count).map { i in
+      EntryComparison(
+        memorizer: memorizers[i], radius: radii[i], selection: selections[i], setting: settings[i],
+        memorization: memorizations[i], metric: metrics[i], label: labels[i], predicted: predicted[i],
+        measured: measured[i], band: bands[i])
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(recordCount, forKey: .records)
+    try c.encode(groupCount, forKey: .groups)
+    try c.encode(classCount, forKey: .classes)
+    try c.encode(smallestCell, forKey: .smallestCell)
+    try c.encode(baseAccuracy, forKey: .baseAccuracy)
+    try c.encode(agrees, forKey: .agrees)
+    try c.encode(metrics, forKey: .metrics)
+    try c.encode(randomChecks, forKey: .randomChecks)
+    guard !entries.isEmpty else { return }
+    var e = c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
+    try e.encode(entries.map(\.memorizer), forKey: .memorizer)
+    try e.encode(entries.map(\.radius), forKey: .radius)
+    try e.encode(entries.map(\.selection), forKey: .selection)
+    try e.encode(entries.map(\.setting), forKey: .setting)
+    try e.encode(entries.map(\.memorization), forKey: .memorization)
+    try e.encode(entries.map(\.metric), forKey: .metric)
+    try e.encode(entries.map(\.label), forKey: .entry)
+    try e.encode(entries.map(\.predicted), forKey: .predicted)
+    try e.encode(entries.map(\.measured), forKey: .measured)
+    try e.encode(entries.map(\.band), forKey: .band)
   }
 }

@@ -1,4 +1,4 @@
-public import DenseLinearAlgebra
+import DenseLinearAlgebra
 public import FairnessData
 public import FairnessModels
 import SeededRandom
@@ -13,14 +13,9 @@ public enum ValidationPopulations {
     var model = MultinomialLogisticRegression(
       featureCount: train.featureCount, classCount: train.classCount, l2Strength: 1e-3)
     try model.fit(
-      matrix(train), labels: train.labels,
+      train.matrix, labels: train.labels,
       options: LogisticRegressionFitOptions(maximumIterations: 50, gradientTolerance: 1e-8))
     return model
-  }
-
-  /// The features of a dataset as an `n x d` matrix (same row-major layout as `Dataset.features`).
-  public static func matrix(_ dataset: Dataset) -> Matrix {
-    Matrix(rows: dataset.rowCount, columns: dataset.featureCount, elements: dataset.features)
   }
 
   /// Synthetic population number `index` of a run with `seed`: `G` in 2...3 groups, `K` in
@@ -32,11 +27,11 @@ public enum ValidationPopulations {
   /// - Throws: `FairnessDataError` or `ModelError` (not for these parameters).
   public static func synthetic(index: Int, seed: UInt64) throws -> (name: String, population: EvaluationPopulation) {
     var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
-    func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(rng.next() >> 11) / Double(1 << 53) }
-    let g = 2 + Int(rng.next() % 2)
-    let k = 2 + Int(rng.next() % 3)
-    let d = 2 + Int(rng.next() % 4)
-    let size = 150 + Int(rng.next() % 751)
+    func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * rng.unitInterval() }
+    let g = 2 + rng.uniformIndex(below: 2)
+    let k = 2 + rng.uniformIndex(below: 3)
+    let d = 2 + rng.uniformIndex(below: 4)
+    let size = 150 + rng.uniformIndex(below: 751)
     func distribution(_ count: Int, floor: Double) -> [Double] {
       let w = (0..<count).map { _ in uniform(floor, 1) }
       let s = w.reduce(0, +)
@@ -58,7 +53,7 @@ public enum ValidationPopulations {
     var evaluation = try law.sample(count: size, scheme: .exactCounts, using: &rng).dataset
     evaluation.name = "synthetic-\(index)"
     let model = try fitBaseModel(train)
-    let predictions = model.predict(matrix(evaluation))
+    let predictions = model.predict(evaluation.matrix)
     return (
       "synthetic-\(index) (G=\(g), K=\(k), N=\(size))",
       EvaluationPopulation(dataset: evaluation, basePredictions: predictions)
@@ -76,6 +71,6 @@ public enum ValidationPopulations {
     let prepared = try dataset.load(from: directory, options: RealDatasetOptions(seed: seed))
     let model = try fitBaseModel(prepared.split.train)
     let test = prepared.split.test
-    return EvaluationPopulation(dataset: test, basePredictions: model.predict(matrix(test)))
+    return EvaluationPopulation(dataset: test, basePredictions: model.predict(test.matrix))
   }
 }

@@ -75,28 +75,8 @@ public struct FairnessEvaluation: Sendable, Equatable {
   }
 
   /// The value of the named metric (`nil` when undefined).
-  public func value(of metric: FairnessMetricName) -> Double? {
-    switch metric {
-    case .accuracy: accuracy
-    case .error: error
-    case .demographicParity: demographicParity
-    case .equalizedOdds: equalizedOdds
-    case .equalOpportunity: equalOpportunity
-    case .accuracyDifference: accuracyDifference
-    case .averageOdds: averageOdds
-    case .equalOpportunityDifference: equalOpportunityDifference
-    }
-  }
-}
+  /// The value of `metric` (`nil` when undefined on the split, or not a metric of a mitigation
+  /// run: the theory's gap vectors and fairlearn's `eo-max`).
+  public func value(of metric: FairnessMetric) -> Double? { EvaluationReport(self).value(of: metric) }
 
-/// The metrics a run reports, with their JSON/CLI names.
-public enum FairnessMetricName: String, Sendable, Hashable, CaseIterable {
-  case accuracy
-  case error
-  case demographicParity = "dp"
-  case equalizedOdds = "eo"
-  case equalOpportunity = "deo"
-  case accuracyDifference = "ad"
-  case averageOdds = "aod"
-  case equalOpportunityDifference = "eod"
 }

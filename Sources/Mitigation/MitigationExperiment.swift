@@ -1,9 +1,11 @@
 public import DenseLinearAlgebra
+public import FailureReporting
 public import FairnessData
 public import FairnessModels
-import FairnessStatistics
+public import FairnessStatistics
 import Foundation
 public import Influence
+import NumberText
 import SeededRandom
 
 /// Training choices for the base (ERM) model.
@@ -31,10 +33,21 @@ public struct TrainingConfiguration: Sendable, Equatable {
   }
 }
 
-/// Errors of a mitigation run that are the input's fault (mapped to exit code 2 by the CLI).
-public struct MitigationInputError: Error, Sendable, CustomStringConvertible {
-  public var description: String
-  public init(_ description: String) { self.description = description }
+/// Errors of a mitigation run that are the input's fault (exit code 2): the data, the setting or
+/// the rule cannot be used as asked (an undefined target, no qualifying value, all weights zero).
+public struct MitigationInputError: ClassifiedError, Sendable, Equatable {
+  /// What the error is about (a method, a dataset and seed), when it is one thing.
+  public var field: String?
+  /// What is wrong.
+  public var problem: String
+  public var failureKind: FailureKind { .badInput }
+  /// `field: problem`, or the problem alone.
+  public var description: String { field.map { "\($0): \(problem)" } ?? problem }
+
+  public init(field: String? = nil, _ problem: String) {
+    self.field = field
+    self.problem = problem
+  }
 }
 
 /// One evaluated weighting: the hyperparameter, the weights' summary, the predicted and actual
@@ -68,7 +81,7 @@ public struct MitigationOutcome: Sendable {
 /// What a validation selection did: the grid size, the filters and how many values each removed.
 public struct SelectionReport: Sendable, Equatable {
   /// The hard validation metric minimized.
-  public var metric: FairnessMetricName
+  public var metric: FairnessMetric
   public var gridCount: Int
   public var accuracyBudget: Double?
   public var maxClippedFraction: Double?
@@ -84,7 +97,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   public let testX: Matrix
   public let engine: InfluenceEngine<Model>
   public private(set) var target: FairnessTarget
-  public private(set) var targetMetric: TargetMetric
+  public private(set) var targetMetric: FairnessMetric
   /// The smooth surrogate of every target (``target`` and the FairIF rows).
   public let surrogate: SmoothSurrogate
   /// `I_F` (oriented so `F(θ̂) ≥ 0`).
@@ -110,7 +123,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   /// Builds the context: fits nothing (`model` is the trained ERM model), computes `G`, `H⁻¹∇F`,
   /// `I_F`, embeddings and the FairIF rows.
   public init(
-    model: Model, split: Split, targetMetric: TargetMetric, block: ParameterBlock, embeddings: Matrix,
+    model: Model, split: Split, targetMetric: FairnessMetric, block: ParameterBlock, embeddings: Matrix,
     simJackEpsilon: Double = 1e-3, surrogate: SmoothSurrogate = .softmax, notes: [String] = [],
     refit: @escaping @Sendable (Model, [Double], WeightApplication) throws -> (Model, String?)
   ) throws {
@@ -132,7 +145,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       var gaps: [Double] = []
       var targets: [FairnessTarget] = []
       for k in [FairnessTarget.Kind.truePositiveRateGap, .trueNegativeRateGap] {
-        let t = try FairnessTarget(kind: k, validation: split.validation, relaxation: surrogate.relaxation)
+        let t = try FairnessTarget(kind: k, validation: split.validation, relaxation: surrogate)
         rows.append(contentsOf: try engine.influence(on: t))
         gaps.append(t.value(model))
         targets.append(t)
@@ -152,15 +165,16 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
 
   /// The oriented smooth target of `metric`, its influence vector `I_F` and `F(θ̂)`.
   static func targetInfluence(
-    _ metric: TargetMetric, engine: InfluenceEngine<Model>, validation: Dataset, surrogate: SmoothSurrogate
+    _ metric: FairnessMetric, engine: InfluenceEngine<Model>, validation: Dataset, surrogate: SmoothSurrogate
   ) throws(InfluenceError) -> (FairnessTarget, [Double], Double) {
-    let kind: FairnessTarget.Kind =
-      switch metric {
-      case .dp: .demographicParity
-      case .eo: .equalizedOdds
-      case .deo: .equalOpportunity
-      }
-    let target = try FairnessTarget(kind: kind, validation: validation, relaxation: surrogate.relaxation)
+    let kind: FairnessTarget.Kind
+    switch metric {
+    case .demographicParityDifference: kind = .demographicParity
+    case .equalizedOddsGapSum: kind = .equalizedOdds
+    case .equalOpportunityDifference: kind = .equalOpportunity
+    default: throw .undefinedTarget(reason: "\(metric.rawValue) is not a reweighting target (dp, eo, deo)")
+    }
+    let target = try FairnessTarget(kind: kind, validation: validation, relaxation: surrogate)
       .oriented(positiveAt: engine.model)
     return (target, try engine.influence(on: target), target.value(engine.model))
   }
@@ -170,7 +184,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
   /// separately for DP, EO and DEO (seed 001 Table 2).
   ///
   /// - Throws: ``MitigationInputError`` when the new target is undefined on validation.
-  public func retargeted(to metric: TargetMetric) throws -> Self {
+  public func retargeted(to metric: FairnessMetric) throws -> Self {
     guard metric != targetMetric else { return self }
     var copy = self
     do {
@@ -251,7 +265,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     var notes: [String] = []
     if w.clipping.clipped {
       notes.append(
-        "\(w.clipping.count) weight(s) below 0 clipped (mass \(fmt(w.clipping.mass)), smallest raw weight \(fmt(w.clipping.minimumRawWeight)))"
+        "\(w.clipping.count) weight(s) below 0 clipped (mass \(NumberText.short(w.clipping.mass)), smallest raw weight \(NumberText.short(w.clipping.minimumRawWeight)))"
       )
     }
     if let s = fairIF, !s.converged {
@@ -299,10 +313,10 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       do {
         sweep.append(try outcome(method: method, value: v, application: .ij, evaluateTest: false).outcome)
       } catch {
-        failures.append("\(fmt(v)): \(error)")
+        failures.append("\(NumberText.short(v)): \(error)")
       }
     }
-    let metric = targetMetric.metric
+    let metric = targetMetric
     let candidates = sweep.map {
       Selection.Candidate(
         value: $0.value, gap: $0.validation.value(of: metric), accuracy: $0.validation.accuracy,
@@ -314,7 +328,7 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     guard let best = bestIndex else {
       var why = ["the validation \(metric.rawValue) is undefined"]
       if accuracyBudget != nil { why.append("every value exceeds the accuracy budget") }
-      if let f = maxClippedFraction { why.append("every value clips more than \(fmt(f)) of the weights") }
+      if let f = maxClippedFraction { why.append("every value clips more than \(NumberText.short(f)) of the weights") }
       throw MitigationInputError("no \(method.rawValue) value qualifies: \(why.joined(separator: ", or "))")
     }
     var chosen = try outcome(method: method, value: sweep[best].value, application: application).outcome
@@ -322,11 +336,11 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
       metric: metric, gridCount: values.count, accuracyBudget: accuracyBudget, maxClippedFraction: maxClippedFraction,
       excluded: excluded)
     chosen.notes.insert(
-      "selected \(method.usesCount ? "K" : "λ") = \(fmt(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)",
+      "selected \(method.usesCount ? "K" : "λ") = \(NumberText.short(sweep[best].value)) of \(values.count) on validation \(metric.rawValue)",
       at: 0)
     if let f = maxClippedFraction, excluded.clipping > 0 {
       chosen.notes.insert(
-        "selection excluded \(excluded.clipping) of \(values.count) grid values clipping more than \(fmt(f)) of the weights",
+        "selection excluded \(excluded.clipping) of \(values.count) grid values clipping more than \(NumberText.short(f)) of the weights",
         at: 1)
     }
     if !failures.isEmpty {
@@ -335,11 +349,4 @@ public struct MitigationContext<Model: DifferentiableClassifier>: Sendable {
     }
     return (chosen, sweep)
   }
-}
-
-func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
-
-extension Dataset {
-  /// Features as an `n × d` matrix.
-  public var matrix: Matrix { Matrix(rows: rowCount, columns: featureCount, elements: features) }
 }

@@ -1,8 +1,10 @@
 import DenseLinearAlgebra
 public import FairnessData
 import FairnessModels
+public import FairnessStatistics
 import Foundation
-import Influence
+public import Influence
+import NumberText
 import SeededRandom
 
 /// The model-independent face of ``MitigationContext`` (so callers can hold LR and MLP contexts).
@@ -11,7 +13,7 @@ public protocol MitigationRun: Sendable {
   var gap: Double { get }
   var influence: [Double] { get }
   var notes: [String] { get }
-  var targetMetric: TargetMetric { get }
+  var targetMetric: FairnessMetric { get }
   var surrogate: SmoothSurrogate { get }
   func grid(for method: MitigationMethod, count: Int) -> [Double]
   func scale(for method: MitigationMethod) -> Double
@@ -22,7 +24,7 @@ public protocol MitigationRun: Sendable {
   ) throws -> (chosen: MitigationOutcome, sweep: [MitigationOutcome])
   /// The same ERM model and influence engine with another target metric (see
   /// ``MitigationContext/retargeted(to:)``).
-  func retargetedRun(to metric: TargetMetric) throws -> any MitigationRun
+  func retargetedRun(to metric: FairnessMetric) throws -> any MitigationRun
 }
 
 extension MitigationRun {
@@ -43,11 +45,48 @@ extension MitigationContext: MitigationRun {
     try outcome(method: method, value: value, application: application).outcome
   }
 
-  public func retargetedRun(to metric: TargetMetric) throws -> any MitigationRun { try retargeted(to: metric) }
+  public func retargetedRun(to metric: FairnessMetric) throws -> any MitigationRun { try retargeted(to: metric) }
+}
+
+extension TrainingConfiguration {
+  /// The training FairMem's mitigation commands use for a data setting: logistic regression with
+  /// λ = 1e-3; the MLP of seed 001 (100 SeLU units, 10 epochs) on real data and of seed 004
+  /// (64 units, 30 epochs) on the synthetic settings, 3 fine-tuning epochs. `quick` (tests): 16
+  /// units, 5 epochs, 1 fine-tuning epoch.
+  public static func standard(for dataset: BenchmarkDataset, model: ModelKind, quick: Bool) -> TrainingConfiguration {
+    switch model {
+    case .lr: return TrainingConfiguration(model: .lr, l2Strength: 1e-3)
+    case .mlp:
+      let hidden = dataset.isSynthetic ? 64 : 100
+      return TrainingConfiguration(
+        model: .mlp, l2Strength: 1e-3, hiddenWidth: quick ? 16 : hidden,
+        epochs: quick ? 5 : (dataset.isSynthetic ? 30 : 10),
+        fineTuneEpochs: quick ? 1 : 3)
+    }
+  }
 }
 
 /// Trains the ERM model for a split and builds the mitigation context.
 public enum MitigationRunner {
+  /// Loads `dataset` (split `seed`), trains ERM with ``TrainingConfiguration/standard(for:model:quick:)``
+  /// and prepares the run.
+  ///
+  /// - Throws: ``MitigationInputError`` naming the dataset and seed when the split cannot be used.
+  public static func prepare(
+    dataset: BenchmarkDataset, model: ModelKind, target: FairnessMetric, seed: UInt64,
+    dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false, surrogate: SmoothSurrogate = .softmax,
+    progress: ((String) -> Void)? = nil
+  ) throws -> any MitigationRun {
+    let split = try dataset.mitigationSplit(seed: seed, dataDirectory: dataDirectory, quick: quick)
+    do {
+      return try prepare(
+        split: split, training: .standard(for: dataset, model: model, quick: quick), target: target, seed: seed,
+        surrogate: surrogate, progress: progress)
+    } catch let e as MitigationInputError {
+      throw MitigationInputError(field: "\(dataset.rawValue) seed \(seed)", e.description)
+    }
+  }
+
   /// Trains ERM (`training`) on `split.train` and prepares influence, embeddings and FairIF rows.
   ///
   /// Logistic regression: Newton to a gradient norm of 1e-8, influence over all parameters,
@@ -64,7 +103,7 @@ public enum MitigationRunner {
   ///
   /// `surrogate` smooths every target (softmax or Gumbel-softmax).
   public static func prepare(
-    split: Split, training: TrainingConfiguration, target: TargetMetric, seed: UInt64,
+    split: Split, training: TrainingConfiguration, target: FairnessMetric, seed: UInt64,
     surrogate: SmoothSurrogate = .softmax, progress: ((String) -> Void)? = nil
   ) throws -> any MitigationRun {
     let x = split.train.matrix
@@ -108,7 +147,7 @@ public enum MitigationRunner {
       let options = MLPTrainingOptions(
         epochs: training.epochs, batchSize: training.batchSize, learningRate: training.learningRate)
       let report = try model.fit(x, labels: labels, options: options, using: &rng)
-      progress?("trained MLP (\(report.epochs) epochs, training accuracy \(fmt(report.trainingAccuracy)))")
+      progress?("trained MLP (\(report.epochs) epochs, training accuracy \(NumberText.short(report.trainingAccuracy)))")
       let fine = MLPTrainingOptions(
         epochs: training.fineTuneEpochs, batchSize: training.batchSize, learningRate: training.learningRate)
       let fineTuneSeed = seed &+ 0xF17E

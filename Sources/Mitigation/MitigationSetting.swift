@@ -1,4 +1,5 @@
 public import FairnessData
+public import FairnessStatistics
 import Foundation
 public import Influence
 import SeededRandom
@@ -30,53 +31,13 @@ public enum WeightApplication: String, Sendable, Hashable, CaseIterable {
   case finetune
 }
 
-/// The smooth surrogate of hard predictions used by every fairness target of a run (the
-/// seed-001 gap `F` and FairIF's TPR/TNR gaps).
-///
-/// - ``softmax``: `ŷ_i = p_θ(1 | x_i)`.
-/// - ``gumbel(temperature:seed:)``: the soft Gumbel-softmax `ŷ_i = softmax_k((log p_θ(k|x_i) + g_ik)/τ)_1`
-///   with fixed Gumbel(0,1) noise `g` drawn once from `seed` (seed 004 §4.2 stage one; τ = 1 in
-///   the authors' `run.sh`, seed-algorithms.md §2.2). As τ → 0 the relaxed prediction becomes the
-///   one-hot Gumbel-max sample, whose mean over the noise is `p_θ(1|x)` (the softmax surrogate);
-///   as τ → ∞ it tends to `1/K` and its gradient shrinks like `1/τ`.
-public enum SmoothSurrogate: Sendable, Hashable {
-  case softmax
-  case gumbel(temperature: Double, seed: UInt64)
-
-  /// The seed-004 default: Gumbel-softmax with τ = 1.
-  public static let seed004Temperature = 1.0
-
-  /// The ``FairnessTarget/Relaxation`` this surrogate stands for.
-  public var relaxation: FairnessTarget.Relaxation {
-    switch self {
-    case .softmax: .softmax
-    case .gumbel(let t, let s): .gumbelSoftmax(temperature: t, seed: s)
-    }
-  }
-
-  /// `softmax` or `gumbel`.
-  public var name: String {
-    switch self {
-    case .softmax: "softmax"
-    case .gumbel: "gumbel"
-    }
-  }
-}
-
-/// The fairness functional the seed-001 rules minimize (FairIF always uses TPR and TNR gaps).
-public enum TargetMetric: String, Sendable, Hashable, CaseIterable {
-  case dp
-  case eo
-  case deo
-
-  /// The hard metric used for validation selection.
-  public var metric: FairnessMetricName {
-    switch self {
-    case .dp: .demographicParity
-    case .eo: .equalizedOdds
-    case .deo: .equalOpportunity
-    }
-  }
+extension FairnessMetric {
+  /// The fairness gaps the seed-001 rules can minimize (`--target`): DP, EO (`|ΔTPR| + |ΔFPR|`)
+  /// and DEO (`|ΔTPR|`), each smoothed by the run's surrogate; the same metric on hard
+  /// predictions scores the validation selection. FairIF always uses the TPR and TNR gaps.
+  public static let reweightingTargets: [FairnessMetric] = [
+    .demographicParityDifference, .equalizedOddsGapSum, .equalOpportunityDifference,
+  ]
 }
 
 /// The classifier family.
@@ -87,24 +48,14 @@ public enum ModelKind: String, Sendable, Hashable, CaseIterable {
   case mlp
 }
 
-/// The data settings `fairmem reweight`/`compare` know.
-public enum MitigationDataset: String, Sendable, Hashable, CaseIterable {
-  case adult
-  case compas
-  case german
-  case syntheticGroupSize = "synthetic-group-size"
-  case syntheticDistributionShift = "synthetic-distribution-shift"
-  case syntheticClassSize = "synthetic-class-size"
-
-  public var isSynthetic: Bool { rawValue.hasPrefix("synthetic") }
-
+extension BenchmarkDataset {
   /// Loads and splits (seeded, stratified, standardized) the data.
   ///
   /// - Adult: the official test file is the test split; a third of the official training file is
   ///   validation (seed 001 used 21815/10746/12661). `quick` subsamples 3000/1500/1500 rows.
   /// - COMPAS (two races) and German (sex): 60/20/20.
   /// - Synthetic (seed 004 Table 7 bias types, 2-D Gaussians): 6000 rows (1200 quick), 60/20/20.
-  public func load(seed: UInt64, dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false)
+  public func mitigationSplit(seed: UInt64, dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false)
     throws(FairnessDataError) -> Split
   {
     let split: Split
@@ -125,13 +76,8 @@ public enum MitigationDataset: String, Sendable, Hashable, CaseIterable {
         options: RealDatasetOptions(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2))
       ).split
     case .syntheticGroupSize, .syntheticDistributionShift, .syntheticClassSize:
-      let bias: SyntheticBias =
-        switch self {
-        case .syntheticGroupSize: .groupSizeDiscrepancy()
-        case .syntheticDistributionShift: .groupDistributionShift()
-        default: .classSizeDiscrepancy()
-        }
-      let population = try SyntheticPopulation.seed004(bias, dimension: 4)
+      let bias = syntheticBias ?? .groupSizeDiscrepancy()
+      let population = try SyntheticPopulation.biasBenchmark(bias, dimension: 4)
       let sample = try population.sample(count: quick ? 1200 : 6000, seed: seed &+ 0x5EED)
       split = try sample.dataset.stratifiedSplit(fractions: SplitFractions(validation: 0.2, test: 0.2), seed: seed)
     }
@@ -140,7 +86,7 @@ public enum MitigationDataset: String, Sendable, Hashable, CaseIterable {
     func sub(_ d: Dataset, _ m: Int) -> Dataset {
       guard d.rowCount > m else { return d }
       var idx = Array(0..<d.rowCount)
-      for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+      idx.seededShuffle(using: &rng)
       return d.subset(Array(idx.prefix(m)).sorted(), name: d.name)
     }
     return Split(train: sub(split.train, 3000), validation: sub(split.validation, 1500), test: sub(split.test, 1500))

@@ -111,7 +111,7 @@ struct SyntheticTests {
 
   @Test("Seed 004 bias 1, group size discrepancy: 15% red, same class distribution, equal classes")
   func groupSizeDiscrepancy() throws {
-    let pop = try SyntheticPopulation.seed004(.groupSizeDiscrepancy())
+    let pop = try SyntheticPopulation.biasBenchmark(.groupSizeDiscrepancy())
     #expect(pop.groupNames == ["blue", "red"] && pop.classNames == ["odd", "even"])
     #expect(pop.groupProportions == [0.85, 0.15])
     #expect(pop.baseRates[0] == pop.baseRates[1])  // alpha == beta
@@ -123,7 +123,7 @@ struct SyntheticTests {
 
   @Test("Seed 004 bias 2, group distribution shift: 85% of class 0 and 15% of class 1 are blue")
   func groupDistributionShift() throws {
-    let pop = try SyntheticPopulation.seed004(.groupDistributionShift())
+    let pop = try SyntheticPopulation.biasBenchmark(.groupDistributionShift())
     let joint = pop.joint
     #expect(pop.groupProportions == [0.5, 0.5])
     #expect(pop.classMarginal == [0.5, 0.5])
@@ -137,7 +137,7 @@ struct SyntheticTests {
 
   @Test("Seed 004 bias 3, class size discrepancy: class 1 is 25% of class 0, groups alike")
   func classSizeDiscrepancy() throws {
-    let pop = try SyntheticPopulation.seed004(.classSizeDiscrepancy())
+    let pop = try SyntheticPopulation.biasBenchmark(.classSizeDiscrepancy())
     #expect(pop.groupProportions == [0.5, 0.5])
     #expect(pop.baseRates[0] == pop.baseRates[1])
     #expect(abs(pop.classMarginal[1] / pop.classMarginal[0] - 0.25) < Tolerance.tight)
@@ -186,9 +186,11 @@ struct SyntheticTests {
     #expect(throws: FairnessDataError.self) { try Gaussian(mean: [0, 0], covariance: [1, 0.5, 0, 1]) }  // not symmetric
     #expect(throws: FairnessDataError.self) { try Gaussian(mean: [.nan]) }
     #expect(throws: FairnessDataError.self) {
-      try SyntheticPopulation.seed004(.groupSizeDiscrepancy(minorityFraction: 1.2))
+      try SyntheticPopulation.biasBenchmark(.groupSizeDiscrepancy(minorityFraction: 1.2))
     }
-    #expect(throws: FairnessDataError.self) { try SyntheticPopulation.seed004(.classSizeDiscrepancy(), dimension: 1) }
+    #expect(throws: FairnessDataError.self) {
+      try SyntheticPopulation.biasBenchmark(.classSizeDiscrepancy(), dimension: 1)
+    }
     let pop = try SyntheticPopulation(groupProportions: [1], baseRates: [[0.5, 0.5]], features: .perClass(unit))
     #expect(throws: FairnessDataError.self) { try pop.sample(count: -1, seed: 0) }
   }

@@ -35,7 +35,7 @@ struct RetrainingTests {
       .oriented(positiveAt: model),
       try FairnessTarget(
         kind: .truePositiveRateGap, features: validation.x, labels: validation.labels, groups: validation.groups,
-        relaxation: .gumbelSoftmax(temperature: 1, seed: 9)),
+        relaxation: .gumbel(temperature: 1, seed: 9)),
     ]
     let otherInfluence = try others.map { t throws(InfluenceError) in try engine.influence(on: t) }
     let otherBase = others.map { $0.value(model) }

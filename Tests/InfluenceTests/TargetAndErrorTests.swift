@@ -44,7 +44,7 @@ struct TargetAndErrorTests {
     var mlp = MLPClassifier(
       featureCount: 3, hiddenWidth: 5, classCount: 2, activation: .selu, l2Strength: 1e-3, using: &generator)
     mlp.parameters = mlp.parameters.map { $0 + 0.1 * generator.nextStandardNormal() }
-    for relaxation in [FairnessTarget.Relaxation.softmax, .gumbelSoftmax(temperature: 0.7, seed: 3)] {
+    for relaxation in [SmoothSurrogate.softmax, .gumbel(temperature: 0.7, seed: 3)] {
       for kind in Self.kinds {
         let target = try FairnessTarget(
           kind: kind, features: validation.x, labels: validation.labels, groups: validation.groups,

@@ -9,7 +9,7 @@ import _TestSupport
 
 /// A small synthetic split (seed 004 group-size bias) for the end-to-end checks.
 func smallSplit(seed: UInt64, count: Int = 1200) throws -> Split {
-  let population = try SyntheticPopulation.seed004(.groupSizeDiscrepancy(), dimension: 4)
+  let population = try SyntheticPopulation.biasBenchmark(.groupSizeDiscrepancy(), dimension: 4)
   let sample = try population.sample(count: count, seed: seed)
   return try sample.dataset.stratifiedSplit(fractions: SplitFractions(validation: 0.3, test: 0.2), seed: seed)
 }
@@ -20,7 +20,8 @@ struct PipelineTests {
   func ijMatchesRetrainForSmallLambda() throws {
     let split = try smallSplit(seed: TestSeed.value(default: 301))
     let run = try MitigationRunner.prepare(
-      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .eo, seed: 1)
+      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .equalizedOddsGapSum, seed: 1
+    )
     #expect(run.gap > 0)
     for method in [MitigationMethod.iJack, .simJack, .fairIF] {
       let lambda = 0.05 * run.scale(for: method)
@@ -39,7 +40,8 @@ struct PipelineTests {
   func dropKSign() throws {
     let split = try smallSplit(seed: TestSeed.value(default: 302))
     let run = try MitigationRunner.prepare(
-      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .dp, seed: 2)
+      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .demographicParityDifference,
+      seed: 2)
     let ij = try run.outcomeOnly(method: .dropK, value: 10, application: .ij)
     let refit = try run.outcomeOnly(method: .dropK, value: 10, application: .retrain)
     #expect(ij.droppedCount == 10)
@@ -51,7 +53,8 @@ struct PipelineTests {
   func selection() throws {
     let split = try smallSplit(seed: TestSeed.value(default: 303))
     let run = try MitigationRunner.prepare(
-      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .eo, seed: 3)
+      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .equalizedOddsGapSum, seed: 3
+    )
     let (chosen, sweep) = try run.select(method: .iJack, application: .ij, accuracyBudget: nil, gridCount: 20)
     #expect(sweep.count == 20)
     let best = sweep.compactMap { $0.validation.equalizedOdds }.min()!
@@ -66,7 +69,8 @@ struct PipelineTests {
   func clippingInOutcome() throws {
     let split = try smallSplit(seed: TestSeed.value(default: 304))
     let run = try MitigationRunner.prepare(
-      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .eo, seed: 4)
+      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .equalizedOddsGapSum, seed: 4
+    )
     let o = try run.outcomeOnly(method: .iJack, value: 1000 * run.scale(for: .iJack), application: .ij)
     #expect(o.clipping.count > 0)
     #expect(o.notes.contains { $0.contains("clipped") })
@@ -80,7 +84,8 @@ struct PipelineTests {
     let broken = Split(train: split.train, validation: v.subset(keep), test: split.test)
     #expect {
       _ = try MitigationRunner.prepare(
-        split: broken, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .eo, seed: 5)
+        split: broken, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .equalizedOddsGapSum,
+        seed: 5)
     } throws: { error in
       "\(error)".contains("undefined")
     }

@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import FairnessData
 import FairnessModels
+import FairnessStatistics
 import Foundation
 import Influence
 import Mitigation
@@ -42,7 +43,8 @@ struct SelectionAndRetrainTests {
   func clippingFilterInSelection() throws {
     let split = try smallSplit(seed: TestSeed.value(default: 311))
     let run = try MitigationRunner.prepare(
-      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .eo, seed: 11)
+      split: split, training: TrainingConfiguration(model: .lr, l2Strength: 1e-2), target: .equalizedOddsGapSum,
+      seed: 11)
     let free = try run.select(method: .simJack, application: .ij, accuracyBudget: nil, gridCount: 30)
     let fractions = free.sweep.map(\.clippedFraction)
     #expect(fractions.max()! > 0, "the grid must reach clipping for this check to mean anything")
@@ -72,8 +74,8 @@ struct SelectionAndRetrainTests {
   func retargetMatchesFreshRun() throws {
     let split = try smallSplit(seed: TestSeed.value(default: 312))
     let training = TrainingConfiguration(model: .lr, l2Strength: 1e-2)
-    let eo = try MitigationRunner.prepare(split: split, training: training, target: .eo, seed: 12)
-    for metric in [TargetMetric.dp, .deo] {
+    let eo = try MitigationRunner.prepare(split: split, training: training, target: .equalizedOddsGapSum, seed: 12)
+    for metric in [FairnessMetric.demographicParityDifference, .equalOpportunityDifference] {
       let moved = try eo.retargetedRun(to: metric)
       let fresh = try MitigationRunner.prepare(split: split, training: training, target: metric, seed: 12)
       #expect(moved.targetMetric == metric)
@@ -82,9 +84,9 @@ struct SelectionAndRetrainTests {
       #expect(diff <= 1e-10 * VectorMath.maxAbsoluteValue(fresh.influence), "\(metric): \(diff)")
       // Selection uses the new metric.
       let s = try moved.select(method: .iJack, application: .ij, accuracyBudget: nil, gridCount: 10).chosen
-      #expect(s.selection?.metric == metric.metric)
+      #expect(s.selection?.metric == metric)
     }
-    #expect(eo.influence != (try eo.retargetedRun(to: .dp)).influence)
+    #expect(eo.influence != (try eo.retargetedRun(to: .demographicParityDifference)).influence)
   }
 
   @Test("MLP retrain starts from ERM's initialization: unit weights reproduce ERM exactly; finetune does not")
@@ -93,7 +95,7 @@ struct SelectionAndRetrainTests {
     let split = try smallSplit(seed: TestSeed.value(default: 313), count: 600)
     let training = TrainingConfiguration(
       model: .mlp, l2Strength: 1e-3, hiddenWidth: 8, epochs: 4, fineTuneEpochs: 2, batchSize: 64, learningRate: 1e-2)
-    let run = try MitigationRunner.prepare(split: split, training: training, target: .eo, seed: 13)
+    let run = try MitigationRunner.prepare(split: split, training: training, target: .equalizedOddsGapSum, seed: 13)
     // λ = 0: every weight is 1, so retraining from scratch must give back θ̂ bit for bit.
     let unit = try run.outcomeOnly(method: .iJack, value: 0, application: .retrain)
     #expect(unit.weightSum == Double(split.train.rowCount))
@@ -137,7 +139,7 @@ struct GumbelSurrogateTests {
     for s in 0..<draws {
       let t = try FairnessTarget(
         kind: .truePositiveRateGap, validation: v,
-        relaxation: .gumbelSoftmax(temperature: 1e-3, seed: seed &+ UInt64(s)))
+        relaxation: .gumbel(temperature: 1e-3, seed: seed &+ UInt64(s)))
       sum += t.value(model)
     }
     let mean = sum / Double(draws)
@@ -169,7 +171,7 @@ struct GumbelSurrogateTests {
     }
     let tau = 1e4
     let gumbel = try FairnessTarget(
-      kind: .truePositiveRateGap, validation: v, relaxation: .gumbelSoftmax(temperature: tau, seed: 5)
+      kind: .truePositiveRateGap, validation: v, relaxation: .gumbel(temperature: tau, seed: 5)
     ).gradient(model, block: .all)
     let scaled = gumbel.map { $0 * tau }
     let scale = VectorMath.maxAbsoluteValue(limit)
@@ -179,7 +181,7 @@ struct GumbelSurrogateTests {
       zip(softmax, softmaxTheory).map { abs($0 - $1) }.max()! < 1e-10 * VectorMath.maxAbsoluteValue(softmaxTheory))
     // At τ = 1 the noise changes the gradient (this is what --surrogate gumbel changes).
     let noisy = try FairnessTarget(
-      kind: .truePositiveRateGap, validation: v, relaxation: .gumbelSoftmax(temperature: 1, seed: 5)
+      kind: .truePositiveRateGap, validation: v, relaxation: .gumbel(temperature: 1, seed: 5)
     ).gradient(model, block: .all)
     #expect(zip(noisy, softmax).map { abs($0 - $1) }.max()! > 1e-3 * VectorMath.maxAbsoluteValue(softmax))
   }
@@ -188,9 +190,10 @@ struct GumbelSurrogateTests {
   func gumbelRun() throws {
     let split = try smallSplit(seed: TestSeed.value(default: 323))
     let training = TrainingConfiguration(model: .lr, l2Strength: 1e-2)
-    let soft = try MitigationRunner.prepare(split: split, training: training, target: .eo, seed: 23)
+    let soft = try MitigationRunner.prepare(split: split, training: training, target: .equalizedOddsGapSum, seed: 23)
     let gumbel = try MitigationRunner.prepare(
-      split: split, training: training, target: .eo, seed: 23, surrogate: .gumbel(temperature: 1, seed: 4))
+      split: split, training: training, target: .equalizedOddsGapSum, seed: 23,
+      surrogate: .gumbel(temperature: 1, seed: 4))
     #expect(gumbel.surrogate == .gumbel(temperature: 1, seed: 4))
     let diff = zip(soft.influence, gumbel.influence).map { abs($0 - $1) }.max()!
     #expect(diff > 1e-3 * VectorMath.maxAbsoluteValue(soft.influence))

@@ -9,6 +9,12 @@ public struct CLIRunner {
     public var stderr: String
   }
 
+  /// The package root (this file is Tests/_TestSupport/CLIRunner.swift: three levels up).
+  public static var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+  }
+
   public static var binary: URL {
     if let path = ProcessInfo.processInfo.environment["FAIRMEM_BIN"] { return URL(fileURLWithPath: path) }
     let root = packageRoot
@@ -19,18 +25,18 @@ public struct CLIRunner {
     return root.appendingPathComponent(".build/debug/fairmem")
   }
 
-  /// The package root (this file is Tests/_TestSupport/CLIRunner.swift).
-  public static var packageRoot: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-  }
-
-  /// Runs the binary; `workingDirectory` defaults to the test process's own.
-  public static func run(_ arguments: [String], stdin: String? = nil, workingDirectory: URL? = nil) throws -> Result {
+  /// Runs the binary with `arguments`; `environment` entries are added to this process's
+  /// environment; `workingDirectory` defaults to the test process's own.
+  public static func run(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], workingDirectory: URL? = nil
+  ) throws -> Result {
     let process = Process()
     process.executableURL = binary
     if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

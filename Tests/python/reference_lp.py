@@ -1,4 +1,4 @@
-"""Independent reference for FairMem's zero-bias mass LPs, written from /work/shared/spec/theory.md
+"""Independent reference for FairMem's zero-bias mass LPs, written from the project spec `theory.md` (shared/spec)
 (sections R0-R7 and "LP forms") with scipy.optimize.linprog (HiGHS). It shares no code with the
 Swift implementation and is used by the cross-check tests and by Benchmarks/lp-sweep.
 

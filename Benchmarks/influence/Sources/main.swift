@@ -33,7 +33,7 @@ func write(_ values: [Double], _ name: String) throws {
   let data = values.withUnsafeBufferPointer { Data(buffer: $0) }
   try data.write(to: URL(fileURLWithPath: outDirectory).appendingPathComponent(name))
 }
-func matrix(_ d: Dataset) -> Matrix { Matrix(rows: d.rowCount, columns: d.featureCount, elements: d.features) }
+
 func maxRelative(_ a: [Double], _ b: [Double]) -> Double {
   zip(a, b).map { abs($0 - $1) }.max()! / VectorMath.maxAbsoluteValue(b)
 }
@@ -42,8 +42,8 @@ try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDi
 let prepared = try RealDataset.adult.load(from: dataDirectory, options: RealDatasetOptions(seed: seed))
 let train = prepared.split.train
 let validation = prepared.split.validation
-let x = matrix(train)
-let xv = matrix(validation)
+let x = train.matrix
+let xv = validation.matrix
 let n = train.rowCount
 print("adult: train \(n) x \(train.featureCount), validation \(validation.rowCount)")
 

@@ -32,7 +32,7 @@ do {
 let train = prepared.split.train
 let n = train.rowCount
 let d = train.featureCount
-let x = Matrix(rows: n, columns: d, elements: train.features)
+let x = train.matrix
 let y = train.labels
 let lambda = 1 / (c * Double(n))
 

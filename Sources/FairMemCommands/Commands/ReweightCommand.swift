@@ -1,18 +1,22 @@
 public import ArgumentParser
 import FairMemJSON
 import FairnessData
-import FairnessStatistics
-import Foundation
-import MemorizationTheory
+public import FairnessStatistics
+import Influence
 import Mitigation
 
 extension MitigationMethod: ExpressibleByArgument {}
 extension WeightApplication: ExpressibleByArgument {}
-extension TargetMetric: ExpressibleByArgument {}
+extension FairnessMetric: ExpressibleByArgument {
+  /// Any spelling of the metric vocabulary (canonical or alias).
+  public init?(argument: String) { self.init(spelling: argument) }
+}
 extension ModelKind: ExpressibleByArgument {}
-extension MitigationDataset: ExpressibleByArgument {}
+extension BenchmarkDataset: ExpressibleByArgument {}
+extension SmoothSurrogate.Kind: ExpressibleByArgument {}
 
-/// `fairmem reweight`: one influence-based reweighting run on one split.
+/// `fairmem reweight`: one influence-based reweighting run on one split
+/// (`ReweightingExperiment.run`, rendered as a table or as `ReweightingReport` JSON).
 struct ReweightCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reweight",
@@ -22,10 +26,11 @@ struct ReweightCommand: ParsableCommand {
       """)
 
   @Option(help: "adult, compas, german, synthetic-group-size, synthetic-distribution-shift, synthetic-class-size.")
-  var dataset: MitigationDataset = .syntheticGroupSize
+  var dataset: BenchmarkDataset = .syntheticGroupSize
   @Option(help: "lr (logistic regression) or mlp.") var model: ModelKind = .lr
   @Option(help: "drop-k, drop-k-upweight-m, i-jack, sim-jack, fairif.") var method: MitigationMethod = .iJack
-  @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: TargetMetric = .eo
+  @Option(help: "The fairness gap the seed-001 rules minimize: dp, eo, deo.") var target: FairnessMetric =
+    .equalizedOddsGapSum
   @Option(help: "λ as a multiple of λ0 (continuous rules); omit to select on validation.") var lambda: Double?
   @Option(help: "K (and M for drop-k-upweight-m); omit to select on validation.") var k: Int?
   @Option(help: "ij (edit without refit), retrain (from scratch) or finetune (warm start).")
@@ -40,6 +45,9 @@ struct ReweightCommand: ParsableCommand {
   @OptionGroup var mitigation: MitigationOptions
 
   func validate() throws {
+    guard FairnessMetric.reweightingTargets.contains(target) else {
+      throw InputError(field: "--target", problem: "must be dp, eo or deo (got \(target.rawValue))")
+    }
     if let lambda, !(lambda > 0 && lambda.isFinite) {
       throw InputError(field: "--lambda", problem: "must be positive, got \(lambda)")
     }
@@ -54,103 +62,67 @@ struct ReweightCommand: ParsableCommand {
     }
   }
 
+  var request: ReweightingRequest {
+    ReweightingRequest(
+      dataset: dataset, model: model, method: method, target: target, application: apply,
+      value: lambda.map { .relativeLambda($0) } ?? k.map { .count($0) } ?? .selected, accuracyBudget: accuracyBudget,
+      maxClippedFraction: mitigation.maxClippedFraction, seed: seed, dataDirectory: dataDir, quick: quick,
+      sweep: sweep, surrogate: mitigation.smoothSurrogate)
+  }
+
   func run() throws {
-    let run = try MitigationCLI.prepare(
-      dataset: dataset, model: model, target: target, seed: seed, dataDir: dataDir, quick: quick,
-      surrogate: mitigation.smoothSurrogate)
-    var sweepOutcomes: [MitigationOutcome] = []
-    let chosen: MitigationOutcome
-    do {
-      if let lambda {
-        chosen = try run.outcomeOnly(method: method, value: lambda * run.scale(for: method), application: apply)
-      } else if let k {
-        chosen = try run.outcomeOnly(method: method, value: Double(k), application: apply)
-      } else {
-        chosen = try run.select(
-          method: method, application: apply, accuracyBudget: accuracyBudget,
-          maxClippedFraction: mitigation.maxClippedFraction, gridCount: 50
-        ).chosen
-      }
-      if sweep {
-        for v in run.grid(for: method, count: 50) {
-          sweepOutcomes.append(try run.outcomeOnly(method: method, value: v, application: .ij))
-          if apply != .ij { sweepOutcomes.append(try run.outcomeOnly(method: method, value: v, application: apply)) }
-        }
-      }
-    } catch let e as MitigationInputError {
-      throw InputError(field: method.rawValue, problem: e.description)
+    let report = try ReweightingExperiment.run(request)
+    print(json ? try JSONReportEncoder().text(report) : Self.render(report))
+  }
+
+  /// The text rendering: a header, the notes, the chosen weighting, ERM vs the method on
+  /// validation and test, and the grid when requested.
+  static func render(_ r: ReweightingReport) -> String {
+    let chosen = r.result
+    var lines = [
+      "\(r.method.rawValue) on \(r.dataset.rawValue) (\(r.model.rawValue), target \(r.target.rawValue), seed \(r.seed), apply \(r.application.rawValue), surrogate \(MitigationText.describe(r.surrogate)))",
+      "  smooth validation gap F(θ̂) = \(Format.number(r.gap)); λ0 = \(Format.number(r.scale))",
+    ]
+    lines += (r.notes + chosen.notes).map { "  note: \($0)" }
+    lines.append(
+      "  \(r.method.usesCount ? "K" : "λ") = \(Format.number(chosen.value)), dropped \(chosen.dropped), Σw = \(Format.number(chosen.weightSum)), clipped fraction \(Format.number(chosen.clippedFraction))"
+    )
+    lines.append(
+      "  predicted ΔF = \(Format.number(chosen.predictedChange)), obtained ΔF = \(Format.number(chosen.actualChange))")
+    if let p = chosen.predictedGaps, let a = chosen.actualGaps {
+      lines.append(
+        "  FairIF TPR/TNR gaps: predicted \(p.map { Format.number($0) }), obtained \(a.map { Format.number($0) })")
     }
-    if json {
-      var object: [String: Any] = [
-        "dataset": dataset.rawValue, "model": model.rawValue, "method": method.rawValue, "target": target.rawValue,
-        "application": apply.rawValue, "seed": seed, "quick": quick,
-        "erm": ["validation": MitigationCLI.object(run.erm.validation), "test": MitigationCLI.object(run.erm.test)],
-        "gap": run.gap, "scale": run.scale(for: method), "notes": run.notes,
-        "surrogate": mitigation.surrogateObject,
-        "max_clipped_fraction": mitigation.maxClippedFraction.map { $0 as Any } ?? NSNull(),
-        "result": MitigationCLI.object(chosen),
-      ]
-      if sweep { object["sweep"] = sweepOutcomes.map(MitigationCLI.object) }
-      print(try AnswerJSON.text(object))
-    } else {
-      print(
-        "\(method.rawValue) on \(dataset.rawValue) (\(model.rawValue), target \(target.rawValue), seed \(seed), apply \(apply.rawValue), surrogate \(MitigationCLI.describe(mitigation.smoothSurrogate)))"
-      )
-      print("  smooth validation gap F(θ̂) = \(Format.number(run.gap)); λ0 = \(Format.number(run.scale(for: method)))")
-      for note in run.notes + chosen.notes { print("  note: \(note)") }
-      print(
-        "  \(method.usesCount ? "K" : "λ") = \(Format.number(chosen.value)), dropped \(chosen.droppedCount), Σw = \(Format.number(chosen.weightSum)), clipped fraction \(Format.number(chosen.clippedFraction))"
-      )
-      print(
-        "  predicted ΔF = \(Format.number(chosen.predictedChange)), obtained ΔF = \(Format.number(chosen.actualChange))"
-      )
-      if let p = chosen.predictedGaps, let a = chosen.actualGaps {
-        print(
-          "  FairIF TPR/TNR gaps: predicted \(p.map { Format.number($0) }), obtained \(a.map { Format.number($0) })")
+    var t = Table(["split", "model"] + MitigationText.metricNames)
+    t.add(["validation", "ERM"] + MitigationText.row(r.erm.validation))
+    t.add(["validation", r.method.rawValue] + MitigationText.row(chosen.validation))
+    t.add(["test", "ERM"] + MitigationText.row(r.erm.test))
+    t.add(["test", r.method.rawValue] + MitigationText.row(chosen.test))
+    lines.append(t.render())
+    if let sweep = r.sweep {
+      var s = Table(["value", "apply", "clipped", "pred ΔF", "obtained ΔF", "val gap", "test acc"])
+      for o in sweep {
+        s.add([
+          Format.number(o.value), o.application.rawValue, String(o.clippedCount), Format.number(o.predictedChange),
+          Format.number(o.actualChange), Format.number(o.validation.value(of: r.target)),
+          Format.number(o.test.accuracy),
+        ])
       }
-      var t = Table(["split", "model"] + MitigationCLI.metricNames)
-      t.add(["validation", "ERM"] + MitigationCLI.row(run.erm.validation))
-      t.add(["validation", method.rawValue] + MitigationCLI.row(chosen.validation))
-      t.add(["test", "ERM"] + MitigationCLI.row(run.erm.test))
-      t.add(["test", method.rawValue] + MitigationCLI.row(chosen.test))
-      print(t.render())
-      if sweep {
-        var s = Table(["value", "apply", "clipped", "pred ΔF", "obtained ΔF", "val gap", "test acc"])
-        for o in sweepOutcomes {
-          s.add([
-            Format.number(o.value), o.application.rawValue, String(o.clipping.count), Format.number(o.predictedChange),
-            Format.number(o.actualChange), Format.number(o.validation.value(of: target.metric)),
-            Format.number(o.test.accuracy),
-          ])
-        }
-        print(s.render())
-      }
+      lines.append(s.render())
     }
+    return lines.joined(separator: "\n")
   }
 }
 
-/// Shared helpers of `reweight` and `compare`.
-enum MitigationCLI {
-  static let metrics: [FairnessMetricName] = [
-    .accuracy, .demographicParity, .equalizedOdds, .equalOpportunity, .accuracyDifference, .averageOdds,
-    .equalOpportunityDifference,
-  ]
-  static var metricNames: [String] { metrics.map(\.rawValue) }
+/// Text pieces `reweight` and `compare` share.
+enum MitigationText {
+  /// Table columns: the header (seed 001/004 names; `eod` is seed 004's name for DEO) and its metric.
+  static let columns: [(header: String, metric: FairnessMetric)] = [
+    "accuracy", "dp", "eo", "deo", "ad", "aod", "eod",
+  ].compactMap { name in FairnessMetric(spelling: name).map { (name, $0) } }
+  static var metricNames: [String] { columns.map(\.header) }
 
-  static func row(_ e: FairnessEvaluation) -> [String] { metrics.map { Format.number(e.value(of: $0)) } }
-
-  static func trainingConfiguration(dataset: MitigationDataset, model: ModelKind, quick: Bool) -> TrainingConfiguration
-  {
-    switch model {
-    case .lr: return TrainingConfiguration(model: .lr, l2Strength: 1e-3)
-    case .mlp:
-      let hidden = dataset.isSynthetic ? 64 : 100
-      return TrainingConfiguration(
-        model: .mlp, l2Strength: 1e-3, hiddenWidth: quick ? 16 : hidden,
-        epochs: quick ? 5 : (dataset.isSynthetic ? 30 : 10),
-        fineTuneEpochs: quick ? 1 : 3)
-    }
-  }
+  static func row(_ e: EvaluationReport) -> [String] { columns.map { Format.number(e.value(of: $0.metric)) } }
 
   /// `softmax` or `gumbel(τ=…, seed=…)`.
   static func describe(_ s: SmoothSurrogate) -> String {
@@ -158,48 +130,5 @@ enum MitigationCLI {
     case .softmax: "softmax"
     case .gumbel(let t, let seed): "gumbel(τ=\(Format.number(t)), seed=\(seed))"
     }
-  }
-
-  static func prepare(
-    dataset: MitigationDataset, model: ModelKind, target: TargetMetric, seed: UInt64, dataDir: String, quick: Bool,
-    surrogate: SmoothSurrogate = .softmax, progress: ((String) -> Void)? = nil
-  ) throws -> any MitigationRun {
-    let split = try dataset.load(seed: seed, dataDirectory: dataDir, quick: quick)
-    do {
-      return try MitigationRunner.prepare(
-        split: split, training: trainingConfiguration(dataset: dataset, model: model, quick: quick), target: target,
-        seed: seed, surrogate: surrogate, progress: progress)
-    } catch let e as MitigationInputError {
-      throw InputError(field: "\(dataset.rawValue) seed \(seed)", problem: e.description)
-    }
-  }
-
-  static func object(_ e: FairnessEvaluation) -> [String: Any] {
-    var o: [String: Any] = ["error": e.error, "notes": e.notes]
-    for m in metrics { if let v = e.value(of: m) { o[m.rawValue] = v } else { o[m.rawValue] = NSNull() } }
-    return o
-  }
-
-  static func object(_ o: MitigationOutcome) -> [String: Any] {
-    var r: [String: Any] = [
-      "method": o.method.rawValue, "application": o.application.rawValue, "value": o.value, "scale": o.scale,
-      "relative_value": o.scale > 0 ? o.value / o.scale : o.value,
-      "clipped_count": o.clipping.count, "clipped_mass": o.clipping.mass, "dropped": o.droppedCount,
-      "weight_sum": o.weightSum, "predicted_change": o.predictedChange, "actual_change": o.actualChange,
-      "validation": object(o.validation), "test": object(o.test), "notes": o.notes,
-      "clipped_fraction": o.clippedFraction,
-    ]
-    if let s = o.selection {
-      r["selection"] = [
-        "metric": s.metric.rawValue, "grid_count": s.gridCount,
-        "accuracy_budget": s.accuracyBudget.map { $0 as Any } ?? NSNull(),
-        "max_clipped_fraction": s.maxClippedFraction.map { $0 as Any } ?? NSNull(),
-        "excluded_by_clipping": s.excluded.clipping, "excluded_by_accuracy": s.excluded.accuracy,
-        "undefined": s.excluded.undefined,
-      ]
-    }
-    if let p = o.predictedGaps { r["predicted_gaps"] = p }
-    if let a = o.actualGaps { r["actual_gaps"] = a }
-    return r
   }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import FairMemJSON
 import FairnessStatistics
-import MemorizationTheory
+import Influence
 import Mitigation
 
 /// Options `reweight` and `compare` share: the smooth surrogate of the fairness targets and the
@@ -11,7 +10,7 @@ struct MitigationOptions: ParsableArguments {
     help:
       "Smooth surrogate of hard predictions in every fairness target: softmax (p(1|x)) or gumbel (soft Gumbel-softmax with fixed seeded noise, seed 004 stage one)."
   )
-  var surrogate: String = "softmax"
+  var surrogate: SmoothSurrogate.Kind = .softmax
 
   @Option(help: "Gumbel-softmax temperature τ > 0 (only with --surrogate gumbel; default 1, as in seed 004's run.sh).")
   var gumbelTemperature: Double?
@@ -24,18 +23,15 @@ struct MitigationOptions: ParsableArguments {
   var maxClippedFraction: Double?
 
   func validate() throws {
-    guard surrogate == "softmax" || surrogate == "gumbel" else {
-      throw InputError(field: "--surrogate", problem: "must be softmax or gumbel, got '\(surrogate)'")
-    }
     if let t = gumbelTemperature {
-      guard surrogate == "gumbel" else {
+      guard surrogate == .gumbel else {
         throw InputError(field: "--gumbel-temperature", problem: "only applies with --surrogate gumbel")
       }
       guard t.isFinite, t > 0 else {
         throw InputError(field: "--gumbel-temperature", problem: "must be a positive number, got \(t)")
       }
     }
-    if gumbelSeed != nil && surrogate != "gumbel" {
+    if gumbelSeed != nil && surrogate != .gumbel {
       throw InputError(field: "--gumbel-seed", problem: "only applies with --surrogate gumbel")
     }
     if let f = maxClippedFraction, !(f >= 0 && f <= 1) {
@@ -45,17 +41,9 @@ struct MitigationOptions: ParsableArguments {
 
   /// The surrogate the options describe.
   var smoothSurrogate: SmoothSurrogate {
-    surrogate == "gumbel"
-      ? .gumbel(temperature: gumbelTemperature ?? SmoothSurrogate.seed004Temperature, seed: gumbelSeed ?? 0)
+    surrogate == .gumbel
+      ? .gumbel(temperature: gumbelTemperature ?? SmoothSurrogate.defaultGumbelTemperature, seed: gumbelSeed ?? 0)
       : .softmax
   }
 
-  /// The JSON description of the surrogate.
-  var surrogateObject: [String: Any] {
-    switch smoothSurrogate {
-    case .softmax: ["kind": "softmax"]
-    case .gumbel(let t, let s):
-      ["kind": "gumbel", "temperature": t, "seed": Int(exactly: s).map { $0 as Any } ?? String(s)]
-    }
-  }
 }

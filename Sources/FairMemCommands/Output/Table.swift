@@ -1,4 +1,5 @@
 import Foundation
+import NumberText
 
 /// A plain-text table with aligned columns for the human-readable output.
 struct Table {
@@ -32,19 +33,10 @@ extension String {
   }
 }
 
-/// Number formatting for tables: 6 significant digits, exact fractions kept as they are.
+/// Number formatting for tables (`NumberText`'s rules: 6 significant digits).
 enum Format {
-  static func number(_ x: Double?) -> String {
-    guard let x else { return "-" }
-    if x == 0 { return "0" }
-    if abs(x) < 1e-12 { return String(format: "%.1e", x) }
-    return String(format: "%.6g", x)
-  }
-
-  static func percent(_ x: Double?) -> String {
-    guard let x else { return "-" }
-    return String(format: "%.2f%%", 100 * x)
-  }
+  static func number(_ x: Double?) -> String { NumberText.number(x) }
+  static func percent(_ x: Double?) -> String { NumberText.percent(x) }
 
   static func matrix(_ x: [[Double]]?, groups: [String], classes: [String]) -> String {
     guard let x else { return "-" }
