@@ -14,27 +14,31 @@ public struct JSONReportEncoder: Sendable {
 
   public init(pretty: Bool = true) { self.pretty = pretty }
 
-  /// The JSON text of `value`.
+  /// The JSON text of `value` (the same bytes as `JSONValue.text(pretty:)` of `value(_:)`, written
+  /// from the encoded tree without building dictionaries).
   public func text<Value: Encodable>(_ value: Value) throws -> String {
-    try Self.value(value).text(pretty: pretty)
+    var out: [UInt8] = []
+    out.reserveCapacity(2048)
+    try encodeChild(value).write(to: &out, pretty: pretty, indent: 0)
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// The `JSONValue` tree of `value`.
   public static func value<Value: Encodable>(_ value: Value) throws -> JSONValue {
     if let json = value as? JSONValue { return json }
-    let encoder = TreeEncoder(codingPath: [])
-    try value.encode(to: encoder)
-    return encoder.storage.value
+    return try encodeChild(value).value
   }
 }
 
 /// A node under construction: containers are reference boxes so nested encoders can fill them.
+/// Leaf values are stored inline (`Child.value`), members in insertion order (a later value for
+/// the same key replaces an earlier one when the tree is finished).
 private final class Node {
   enum Content {
     case unset
     case value(JSONValue)
-    case array([Node])
-    case object([String: Node])
+    case array([Child])
+    case object([(key: String, child: Child)])
   }
   var content: Content = .unset
 
@@ -42,8 +46,60 @@ private final class Node {
     switch content {
     case .unset: .null
     case .value(let v): v
-    case .array(let nodes): .array(nodes.map(\.value))
-    case .object(let members): .object(members.mapValues(\.value))
+    case .array(let children): .array(children.map(\.value))
+    case .object(let members):
+      .object(Self.dictionary(members))
+    }
+  }
+
+  /// The members as a dictionary (a later value for a key replaces an earlier one).
+  private static func dictionary(_ members: [(key: String, child: Child)]) -> [String: JSONValue] {
+    var result: [String: JSONValue] = [:]
+    result.reserveCapacity(members.count)
+    for member in members { result[member.key] = member.child.value }
+    return result
+  }
+}
+
+/// A member or element: a finished value, or a container still being filled.
+private enum Child {
+  case value(JSONValue)
+  case node(Node)
+
+  var value: JSONValue {
+    switch self {
+    case .value(let v): v
+    case .node(let node): node.value
+    }
+  }
+
+  /// Writes exactly what `value.text(pretty:)` writes: members sorted by key, the last value of a
+  /// repeated key.
+  func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
+    guard case .node(let node) = self else {
+      if case .value(let v) = self { try v.write(to: &out, pretty: pretty, indent: indent) }
+      return
+    }
+    switch node.content {
+    case .unset: out.append(contentsOf: "null".utf8)
+    case .value(let v): try v.write(to: &out, pretty: pretty, indent: indent)
+    case .array(let children):
+      try JSONValue.writeContainer(count: children.count, object: false, to: &out, pretty: pretty, indent: indent) {
+        (i, out) throws(JSONOutputError) in
+        try children[i].write(to: &out, pretty: pretty, indent: indent + 1)
+      }
+    case .object(let members):
+      // Sorted by key, insertion order among equal keys; only the last of a repeated key is kept.
+      let sorted = members.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }
+      let kept = sorted.indices.filter {
+        $0 + 1 == sorted.count || sorted[$0 + 1].element.key != sorted[$0].element.key
+      }
+      .map { sorted[$0].element }
+      try JSONValue.writeContainer(count: kept.count, object: true, to: &out, pretty: pretty, indent: indent) {
+        (i, out) throws(JSONOutputError) in
+        JSONValue.writeKey(kept[i].key, to: &out, pretty: pretty)
+        try kept[i].child.write(to: &out, pretty: pretty, indent: indent + 1)
+      }
     }
   }
 }
@@ -53,13 +109,15 @@ private struct TreeEncoder: Encoder {
   var userInfo: [CodingUserInfoKey: Any] { [:] }
   let storage: Node
 
-  init(codingPath: [any CodingKey], storage: Node = Node()) {
+  /// The coding path is not tracked (it only decorates error messages, and building it costs an
+  /// allocation per value); encoding errors name the value instead.
+  init(codingPath: [any CodingKey] = [], storage: Node = Node()) {
     self.codingPath = codingPath
     self.storage = storage
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-    if case .object = storage.content {} else { storage.content = .object([:]) }
+    if case .object = storage.content {} else { storage.content = .object([]) }
     return KeyedEncodingContainer(KeyedContainer<Key>(node: storage, codingPath: codingPath))
   }
 
@@ -73,53 +131,53 @@ private struct TreeEncoder: Encoder {
   }
 }
 
-/// Encodes one value into a fresh node (primitives directly, without a nested encoder).
-private func encodeNode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Node {
+/// Encodes one value. Primitives and the arrays reports are made of (witness matrices, name
+/// lists) become `JSONValue`s directly, recognized by type identity (no dynamic casts, no nested
+/// encoder): `fairmem sweep` writes thousands of reports per second.
+private func encodeChild<T: Encodable>(_ value: T) throws -> Child {
+  if let direct = directValue(value) { return .value(direct) }
   let node = Node()
-  switch value {
-  case let v as JSONValue: node.content = .value(v)
-  case let v as Double: node.content = .value(.number(v))
-  case let v as Int: node.content = .value(.integer(v))
-  case let v as String: node.content = .value(.string(v))
-  case let v as Bool: node.content = .value(.bool(v))
-  // Other integer widths (UInt64 seeds, ...): their `encode(to:)` asks a single-value container
-  // for the same type again, which would recurse here forever.
-  case let v as any BinaryInteger:
-    guard let i = Int(exactly: v) else {
-      throw EncodingError.invalidValue(
-        v, .init(codingPath: codingPath, debugDescription: "integer \(v) does not fit a JSON integer (Int)"))
-    }
-    node.content = .value(.integer(i))
-  default: try value.encode(to: TreeEncoder(codingPath: codingPath, storage: node))
+  try value.encode(to: TreeEncoder(storage: node))
+  return .node(node)
+}
+
+private func directValue<T>(_ value: T) -> JSONValue? {
+  func number(_ x: Double) -> JSONValue { .number(x) }
+  switch T.self {
+  case is Double.Type: return .number(value as! Double)
+  case is Int.Type: return .integer(value as! Int)
+  case is String.Type: return .string(value as! String)
+  case is Bool.Type: return .bool(value as! Bool)
+  case is JSONValue.Type: return (value as! JSONValue)
+  case is [Double].Type: return .array((value as! [Double]).map(number))
+  case is [[Double]].Type: return .array((value as! [[Double]]).map { .array($0.map(number)) })
+  case is [Double?].Type: return .array((value as! [Double?]).map { $0.map(number) ?? .null })
+  case is [String].Type: return .array((value as! [String]).map { .string($0) })
+  case is [[String]].Type: return .array((value as! [[String]]).map { .array($0.map { .string($0) }) })
+  case is [[Int]].Type: return .array((value as! [[Int]]).map { .array($0.map { .integer($0) }) })
+  default: return nil
   }
-  return node
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   let node: Node
   var codingPath: [any CodingKey]
 
-  private func set(_ key: Key, _ child: Node) {
+  private func set(_ key: Key, _ child: Child) {
     guard case .object(var members) = node.content else { preconditionFailure("keyed container on a non-object") }
-    node.content = .unset  // release the dictionary so the insertion does not copy it
-    members[key.stringValue] = child
+    node.content = .unset  // release the members so the append does not copy them
+    members.append((key.stringValue, child))
     node.content = .object(members)
   }
 
-  private func set(_ key: Key, _ value: JSONValue) {
-    let child = Node()
-    child.content = .value(value)
-    set(key, child)
-  }
+  private func set(_ key: Key, _ value: JSONValue) { set(key, .value(value)) }
 
   mutating func encodeNil(forKey key: Key) throws { set(key, .null) }
   mutating func encode(_ value: Bool, forKey key: Key) throws { set(key, .bool(value)) }
   mutating func encode(_ value: String, forKey key: Key) throws { set(key, .string(value)) }
   mutating func encode(_ value: Double, forKey key: Key) throws { set(key, .number(value)) }
   mutating func encode(_ value: Int, forKey key: Key) throws { set(key, .integer(value)) }
-  mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-    set(key, try encodeNode(value, codingPath: codingPath + [key]))
-  }
+  mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { set(key, try encodeChild(value)) }
 
   // A nil optional is written as null: every key of the schema is present.
   mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { set(key, value.map { .bool($0) } ?? .null) }
@@ -141,22 +199,22 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     -> KeyedEncodingContainer<NestedKey>
   {
     let child = Node()
-    child.content = .object([:])
-    set(key, child)
+    child.content = .object([])
+    set(key, .node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
   }
 
   mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
     let child = Node()
     child.content = .array([])
-    set(key, child)
+    set(key, .node(child))
     return UnkeyedContainer(node: child, codingPath: codingPath + [key])
   }
 
   mutating func superEncoder() -> any Encoder { TreeEncoder(codingPath: codingPath, storage: node) }
   mutating func superEncoder(forKey key: Key) -> any Encoder {
     let child = Node()
-    set(key, child)
+    set(key, .node(child))
     return TreeEncoder(codingPath: codingPath + [key], storage: child)
   }
 }
@@ -178,47 +236,41 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     return items.count
   }
 
-  private func append(_ child: Node) {
+  private func append(_ child: Child) {
     guard case .array(var items) = node.content else { preconditionFailure("unkeyed container on a non-array") }
     node.content = .unset
     items.append(child)
     node.content = .array(items)
   }
 
-  private func append(_ value: JSONValue) {
-    let child = Node()
-    child.content = .value(value)
-    append(child)
-  }
+  private func append(_ value: JSONValue) { append(.value(value)) }
 
   mutating func encodeNil() throws { append(.null) }
   mutating func encode(_ value: Bool) throws { append(.bool(value)) }
   mutating func encode(_ value: String) throws { append(.string(value)) }
   mutating func encode(_ value: Double) throws { append(.number(value)) }
   mutating func encode(_ value: Int) throws { append(.integer(value)) }
-  mutating func encode<T: Encodable>(_ value: T) throws {
-    append(try encodeNode(value, codingPath: codingPath + [IndexKey(count)]))
-  }
+  mutating func encode<T: Encodable>(_ value: T) throws { append(try encodeChild(value)) }
 
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
     -> KeyedEncodingContainer<NestedKey>
   {
     let child = Node()
-    child.content = .object([:])
-    append(child)
+    child.content = .object([])
+    append(.node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [IndexKey(count)]))
   }
 
   mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
     let child = Node()
     child.content = .array([])
-    append(child)
+    append(.node(child))
     return UnkeyedContainer(node: child, codingPath: codingPath + [IndexKey(count)])
   }
 
   mutating func superEncoder() -> any Encoder {
     let child = Node()
-    append(child)
+    append(.node(child))
     return TreeEncoder(codingPath: codingPath, storage: child)
   }
 }
@@ -232,8 +284,31 @@ private struct SingleContainer: SingleValueEncodingContainer {
   mutating func encode(_ value: String) throws { node.content = .value(.string(value)) }
   mutating func encode(_ value: Double) throws { node.content = .value(.number(value)) }
   mutating func encode(_ value: Int) throws { node.content = .value(.integer(value)) }
+  mutating func encode(_ value: Float) throws { node.content = .value(.number(Double(value))) }
+  mutating func encode(_ value: Int8) throws { try encodeInteger(value) }
+  mutating func encode(_ value: Int16) throws { try encodeInteger(value) }
+  mutating func encode(_ value: Int32) throws { try encodeInteger(value) }
+  mutating func encode(_ value: Int64) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt8) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt16) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt32) throws { try encodeInteger(value) }
+  mutating func encode(_ value: UInt64) throws { try encodeInteger(value) }
   mutating func encode<T: Encodable>(_ value: T) throws {
-    node.content = try encodeNode(value, codingPath: codingPath).content
+    switch try encodeChild(value) {
+    case .value(let v): node.content = .value(v)
+    case .node(let child): node.content = child.content
+    }
+  }
+
+  /// Integers that fit an `Int` are written exactly; larger ones (a `UInt64` seed) as their digits.
+  private func encodeInteger<I: BinaryInteger>(_ value: I) throws {
+    if let exact = Int(exactly: value) {
+      node.content = .value(.integer(exact))
+    } else {
+      throw EncodingError.invalidValue(
+        value, .init(codingPath: codingPath, debugDescription: "integer \(value) does not fit a JSON integer (Int)"))
+    }
   }
 }
 
@@ -248,6 +323,27 @@ extension JSONValue: Encodable {
     case .string(let s): try container.encode(s)
     case .array(let items): try container.encode(items)
     case .object(let members): try container.encode(members)
+    }
+  }
+}
+
+extension JSONValue: Decodable {
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if container.decodeNil() {
+      self = .null
+    } else if let b = try? container.decode(Bool.self) {
+      self = .bool(b)
+    } else if let i = try? container.decode(Int.self) {
+      self = .integer(i)
+    } else if let d = try? container.decode(Double.self) {
+      self = .number(d)
+    } else if let s = try? container.decode(String.self) {
+      self = .string(s)
+    } else if let items = try? container.decode([JSONValue].self) {
+      self = .array(items)
+    } else {
+      self = .object(try container.decode([String: JSONValue].self))
     }
   }
 }

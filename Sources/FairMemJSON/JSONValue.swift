@@ -64,7 +64,7 @@ public enum JSONValue: Sendable, Equatable {
   }
 
   /// Writes UTF-8 bytes (appending to a byte array is much cheaper than to a `String`).
-  private func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
+  func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
     switch self {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -80,43 +80,53 @@ public enum JSONValue: Sendable, Equatable {
       }
     case .string(let s): Self.escape(s, into: &out)
     case .array(let items):
-      if items.isEmpty {
-        out.append(contentsOf: "[]".utf8)
-        return
+      try Self.writeContainer(count: items.count, object: false, to: &out, pretty: pretty, indent: indent) {
+        (i, out) throws(JSONOutputError) in
+        try items[i].write(to: &out, pretty: pretty, indent: indent + 1)
       }
-      out.append(UInt8(ascii: "["))
-      for (i, item) in items.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        if pretty { Self.newline(&out, indent + 1) }
-        try item.write(to: &out, pretty: pretty, indent: indent + 1)
-      }
-      if pretty { Self.newline(&out, indent) }
-      out.append(UInt8(ascii: "]"))
     case .object(let members):
-      if members.isEmpty {
-        out.append(contentsOf: "{}".utf8)
-        return
-      }
-      out.append(UInt8(ascii: "{"))
       // Sorting the (key, value) pairs avoids a hash lookup per key.
-      for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        if pretty { Self.newline(&out, indent + 1) }
-        Self.escape(member.key, into: &out)
-        out.append(contentsOf: (pretty ? ": " : ":").utf8)
-        try member.value.write(to: &out, pretty: pretty, indent: indent + 1)
+      let sorted = members.sorted(by: { $0.key < $1.key })
+      try Self.writeContainer(count: sorted.count, object: true, to: &out, pretty: pretty, indent: indent) {
+        (i, out) throws(JSONOutputError) in
+        Self.writeKey(sorted[i].key, to: &out, pretty: pretty)
+        try sorted[i].value.write(to: &out, pretty: pretty, indent: indent + 1)
       }
-      if pretty { Self.newline(&out, indent) }
-      out.append(UInt8(ascii: "}"))
     }
   }
 
-  private static func newline(_ out: inout [UInt8], _ indent: Int) {
+  /// Writes `[...]` or `{...}` around `count` items written by `item`, with commas and (pretty)
+  /// one item per line indented one level deeper; `[]`/`{}` when empty.
+  static func writeContainer(
+    count: Int, object: Bool, to out: inout [UInt8], pretty: Bool, indent: Int,
+    _ item: (Int, inout [UInt8]) throws(JSONOutputError) -> Void
+  ) throws(JSONOutputError) {
+    guard count > 0 else {
+      out.append(contentsOf: (object ? "{}" : "[]").utf8)
+      return
+    }
+    out.append(UInt8(ascii: object ? "{" : "["))
+    for i in 0..<count {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      if pretty { newline(&out, indent + 1) }
+      try item(i, &out)
+    }
+    if pretty { newline(&out, indent) }
+    out.append(UInt8(ascii: object ? "}" : "]"))
+  }
+
+  /// Writes `"key": ` (`"key":` on one line).
+  static func writeKey(_ key: String, to out: inout [UInt8], pretty: Bool) {
+    escape(key, into: &out)
+    out.append(contentsOf: (pretty ? ": " : ":").utf8)
+  }
+
+  static func newline(_ out: inout [UInt8], _ indent: Int) {
     out.append(UInt8(ascii: "\n"))
     out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
   }
 
-  private static func escape(_ s: String, into out: inout [UInt8]) {
+  static func escape(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     // Fast path: nothing to escape (the usual case: names, labels, notes). Copy the bytes,
     // then check the copy.

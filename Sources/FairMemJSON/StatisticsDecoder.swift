@@ -39,6 +39,67 @@ public struct StatisticsDecoder: Sendable {
     return object
   }
 
+  /// When to decode the exact (rational) statistics besides the floating point ones.
+  public enum ExactMode: Sendable {
+    /// Floating point only.
+    case never
+    /// Exact too; an error when the input has no `counts`.
+    case required
+    /// Exact too when the input has `counts`.
+    case whenCounts
+  }
+
+  /// Decodes floating point statistics and, as `exact` asks, the exact ones, from one parse.
+  public func decode(_ data: Data, exact: ExactMode) throws(StatisticsError) -> (
+    statistics: PopulationStatistics<Double>, exact: PopulationStatistics<Rational>?
+  ) {
+    try decode(object: object(from: data), exact: exact)
+  }
+
+  /// Decodes floating point statistics and, as `exact` asks, the exact ones, from a parsed
+  /// object (the C ABI's request input).
+  public func decode(object parsed: [String: Any], exact: ExactMode) throws(StatisticsError) -> (
+    statistics: PopulationStatistics<Double>, exact: PopulationStatistics<Rational>?
+  ) {
+    let statistics = try decode(object: parsed)
+    switch exact {
+    case .never: return (statistics, nil)
+    case .required: return (statistics, try decodeExact(object: parsed))
+    case .whenCounts: return (statistics, parsed["counts"] == nil ? nil : try decodeExact(object: parsed))
+    }
+  }
+
+  /// Reads memorized masses `x[a][y]` given as a JSON matrix (the `--memorized` option): every
+  /// entry a finite number in `[0, P(A=a, Y=y)]` (rounding noise up to 1e-12 is clamped).
+  ///
+  /// - Throws: `StatisticsError` naming `field` (or `field[a][y]`) on malformed JSON, a wrong
+  ///   shape, or a mass outside its cell.
+  public static func memorizedMasses(
+    _ text: String, field: String, for statistics: PopulationStatistics<Double>
+  ) throws(StatisticsError) -> [[Double]] {
+    guard let parsed = try? JSONReader.parse(Array(text.utf8)), let rows = parsed as? [[Any]] else {
+      throw StatisticsError(field: field, problem: "expected a JSON matrix like [[0.1,0],[0,0.05]]")
+    }
+    guard rows.count == statistics.groupCount, rows.allSatisfy({ $0.count == statistics.classCount }) else {
+      throw StatisticsError(
+        field: field, problem: "shape mismatch: expected \(statistics.groupCount) x \(statistics.classCount)")
+    }
+    var x: [[Double]] = []
+    for (a, row) in rows.enumerated() {
+      var values: [Double] = []
+      for (y, item) in row.enumerated() {
+        let cell = statistics.population[a][y]
+        let v = try finiteNumber(item, field: "\(field)[\(a)][\(y)]")
+        guard v >= 0, v <= cell + 1e-12 else {
+          throw StatisticsError(field: "\(field)[\(a)][\(y)]", problem: "\(v) is outside [0, P(A,Y) = \(cell)]")
+        }
+        values.append(min(v, cell))
+      }
+      x.append(values)
+    }
+    return x
+  }
+
   /// Decodes floating point statistics from JSON text.
   public func decode(_ data: Data) throws(StatisticsError) -> PopulationStatistics<Double> {
     try decode(object: object(from: data))

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FairMemJSON
 import FairnessStatistics
-import Foundation
 import MemorizationTheory
 
 /// `fairmem analyze`: the full report for all three metrics (the main job).
@@ -25,81 +24,15 @@ struct AnalyzeCommand: ParsableCommand {
     guard frontierPoints >= 2, frontierPoints <= 1000 else {
       throw InputError(field: "--frontier-points", problem: "must be in 2...1000")
     }
-    let loaded = try LoadedStatistics.load(path: input, normalize: normalize, exact: exact)
-    let stats = loaded.statistics
-    let options = try selection.options(for: stats)
-    let base = stats.biasReport(memorized: stats.noMemorization, favorableClass: options.favorableClass)
-    var results: [[String: JSONValue]] = []
-    var text: [String] = []
-    text.append("FairMem analysis of \(loaded.source)")
-    text.append(
-      "groups: \(stats.groups.joined(separator: ", "));  classes: \(stats.classes.joined(separator: ", "));  SP convention \(stats.convention.rawValue)"
-    )
-    for note in stats.notes { text.append("note: \(note)") }
-    text.append("")
-    text.append("== Base classifier (nothing memorized) ==")
-    text.append(AnswerText.bias(base))
-    var plain: [String] = []
-    for metric in selection.selectedMetrics {
-      let answer = try MemorizationAnalysis.analyze(
-        stats, metric: metric, options: options, exactStatistics: loaded.exact)
-      let limit = answer.minMass ?? stats.totalCap
-      let curve = try MemorizationAnalysis.frontier(
-        stats, metric: metric, favorableClass: options.favorableClass,
-        budgets: MemorizationAnalysis.evenlySpacedBudgets(upTo: limit, count: frontierPoints))
-      let integer = try MemorizationAnalysis.integerMinimum(
-        stats, metric: metric,
-        options: MetricOptions(
-          favorableClass: options.favorableClass,
-          tolerance: max(options.tolerance, integerTolerance(stats, metric, options.favorableClass))))
-      var object = AnswerJSON.object(answer)
-      object["frontier"] = JSONValue(AnswerJSON.object(curve, metric: metric)["points"])
-      object["integer"] = JSONValue(integer.map { AnswerJSON.object($0, classes: stats.classes) })
-      results.append(object)
-      text.append("")
-      text.append("== \(metric.title.capitalized) ==")
-      text.append(AnswerText.answer(answer))
-      text.append(AnswerText.frontier(curve, metric: metric))
-      if let integer {
-        text.append(
-          integer.feasible
-            ? "Integer version (tolerance \(Format.number(integer.options.tolerance))): memorize \(integer.totalRecords ?? 0) of \(integer.populationSize) records, per cell \(integer.records ?? [])"
-            : "Integer version (tolerance \(Format.number(integer.options.tolerance))): infeasible with whole records")
-      }
-      plain.append(sentence(answer))
-    }
-    text.append("")
-    text.append("== In plain words ==")
-    text.append(contentsOf: plain)
+    let loaded = try LoadedStatistics.load(path: input, normalize: normalize, exact: exact ? .required : .never)
+    let analysis = try MemorizationAnalysis.fullAnalysis(
+      loaded.statistics, metrics: selection.selectedMetrics, options: try selection.options(for: loaded.statistics),
+      exactStatistics: loaded.exact, frontierPoints: frontierPoints)
+    let plain = analysis.metrics.map { AnswerText.sentence($0.answer) }
     if json {
-      let object: [String: Any] = [
-        "source": loaded.source, "groups": stats.groups, "classes": stats.classes,
-        "convention": stats.convention.rawValue, "notes": stats.notes,
-        "base": AnswerJSON.object(base), "results": results, "summary": plain,
-      ]
-      print(try AnswerJSON.text(object))
+      print(try AnswerJSON.text(report: AnalysisReport(analysis, source: loaded.source, summary: plain)))
     } else {
-      print(text.joined(separator: "\n"))
+      print(AnswerText.analysis(analysis, source: loaded.source, summary: plain))
     }
-  }
-
-  /// With whole records exact equality is rarely reachable: allow the rounding tolerance that
-  /// whole records can always meet when the continuous problem is feasible.
-  private func integerTolerance(_ stats: PopulationStatistics<Double>, _ metric: FairnessMetric, _ favorable: Int?)
-    -> Double
-  {
-    guard let counts = stats.counts else { return 0 }
-    let total = counts.joined().joined().reduce(0, +)
-    return MemorizationAnalysis.roundingTolerance(stats, metric: metric, favorableClass: favorable, records: total)
-  }
-
-  private func sentence(_ a: MemorizationAnswer) -> String {
-    let name = a.metric.title
-    if a.feasible, let m = a.minMass {
-      return
-        "To hide the \(name) bias by memorization, at least \(Format.percent(m)) of the population must be memorized (and up to \(Format.percent(a.maxMass)) can be)."
-    }
-    return "The \(name) bias cannot be hidden by memorization at all"
-      + (a.certificate?.verified == true ? " (checked Farkas certificate)." : ".")
   }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FairMemJSON
 import FairnessStatistics
-import Foundation
 import MemorizationTheory
 
 /// `fairmem bias`: rates and gaps of a memorizing classifier (R1-R3).
@@ -19,53 +18,32 @@ struct BiasCommand: ParsableCommand {
   @Option(help: "Favorable class for the scalar summaries (default: the last class).") var favorable: String?
 
   func run() throws {
-    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: input.exact)
+    let loaded = try LoadedStatistics.load(
+      path: input.input, normalize: input.normalize, exact: input.exact ? .required : .never)
     let stats = loaded.statistics
     let favorableIndex = try stats.classIndex(named: favorable)
-    let x = try memorization(for: stats)
+    if memorized != nil && uniform != nil {
+      throw InputError(field: "--memorized/--uniform", problem: "give at most one of them")
+    }
+    if let pD = uniform, !(pD.isFinite && pD >= 0 && pD <= 1) {
+      throw InputError(field: "--uniform", problem: "must be in [0, 1], got \(pD)")
+    }
     if let exactStats = loaded.exact, memorized == nil {
       let exactX = uniform.map { exactStats.uniformMemorization(Rational(exactly: $0)) } ?? exactStats.noMemorization
       try emit(exactStats.biasReport(memorized: exactX, favorableClass: favorableIndex))
     } else {
+      let x =
+        try memorized.map { try StatisticsDecoder.memorizedMasses($0, field: "--memorized", for: stats) }
+        ?? uniform.map(stats.uniformMemorization) ?? stats.noMemorization
       try emit(stats.biasReport(memorized: x, favorableClass: favorableIndex))
     }
   }
 
   private func emit<T>(_ report: BiasReport<T>) throws {
-    if input.json { print(try AnswerJSON.text(AnswerJSON.object(report))) } else { print(AnswerText.bias(report)) }
-  }
-
-  func memorization(for stats: PopulationStatistics<Double>) throws -> [[Double]] {
-    if memorized != nil && uniform != nil {
-      throw InputError(field: "--memorized/--uniform", problem: "give at most one of them")
+    if input.json {
+      print(try AnswerJSON.text(report: ClassifierBiasReport(report)))
+    } else {
+      print(AnswerText.bias(report))
     }
-    if let pD = uniform {
-      guard pD.isFinite, pD >= 0, pD <= 1 else {
-        throw InputError(field: "--uniform", problem: "must be in [0, 1], got \(pD)")
-      }
-      return stats.uniformMemorization(pD)
-    }
-    guard let text = memorized else { return stats.noMemorization }
-    guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8)), let rows = parsed as? [[Any]] else {
-      throw InputError(field: "--memorized", problem: "expected a JSON matrix like [[0.1,0],[0,0.05]]")
-    }
-    guard rows.count == stats.groupCount, rows.allSatisfy({ $0.count == stats.classCount }) else {
-      throw InputError(
-        field: "--memorized", problem: "shape mismatch: expected \(stats.groupCount) x \(stats.classCount)")
-    }
-    var x: [[Double]] = []
-    for (a, row) in rows.enumerated() {
-      var values: [Double] = []
-      for (y, item) in row.enumerated() {
-        let v = try StatisticsDecoder.finiteNumber(item, field: "--memorized[\(a)][\(y)]")
-        guard v >= 0, v <= stats.population[a][y] + 1e-12 else {
-          throw InputError(
-            field: "--memorized[\(a)][\(y)]", problem: "\(v) is outside [0, P(A,Y) = \(stats.population[a][y])]")
-        }
-        values.append(min(v, stats.population[a][y]))
-      }
-      x.append(values)
-    }
-    return x
   }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FairMemJSON
 import FairnessStatistics
-import Foundation
 import MemorizationTheory
 
 /// `fairmem explain`: every metric entry as an affine function of the memorized masses.
@@ -17,41 +16,25 @@ struct ExplainCommand: ParsableCommand {
   @OptionGroup var selection: MetricSelection
 
   func run() throws {
-    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: false)
+    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: .whenCounts)
     let options = try selection.options(for: loaded.statistics)
-    let decoder = StatisticsDecoder(normalize: input.normalize)
-    if loaded.object["counts"] != nil {
-      try render(decoder.decodeExact(object: loaded.object), options: options)
+    if let exact = loaded.exact {
+      try render(exact, options: options)
     } else {
       try render(loaded.statistics, options: options)
     }
   }
 
   private func render<T>(_ stats: PopulationStatistics<T>, options: MetricOptions) throws {
-    var objects: [[String: Any]] = []
-    var lines: [String] = []
-    for metric in selection.selectedMetrics {
-      for entry in stats.allEntries(for: metric, options: options) {
-        let form = stats.entryForm(entry)
-        let label = entry.label(groups: stats.groups, classes: stats.classes)
-        var terms: [[String: Any]] = []
-        var text = "\(label) = \(form.constant)"
-        for a in 0..<stats.groupCount {
-          for y in 0..<stats.classCount where !form.coefficients[a][y].isZero {
-            let c = form.coefficients[a][y]
-            terms.append([
-              "group": stats.groups[a], "class": stats.classes[y], "coefficient": c.description, "value": c.doubleValue,
-            ])
-            text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(stats.groups[a])][\(stats.classes[y])]"
-          }
-        }
-        lines.append(text)
-        objects.append([
-          "metric": metric.rawValue, "entry": label, "constant": form.constant.description,
-          "constant_value": form.constant.doubleValue, "terms": terms,
-        ])
-      }
+    let explanations = stats.explanations(metrics: selection.selectedMetrics, options: options)
+    if input.json {
+      print(
+        try AnswerJSON.text(
+          report: explanations.map { EntryExplanationReport($0, groups: stats.groups, classes: stats.classes) }))
+    } else {
+      print(
+        explanations.map { AnswerText.explanation($0, groups: stats.groups, classes: stats.classes) }.joined(
+          separator: "\n"))
     }
-    if input.json { print(try AnswerJSON.text(objects)) } else { print(lines.joined(separator: "\n")) }
   }
 }

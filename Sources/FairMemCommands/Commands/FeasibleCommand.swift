@@ -1,7 +1,6 @@
 import ArgumentParser
 import FairMemJSON
 import FairnessStatistics
-import Foundation
 import MemorizationTheory
 
 /// `fairmem feasible`: can memorization reach zero (or eps) bias? With witness or certificate.
@@ -40,20 +39,17 @@ struct BoundsCommand: ParsableCommand {
   }
 }
 
-/// Shared body of `feasible` and `bounds` (they return the same checked answer object).
+/// Shared body of `feasible` and `bounds` (they print the same checked answers).
 enum TheoryRun {
   static func answers(input: StatisticsOptions, selection: MetricSelection, check: Bool, title: String) throws {
-    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: input.exact)
-    let options = try selection.options(for: loaded.statistics)
-    var answers: [MemorizationAnswer] = []
-    for metric in selection.selectedMetrics {
-      answers.append(
-        try MemorizationAnalysis.analyze(
-          loaded.statistics, metric: metric, options: options, exactStatistics: loaded.exact))
-    }
+    let loaded = try LoadedStatistics.load(
+      path: input.input, normalize: input.normalize, exact: input.exact ? .required : .never)
+    let answers = try MemorizationAnalysis.answers(
+      loaded.statistics, metrics: selection.selectedMetrics, options: try selection.options(for: loaded.statistics),
+      exactStatistics: loaded.exact)
     if input.json {
-      let objects = answers.map(AnswerJSON.object)
-      print(try AnswerJSON.text(objects.count == 1 ? objects[0] : objects))
+      let reports = answers.map(MemorizationAnswerReport.init)
+      print(try reports.count == 1 ? AnswerJSON.text(report: reports[0]) : AnswerJSON.text(report: reports))
     } else {
       print("\(title) for \(loaded.source):\n")
       print(answers.map(AnswerText.answer).joined(separator: "\n\n"))

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FairMemJSON
 import FairnessStatistics
-import Foundation
 import MemorizationTheory
 
 /// `fairmem frontier`: least achievable bias for each memorization budget.
@@ -22,33 +21,18 @@ struct FrontierCommand: ParsableCommand {
     guard points >= 2, points <= 100_000 else {
       throw InputError(field: "--points", problem: "must be in 2...100000, got \(points)")
     }
-    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: false)
-    let stats = loaded.statistics
-    let options = try selection.options(for: stats)
-    var objects: [[String: Any]] = []
-    var texts: [String] = []
-    for metric in selection.selectedMetrics {
-      var limit = stats.totalCap
-      if let m = maxBudget {
-        guard m.isFinite, m >= 0, m <= 1 else {
-          throw InputError(field: "--max-budget", problem: "must be in [0, 1], got \(m)")
-        }
-        limit = m
-      } else if let minimum = try MemorizationAnalysis.analyze(
-        stats, metric: metric, options: MetricOptions(favorableClass: options.favorableClass), certificate: false
-      ).minMass {
-        limit = minimum
-      }
-      let curve = try MemorizationAnalysis.frontier(
-        stats, metric: metric, favorableClass: options.favorableClass,
-        budgets: MemorizationAnalysis.evenlySpacedBudgets(upTo: limit, count: points))
-      objects.append(AnswerJSON.object(curve, metric: metric))
-      texts.append(AnswerText.frontier(curve, metric: metric))
+    let loaded = try LoadedStatistics.load(path: input.input, normalize: input.normalize, exact: .never)
+    if let m = maxBudget, !(m.isFinite && m >= 0 && m <= 1) {
+      throw InputError(field: "--max-budget", problem: "must be in [0, 1], got \(m)")
     }
+    let curves = try MemorizationAnalysis.frontiers(
+      loaded.statistics, metrics: selection.selectedMetrics,
+      favorableClass: try selection.options(for: loaded.statistics).favorableClass, points: points,
+      maxBudget: maxBudget)
     if input.json {
-      print(try AnswerJSON.text(objects.count == 1 ? objects[0] : objects))
+      print(try curves.count == 1 ? AnswerJSON.text(report: curves[0]) : AnswerJSON.text(report: curves))
     } else {
-      print(texts.joined(separator: "\n\n"))
+      print(curves.map { AnswerText.frontier($0.points, metric: $0.metric) }.joined(separator: "\n\n"))
     }
   }
 }

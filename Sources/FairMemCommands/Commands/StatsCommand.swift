@@ -2,8 +2,6 @@ import ArgumentParser
 import FairMemJSON
 import FairnessData
 import FairnessStatistics
-import Foundation
-import MemorizationTheory
 
 /// `fairmem stats`: statistics JSON (counts) from a predictions CSV.
 struct StatsCommand: ParsableCommand {
@@ -54,14 +52,12 @@ struct StatsCommand: ParsableCommand {
     }
     let counts = try PredictionCounts(
       groupValues: groupValues, labels: labels, predictions: predictions, recordCounts: recordCounts)
-    let statistics = try PopulationStatistics<Double>(counts: counts)
-    let report = statistics.biasReport(favorableClass: try statistics.classIndex(named: favorable))
+    let analysis = try CountsAnalysis(
+      counts: counts, favorableClass: try favorableClassIndex(named: favorable, classes: counts.classes))
     if json {
-      var object: [String: Any] = ["groups": counts.groups, "classes": counts.classes, "counts": counts.counts]
-      object["summary"] = AnswerJSON.object(report)["summary"]
-      object["description"] =
+      let description =
         "counts from \(csv) (label \(label), prediction \(prediction), group \(group.joined(separator: "+")))"
-      print(try AnswerJSON.text(object))
+      print(try AnswerJSON.text(report: analysis.report(description: description)))
     } else {
       var t = Table(["group", "label"] + counts.classes.map { "pred=\($0)" })
       for (a, g) in counts.groups.enumerated() {
@@ -69,7 +65,7 @@ struct StatsCommand: ParsableCommand {
       }
       print("Counts from \(csv) (\(table.rowCount) records):")
       print(t.render())
-      print(AnswerText.bias(report))
+      print(AnswerText.bias(analysis.bias))
     }
   }
 }

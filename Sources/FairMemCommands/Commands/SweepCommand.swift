@@ -94,31 +94,30 @@ struct SweepCommand: ParsableCommand {
     certificate: Bool,
     normalize: Bool
   ) -> (String, LineOutcome) {
-    var id: Any = NSNull()
+    var id = JSONValue.null
     do {
       let decoder = StatisticsDecoder(normalize: normalize)
       let object = try line.object(decoder)
-      id = object["id"] ?? NSNull()
+      id = JSONValue(object["id"])
       let stats = try decoder.decode(object: object)
       let options = MetricOptions(favorableClass: try stats.classIndex(named: favorable), tolerance: tolerance)
       var text = ""
-      for metric in metrics {
-        var result = AnswerJSON.object(
-          try MemorizationAnalysis.analyze(stats, metric: metric, options: options, certificate: certificate))
-        result["id"] = JSONValue(id)
-        text += try AnswerJSON.text(result, pretty: false) + "\n"
+      for answer in try MemorizationAnalysis.answers(
+        stats, metrics: metrics, options: options, certificate: certificate)
+      {
+        let report = SweepAnswerReport(id: id, answer: MemorizationAnswerReport(answer))
+        text += try AnswerJSON.text(report: report, pretty: false) + "\n"
       }
       return (text, .answered)
     } catch {
       let kind = (error as? any ClassifiedError)?.failureKind ?? .internalFailure
-      let outcome: LineOutcome = kind == .internalFailure ? .internalFailure : .badInput
-      let object: [String: Any] = [
-        "line": number, "id": id, "error": "\(error)", "internal": outcome == .internalFailure,
-        "field": CommandFailure.classify(error).field.map { $0 as Any } ?? NSNull(),
-      ]
+      let report = SweepFailureReport(
+        line: number, id: id, error: "\(error)", internal: kind == .internalFailure,
+        field: CommandFailure.classify(error).field)
       return (
-        ((try? AnswerJSON.text(object, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}") + "\n",
-        outcome
+        ((try? AnswerJSON.text(report: report, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}")
+          + "\n",
+        kind == .internalFailure ? .internalFailure : .badInput
       )
     }
   }

@@ -44,7 +44,7 @@ struct MetricSelection: ParsableArguments {
   }
 
   var selectedMetrics: [FairnessMetric] {
-    metrics.isEmpty ? FairnessMetric.gapVectors : metrics.compactMap { FairnessMetric(rawValue: $0) }
+    metrics.isEmpty ? FairnessMetric.gapVectors : metrics.compactMap { FairnessMetric(spelling: $0) }
   }
 
   func options(for statistics: PopulationStatistics<Double>) throws -> MetricOptions {

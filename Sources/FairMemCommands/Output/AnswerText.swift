@@ -5,6 +5,59 @@ import MemorizationTheory
 
 /// Human-readable renderings of theory answers.
 enum AnswerText {
+  /// The whole `analyze` report.
+  static func analysis(_ analysis: FullAnalysis, source: String, summary: [String]) -> String {
+    let stats = analysis.statistics
+    var text: [String] = []
+    text.append("FairMem analysis of \(source)")
+    text.append(
+      "groups: \(stats.groups.joined(separator: ", "));  classes: \(stats.classes.joined(separator: ", "));  SP convention \(stats.convention.rawValue)"
+    )
+    for note in stats.notes { text.append("note: \(note)") }
+    text.append("")
+    text.append("== Base classifier (nothing memorized) ==")
+    text.append(bias(analysis.base))
+    for result in analysis.metrics {
+      text.append("")
+      text.append("== \(result.answer.metric.title.capitalized) ==")
+      text.append(answer(result.answer))
+      text.append(frontier(result.frontier, metric: result.answer.metric))
+      if let integer = result.integer {
+        let tolerance = Format.number(integer.options.tolerance)
+        text.append(
+          integer.feasible
+            ? "Integer version (tolerance \(tolerance)): memorize \(integer.totalRecords ?? 0) of \(integer.populationSize) records, per cell \(integer.records ?? [])"
+            : "Integer version (tolerance \(tolerance)): infeasible with whole records")
+      }
+    }
+    text.append("")
+    text.append("== In plain words ==")
+    text.append(contentsOf: summary)
+    return text.joined(separator: "\n")
+  }
+
+  /// One plain-words sentence for an answer (also the `summary` of `analyze --json`).
+  static func sentence(_ a: MemorizationAnswer) -> String {
+    let name = a.metric.title
+    if a.feasible, let m = a.minMass {
+      return
+        "To hide the \(name) bias by memorization, at least \(Format.percent(m)) of the population must be memorized (and up to \(Format.percent(a.maxMass)) can be)."
+    }
+    return "The \(name) bias cannot be hidden by memorization at all"
+      + (a.certificate?.verified == true ? " (checked Farkas certificate)." : ".")
+  }
+
+  /// `label = constant + coef * x[group][class] ...` for one entry (`explain`).
+  static func explanation<T>(_ e: EntryExplanation<T>, groups: [String], classes: [String]) -> String {
+    var text = "\(e.label) = \(e.form.constant)"
+    for (a, row) in e.form.coefficients.enumerated() {
+      for (y, c) in row.enumerated() where !c.isZero {
+        text += (c < .zero ? " - " : " + ") + "\(c.magnitudeValue) * x[\(groups[a])][\(classes[y])]"
+      }
+    }
+    return text
+  }
+
   static func answer(_ a: MemorizationAnswer) -> String {
     var lines: [String] = []
     let target = a.options.tolerance > 0 ? "|bias| <= \(Format.number(a.options.tolerance))" : "zero bias"

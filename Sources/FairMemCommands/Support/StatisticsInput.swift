@@ -1,18 +1,16 @@
 import FairMemJSON
 import FairnessStatistics
 import Foundation
-import MemorizationTheory
 
 /// Statistics loaded from a file, standard input or the built-in example, in floating point and
-/// (for count inputs with `--exact`) exact arithmetic.
+/// (for count inputs, when asked) exact arithmetic.
 struct LoadedStatistics {
   var source: String
-  var object: [String: Any]
   var statistics: PopulationStatistics<Double>
   var exact: PopulationStatistics<Rational>?
 
   /// Reads and validates statistics; `path == nil` means the built-in example, `-` stdin.
-  static func load(path: String?, normalize: Bool, exact: Bool) throws -> LoadedStatistics {
+  static func load(path: String?, normalize: Bool, exact: StatisticsDecoder.ExactMode) throws -> LoadedStatistics {
     let data: Data
     let source: String
     switch path {
@@ -21,11 +19,12 @@ struct LoadedStatistics {
       source = BuiltInExample.name
     case "-":
       let io = CommandIO.current
-      if case .parsed(let value) = io.standardInput {
+      if case .parsed(let value) = io.standardInput {  // a C ABI request's input, already parsed
         guard let object = value as? [String: Any] else {
           throw InputError(field: "input", problem: "expected a JSON object with groups, classes, ...")
         }
-        return try parse(object: object, source: "request input", normalize: normalize, exact: exact)
+        let decoded = try StatisticsDecoder(normalize: normalize).decode(object: object, exact: exact)
+        return LoadedStatistics(source: "request input", statistics: decoded.statistics, exact: decoded.exact)
       }
       data = Data(io.standardInputBytes() ?? [])
       source = "standard input"
@@ -39,33 +38,24 @@ struct LoadedStatistics {
       data = contents
       source = file
     }
-    return try parse(data, source: source, normalize: normalize, exact: exact)
-  }
-
-  static func parse(_ data: Data, source: String, normalize: Bool, exact: Bool) throws -> LoadedStatistics {
-    let object = try StatisticsDecoder(normalize: normalize).object(from: data)
-    return try parse(object: object, source: source, normalize: normalize, exact: exact)
-  }
-
-  static func parse(object: [String: Any], source: String, normalize: Bool, exact: Bool) throws -> LoadedStatistics {
-    let decoder = StatisticsDecoder(normalize: normalize)
-    let statistics = try decoder.decode(object: object)
-    var exactStatistics: PopulationStatistics<Rational>? = nil
-    if exact {
-      exactStatistics = try decoder.decodeExact(object: object)
-    }
-    return LoadedStatistics(source: source, object: object, statistics: statistics, exact: exactStatistics)
+    let decoded = try StatisticsDecoder(normalize: normalize).decode(data, exact: exact)
+    return LoadedStatistics(source: source, statistics: decoded.statistics, exact: decoded.exact)
   }
 }
 
 extension PopulationStatistics {
   /// Resolves a class name given with `--favorable` (exit 2 when unknown).
   func classIndex(named name: String?) throws -> Int? {
-    guard let name else { return nil }
-    guard let index = classes.firstIndex(of: name) else {
-      throw InputError(
-        field: "--favorable", problem: "unknown class '\(name)' (classes: \(classes.joined(separator: ", ")))")
-    }
-    return index
+    try favorableClassIndex(named: name, classes: classes)
   }
+}
+
+/// The index of the class `--favorable` names (nil when not given; exit 2 when unknown).
+func favorableClassIndex(named name: String?, classes: [String]) throws -> Int? {
+  guard let name else { return nil }
+  guard let index = classes.firstIndex(of: name) else {
+    throw InputError(
+      field: "--favorable", problem: "unknown class '\(name)' (classes: \(classes.joined(separator: ", ")))")
+  }
+  return index
 }

@@ -24,14 +24,14 @@ public protocol FieldScalar: Sendable, Comparable, CustomStringConvertible {
 
 extension FieldScalar {
   /// Absolute value.
-  public var magnitudeValue: Self { self < .zero ? -self : self }
+  @inlinable public var magnitudeValue: Self { self < .zero ? -self : self }
 }
 
 extension Double: FieldScalar {
-  public static var one: Double { 1 }
-  public var doubleValue: Double { self }
-  public init(integer: Int) { self = Double(integer) }
-  public static func converting(_ value: Double) -> Double { value }
+  @inlinable public static var one: Double { 1 }
+  @inlinable public var doubleValue: Double { self }
+  @inlinable public init(integer: Int) { self = Double(integer) }
+  @inlinable public static func converting(_ value: Double) -> Double { value }
 }
 
 extension Rational: FieldScalar {

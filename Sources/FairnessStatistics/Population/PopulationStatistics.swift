@@ -53,40 +53,40 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
     self.notes = notes
   }
 
-  public var groupCount: Int { groups.count }
-  public var classCount: Int { classes.count }
+  @inlinable public var groupCount: Int { groups.count }
+  @inlinable public var classCount: Int { classes.count }
 
   /// Which convention the statistical-parity analysis uses.
-  public var convention: Convention { unmemorizedPrediction == nil ? .cellRandom : .givenUnmemorized }
+  @inlinable public var convention: Convention { unmemorizedPrediction == nil ? .cellRandom : .givenUnmemorized }
 
   /// `p[a] = Σ_y p[a][y]`, the mass of group `a` (positive by validation).
-  public func groupMass(_ a: Int) -> T { fieldSum(population[a]) }
+  @inlinable public func groupMass(_ a: Int) -> T { fieldSum(population[a]) }
 
   /// Whether cell (a, y) has zero mass, making its cell rates undefined.
-  public func cellIsEmpty(_ a: Int, _ y: Int) -> Bool { population[a][y].isZero }
+  @inlinable public func cellIsEmpty(_ a: Int, _ y: Int) -> Bool { population[a][y].isZero }
 
   /// `pi[a][y] = P(Y=y | A=a)`, the base rates of group `a`.
-  public func baseRates(_ a: Int) -> [T] {
+  @inlinable public func baseRates(_ a: Int) -> [T] {
     let mass = groupMass(a)
     return population[a].map { $0 / mass }
   }
 
   /// `F[a][y] = 1 - C[a][y][y]`, the false-negative (miss) rate of class `y` in group `a`.
-  public func missRate(_ a: Int, _ y: Int) -> T { T.one - confusion[a][y][y] }
+  @inlinable public func missRate(_ a: Int, _ y: Int) -> T { T.one - confusion[a][y][y] }
 
   /// `b[a][yh] = Σ_y pi[a][y] C[a][y][yh]`, the base classifier's prediction law in group `a`.
-  public func basePrediction(_ a: Int) -> [T] {
+  @inlinable public func basePrediction(_ a: Int) -> [T] {
     let pi = baseRates(a)
     return (0..<classCount).map { yh in fieldSum((0..<classCount).map { pi[$0] * confusion[a][$0][yh] }) }
   }
 
   /// Whether the cap equals the population everywhere (the closed forms assume it).
-  public var capIsPopulation: Bool {
+  @inlinable public var capIsPopulation: Bool {
     (0..<groupCount).allSatisfy { a in (0..<classCount).allSatisfy { cap[a][$0] == population[a][$0] } }
   }
 
   /// Total memorizable mass `Σ cap`.
-  public var totalCap: T { fieldSum(cap.joined()) }
+  @inlinable public var totalCap: T { fieldSum(cap.joined()) }
 
   /// The same statistics in floating point.
   public func toDouble() -> PopulationStatistics<Double> {

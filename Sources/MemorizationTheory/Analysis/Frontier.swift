@@ -3,7 +3,7 @@ public import LinearProgramming
 
 /// One point of the mass-vs-bias frontier: the least achievable largest |entry| when at most
 /// `budget` probability mass is memorized.
-public struct FrontierPoint: Sendable {
+public struct FrontierPoint: Codable, Sendable, Equatable {
   public var budget: Double
   /// `min_x max_e |e(x)|` subject to `Σ x <= budget`, from the LP.
   public var bias: Double
