@@ -26,6 +26,7 @@ let package = Package(
     .library(name: "Memorizers", targets: ["Memorizers"]),
     .library(name: "SeededRandom", targets: ["SeededRandom"]),
     .library(name: "FailureReporting", targets: ["FailureReporting"]),
+    .library(name: "OptimalSteering", targets: ["OptimalSteering"]),
     // The C ABI (include/fairmem.h): libFairMemABI.so, loaded by the Python package `fairmem`.
     .library(name: "FairMemABI", type: .dynamic, targets: ["FairMemABI"]),
   ],
@@ -62,7 +63,10 @@ let package = Package(
     // The memorization theory on top of the statistics: R0-R7, LP formulations, certificates, exact mode.
     .target(
       name: "MemorizationTheory",
-      dependencies: ["FairnessStatistics", "LinearProgramming", "FailureReporting"],
+      dependencies: [
+        "FairnessStatistics", "LinearProgramming", "FailureReporting", "SeededRandom",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
       swiftSettings: strictSettings),
     // Dense matrices over OpenBLAS (cblas) and LAPACKE.
     .target(
@@ -100,12 +104,27 @@ let package = Package(
         "FailureReporting", "NumberText",
       ],
       swiftSettings: strictSettings),
+    // Optimal steering to exact fairness (seed 002): Gaussian class-conditional models, the
+    // ideal-distribution check, KL-optimal affine interventions and their W2 maps (pure math).
+    .target(
+      name: "OptimalSteering", dependencies: ["DenseLinearAlgebra", "SeededRandom", "FailureReporting"],
+      swiftSettings: strictSettings),
+    // Steering real data: Gaussian fits of the continuous features, steered training sets,
+    // retrained logistic regressions, transfer-bound checks over seeded splits.
+    .target(
+      name: "SteeringExperiment",
+      dependencies: [
+        "OptimalSteering", "FairnessData", "FairnessModels", "Mitigation", "DenseLinearAlgebra", "FailureReporting",
+        "SeededRandom",
+      ],
+      swiftSettings: strictSettings),
     // Every `fairmem` subcommand, as a library so tests can parse commands without a process.
     .target(
       name: "FairMemCommands",
       dependencies: [
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
         "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText",
+        "OptimalSteering", "SteeringExperiment",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -149,6 +168,12 @@ let package = Package(
       dependencies: [
         "Mitigation", "Influence", "FairnessModels", "DenseLinearAlgebra", "FairnessData", "FairnessStatistics",
         "_TestSupport",
+      ]),
+    .testTarget(name: "OptimalSteeringTests", dependencies: ["OptimalSteering", "DenseLinearAlgebra", "_TestSupport"]),
+    .testTarget(
+      name: "SteeringExperimentTests",
+      dependencies: [
+        "SteeringExperiment", "OptimalSteering", "FairnessData", "Mitigation", "DenseLinearAlgebra", "_TestSupport",
       ]),
     .testTarget(
       name: "CLITests",

@@ -13,8 +13,9 @@
  *    "arguments": {"metric": ["sp", "eopp"], "tolerance": 0.01},
  *    "input": {"groups": [...], "classes": [...], "population": [...], "confusion": [...]}}
  *
- *   command    one of analyze, stats, bias, explain, feasible, bounds, frontier, sweep, validate,
- *              reweight, compare (the subcommands of the `fairmem` CLI, see Docs/cli.md).
+ *   command    one of analyze, stats, bias, explain, feasible, bounds, frontier, sweep, robust,
+ *              steer, validate, reweight, compare (the subcommands of the `fairmem` CLI, see
+ *              Docs/cli.md).
  *   arguments  the command's long options without their dashes, in snake_case or kebab-case
  *              ("frontier_points" is --frontier-points): true sets a flag, false or null leaves
  *              it out, a string or number is the option's value, a list repeats the option.
@@ -22,7 +23,8 @@
  *              answers in JSON, quietly).
  *   input      what the command would read from its file argument or standard input: a
  *              statistics object (Docs/input-format.md) for analyze/bias/explain/feasible/
- *              bounds/frontier, the CSV text for stats, a list of statistics objects (or their
+ *              bounds/frontier/robust, the Gaussian specification for steer, the CSV text for
+ *              stats, a list of statistics objects (or their
  *              JSON Lines text) for sweep; statistics may also be given as JSON text. Without
  *              input, analyze runs on its built-in example and sweep answers nothing.
  *

@@ -16,6 +16,11 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
   /// The leading principal minor of order `minor` (1-based) is not positive, so the matrix is not
   /// symmetric positive definite. Thrown by Cholesky factorization (`dpotrf`).
   case notPositiveDefinite(minor: Int)
+  /// The smallest eigenvalue of a symmetric matrix is not positive (or too small relative to the
+  /// largest to be distinguished from zero), so a matrix function that needs positive definiteness
+  /// (square root of an inverse, inverse square root) is undefined. Thrown by
+  /// ``Matrix/positiveDefiniteSquareRoot()`` and ``Matrix/positiveDefiniteInverseSquareRoot()``.
+  case notPositiveDefiniteSpectrum(smallestEigenvalue: Double, largestEigenvalue: Double)
   /// `U[pivot, pivot]` (1-based) of the LU factorization is exactly zero, so the matrix is
   /// singular and the system has no unique solution. Thrown by `dgesv`.
   case singular(pivot: Int)
@@ -34,6 +39,8 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
     switch self {
     case .notPositiveDefinite(let minor):
       "matrix is not positive definite (leading minor of order \(minor) is not positive)"
+    case .notPositiveDefiniteSpectrum(let smallest, let largest):
+      "matrix is not positive definite (eigenvalues range from \(smallest) to \(largest))"
     case .singular(let pivot): "matrix is singular (U[\(pivot),\(pivot)] is exactly zero)"
     case .didNotConverge(let routine, let info): "\(routine) did not converge (info = \(info))"
     case .shapeMismatch(let message): "shape mismatch: \(message)"

@@ -29,6 +29,8 @@ struct CommandEntry: Sendable {
     "feasible": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: true),
     "bounds": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: true),
     "frontier": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: true),
+    "robust": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: true),
+    "steer": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: true),
     "sweep": CommandEntry(fixedArguments: ["--quiet"], output: .jsonLines, takesInputFile: false),
     "validate": CommandEntry(fixedArguments: ["--json", "--quiet"], output: .json, takesInputFile: false),
     "reweight": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: false),

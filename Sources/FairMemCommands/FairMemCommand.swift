@@ -21,7 +21,7 @@ public struct FairMemCommand: ParsableCommand {
     subcommands: [
       AnalyzeCommand.self, StatsCommand.self, BiasCommand.self, ExplainCommand.self, FeasibleCommand.self,
       BoundsCommand.self, FrontierCommand.self, SweepCommand.self, ValidateCommand.self, ReweightCommand.self,
-      CompareCommand.self,
+      CompareCommand.self, RobustCommand.self, SteerCommand.self,
     ],
     defaultSubcommand: nil
   )

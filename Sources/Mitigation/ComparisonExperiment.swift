@@ -59,6 +59,17 @@ public struct ComparisonSetting: Sendable, Hashable, Codable {
   }
 }
 
+/// An arm of `fairmem compare` computed outside this module (optimal steering lives in a module
+/// that depends on Mitigation, so it plugs in here instead of being called from here). For each
+/// setting and split seed it receives the same split ERM is trained on and returns its classifier's
+/// test evaluation, or nil with the reason it does not apply to the setting.
+public protocol ComparisonArm: Sendable {
+  /// The row name (distinct from `ERM` and `<method>/<application>`).
+  var name: String { get }
+  /// Trains on `split.train` and evaluates on `split.test`.
+  func evaluate(setting: ComparisonSetting, split: Split) throws -> (test: EvaluationReport?, note: String?)
+}
+
 /// One `fairmem compare` run: every setting, every method and application, over seeded splits.
 public struct ComparisonRequest: Sendable {
   public var settings: [ComparisonSetting]
@@ -75,14 +86,17 @@ public struct ComparisonRequest: Sendable {
   public var surrogate: SmoothSurrogate
   public var dataDirectory: String
   public var quick: Bool
+  /// Extra arms (for example the steering interventions), after ERM and before the methods.
+  public var arms: [any ComparisonArm]
 
   public init(
     settings: [ComparisonSetting] = ComparisonSetting.standard, splits: Int = 10,
     methods: [MitigationMethod] = MitigationMethod.allCases, applications: [WeightApplication] = [.ij, .retrain],
     target: FairnessMetric = .equalizedOddsGapSum, accuracyBudget: Double? = nil, maxClippedFraction: Double? = nil,
     selectPerMetric: Bool = false, surrogate: SmoothSurrogate = .softmax,
-    dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false
+    dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false, arms: [any ComparisonArm] = []
   ) {
+    self.arms = arms
     self.settings = settings
     self.splits = splits
     self.methods = methods
@@ -384,6 +398,16 @@ public enum ComparisonExperiment {
     table.record(ComparisonRow.erm, test: ermTest)
     if request.selectPerMetric {
       for metric in perMetricTargets { table.recordPerMetric(ComparisonRow.erm, metric, ermTest) }
+    }
+    if !request.arms.isEmpty {
+      // The split MitigationRunner.prepare trained ERM on (the loader is deterministic in the seed).
+      let data = try setting.dataset.mitigationSplit(
+        seed: seed, dataDirectory: request.dataDirectory, quick: request.quick)
+      for arm in request.arms {
+        let (test, note) = try arm.evaluate(setting: setting, split: data)
+        if let test { table.record(arm.name, test: test) }
+        if let note { table.notes.append("split \(split) \(arm.name): \(note)") }
+      }
     }
     // The runs to select on: the target (the main table) and, per metric, the same ERM model
     // retargeted to that metric (one more influence vector each).

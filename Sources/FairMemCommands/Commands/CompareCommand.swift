@@ -4,6 +4,8 @@ import FairnessData
 import FairnessStatistics
 import Foundation
 import Mitigation
+import OptimalSteering
+import SteeringExperiment
 
 /// `fairmem compare`: ERM and every reweighting method over seeded splits, mean ± 2 SE
 /// (`ComparisonExperiment.run`, rendered as tables or as `ComparisonReport` JSON).
@@ -33,6 +35,12 @@ struct CompareCommand: ParsableCommand {
       "Also select λ/K separately for each of DP, EO and DEO and report each metric at its own selection (seed 001 Table 2)."
   )
   var selectPerMetric = false
+  @Option(
+    help:
+      "Comma-separated steering interventions to add as arms (affirmative, all-subgroup, mean, mean-cov; logistic-regression settings; Docs/steering.md)."
+  )
+  var steering: String = ""
+  @Option(help: "KL direction of the steering arms: forward or reverse.") var steeringKl: KLDirection = .forward
   @OptionGroup var mitigation: MitigationOptions
 
   /// Parses a comma-separated list with `parse`, naming `field` in the error.
@@ -59,7 +67,10 @@ struct CompareCommand: ParsableCommand {
       methods: try Self.list(methods, field: "--methods") { MitigationMethod(rawValue: $0) },
       applications: try Self.list(apply, field: "--apply") { WeightApplication(rawValue: $0) }, target: target,
       accuracyBudget: accuracyBudget, maxClippedFraction: mitigation.maxClippedFraction,
-      selectPerMetric: selectPerMetric, surrogate: mitigation.smoothSurrogate, dataDirectory: dataDir, quick: quick)
+      selectPerMetric: selectPerMetric, surrogate: mitigation.smoothSurrogate, dataDirectory: dataDir, quick: quick,
+      arms: try Self.list(steering, field: "--steering") { SteeringIntervention(rawValue: $0) }.map {
+        SteeringArm(options: SteeringOptions(intervention: $0, direction: steeringKl))
+      })
   }
 
   func validate() throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import FairMemJSON
 import FairnessData
 import FairnessStatistics
+import Foundation
 
 /// `fairmem stats`: statistics JSON (counts) from a predictions CSV.
 struct StatsCommand: ParsableCommand {
@@ -22,10 +23,22 @@ struct StatsCommand: ParsableCommand {
     help:
       "Column with the number of records each row stands for (aggregated input, e.g. a group-by's counts); default: 1 per row."
   ) var count: String?
+  @Option(help: "Bootstrap replicates for intervals of every rate and summary (0: none).") var bootstrap: Int = 0
+  @Option(help: "Level of the bootstrap intervals, in (0, 1).") var level: Double = 0.95
+  @Option(help: "Seed of the bootstrap replicates.") var seed: UInt64 = 0
   @Flag(help: "Print JSON instead of tables.") var json = false
 
   func validate() throws {
     guard !group.isEmpty else { throw InputError(field: "--group", problem: "give at least one group column") }
+    guard bootstrap == 0 || bootstrap >= 2 else {
+      throw InputError(field: "--bootstrap", problem: "need 0 (none) or at least 2 replicates, got \(bootstrap)")
+    }
+    guard seed <= UInt64(Int.max) else {
+      throw InputError(field: "--seed", problem: "must be at most \(Int.max), got \(seed)")
+    }
+    guard level.isFinite, level > 0, level < 1 else {
+      throw InputError(field: "--level", problem: "must be in (0, 1), got \(level)")
+    }
   }
 
   func run() throws {
@@ -52,12 +65,16 @@ struct StatsCommand: ParsableCommand {
     }
     let counts = try PredictionCounts(
       groupValues: groupValues, labels: labels, predictions: predictions, recordCounts: recordCounts)
-    let analysis = try CountsAnalysis(
-      counts: counts, favorableClass: try favorableClassIndex(named: favorable, classes: counts.classes))
+    let favorableClass = try favorableClassIndex(named: favorable, classes: counts.classes)
+    let analysis = try CountsAnalysis(counts: counts, favorableClass: favorableClass)
+    let intervals =
+      bootstrap > 0
+      ? PopulationStatistics<Double>.bootstrapIntervals(
+        counts: counts, favorableClass: favorableClass, replicates: bootstrap, confidence: level, seed: seed) : nil
     if json {
       let description =
         "counts from \(csv) (label \(label), prediction \(prediction), group \(group.joined(separator: "+")))"
-      print(try AnswerJSON.text(report: analysis.report(description: description)))
+      print(try AnswerJSON.text(report: analysis.report(description: description, bootstrap: intervals)))
     } else {
       var t = Table(["group", "label"] + counts.classes.map { "pred=\($0)" })
       for (a, g) in counts.groups.enumerated() {
@@ -66,6 +83,19 @@ struct StatsCommand: ParsableCommand {
       print("Counts from \(csv) (\(table.rowCount) records):")
       print(t.render())
       print(AnswerText.bias(analysis.bias))
+      if let intervals {
+        print(
+          "\nBootstrap intervals (\(intervals.replicates) replicates drawn per cell, level \(intervals.confidence), seed \(intervals.seed)):"
+        )
+        var b = Table(["metric", "estimate", "lower", "upper", "std. error", "not estimable"])
+        func cell(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "-" }
+        for i in intervals.intervals {
+          b.add([
+            i.name, cell(i.estimate), cell(i.lower), cell(i.upper), cell(i.standardError), cell(i.notEstimableFraction),
+          ])
+        }
+        print(b.render())
+      }
     }
   }
 }

@@ -24,10 +24,16 @@ struct SweepCommand: ParsableCommand {
   @Flag(help: "Skip Farkas certificates for infeasible answers (faster).") var noCertificate = false
   @Flag(help: "Rescale rows that do not sum to 1.") var normalize = false
   @Flag(help: "No progress on standard error.") var quiet = false
+  @Flag(help: "Add each line's robust answer (fairmem robust --method box) as \"robust\" (needs counts).")
+  var robust = false
+  @Option(help: "Confidence level of --robust, in (0, 1).") var level: Double = 0.95
 
   func validate() throws {
     guard threads >= 1, threads <= 1024 else { throw InputError(field: "--threads", problem: "must be in 1...1024") }
     guard block >= 1, block <= 1_000_000 else { throw InputError(field: "--block", problem: "must be in 1...1000000") }
+    guard level.isFinite, level > 0, level < 1 else {
+      throw InputError(field: "--level", problem: "must be in (0, 1), got \(level)")
+    }
   }
 
   func run() throws {
@@ -37,6 +43,7 @@ struct SweepCommand: ParsableCommand {
     let tolerance = selection.tolerance
     let certificate = !noCertificate
     let normalize = normalize
+    let robustLevel = robust ? level : nil
     var lineNumber = 0
     var failures = 0
     var internalFailures = 0
@@ -52,7 +59,7 @@ struct SweepCommand: ParsableCommand {
       let results = ParallelMap.map(lines, threads: threads) { index, line in
         Self.answer(
           line: line, number: first + index, metrics: metrics, favorable: favorable, tolerance: tolerance,
-          certificate: certificate, normalize: normalize)
+          certificate: certificate, normalize: normalize, robustLevel: robustLevel)
       }
       var chunk = ""
       for (text, outcome) in results {
@@ -91,8 +98,7 @@ struct SweepCommand: ParsableCommand {
   /// and solver failures produce an error object instead of answers.
   static func answer(
     line: SweepInstance, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double,
-    certificate: Bool,
-    normalize: Bool
+    certificate: Bool, normalize: Bool, robustLevel: Double? = nil
   ) -> (String, LineOutcome) {
     var id = JSONValue.null
     do {
@@ -105,7 +111,10 @@ struct SweepCommand: ParsableCommand {
       for answer in try MemorizationAnalysis.answers(
         stats, metrics: metrics, options: options, certificate: certificate)
       {
-        let report = SweepAnswerReport(id: id, answer: MemorizationAnswerReport(answer))
+        let robust = try robustLevel.flatMap { level throws(LPFailure) in
+          try RobustAnalysis.section(stats, metric: answer.metric, options: options, level: level)
+        }
+        let report = SweepAnswerReport(id: id, answer: MemorizationAnswerReport(answer), robust: robust)
         text += try AnswerJSON.text(report: report, pretty: false) + "\n"
       }
       return (text, .answered)
@@ -217,47 +226,6 @@ final class LineReader {
       if start < end {
         return String(decoding: UnsafeRawBufferPointer(start: buffer + start, count: end - start), as: UTF8.self)
       }
-    }
-  }
-}
-
-/// Order-preserving parallel map over a block with a fixed number of threads.
-enum ParallelMap {
-  static func map<Input: Sendable, Output: Sendable>(
-    _ inputs: [Input], threads: Int, _ body: @Sendable @escaping (Int, Input) -> Output
-  ) -> [Output] {
-    let results = ResultSlots<Output>(count: inputs.count)
-    let workers = min(threads, inputs.count)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      var i = worker
-      while i < inputs.count {
-        results.set(i, body(i, inputs[i]))
-        i += workers
-      }
-    }
-    return results.values()
-  }
-}
-
-/// Slots written by distinct indices from several threads (each index by exactly one thread).
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-  private var storage: [Value?]
-  private let lock = NSLock()
-
-  init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ value: Value) {
-    lock.lock()
-    storage[index] = value
-    lock.unlock()
-  }
-
-  func values() -> [Value] {
-    lock.lock()
-    defer { lock.unlock() }
-    return storage.map { value in
-      guard let value else { preconditionFailure("every slot is written before values() is read") }
-      return value
     }
   }
 }

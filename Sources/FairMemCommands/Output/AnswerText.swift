@@ -5,6 +5,49 @@ import MemorizationTheory
 
 /// Human-readable renderings of theory answers.
 enum AnswerText {
+  private static func number(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "-" }
+
+  /// The text form of a robust report (`fairmem robust`, and the robust part of `analyze`).
+  static func robust(_ report: RobustReport) -> String {
+    var lines = ["\(report.metric.title) (tolerance \(report.tolerance), level \(report.level))"]
+    let point =
+      report.pointEstimate.feasible
+      ? "feasible, least mass \(number(report.pointEstimate.minMass))" : "infeasible"
+    lines.append("  point estimate:        \(point)")
+    if let box = report.box {
+      lines.append("  robust verdict:        \(box.verdict.rawValue)")
+      if let interval = box.minMassInterval {
+        lines.append(
+          "  least mass over region: [\(number(interval.lower)), \(interval.upper.map { number($0) } ?? "unbounded")]"
+            + (interval.upperSource.map { " (upper: \($0))" } ?? ""))
+      }
+      if let certificate = box.certificate {
+        lines.append("  certificate gap:       \(number(certificate.gap)) (verified: \(certificate.verified))")
+      }
+      if let witness = box.robustWitness, box.verdict == .certainlyFeasible {
+        lines.append("  robust witness:        worst-case gap \(number(witness.worstCaseGap)), verified")
+      }
+      if let settling = box.settling {
+        lines.append(
+          "  settles at:            \(number(settling.scale))x the counts (\(settling.records) records): \(settling.verdict.rawValue)"
+        )
+      }
+      lines.append(
+        "  region:                \(box.region.intervalCount) Clopper-Pearson intervals at \(number(box.region.perIntervalLevel)) each (Bonferroni)"
+      )
+      lines += box.notes.map { "  note: \($0)" }
+    }
+    if let bayes = report.bayes {
+      lines.append(
+        "  posterior P(feasible): \(number(bayes.probabilityFeasible)) (\(bayes.draws) draws, seed \(bayes.seed))")
+      let quantiles = bayes.minMassQuantiles.map {
+        "q\(number($0.probability))=\($0.value.map { number($0) } ?? "inf")"
+      }
+      lines.append("  posterior least mass:  \(quantiles.joined(separator: ", "))")
+    }
+    return lines.joined(separator: "\n")
+  }
+
   /// The whole `analyze` report.
   static func analysis(_ analysis: FullAnalysis, source: String, summary: [String]) -> String {
     let stats = analysis.statistics
@@ -28,6 +71,13 @@ enum AnswerText {
           integer.feasible
             ? "Integer version (tolerance \(tolerance)): memorize \(integer.totalRecords ?? 0) of \(integer.populationSize) records, per cell \(integer.records ?? [])"
             : "Integer version (tolerance \(tolerance)): infeasible with whole records")
+      }
+      switch result.robust {
+      case .answered(let report)?:
+        text.append("Robust to sampling error (fairmem robust, see Docs/robust.md):")
+        text.append(robust(report))
+      case .unavailable(let message)?: text.append("Robust to sampling error: not available (\(message))")
+      case nil: break
       }
     }
     text.append("")

@@ -13,4 +13,17 @@ public enum BuiltInExample {
       "confusion": [[[0.9, 0.1], [0.4, 0.6]], [[0.8, 0.2], [0.2, 0.8]]]
     }
     """
+
+  /// The same example as counts of 1,000 records (the probabilities times 1,000), for the
+  /// commands that need a sample size (`fairmem robust` without a file).
+  public static let countsName = "built-in example as counts of 1000 records (Adult-like, groups female/male)"
+
+  public static let countsJSON = """
+    {
+      "description": "Adult-like income classifier: the built-in example as counts of 1000 records",
+      "groups": ["female", "male"],
+      "classes": ["<=50K", ">50K"],
+      "counts": [[[270, 30], [40, 60]], [[280, 70], [50, 200]]]
+    }
+    """
 }

@@ -7,7 +7,7 @@ public import SeededRandom
 /// with no positive record, so its TPR does not exist). Such replicates are left out of the
 /// interval and reported here, never counted as 0. When no replicate is estimable the bounds,
 /// mean and standard error are nil.
-public struct MetricInterval: Sendable, Equatable {
+public struct MetricInterval: Sendable, Equatable, Codable {
   /// Stable snake_case name, e.g. `demographic_parity_difference`, `tpr[Female]`.
   public var name: String
   /// The metric on the observed counts (nil when undefined there).
@@ -34,10 +34,18 @@ public struct MetricInterval: Sendable, Equatable {
     guard let lower, let upper else { return nil }
     return upper - lower
   }
+
+  enum CodingKeys: String, CodingKey {
+    case name, estimate, lower, upper
+    case bootstrapMean = "bootstrap_mean"
+    case standardError = "standard_error"
+    case estimableReplicates = "estimable_replicates"
+    case notEstimableFraction = "not_estimable_fraction"
+  }
 }
 
 /// Percentile-bootstrap intervals of every scalar fairness metric, from confusion counts.
-public struct BootstrapIntervals: Sendable {
+public struct BootstrapIntervals: Sendable, Codable, Equatable {
   public var groups: [String]
   public var classes: [String]
   public var favorableClass: Int
@@ -51,6 +59,14 @@ public struct BootstrapIntervals: Sendable {
 
   /// The interval of the metric called `name`.
   public subscript(name: String) -> MetricInterval? { intervals.first { $0.name == name } }
+
+  enum CodingKeys: String, CodingKey {
+    case groups, classes
+    case favorableClass = "favorable_class"
+    case records, replicates
+    case confidence = "level"
+    case seed, intervals
+  }
 
   /// The metric names, in order: per-group rates, then fairlearn/AIF360 summaries
   /// (`ScalarSummary`), then the seed papers' absolute gaps (`AbsoluteGapMetrics`).
@@ -131,48 +147,42 @@ public struct BootstrapIntervals: Sendable {
 ///
 /// Each replicate draws N records independently from the observed cell frequencies
 /// `n[a][y][yh] / N` (the nonparametric bootstrap of records, which only needs the counts because
-/// every metric depends on the records through their cell alone). Draws are by inversion on the
-/// cumulative frequencies with the cells sorted by decreasing frequency: O(N · cells) per
-/// replicate at worst, in practice a few comparisons per record.
+/// every metric depends on the records through their cell alone). The replicate is drawn per
+/// cell, not per record: conditional binomials (`nextMultinomial`), cell i receiving
+/// `Binomial(records left, n_i / counts left)`, which is the same multinomial law at a cost that
+/// grows with the number of cells instead of N.
 public struct MultinomialCountSampler: Sendable {
   public let shape: (groups: Int, classes: Int)
   public let records: Int
   private let cells: [(a: Int, y: Int, yh: Int)]
-  private let cumulative: [UInt64]
+  private let weights: [Int]
 
   /// A sampler for the frequencies of `counts` (N = their sum, which must be positive).
   public init(counts n: [[[Int]]]) {
     let g = n.count
     let k = n.first?.count ?? 0
-    var cells: [(a: Int, y: Int, yh: Int, count: Int)] = []
+    var cells: [(a: Int, y: Int, yh: Int)] = []
+    var weights: [Int] = []
     for a in 0..<g {
-      for y in 0..<k { for yh in 0..<k where n[a][y][yh] > 0 { cells.append((a, y, yh, n[a][y][yh])) } }
+      for y in 0..<k {
+        for yh in 0..<k where n[a][y][yh] > 0 {
+          cells.append((a, y, yh))
+          weights.append(n[a][y][yh])
+        }
+      }
     }
-    cells.sort { $0.count > $1.count }
-    let total = cells.reduce(0) { $0 + $1.count }
+    let total = weights.reduce(0, +)
     precondition(total > 0, "counts must have at least one record")
     self.shape = (g, k)
     self.records = total
-    self.cells = cells.map { ($0.a, $0.y, $0.yh) }
-    // Integer thresholds on 53-bit uniforms: cell i is drawn when u < cumulative[i].
-    var running = 0
-    self.cumulative = cells.map { cell in
-      running += cell.count
-      return running == total ? UInt64(1) << 53 : UInt64((Double(running) / Double(total)) * 0x1p53)
-    }
+    self.cells = cells
+    self.weights = weights
   }
 
   /// One multinomial replicate of `size` records (default N).
   public func sample(size: Int? = nil, using rng: inout SplitMix64) -> [[[Int]]] {
     let (g, k) = shape
-    var flat = [Int](repeating: 0, count: cells.count)
-    let last = cumulative.count - 1
-    for _ in 0..<(size ?? records) {
-      let u = rng.next() >> 11
-      var i = 0
-      while i < last && u >= cumulative[i] { i += 1 }
-      flat[i] += 1
-    }
+    let flat = rng.nextMultinomial(trials: size ?? records, weights: weights)
     var n = Array(repeating: Array(repeating: Array(repeating: 0, count: k), count: k), count: g)
     for (i, cell) in cells.enumerated() { n[cell.a][cell.y][cell.yh] = flat[i] }
     return n

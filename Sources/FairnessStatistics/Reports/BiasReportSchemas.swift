@@ -106,6 +106,33 @@ public struct StatsReport: Codable, Sendable, Equatable {
   public var counts: [[[Int]]]
   public var summary: ScalarSummaryReport
   public var description: String
+  /// With `stats --bootstrap N`: percentile intervals of every rate and summary (the key is
+  /// absent otherwise).
+  public var bootstrap: BootstrapIntervals?
+
+  private enum CodingKeys: String, CodingKey { case groups, classes, counts, summary, description, bootstrap }
+
+  public init(
+    groups: [String], classes: [String], counts: [[[Int]]], summary: ScalarSummaryReport, description: String,
+    bootstrap: BootstrapIntervals? = nil
+  ) {
+    self.groups = groups
+    self.classes = classes
+    self.counts = counts
+    self.summary = summary
+    self.description = description
+    self.bootstrap = bootstrap
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(groups, forKey: .groups)
+    try c.encode(classes, forKey: .classes)
+    try c.encode(counts, forKey: .counts)
+    try c.encode(summary, forKey: .summary)
+    try c.encode(description, forKey: .description)
+    if let bootstrap { try c.encode(bootstrap, forKey: .bootstrap) }
+  }
 }
 
 /// What `fairmem stats` computes from counted predictions: the statistics, the classifier's bias
@@ -127,9 +154,10 @@ public struct CountsAnalysis: Sendable {
   }
 
   /// The `stats --json` report, described by `description`.
-  public func report(description: String) -> StatsReport {
+  public func report(description: String, bootstrap: BootstrapIntervals? = nil) -> StatsReport {
     StatsReport(
       groups: counts.groups, classes: counts.classes, counts: counts.counts,
-      summary: ScalarSummaryReport(bias.summary, classes: bias.classes), description: description)
+      summary: ScalarSummaryReport(bias.summary, classes: bias.classes), description: description,
+      bootstrap: bootstrap)
   }
 }

@@ -7,6 +7,8 @@ public struct MetricAnalysis: Sendable {
   public var answer: MemorizationAnswer
   public var frontier: [FrontierPoint]
   public var integer: IntegerMemorizationAnswer?
+  /// The robust answer at level 0.95 (count inputs only; see `Docs/robust.md`).
+  public var robust: RobustSection?
 }
 
 /// What `fairmem analyze` computes: the base classifier's bias report and every metric's analysis.
@@ -52,7 +54,8 @@ extension MemorizationAnalysis {
         statistics, metric: metric,
         options: MetricOptions(
           favorableClass: options.favorableClass, tolerance: max(options.tolerance, wholeRecordTolerance)))
-      results.append(MetricAnalysis(answer: answer, frontier: curve, integer: integer))
+      let robust = try RobustAnalysis.section(statistics, metric: metric, options: options)
+      results.append(MetricAnalysis(answer: answer, frontier: curve, integer: integer, robust: robust))
     }
     return FullAnalysis(
       statistics: statistics, base: statistics.biasReport(favorableClass: options.favorableClass),

@@ -7,13 +7,16 @@ public struct MetricAnalysisReport: Codable, Sendable, Equatable {
   public var frontier: [FrontierPoint]
   /// The integer version (counts only; null otherwise).
   public var integer: IntegerAnswerReport?
+  /// The robust answer (count inputs only; the key is absent otherwise).
+  public var robust: RobustSection?
 
-  private enum ExtraKeys: String, CodingKey { case frontier, integer }
+  private enum ExtraKeys: String, CodingKey { case frontier, integer, robust }
 
   public init(_ analysis: MetricAnalysis) {
     answer = MemorizationAnswerReport(analysis.answer)
     frontier = analysis.frontier
     integer = analysis.integer.map(IntegerAnswerReport.init)
+    robust = analysis.robust
   }
 
   public init(from decoder: any Decoder) throws {
@@ -21,6 +24,7 @@ public struct MetricAnalysisReport: Codable, Sendable, Equatable {
     let container = try decoder.container(keyedBy: ExtraKeys.self)
     frontier = try container.decode([FrontierPoint].self, forKey: .frontier)
     integer = try container.decodeIfPresent(IntegerAnswerReport.self, forKey: .integer)
+    robust = try container.decodeIfPresent(RobustSection.self, forKey: .robust)
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -28,6 +32,7 @@ public struct MetricAnalysisReport: Codable, Sendable, Equatable {
     var container = encoder.container(keyedBy: ExtraKeys.self)
     try container.encode(frontier, forKey: .frontier)
     try container.encodeIfPresent(integer, forKey: .integer)
+    if let robust { try container.encode(robust, forKey: .robust) }
   }
 }
 

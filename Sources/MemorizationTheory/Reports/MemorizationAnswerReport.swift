@@ -134,23 +134,29 @@ public struct MemorizationAnswerReport: Codable, Sendable, Equatable {
 public struct SweepAnswerReport<ID: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
   public var id: ID
   public var answer: MemorizationAnswerReport
+  /// With `sweep --robust`: the line's robust answer (the key is absent otherwise).
+  public var robust: RobustSection?
 
-  private enum IDKey: String, CodingKey { case id }
+  private enum IDKey: String, CodingKey { case id, robust }
 
-  public init(id: ID, answer: MemorizationAnswerReport) {
+  public init(id: ID, answer: MemorizationAnswerReport, robust: RobustSection? = nil) {
     self.id = id
     self.answer = answer
+    self.robust = robust
   }
 
   public init(from decoder: any Decoder) throws {
     answer = try MemorizationAnswerReport(from: decoder)
-    id = try decoder.container(keyedBy: IDKey.self).decode(ID.self, forKey: .id)
+    let container = try decoder.container(keyedBy: IDKey.self)
+    id = try container.decode(ID.self, forKey: .id)
+    robust = try container.decodeIfPresent(RobustSection.self, forKey: .robust)
   }
 
   public func encode(to encoder: any Encoder) throws {
     try answer.encode(to: encoder)
     var container = encoder.container(keyedBy: IDKey.self)
     try container.encode(id, forKey: .id)
+    if let robust { try container.encode(robust, forKey: .robust) }
   }
 }
 

@@ -1,0 +1,316 @@
+import FairnessStatistics
+import LinearProgramming
+
+/// The two linear programs behind a robust verdict, in the *unmemorized fractions*
+/// `t[a][y] = 1 - f[a][y]` (f = x / p[a][y], the memorized fraction of a cell).
+///
+/// With `t`, a memorized classifier's cell rate is `δ(y,yh) + t (C[a][y][yh] - δ(y,yh))`, linear in
+/// `t` for a fixed confusion rate, and its group rate is
+/// `Σ_y pi[a][y] (δ(y,yh) (1 - t[a][y]) + t[a][y] C[a][y][yh])`.
+///
+/// - **Optimistic program** ("for *some* parameters in the region, *some* memorization"): the
+///   products are lifted to new variables, `v = t w` for a cell rate's movable part
+///   `w in [wL, wU]` (so `t wL <= v <= t wU`), and for SP `z = pi (1 - t)`, `s = pi t`,
+///   `u = s C` (`piL <= z + s <= piU`, `Σ_y (z + s) = 1`, `CL s <= u <= CU s`). For t > 0 (or s > 0)
+///   the lifted point divides back into parameters inside the box, and at t = 0 every product is 0
+///   whatever the parameter, so the lift is *exact*: the program is feasible iff some parameters
+///   in the region admit some memorization. Infeasible means certainly infeasible (its Farkas
+///   certificate is checked). Its least objective, the memorized mass with cell masses at their
+///   lower ends (`Σ pL (1 - t)`, SP: `Σ_a PL[a] Σ_y z[a][y]`), is a lower bound of the least
+///   memorized mass of every population in the region.
+/// - **Robust program** ("*one* memorization that works for *every* parameter in the region"):
+///   every entry's largest and smallest value over the region must lie in `[-eps, eps]`. For cell
+///   rates these are `t_a wU_a - t_b wL_b` and `t_a wL_a - t_b wU_b` (t >= 0). For SP group rates
+///   the largest value over the base rates (a box intersected with the simplex) is a small LP in
+///   `pi`, replaced by its dual (`λ + μ·piU - ν·piL` with `λ + μ_y - ν_y = coefficient_y(t)`,
+///   linear in t), so "the dual bound is within eps" is linear too; weak duality makes it a sound
+///   sufficient condition and strong duality makes it exact. Feasible means certainly feasible:
+///   the witness is checked by computing each rate's extremes over the region directly. Its
+///   objective is the dual bound of the largest memorized mass `Σ p (1 - t)` over cell masses in
+///   their box with `Σ p <= 1`: a valid upper end of the least mass over the region.
+///
+/// "For every population some memorization" (∀∃) sits between the two: the robust program is a
+/// sufficient condition for it (the same memorization for all), so an `undetermined` verdict may
+/// hide a true ∀∃ answer. Convention B (cell-random memorization), the convention counts give.
+struct RobustPrograms {
+  let region: ConfidenceRegion
+  let metric: FairnessMetric
+  let keys: [RateKey]
+  let tolerance: Double
+  let groups: Int
+  let classes: Int
+
+  // MARK: Parameter ends
+
+  /// The movable part `w = C[a][y][yh] - δ(y,yh)` of a cell rate, as an interval.
+  func movableInterval(group a: Int, key: RateKey) -> (lower: Double, upper: Double) {
+    guard let y = key.trueClass, let rate = region.confusion[a][y][key.predictedClass] else {
+      preconditionFailure("cell rate outside the region")
+    }
+    let shift = y == key.predictedClass ? 1.0 : 0.0
+    return (rate.lower - shift, rate.upper - shift)
+  }
+
+  func confusionEnds(_ a: Int, _ y: Int, _ yh: Int) -> (lower: Double, upper: Double) {
+    guard let rate = region.confusion[a][y][yh] else { preconditionFailure("confusion rate outside the region") }
+    return (rate.lower, rate.upper)
+  }
+
+  var usedCells: [(a: Int, y: Int)] {
+    (0..<groups).flatMap { a in (0..<classes).compactMap { y in region.cellMass[a][y] == nil ? nil : (a, y) } }
+  }
+
+  /// Pairs constrained by the entries: against the first group for exact zero, every pair with a
+  /// tolerance (as `MemorizationProgram` does).
+  var entryPairs: [(Int, Int)] {
+    tolerance > 0
+      ? (0..<groups).flatMap { a in ((a + 1)..<groups).map { (a, $0) } } : (1..<groups).map { (0, $0) }
+  }
+
+  func entryBounds() -> LinearProgram.Bounds { tolerance > 0 ? .range(-tolerance, tolerance) : .fixed(0) }
+
+  // MARK: Optimistic program
+
+  /// Variable layout of the optimistic program.
+  struct OptimisticLayout {
+    /// Cell metrics: `t[a][y]`; SP: nil.
+    var t: [[Int?]] = []
+    /// Cell metrics: `v[key][a]`.
+    var v: [[Int]] = []
+    /// SP: `z[a][y]`, `s[a][y]`, `u[a][y][yh]`.
+    var z: [[Int]] = []
+    var s: [[Int]] = []
+    var u: [[[Int?]]] = []
+  }
+
+  func optimisticProgram() -> (LinearProgram, OptimisticLayout) {
+    metric == .statisticalParity ? optimisticGroupProgram() : optimisticCellProgram()
+  }
+
+  private func optimisticCellProgram() -> (LinearProgram, OptimisticLayout) {
+    var lp = LinearProgram(direction: .minimize)
+    var layout = OptimisticLayout()
+    layout.t = Array(repeating: Array(repeating: nil, count: classes), count: groups)
+    var constant = 0.0
+    for (a, y) in usedCells {
+      let lower = region.cellMass[a][y]?.lower ?? 0
+      constant += lower
+      layout.t[a][y] = lp.addVariable("t[\(a)][\(y)]", bounds: .range(0, 1), objective: -lower)
+    }
+    lp.objectiveConstant = constant
+    for (j, key) in keys.enumerated() {
+      var row: [Int] = []
+      for a in 0..<groups {
+        guard let y = key.trueClass, let t = layout.t[a][y] else { preconditionFailure("cell key without cell") }
+        let v = lp.addVariable("v[\(a)][\(j)]", bounds: .range(-1, 1))
+        let w = movableInterval(group: a, key: key)
+        lp.addConstraint("v[\(a)][\(j)]>=wL*t", [.init(v, 1), .init(t, -w.lower)], .lower(0))
+        lp.addConstraint("v[\(a)][\(j)]<=wU*t", [.init(v, 1), .init(t, -w.upper)], .upper(0))
+        row.append(v)
+      }
+      layout.v.append(row)
+    }
+    // A confusion row sums to 1, so the movable parts of a fully compared row sum to 0.
+    for y in 0..<classes {
+      let row = keys.indices.filter { keys[$0].trueClass == y }
+      guard row.count == classes else { continue }
+      for a in 0..<groups {
+        lp.addConstraint("row[\(a)][\(y)]", row.map { .init(layout.v[$0][a], 1) }, .fixed(0))
+      }
+    }
+    for (j, _) in keys.enumerated() {
+      for (a, b) in entryPairs {
+        lp.addConstraint(
+          "entry[\(j)][\(a),\(b)]", [.init(layout.v[j][a], 1), .init(layout.v[j][b], -1)], entryBounds())
+      }
+    }
+    return (lp, layout)
+  }
+
+  private func optimisticGroupProgram() -> (LinearProgram, OptimisticLayout) {
+    guard let baseRate = region.baseRate else { preconditionFailure("SP region without base rates") }
+    var lp = LinearProgram(direction: .minimize)
+    var layout = OptimisticLayout()
+    for a in 0..<groups {
+      let groupLower = (0..<classes).reduce(0.0) { $0 + (region.cellMass[a][$1]?.lower ?? 0) }
+      var zRow: [Int] = []
+      var sRow: [Int] = []
+      var uRow: [[Int?]] = []
+      for y in 0..<classes {
+        let z = lp.addVariable("z[\(a)][\(y)]", bounds: .range(0, 1), objective: groupLower)
+        let s = lp.addVariable("s[\(a)][\(y)]", bounds: .range(0, 1))
+        lp.addConstraint(
+          "pi[\(a)][\(y)]", [.init(z, 1), .init(s, 1)], .range(baseRate[a][y].lower, baseRate[a][y].upper))
+        var uCells: [Int?] = Array(repeating: nil, count: classes)
+        for yh in 0..<classes where region.confusion[a][y][yh] != nil {
+          let u = lp.addVariable("u[\(a)][\(y)][\(yh)]", bounds: .range(0, 1))
+          let c = confusionEnds(a, y, yh)
+          lp.addConstraint("u[\(a)][\(y)][\(yh)]>=CL*s", [.init(u, 1), .init(s, -c.lower)], .lower(0))
+          lp.addConstraint("u[\(a)][\(y)][\(yh)]<=CU*s", [.init(u, 1), .init(s, -c.upper)], .upper(0))
+          uCells[yh] = u
+        }
+        if uCells.allSatisfy({ $0 != nil }) {
+          lp.addConstraint("row[\(a)][\(y)]", uCells.compactMap { $0 }.map { .init($0, 1) } + [.init(s, -1)], .fixed(0))
+        }
+        zRow.append(z)
+        sRow.append(s)
+        uRow.append(uCells)
+      }
+      lp.addConstraint("simplex[\(a)]", (zRow + sRow).map { .init($0, 1) }, .fixed(1))
+      layout.z.append(zRow)
+      layout.s.append(sRow)
+      layout.u.append(uRow)
+    }
+    for key in keys {
+      let yh = key.predictedClass
+      func terms(_ a: Int, _ sign: Double) -> [LinearProgram.Term] {
+        [.init(layout.z[a][yh], sign)] + (0..<classes).compactMap { y in layout.u[a][y][yh].map { .init($0, sign) } }
+      }
+      for (a, b) in entryPairs {
+        lp.addConstraint("entry[\(yh)][\(a),\(b)]", terms(a, 1) + terms(b, -1), entryBounds())
+      }
+    }
+    return (lp, layout)
+  }
+
+  // MARK: Robust program
+
+  /// Variable layout of the robust program: `t[a][y]` (nil for cells not memorized) and the
+  /// mass-bound dual variables.
+  struct RobustLayout {
+    var t: [[Int?]] = []
+  }
+
+  func robustProgram() -> (LinearProgram, RobustLayout) {
+    var lp = LinearProgram(direction: .minimize)
+    var layout = RobustLayout(t: Array(repeating: Array(repeating: nil, count: classes), count: groups))
+    for (a, y) in usedCells { layout.t[a][y] = lp.addVariable("t[\(a)][\(y)]", bounds: .range(0, 1)) }
+    if metric == .statisticalParity {
+      addRobustGroupRows(to: &lp, layout)
+    } else {
+      for (j, key) in keys.enumerated() {
+        for a in 0..<groups {
+          for b in 0..<groups where b != a {
+            guard let y = key.trueClass, let ta = layout.t[a][y], let tb = layout.t[b][y] else {
+              preconditionFailure("cell key without cell")
+            }
+            let wa = movableInterval(group: a, key: key)
+            let wb = movableInterval(group: b, key: key)
+            // max over the region of rate_a - rate_b = t_a wU_a - t_b wL_b <= eps.
+            lp.addConstraint(
+              "worst[\(j)][\(a),\(b)]", [.init(ta, wa.upper), .init(tb, -wb.lower)], .upper(tolerance))
+          }
+        }
+      }
+    }
+    // Dual bound of max Σ_i (1 - t_i) p_i over pL <= p <= pU, Σ p <= 1:
+    // λ + Σ μ_i pU_i - Σ ν_i pL_i with λ + μ_i - ν_i + t_i = 1, λ, μ, ν >= 0.
+    let lambda = lp.addVariable("mass.lambda", bounds: .lower(0), objective: 1)
+    for (a, y) in usedCells {
+      guard let interval = region.cellMass[a][y], let t = layout.t[a][y] else { continue }
+      let mu = lp.addVariable("mass.mu[\(a)][\(y)]", bounds: .lower(0), objective: interval.upper)
+      let nu = lp.addVariable("mass.nu[\(a)][\(y)]", bounds: .lower(0), objective: -interval.lower)
+      lp.addConstraint(
+        "mass.dual[\(a)][\(y)]", [.init(lambda, 1), .init(mu, 1), .init(nu, -1), .init(t, 1)], .fixed(1))
+    }
+    return (lp, layout)
+  }
+
+  /// SP: for every group a and compared class yh, dual variables bounding the largest
+  /// (`+`) and the negated smallest (`-`) group rate over the region; each ordered pair (a, b)
+  /// needs `upper_a + negatedLower_b <= eps`.
+  private func addRobustGroupRows(to lp: inout LinearProgram, _ layout: RobustLayout) {
+    guard let baseRate = region.baseRate else { preconditionFailure("SP region without base rates") }
+    for key in keys {
+      let yh = key.predictedClass
+      var upper: [[LinearProgram.Term]] = []
+      var negatedLower: [[LinearProgram.Term]] = []
+      for a in 0..<groups {
+        var bounds: [[LinearProgram.Term]] = []
+        for side in [1.0, -1.0] {
+          let name = side > 0 ? "up" : "down"
+          let lambda = lp.addVariable("\(name).lambda[\(a)][\(yh)]", bounds: .free)
+          var objectiveTerms: [LinearProgram.Term] = [.init(lambda, 1)]
+          for y in 0..<classes {
+            guard let t = layout.t[a][y] else { preconditionFailure("SP uses every cell") }
+            let mu = lp.addVariable("\(name).mu[\(a)][\(y)][\(yh)]", bounds: .lower(0))
+            let nu = lp.addVariable("\(name).nu[\(a)][\(y)][\(yh)]", bounds: .lower(0))
+            objectiveTerms += [.init(mu, baseRate[a][y].upper), .init(nu, -baseRate[a][y].lower)]
+            let delta = y == yh ? 1.0 : 0.0
+            let c = confusionEnds(a, y, yh)
+            // coefficient_y(t) = δ + t (C - δ) with C at its upper end (largest rate), or minus
+            // it with C at its lower end (smallest rate).
+            let slope = side > 0 ? c.upper - delta : -(c.lower - delta)
+            lp.addConstraint(
+              "\(name).dual[\(a)][\(y)][\(yh)]", [.init(lambda, 1), .init(mu, 1), .init(nu, -1), .init(t, -slope)],
+              .fixed(side * delta))
+          }
+          bounds.append(objectiveTerms)
+        }
+        upper.append(bounds[0])
+        negatedLower.append(bounds[1])
+      }
+      for a in 0..<groups {
+        for b in 0..<groups where b != a {
+          lp.addConstraint("worst[\(yh)][\(a),\(b)]", upper[a] + negatedLower[b], .upper(tolerance))
+        }
+      }
+    }
+  }
+
+  // MARK: Independent checks
+
+  /// The largest |entry| over the whole region for the memorization with unmemorized fractions
+  /// `t`, computed directly: for cell rates at the corners of the two compared rates' intervals,
+  /// for group rates by maximizing and minimizing over the base-rate box with the simplex
+  /// (`greedyMaximum`), not from the program's dual variables.
+  func worstCaseGap(unmemorized t: [[Double]]) -> Double {
+    var worst = 0.0
+    if metric == .statisticalParity {
+      guard let baseRate = region.baseRate else { return .infinity }
+      for key in keys {
+        let yh = key.predictedClass
+        var highest: [Double] = []
+        var lowest: [Double] = []
+        for a in 0..<groups {
+          let delta = (0..<classes).map { $0 == yh ? 1.0 : 0.0 }
+          let high = (0..<classes).map { y in delta[y] + t[a][y] * (confusionEnds(a, y, yh).upper - delta[y]) }
+          let low = (0..<classes).map { y in delta[y] + t[a][y] * (confusionEnds(a, y, yh).lower - delta[y]) }
+          let lower = baseRate[a].map(\.lower)
+          let upper = baseRate[a].map(\.upper)
+          guard let top = greedyMaximum(coefficients: high, lower: lower, upper: upper, total: 1, atMost: false),
+            let bottom = greedyMaximum(
+              coefficients: low.map { -$0 }, lower: lower, upper: upper, total: 1, atMost: false)
+          else { return .infinity }
+          highest.append(top)
+          lowest.append(-bottom)
+        }
+        for a in 0..<groups { for b in 0..<groups where b != a { worst = max(worst, highest[a] - lowest[b]) } }
+      }
+      return worst
+    }
+    for key in keys {
+      guard let y = key.trueClass else { continue }
+      for a in 0..<groups {
+        for b in 0..<groups where b != a {
+          let wa = movableInterval(group: a, key: key)
+          let wb = movableInterval(group: b, key: key)
+          for first in [wa.lower, wa.upper] {
+            for second in [wb.lower, wb.upper] {
+              worst = max(worst, abs(t[a][y] * first - t[b][y] * second))
+            }
+          }
+        }
+      }
+    }
+    return worst
+  }
+
+  /// The largest memorized mass `Σ p (1 - t)` over the cell-mass box with `Σ p <= 1`.
+  func worstCaseMass(unmemorized t: [[Double]]) -> Double? {
+    let cells = usedCells
+    return greedyMaximum(
+      coefficients: cells.map { 1 - t[$0.a][$0.y] }, lower: cells.map { region.cellMass[$0.a][$0.y]?.lower ?? 0 },
+      upper: cells.map { region.cellMass[$0.a][$0.y]?.upper ?? 0 }, total: 1, atMost: true)
+  }
+}
