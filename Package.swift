@@ -28,6 +28,8 @@ let package = Package(
     .library(name: "FailureReporting", targets: ["FailureReporting"]),
     .library(name: "DemographicsFreeReweighting", targets: ["DemographicsFreeReweighting"]),
     .library(name: "OptimalSteering", targets: ["OptimalSteering"]),
+    // The C ABI (include/fairmem.h): libFairMemABI.so, loaded by the Python package `fairmem`.
+    .library(name: "FairMemABI", type: .dynamic, targets: ["FairMemABI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -136,6 +138,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
+    // The C ABI: JSON requests run as the `fairmem` subcommand they name (include/fairmem.h).
+    .target(
+      name: "FairMemABI",
+      dependencies: [
+        "FairMemCommands", "FairMemJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings),
     .executableTarget(
       name: "fairmem",
       dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -187,6 +196,7 @@ let package = Package(
         "FairMemCommands", "MemorizationTheory", "FairnessStatistics", "Mitigation", "Memorizers", "FairnessData",
         "FairnessModels", "Influence", "DenseLinearAlgebra", "FailureReporting", "_TestSupport",
       ]),
+    .testTarget(name: "FairMemABITests", dependencies: ["FairMemABI", "FairMemCommands"]),
   ]
 )
 

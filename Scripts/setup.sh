@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up everything FairMem needs, idempotently, on a Debian machine with Swift and Python 3:
 #   1. Debian packages libglpk-dev, libopenblas-dev, liblapacke-dev (as root, or with sudo),
-#      installed only when `dpkg -s` says they are missing;
+#      installed only when `dpkg -s` says they are missing, and a Java runtime for the Spark tests
+#      (default-jre-headless) only when there is no `java` on PATH;
 #   2. a Python virtual environment .venv with the pinned requirements.txt, re-installed only
 #      when requirements.txt (or the Python version) changes (stamp: .venv/.requirements.sha256);
-#   3. a release build of the `fairmem` command-line tool (path printed at the end).
+#   3. a release build of the `fairmem` command-line tool and the C ABI library
+#      (Scripts/build-release.sh; path printed at the end).
 # Re-running it on a set-up machine only re-checks and does an incremental build.
 # Environment: PYTHON (default python3), FAIRMEM_SKIP_BUILD=1 skips step 3.
 set -euo pipefail
@@ -49,6 +51,14 @@ else
   say "Debian packages present (libglpk-dev libopenblas-dev liblapacke-dev)"
 fi
 
+# Java for pyspark's local mode (python/tests/spark); any Java 17+ already on PATH is used.
+if command -v java >/dev/null 2>&1; then
+  say "Java present ($(java -version 2>&1 | head -n 1))"
+else
+  say "installing Debian package default-jre-headless (Java for the Spark tests)"
+  apt_install default-jre-headless
+fi
+
 # 2. Python virtual environment -----------------------------------------------------------------
 command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found"
 venv_ok() { [ -x .venv/bin/python ] && .venv/bin/python -c 'import sys, pip' >/dev/null 2>&1; }
@@ -88,23 +98,23 @@ else
   say "Python packages up to date (requirements.txt unchanged)"
 fi
 
-# 3. Release build of the CLI -------------------------------------------------------------------
+# 3. Release build of the CLI and the C ABI library --------------------------------------------
 if [ "${FAIRMEM_SKIP_BUILD:-0}" = 1 ]; then
   say "skipping the Swift build (FAIRMEM_SKIP_BUILD=1)"
   exit 0
 fi
 command -v swift >/dev/null 2>&1 || die "swift not found (expected on PATH or in /opt/swift/usr/bin)"
-say "building fairmem (release): swift build -c release --product fairmem"
+say "building fairmem and libFairMemABI.so (release, static Swift runtime): Scripts/build-release.sh"
 log=$(mktemp)
 started=$SECONDS
-if ! swift build -c release --product fairmem >"$log" 2>&1; then
+if ! bash Scripts/build-release.sh >"$log" 2>&1; then
   grep -vE '^\[[0-9]+/[0-9]+\] ' "$log" | tail -n 80 >&2
   rm -f "$log"
-  die "swift build -c release --product fairmem failed"
+  die "Scripts/build-release.sh failed"
 fi
-grep -E 'warning:|Build of product|Compiling|Linking' "$log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Linking|Write|Emitting)' | tail -n 20 || true
+grep -E 'warning:' "$log" | grep -v "mktemp' is dangerous" | sort -u | tail -n 20 || true
+bin_dir="$(tail -n 1 "$log")"
 rm -f "$log"
-bin="$(swift build -c release --show-bin-path)/fairmem"
-[ -x "$bin" ] || die "build reported success but $bin is missing"
-say "built in $((SECONDS - started)) s: $bin"
+[ -x "$bin_dir/fairmem" ] || die "build reported success but $bin_dir/fairmem is missing"
+say "built in $((SECONDS - started)) s: $bin_dir/fairmem, $bin_dir/libFairMemABI.so"
 say "ready: run it as .build/release/fairmem (e.g. .build/release/fairmem analyze)"

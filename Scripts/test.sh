@@ -10,6 +10,11 @@
 #              narrows them (a `swift test --filter` pattern; default: every test)
 #   python     pytest Tests/python with the venv (scipy/HiGHS LP cross-checks, fairlearn, bad input)
 #              against the release binary; FAIRMEM_REQUIRE_CLI=1 so CLI tests cannot silently skip
+#   wheel      the Python package: `pip install ./python` into .venv (a platform wheel with the
+#              release library and binary), only when its sources changed (stamp in .venv)
+#   package    pytest python/tests: every call of the package against the CLI's JSON, the C ABI's
+#              bad-input answers, the header compiled and linked, the wheel's metadata
+#   spark      pytest python/tests/spark with pyspark in local mode (local[2])
 #   notebooks  every Notebooks/*.ipynb executed in place (Scripts/run-notebooks.py)
 # Every stage runs even if an earlier one failed (except after a failed setup); the exit code is
 # non-zero when any stage failed. CI runs this through .ci/run.
@@ -117,6 +122,36 @@ else
   echo "[test] no Python tests (Tests/python/test_*.py)"
   finish python skipped
 fi
+
+begin wheel
+# The wheel is rebuilt and re-installed only when what goes into it changed. The build backend
+# (hatchling, pinned in requirements.txt) is already in .venv, hence --no-build-isolation.
+wheel_stamp=.venv/.fairmem-wheel.sha256
+wheel_sources=$( { git ls-files -s -- Package.swift Sources include python/src python/pyproject.toml python/hatch_build.py Scripts/build-release.sh 2>/dev/null;
+  git diff -- Package.swift Sources include python/src python/pyproject.toml python/hatch_build.py Scripts/build-release.sh 2>/dev/null;
+  git ls-files --others --exclude-standard -- Sources include python/src | xargs -r sha256sum; } | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$wheel_stamp" 2>/dev/null)" = "$wheel_sources" ] && .venv/bin/python -c 'import fairmem; fairmem.version()' >/dev/null 2>&1; then
+  echo "[test] fairmem wheel up to date"
+  finish wheel 0
+else
+  rm -f "$wheel_stamp"
+  if .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+    --force-reinstall ./python </dev/null; then
+    echo "$wheel_sources" >"$wheel_stamp"
+    finish wheel 0
+  else
+    finish wheel 1
+  fi
+fi
+
+begin package
+.venv/bin/python -m pytest python/tests --ignore=python/tests/spark -q -rsxX -p no:cacheprovider </dev/null
+finish package $?
+
+begin spark
+FAIRMEM_REQUIRE_SPARK=1 .venv/bin/python -m pytest python/tests/spark -q -rsxX -s -p no:cacheprovider </dev/null \
+  | grep -vE '^\s*$'
+finish spark "${PIPESTATUS[0]}"
 
 begin notebooks
 if compgen -G "Notebooks/*.ipynb" >/dev/null; then

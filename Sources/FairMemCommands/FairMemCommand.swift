@@ -17,7 +17,7 @@ public struct FairMemCommand: ParsableCommand {
 
       Input: a statistics JSON (groups, classes, population P(A,Y), confusion P(Yhat|Y,A), or counts), see Docs/input-format.md; `fairmem stats` builds it from a predictions CSV. Exit codes: 0 success, 1 infeasible answer under --check, 2 bad input, 3 internal failure.
       """,
-    version: "fairmem 0.1.0 (GLPK \(glpkVersion))",
+    version: versionText,
     subcommands: [
       AnalyzeCommand.self, StatsCommand.self, BiasCommand.self, ExplainCommand.self, FeasibleCommand.self,
       BoundsCommand.self, FrontierCommand.self, SweepCommand.self, ValidateCommand.self, ReweightCommand.self,
@@ -25,6 +25,9 @@ public struct FairMemCommand: ParsableCommand {
     ],
     defaultSubcommand: nil
   )
+
+  /// What `fairmem --version` prints (and the C ABI's `fairmem_version()` returns).
+  public static let versionText = "fairmem 0.1.0 (GLPK \(glpkVersion))"
 
   public init() {}
 

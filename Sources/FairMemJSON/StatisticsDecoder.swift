@@ -53,7 +53,14 @@ public struct StatisticsDecoder: Sendable {
   public func decode(_ data: Data, exact: ExactMode) throws(StatisticsError) -> (
     statistics: PopulationStatistics<Double>, exact: PopulationStatistics<Rational>?
   ) {
-    let parsed = try object(from: data)
+    try decode(object: object(from: data), exact: exact)
+  }
+
+  /// Decodes floating point statistics and, as `exact` asks, the exact ones, from a parsed
+  /// object (the C ABI's request input).
+  public func decode(object parsed: [String: Any], exact: ExactMode) throws(StatisticsError) -> (
+    statistics: PopulationStatistics<Double>, exact: PopulationStatistics<Rational>?
+  ) {
     let statistics = try decode(object: parsed)
     switch exact {
     case .never: return (statistics, nil)

@@ -14,11 +14,15 @@ struct StatsCommand: ParsableCommand {
       Counts records per (group, label, prediction). Several --group columns form intersectional groups named 'v1|v2'. Classes are the union of label and prediction values (sorted numerically when all are numbers). The JSON output is a valid input for every other command (its "summary" field is ignored there); it carries the scalar summaries for --favorable (default: the last class): demographic_parity_difference and equalized_odds_difference as fairlearn defines them, selection rates, TPR/FPR per group, accuracies.
       """)
 
-  @Argument(help: "Predictions CSV file with a header row.") var csv: String
+  @Argument(help: "Predictions CSV file with a header row; '-' reads standard input.") var csv: String
   @Option(help: "Column with the true label.") var label: String
   @Option(help: "Column with the classifier's prediction.") var prediction: String
   @Option(help: "Column(s) with the sensitive attribute; repeat for intersectional groups.") var group: [String] = []
   @Option(help: "Favorable class for the summaries (default: the last class).") var favorable: String?
+  @Option(
+    help:
+      "Column with the number of records each row stands for (aggregated input, e.g. a group-by's counts); default: 1 per row."
+  ) var count: String?
   @Option(help: "Bootstrap replicates for intervals of every rate and summary (0: none).") var bootstrap: Int = 0
   @Option(help: "Level of the bootstrap intervals, in (0, 1).") var level: Double = 0.95
   @Option(help: "Seed of the bootstrap replicates.") var seed: UInt64 = 0
@@ -38,7 +42,10 @@ struct StatsCommand: ParsableCommand {
   }
 
   func run() throws {
-    let table = try CSVTable(contentsOfFile: csv)
+    let table =
+      csv == "-"
+      ? try CSVTable(bytes: CommandIO.current.standardInputBytes() ?? [], source: "standard input")
+      : try CSVTable(contentsOfFile: csv)
     let labels = table.column(try table.columnIndex(named: label))
     let predictions = table.column(try table.columnIndex(named: prediction))
     let groupColumns = try group.map { table.column(try table.columnIndex(named: $0)) }
@@ -50,7 +57,16 @@ struct StatsCommand: ParsableCommand {
         throw InputError(field: name, problem: "empty value at line \(table.lineNumbers[row])")
       }
     }
-    let counts = try PredictionCounts(groupValues: groupValues, labels: labels, predictions: predictions)
+    let recordCounts = try count.map { name in
+      try zip(table.column(try table.columnIndex(named: name)), table.lineNumbers).map { text, line in
+        guard let value = Int(text) else {
+          throw InputError(field: name, problem: "'\(text)' at line \(line) is not a whole number of records")
+        }
+        return value
+      }
+    }
+    let counts = try PredictionCounts(
+      groupValues: groupValues, labels: labels, predictions: predictions, recordCounts: recordCounts)
     let favorableClass = try favorableClassIndex(named: favorable, classes: counts.classes)
     let analysis = try CountsAnalysis(counts: counts, favorableClass: favorableClass)
     let intervals =

@@ -37,7 +37,7 @@ struct SweepCommand: ParsableCommand {
   }
 
   func run() throws {
-    let reader = try LineReader(path: input)
+    var reader = try SweepInstances(path: input, io: CommandIO.current)
     let metrics = selection.selectedMetrics
     let favorable = selection.favorable
     let tolerance = selection.tolerance
@@ -49,9 +49,9 @@ struct SweepCommand: ParsableCommand {
     var internalFailures = 0
     let started = Date()
     var lastReport = started
-    let output = FileHandle.standardOutput
+    let output = CommandIO.current
     while true {
-      var lines: [String] = []
+      var lines: [SweepInstance] = []
       lines.reserveCapacity(block)
       while lines.count < block, let line = try reader.next() { lines.append(line) }
       if lines.isEmpty { break }
@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
         case .internalFailure: internalFailures += 1
         }
       }
-      output.write(Data(chunk.utf8))
+      output.write(chunk)
       lineNumber += lines.count
       if !quiet, Date().timeIntervalSince(lastReport) > 0.5 {
         lastReport = Date()
@@ -98,8 +98,8 @@ struct SweepCommand: ParsableCommand {
   /// Answers one line: the JSON Lines text for every metric, and how the line ended. Bad input
   /// and solver failures produce an error object instead of answers.
   static func answer(
-    line: String, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double, certificate: Bool,
-    normalize: Bool, robustLevel: Double? = nil
+    line: SweepInstance, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double,
+    certificate: Bool, normalize: Bool, robustLevel: Double? = nil
   ) -> (String, LineOutcome) {
     var id = JSONValue.null
     do {
@@ -107,7 +107,7 @@ struct SweepCommand: ParsableCommand {
         throw InputError(field: "line \(number)", problem: "blank line (expected one statistics object per line)")
       }
       let decoder = StatisticsDecoder(normalize: normalize)
-      let object = try decoder.object(from: Data(line.utf8))
+      let object = try line.object(decoder)
       id = JSONValue(object["id"])
       let stats = try decoder.decode(object: object)
       let options = MetricOptions(favorableClass: try stats.classIndex(named: favorable), tolerance: tolerance)
@@ -125,13 +125,77 @@ struct SweepCommand: ParsableCommand {
     } catch {
       let kind = (error as? any ClassifiedError)?.failureKind ?? .internalFailure
       let report = SweepFailureReport(
-        line: number, id: id, error: "\(error)", internal: kind == .internalFailure)
+        line: number, id: id, error: "\(error)", internal: kind == .internalFailure,
+        field: CommandFailure.classify(error).field)
       return (
         ((try? AnswerJSON.text(report: report, pretty: false)) ?? "{\"line\": \(number), \"error\": \"unprintable\"}")
           + "\n",
         kind == .internalFailure ? .internalFailure : .badInput
       )
     }
+  }
+}
+
+/// One instance of a sweep: a line of JSON Lines text, or a value the caller has already parsed
+/// (an element of the C ABI request's `"input"` array).
+enum SweepInstance: @unchecked Sendable {  // the parsed value is immutable JSON data
+  case line(String)
+  case parsed(Any)
+
+  /// A blank physical line (an error: every line must hold one statistics object).
+  var isEmpty: Bool {
+    if case .line(let text) = self { return text.isEmpty }
+    return false
+  }
+
+  func object(_ decoder: StatisticsDecoder) throws -> [String: Any] {
+    switch self {
+    case .line(let text): return try decoder.object(from: Data(text.utf8))
+    case .parsed(let value):
+      guard let object = value as? [String: Any] else {
+        throw InputError(field: "input", problem: "expected a JSON object with groups, classes, ...")
+      }
+      return object
+    }
+  }
+}
+
+/// The instances of a sweep, read one at a time: from a file or the process's standard input
+/// (streamed, constant memory), or from the C ABI request's input (JSON Lines text or an array).
+struct SweepInstances {
+  private var reader: LineReader?
+  private var lines: [Substring] = []
+  private var values: [Any] = []
+  private var position = 0
+
+  init(path: String?, io: CommandIO) throws {
+    switch (path, io.standardInput) {
+    case (nil, .bytes(let bytes)):
+      // Every physical line is one instance (blank ones become error lines); a final newline
+      // does not start another line.
+      lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+      if lines.last?.isEmpty == true { lines.removeLast() }
+    case (nil, .parsed(let value)):
+      guard let array = value as? [Any] else {
+        throw InputError(field: "input", problem: "expected an array of statistics objects")
+      }
+      values = array
+    default:
+      reader = try LineReader(path: path)
+    }
+  }
+
+  mutating func next() throws -> SweepInstance? {
+    if let reader { return try reader.next().map(SweepInstance.line) }
+    if position < lines.count {
+      defer { position += 1 }
+      return .line(lines[position].trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    if position < values.count {
+      defer { position += 1 }
+      return .parsed(values[position])
+    }
+    return nil
   }
 }
 

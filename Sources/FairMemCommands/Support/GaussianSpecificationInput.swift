@@ -10,7 +10,7 @@ enum GaussianSpecificationInput {
   static func load(path: String) throws -> GaussianSpecification {
     let data: Data
     if path == "-" {
-      data = FileHandle.standardInput.readDataToEndOfFile()
+      data = Data(CommandIO.current.standardInputBytes() ?? [])
     } else {
       guard let contents = FileManager.default.contents(atPath: path) else {
         throw InputError(field: path, problem: "no such file or cannot read it")

@@ -18,7 +18,15 @@ struct LoadedStatistics {
       data = Data(BuiltInExample.json.utf8)
       source = BuiltInExample.name
     case "-":
-      data = FileHandle.standardInput.readDataToEndOfFile()
+      let io = CommandIO.current
+      if case .parsed(let value) = io.standardInput {  // a C ABI request's input, already parsed
+        guard let object = value as? [String: Any] else {
+          throw InputError(field: "input", problem: "expected a JSON object with groups, classes, ...")
+        }
+        let decoded = try StatisticsDecoder(normalize: normalize).decode(object: object, exact: exact)
+        return LoadedStatistics(source: "request input", statistics: decoded.statistics, exact: decoded.exact)
+      }
+      data = Data(io.standardInputBytes() ?? [])
       source = "standard input"
     case let file?:
       guard FileManager.default.fileExists(atPath: file) else {

@@ -7,12 +7,16 @@ public struct PredictionCounts: Sendable, Equatable {
   /// `counts[a][y][yh]`: records of group a with label y predicted yh.
   public var counts: [[[Int]]]
 
-  /// Counts from integer-coded records.
-  public init(groups: [String], classes: [String], groupOf: [Int], labels: [Int], predictions: [Int]) {
+  /// Counts from integer-coded records; `recordCounts[i]` (default 1) is how many records row
+  /// `i` stands for (aggregated input).
+  public init(
+    groups: [String], classes: [String], groupOf: [Int], labels: [Int], predictions: [Int], recordCounts: [Int]? = nil
+  ) {
     precondition(groupOf.count == labels.count && labels.count == predictions.count, "record arrays differ in length")
+    precondition(recordCounts.map { $0.count == labels.count } ?? true, "record counts differ in length")
     let k = classes.count
     var n = Array(repeating: Array(repeating: Array(repeating: 0, count: k), count: k), count: groups.count)
-    for i in labels.indices { n[groupOf[i]][labels[i]][predictions[i]] += 1 }
+    for i in labels.indices { n[groupOf[i]][labels[i]][predictions[i]] += recordCounts?[i] ?? 1 }
     self.groups = groups
     self.classes = classes
     self.counts = n
@@ -21,13 +25,33 @@ public struct PredictionCounts: Sendable, Equatable {
   /// Counts from string-valued records; names are sorted (numerically when all are numbers).
   /// Classes are the union of labels and predictions.
   ///
-  /// - Throws: `StatisticsError` when there are no records, the three columns differ in length,
-  ///   fewer than two groups or classes, or `classOrder` repeats a name or misses a value that
-  ///   occurs.
-  public init(groupValues: [String], labels: [String], predictions: [String], classOrder: [String]? = nil)
-    throws(StatisticsError)
-  {
+  /// `recordCounts[i]` (default 1) is how many records row `i` stands for, so that aggregated
+  /// input (one row per distinct group, label and prediction, as a group-by yields) gives the
+  /// same counts as the records themselves.
+  ///
+  /// - Throws: `StatisticsError` when there are no records, the columns differ in length, a
+  ///   record count is negative or the total overflows, fewer than two groups or classes, or
+  ///   `classOrder` repeats a name or misses a value that occurs.
+  public init(
+    groupValues: [String], labels: [String], predictions: [String], classOrder: [String]? = nil,
+    recordCounts: [Int]? = nil
+  ) throws(StatisticsError) {
     guard !labels.isEmpty else { throw StatisticsError(field: "input", problem: "no records") }
+    if let recordCounts {
+      guard recordCounts.count == labels.count else {
+        throw StatisticsError(
+          field: "count", problem: "\(recordCounts.count) record counts for \(labels.count) rows")
+      }
+      var total = 0
+      for (i, count) in recordCounts.enumerated() {
+        guard count >= 0 else {
+          throw StatisticsError(field: "count", problem: "row \(i + 1): negative count \(count)")
+        }
+        let (sum, overflow) = total.addingReportingOverflow(count)
+        guard !overflow else { throw StatisticsError(field: "count", problem: "the total number of records overflows") }
+        total = sum
+      }
+    }
     guard groupValues.count == labels.count && labels.count == predictions.count else {
       throw StatisticsError(
         field: "input",
@@ -73,7 +97,8 @@ public struct PredictionCounts: Sendable, Equatable {
     }
     // groupIndex has every value by construction.
     self.init(
-      groups: groups, classes: classes, groupOf: groupValues.map { groupIndex[$0] ?? 0 }, labels: y, predictions: yh)
+      groups: groups, classes: classes, groupOf: groupValues.map { groupIndex[$0] ?? 0 }, labels: y, predictions: yh,
+      recordCounts: recordCounts)
   }
 
   /// Sorts names numerically when every name is a number, lexicographically otherwise.

@@ -169,12 +169,15 @@ public struct SweepFailureReport<ID: Codable & Sendable & Equatable>: Codable, S
   public var error: String
   /// Whether it was FairMem's or the solver's failure (exit 3) rather than bad input (exit 2).
   public var `internal`: Bool
+  /// The field the error names (e.g. `population[1][0]`), or `nil`.
+  public var field: String?
 
-  public init(line: Int, id: ID, error: String, internal: Bool) {
+  public init(line: Int, id: ID, error: String, internal: Bool, field: String? = nil) {
     self.line = line
     self.id = id
     self.error = error
     self.internal = `internal`
+    self.field = field
   }
 }
 

@@ -1,0 +1,268 @@
+"""The theory calls: each runs the ``fairmem`` subcommand of the same name through the C ABI and
+returns a typed view of its JSON output (the CLI's options are the keyword arguments)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Literal
+
+from ._native import request
+from .errors import FairMemError
+from .results import Analysis, Answer, Answers, BiasReport, Explanation, Frontier, Report, SweepFailure
+from .statistics import Statistics, as_input
+
+__all__ = ["analyze", "feasible", "bounds", "frontier", "bias", "explain", "sweep", "validate", "reweight", "compare"]
+
+StatisticsLike = Statistics | Mapping[str, Any] | str | Path
+Metrics = str | Sequence[str] | None
+
+
+def _metrics(metric: Metrics) -> list[str] | None:
+    if metric is None:
+        return None
+    return [metric] if isinstance(metric, str) else list(metric)
+
+
+def analyze(
+    statistics: StatisticsLike | None = None,
+    *,
+    metric: Metrics = None,
+    favorable: str | None = None,
+    tolerance: float = 0.0,
+    normalize: bool = False,
+    exact: bool = False,
+    frontier_points: int = 5,
+) -> Analysis:
+    """The full report (``fairmem analyze``): base bias and, for each metric (default all three:
+    ``"sp"``, ``"eopp"``, ``"eodds"``), whether memorization can hide it, how much it takes, a
+    witness or certificate, the closed forms, a short frontier and the whole-record version.
+    Without statistics it runs on the built-in example."""
+    arguments = {
+        "metric": _metrics(metric),
+        "favorable": favorable,
+        "tolerance": tolerance,
+        "normalize": normalize,
+        "exact": exact,
+        "frontier_points": frontier_points,
+    }
+    return Analysis(request("analyze", arguments, None if statistics is None else as_input(statistics)))
+
+
+def feasible(
+    statistics: StatisticsLike,
+    *,
+    metric: Metrics = None,
+    favorable: str | None = None,
+    tolerance: float = 0.0,
+    normalize: bool = False,
+    exact: bool = False,
+    check: bool = False,
+) -> Answers:
+    """Can memorizing a subset make the bias zero (or at most ``tolerance``)? One
+    :class:`Answer` per metric with a witness or a Farkas certificate (``fairmem feasible``).
+
+    Raises:
+        InfeasibleError: with ``check=True`` when some answer is infeasible (its ``result``
+            holds the answers).
+    """
+    return _answers("feasible", statistics, metric, favorable, tolerance, normalize, exact, check)
+
+
+def bounds(
+    statistics: StatisticsLike,
+    *,
+    metric: Metrics = None,
+    favorable: str | None = None,
+    tolerance: float = 0.0,
+    normalize: bool = False,
+    exact: bool = False,
+    check: bool = False,
+) -> Answers:
+    """Least and most memorized mass for zero (or ``tolerance``) bias next to the closed forms
+    R5-R7 (``fairmem bounds``); ``exact=True`` certifies the least mass in rational arithmetic
+    (count input)."""
+    return _answers("bounds", statistics, metric, favorable, tolerance, normalize, exact, check)
+
+
+def _answers(
+    command: str,
+    statistics: StatisticsLike,
+    metric: Metrics,
+    favorable: str | None,
+    tolerance: float,
+    normalize: bool,
+    exact: bool,
+    check: bool,
+) -> Answers:
+    arguments = {
+        "metric": _metrics(metric),
+        "favorable": favorable,
+        "tolerance": tolerance,
+        "normalize": normalize,
+        "exact": exact,
+        "check": check,
+    }
+    try:
+        return Answers(request(command, arguments, as_input(statistics)))
+    except FairMemError as error:
+        if error.result is not None:
+            error.result = Answers(error.result)
+        raise
+
+
+def frontier(
+    statistics: StatisticsLike,
+    *,
+    metric: Metrics = None,
+    favorable: str | None = None,
+    points: int = 11,
+    max_budget: float | None = None,
+    normalize: bool = False,
+) -> Frontier:
+    """The least achievable largest |gap| for each memorization budget, from 0 to ``max_budget``
+    (default: the least zero-bias mass, or everything) in ``points`` steps (``fairmem
+    frontier``)."""
+    arguments = {
+        "metric": _metrics(metric),
+        "favorable": favorable,
+        "points": points,
+        "max_budget": max_budget,
+        "normalize": normalize,
+    }
+    return Frontier(request("frontier", arguments, as_input(statistics)))
+
+
+def bias(
+    statistics: StatisticsLike,
+    *,
+    memorized: Any = None,
+    uniform: float | None = None,
+    favorable: str | None = None,
+    normalize: bool = False,
+    exact: bool = False,
+) -> BiasReport:
+    """Rates and gaps of the classifier that memorizes ``memorized[a][y]`` of each cell (a
+    groups x classes array of masses) or the fraction ``uniform`` of every cell; the base
+    classifier when neither is given (``fairmem bias``)."""
+    arguments = {
+        "memorized": None if memorized is None else json.dumps(_nested_list(memorized)),
+        "uniform": uniform,
+        "favorable": favorable,
+        "normalize": normalize,
+        "exact": exact,
+    }
+    return BiasReport(request("bias", arguments, as_input(statistics)))
+
+
+def explain(
+    statistics: StatisticsLike,
+    *,
+    metric: Metrics = None,
+    favorable: str | None = None,
+    tolerance: float = 0.0,
+    normalize: bool = False,
+) -> Explanation:
+    """Every metric entry as an affine form in the memorized masses (``fairmem explain``)."""
+    arguments = {"metric": _metrics(metric), "favorable": favorable, "tolerance": tolerance, "normalize": normalize}
+    return Explanation(request("explain", arguments, as_input(statistics)))
+
+
+def sweep(
+    instances: Iterable[StatisticsLike],
+    *,
+    metric: Metrics = None,
+    favorable: str | None = None,
+    tolerance: float = 0.0,
+    certificate: bool = True,
+    normalize: bool = False,
+    threads: int | None = None,
+    block: int = 2048,
+    errors: Literal["raise", "return"] = "raise",
+) -> Iterator[Answer | SweepFailure]:
+    """Answers many instances (``fairmem sweep``), streaming: the iterable is read ``block``
+    instances at a time, each block is answered on ``threads`` threads (default: all cores)
+    while the next one is being read, and answers come out in input order, one per instance
+    and metric (an instance's ``id`` is echoed).
+
+    Args:
+        errors: ``"raise"`` stops at the first instance with bad input (a ``BadInputError``
+            naming its field and position); ``"return"`` yields a :class:`SweepFailure` in its
+            place and goes on.
+    """
+    if block < 1:
+        raise ValueError("block must be at least 1")
+    arguments = {
+        "metric": _metrics(metric),
+        "favorable": favorable,
+        "tolerance": tolerance,
+        "no_certificate": not certificate,
+        "normalize": normalize,
+        "threads": threads,
+        "block": block,
+    }
+    iterator = iter(instances)
+
+    def submit(executor: ThreadPoolExecutor) -> tuple[int, Future[Any]] | None:
+        chunk = [as_input(item) if not isinstance(item, str) else item for item in itertools.islice(iterator, block)]
+        if not chunk:
+            return None
+        return len(chunk), executor.submit(_sweep_block, arguments, chunk)
+
+    offset = 0
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        pending = submit(executor)
+        while pending is not None:
+            size, future = pending
+            pending = submit(executor)  # read the next block while this one is answered
+            for item in future.result():
+                if "error" in item:
+                    item = dict(item, line=item["line"] + offset)
+                    failure = SweepFailure(item)
+                    if errors == "raise":
+                        raise FairMemError.from_response(
+                            {
+                                "code": "internal_failure" if failure.internal else "bad_input",
+                                "field": failure.field,
+                                "message": f"instance {failure.line}: {failure.message}",
+                            },
+                            3 if failure.internal else 2,
+                        )
+                    yield failure
+                else:
+                    yield Answer(item)
+            offset += size
+
+
+def _sweep_block(arguments: dict[str, Any], chunk: list[Any]) -> list[dict[str, Any]]:
+    try:
+        return request("sweep", arguments, chunk)
+    except FairMemError as error:
+        if error.result is None:  # the request itself was bad, not one of its instances
+            raise
+        return error.result
+
+
+def _nested_list(value: Any) -> Any:
+    return value.tolist() if hasattr(value, "tolist") else [list(row) for row in value]
+
+
+def validate(**options: Any) -> Report:
+    """``fairmem validate``: the theory checked by training and memorizing for real (synthetic
+    populations and the built-in datasets). Keyword arguments are the command's options without
+    dashes (``synthetic=20, seed=0, data_directory="Data/raw", entries=True``)."""
+    return Report(request("validate", options))
+
+
+def reweight(**options: Any) -> Report:
+    """``fairmem reweight``: one influence-based reweighting run (``dataset="adult", model="lr",
+    method="fairif", apply="retrain"``...); see ``Docs/mitigation.md``."""
+    return Report(request("reweight", options))
+
+
+def compare(**options: Any) -> Report:
+    """``fairmem compare``: ERM and every reweighting method over seeded splits, mean +- 2 SE."""
+    return Report(request("compare", options))

@@ -1,0 +1,334 @@
+"""Typed results: thin views over the JSON that ``fairmem COMMAND --json`` prints for the same
+input (``Docs/output-format.md``). ``to_dict()`` returns that JSON; ``to_pandas()`` a table."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Result", "Answer", "Answers", "Analysis", "Frontier", "BiasReport", "Explanation", "SweepFailure", "Report"]
+
+
+class NamedGroupsAndClasses:
+    """The ``groups`` and ``classes`` names of a JSON object that has them."""
+
+    _data: Any
+
+    @property
+    def groups(self) -> list[str]:
+        """Group names, in order."""
+        return list(self._data.get("groups", []))
+
+    @property
+    def classes(self) -> list[str]:
+        """Class names, in order."""
+        return list(self._data.get("classes", []))
+
+
+class Result:
+    """A result with its JSON (as the CLI prints it) behind typed accessors."""
+
+    def __init__(self, data: Any) -> None:
+        self._data = data
+
+    def to_dict(self) -> Any:
+        """The JSON of ``fairmem ... --json`` for the same input (a deep copy)."""
+        return copy.deepcopy(self._data)
+
+    def to_pandas(self) -> pd.DataFrame:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._data == other._data  # type: ignore[attr-defined]
+
+
+def _matrix(value: Any) -> np.ndarray | None:
+    return None if value is None else np.asarray(value, dtype=float)
+
+
+class Answer(Result, NamedGroupsAndClasses):
+    """One metric's answer: can memorization make the bias zero (or at most ``tolerance``), the
+    least and most memorized mass, a witness ``x[a][y]`` re-checked by the mixture rule, or a
+    checked Farkas certificate, and the closed forms R5-R7."""
+
+    @property
+    def metric(self) -> str:
+        """``"sp"``, ``"eopp"`` or ``"eodds"``."""
+        return self._data["metric"]
+
+    @property
+    def feasible(self) -> bool:
+        return bool(self._data["feasible"])
+
+    @property
+    def min_mass(self) -> float | None:
+        """The least memorized mass that reaches the target bias (``None`` when infeasible)."""
+        return self._data.get("min_mass")
+
+    @property
+    def max_mass(self) -> float | None:
+        return self._data.get("max_mass")
+
+    @property
+    def witness(self) -> np.ndarray | None:
+        """The least-mass witness ``x[a][y] = P(D=1, A=a, Y=y)`` (groups x classes)."""
+        return _matrix(self._data.get("witness"))
+
+    @property
+    def max_witness(self) -> np.ndarray | None:
+        return _matrix(self._data.get("max_witness"))
+
+    @property
+    def residual(self) -> float | None:
+        """The largest |gap| at the witness, recomputed by the mixture rule R0."""
+        return self._data.get("residual")
+
+    @property
+    def witness_verified(self) -> bool | None:
+        return self._data.get("witness_verified")
+
+    @property
+    def certificate(self) -> dict[str, Any] | None:
+        """The Farkas certificate of an infeasible answer (rows, multipliers, gap, verified)."""
+        return copy.deepcopy(self._data.get("certificate"))
+
+    @property
+    def closed_form(self) -> dict[str, Any]:
+        return copy.deepcopy(self._data.get("closed_form", {}))
+
+    @property
+    def id(self) -> Any:
+        """The instance's ``id`` (sweeps echo it)."""
+        return self._data.get("id")
+
+    @property
+    def frontier(self) -> pd.DataFrame | None:
+        """The mass-vs-bias frontier ``analyze`` adds to each answer."""
+        points = self._data.get("frontier")
+        return None if points is None else pd.DataFrame(points)
+
+    @property
+    def integer(self) -> dict[str, Any] | None:
+        """The whole-record version ``analyze`` adds for count input."""
+        return copy.deepcopy(self._data.get("integer"))
+
+    def witness_frame(self) -> pd.DataFrame | None:
+        """The witness as a groups x classes table."""
+        witness = self.witness
+        return None if witness is None else pd.DataFrame(witness, index=self.groups, columns=self.classes)
+
+    def row(self) -> dict[str, Any]:
+        """The scalar fields, as one table row."""
+        closed = self._data.get("closed_form") or {}
+        certificate = self._data.get("certificate") or {}
+        return {
+            "id": self._data.get("id"),
+            "metric": self.metric,
+            "tolerance": self._data.get("tolerance"),
+            "feasible": self.feasible,
+            "min_mass": self.min_mass,
+            "max_mass": self.max_mass,
+            "residual": self.residual,
+            "witness_verified": self.witness_verified,
+            "certificate_verified": certificate.get("verified"),
+            "certificate_gap": certificate.get("gap"),
+            "closed_form_lower": closed.get("lower_bound"),
+            "closed_form_upper": closed.get("upper_bound"),
+            "closed_form_exact_min": closed.get("exact_min"),
+            "closed_form_agrees": closed.get("agrees_with_lp"),
+        }
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row: the answer's scalar fields."""
+        return pd.DataFrame([self.row()])
+
+    def __repr__(self) -> str:
+        if self.feasible:
+            return f"Answer({self.metric}: feasible, min_mass={self.min_mass:.6g}, max_mass={self.max_mass:.6g})"
+        return f"Answer({self.metric}: infeasible, certificate verified={bool((self.certificate or {}).get('verified'))})"
+
+
+class Answers(Result, Sequence[Answer]):
+    """The answers of ``feasible`` / ``bounds``: one per metric, in the order asked."""
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data if isinstance(data, list) else [data])
+        self._answers = [Answer(item) for item in self._data]
+
+    @overload
+    def __getitem__(self, index: int) -> Answer: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Answer]: ...
+    def __getitem__(self, index: int | slice) -> Answer | list[Answer]:
+        return self._answers[index]
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def __iter__(self) -> Iterator[Answer]:
+        return iter(self._answers)
+
+    def by_metric(self, metric: str) -> Answer:
+        """The answer for ``metric`` (``"sp"``, ``"eopp"``, ``"eodds"``)."""
+        for answer in self._answers:
+            if answer.metric == metric:
+                return answer
+        raise KeyError(metric)
+
+    def to_dict(self) -> Any:
+        """The CLI's JSON: one object for one metric, a list for several."""
+        return copy.deepcopy(self._data[0] if len(self._data) == 1 else self._data)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per metric."""
+        return pd.DataFrame([answer.row() for answer in self._answers])
+
+    def __repr__(self) -> str:
+        return f"Answers({self._answers})"
+
+
+class BiasReport(Result, NamedGroupsAndClasses):
+    """Rates and gaps of a (memorizing) classifier, R1-R3: group rates ``P(Yhat | A)``, cell
+    rates ``P(Yhat | Y, A)``, the gap vectors of SP/EOpp/EOdds and fairlearn-style summaries."""
+
+    @property
+    def memorized_mass(self) -> float:
+        return self._data["memorized_mass"]
+
+    @property
+    def group_rates(self) -> pd.DataFrame:
+        """``P(Yhat = class | A = group)``."""
+        return pd.DataFrame(self._data["group_rates"], index=self.groups, columns=self.classes)
+
+    @property
+    def largest_gap(self) -> dict[str, float]:
+        return dict(self._data["largest_gap"])
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """demographic_parity_difference, equalized_odds_difference, selection and TPR/FPR
+        rates per group, accuracies (fairlearn's definitions)."""
+        return copy.deepcopy(self._data["summary"])
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Every gap entry: one row per (metric, entry) with its value."""
+        rows = [
+            (metric, item["entry"], item["value"]) for metric, items in self._data["gaps"].items() for item in items
+        ]
+        return pd.DataFrame(rows, columns=["metric", "entry", "value"])
+
+
+class Analysis(Result, NamedGroupsAndClasses):
+    """The full report of ``analyze``: the base classifier's bias and, per metric, the answer
+    with its frontier and whole-record version, and plain-words sentences."""
+
+    @property
+    def base(self) -> BiasReport:
+        return BiasReport(self._data["base"])
+
+    @property
+    def answers(self) -> Answers:
+        return Answers(self._data["results"])
+
+    @property
+    def sentences(self) -> list[str]:
+        """The report's conclusions in plain words."""
+        return list(self._data["summary"])
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per metric (as :meth:`Answers.to_pandas`)."""
+        return self.answers.to_pandas()
+
+    def __repr__(self) -> str:
+        return "Analysis(\n  " + "\n  ".join(self.sentences) + "\n)"
+
+
+class Frontier(Result):
+    """The mass-vs-bias frontier: for each budget, the least achievable largest |gap|."""
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data if isinstance(data, list) else [data])
+
+    @property
+    def metrics(self) -> list[str]:
+        return [curve["metric"] for curve in self._data]
+
+    def curve(self, metric: str | None = None) -> pd.DataFrame:
+        """Budget, bias, mass used and R0 residual of one metric (the only one by default)."""
+        for item in self._data:
+            if metric is None or item["metric"] == metric:
+                return pd.DataFrame(item["points"])[["budget", "bias", "mass", "residual"]]
+        raise KeyError(metric)
+
+    def to_dict(self) -> Any:
+        return copy.deepcopy(self._data[0] if len(self._data) == 1 else self._data)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """All points, with a ``metric`` column."""
+        frames = [self.curve(item["metric"]).assign(metric=item["metric"]) for item in self._data]
+        return pd.concat(frames, ignore_index=True)[["metric", "budget", "bias", "mass", "residual"]]
+
+
+class Explanation(Result):
+    """Every metric entry as an affine form ``constant + sum coef * x[a][y]`` (exact fractions
+    for count input)."""
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per (entry, term); the constant has group and class ``None``."""
+        rows = []
+        for entry in self._data:
+            rows.append((entry["metric"], entry["entry"], None, None, entry["constant"], entry["constant_value"]))
+            for term in entry["terms"]:
+                rows.append(
+                    (entry["metric"], entry["entry"], term["group"], term["class"], term["coefficient"], term["value"])
+                )
+        return pd.DataFrame(rows, columns=["metric", "entry", "group", "class", "exact", "value"])
+
+
+class SweepFailure(Result):
+    """An instance of a sweep that could not be answered (with ``errors="return"``)."""
+
+    @property
+    def line(self) -> int:
+        """The instance's position in the input, from 1."""
+        return self._data["line"]
+
+    @property
+    def id(self) -> Any:
+        return self._data.get("id")
+
+    @property
+    def field(self) -> str | None:
+        return self._data.get("field")
+
+    @property
+    def message(self) -> str:
+        return self._data["error"]
+
+    @property
+    def internal(self) -> bool:
+        return bool(self._data.get("internal"))
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pd.DataFrame([self._data])
+
+    def __repr__(self) -> str:
+        return f"SweepFailure(line={self.line}, field={self.field!r}, message={self.message!r})"
+
+
+class Report(Result):
+    """The JSON report of an empirical command (``validate``, ``reweight``, ``compare``), as the
+    CLI prints it; ``to_pandas()`` flattens its top-level scalars into one row."""
+
+    def __getitem__(self, key: str) -> Any:
+        return copy.deepcopy(self._data[key])
+
+    def keys(self) -> list[str]:
+        return list(self._data)
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pd.json_normalize(self._data, max_level=1)
