@@ -13,7 +13,7 @@ let metrics = FairnessMetric.gapVectors
 runFuzzer { bytes in
   let line = String(decoding: bytes, as: UTF8.self)
   let (text, outcome) = SweepCommand.answer(
-    line: line, number: 7, metrics: metrics, favorable: nil, tolerance: bytes.count % 2 == 0 ? 0 : 0.01,
+    line: .line(line), number: 7, metrics: metrics, favorable: nil, tolerance: bytes.count % 2 == 0 ? 0 : 0.01,
     certificate: true, normalize: false)
   let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
   precondition(text.hasSuffix("\n"), "output does not end a line")
