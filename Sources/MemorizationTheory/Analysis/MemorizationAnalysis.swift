@@ -11,11 +11,13 @@ public enum MemorizationAnalysis {
   ///     an exact, certified least mass with GLPK's exact simplex.
   ///   - certificate: whether infeasible answers carry a (checked) Farkas certificate.
   ///   - method: the simplex variant for the floating point solves.
+  ///   - route: GLPK always (the default), or the exact closed forms where they apply
+  ///     (`AnswerRoute.closedFormWhereExact`; floating point, non-exact simplex only).
   /// - Throws: `LPFailure` when GLPK fails (never for infeasible or unbounded programs).
   public static func analyze(
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
     exactStatistics: PopulationStatistics<Rational>? = nil, certificate: Bool = true,
-    method: SimplexOptions.Method = .dual
+    method: SimplexOptions.Method = .dual, route: AnswerRoute = .linearProgram
   ) throws(LPFailure) -> MemorizationAnswer {
     let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
     let mixture = MixtureRule(statistics)
@@ -26,6 +28,12 @@ public enum MemorizationAnalysis {
       closedForm: closed, closedFormAgrees: true,
       constrainedEntries: program.rowLabels,
       notes: statistics.notes)
+    if route == .closedFormWhereExact, exactStatistics == nil, method != .exact,
+      let fast = closedFormAnswer(
+        statistics, program: program, closed: closed, template: answer, certificate: certificate)
+    {
+      return fast
+    }
 
     // GLPK's floating simplex accepts points that violate rows by up to about 1e-7, so at the
     // edge of feasibility it can report "optimal" for a program that is infeasible (or the min
