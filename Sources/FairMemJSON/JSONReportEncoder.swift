@@ -106,8 +106,9 @@ private enum Child {
 
 /// The order in which an object's members are written: sorted by key, insertion order among
 /// equal keys, only the last of a repeated key kept. A report type encodes the same keys in the
-/// same order every time, so the order is remembered per `CodingKey` type together with the key
-/// sequence it was computed for, and reused when the sequence matches (checked key by key).
+/// same order every time, so the order is remembered per (first `CodingKey` type, member count)
+/// together with the key sequence it was computed for, and reused only when the object's keys are
+/// that sequence (checked key by key).
 private final class MemberOrder: Sendable {
   static let shared = MemberOrder()
 
@@ -115,20 +116,22 @@ private final class MemberOrder: Sendable {
     var keys: [String]
     var order: [Int]
   }
-  private let cache = Mutex<[ObjectIdentifier: Entry]>([:])
+  /// The first key type of an object and its member count.
+  private struct Shape: Hashable {
+    var keyType: ObjectIdentifier
+    var count: Int
+  }
+  private let cache = Mutex<[Shape: Entry]>([:])
 
   func order(of members: [(key: String, child: Child)], keyType: ObjectIdentifier?) -> [Int] {
-    if let keyType,
-      let known = cache.withLock({ $0[keyType] }),
-      known.keys.count == members.count,
-      zip(known.keys, members).allSatisfy({ $0 == $1.key })
-    {
+    let shape = keyType.map { Shape(keyType: $0, count: members.count) }
+    if let shape, let known = cache.withLock({ $0[shape] }), zip(known.keys, members).allSatisfy({ $0 == $1.key }) {
       return known.order
     }
     let order = Self.sortedOrder(members)
-    if let keyType {
+    if let shape {
       let entry = Entry(keys: members.map(\.key), order: order)
-      cache.withLock { $0[keyType] = entry }
+      cache.withLock { $0[shape] = entry }
     }
     return order
   }
@@ -154,8 +157,9 @@ private struct TreeEncoder: Encoder {
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
     if case .object = storage.content {} else { storage.content = .object([]) }
-    storage.keyType =
-      storage.keyType == nil || storage.keyType == ObjectIdentifier(Key.self) ? ObjectIdentifier(Key.self) : nil
+    // The first key type names the object (a report that adds members under a second key type,
+    // like `SweepAnswerReport`, keeps the first; the key sequence is checked on every use anyway).
+    if storage.keyType == nil { storage.keyType = ObjectIdentifier(Key.self) }
     return KeyedEncodingContainer(KeyedContainer<Key>(node: storage, codingPath: codingPath))
   }
 
