@@ -19,14 +19,15 @@ extension MemorizationAnalysis {
   static let closedFormEdge = 1e-9
 
   /// The answer from the closed forms, or nil when none gives the exact optimum here or its
-  /// checks fail (the caller then solves the LPs). `template` holds the fields every answer has.
+  /// checks fail (the caller then solves the LPs). No LP is built: the answer's row labels are
+  /// `MemorizationProgram.rowLabels`, the same as the LP route's.
   static func closedFormAnswer(
-    _ statistics: PopulationStatistics<Double>, program: MemorizationProgram<Double>,
-    closed: ClosedFormBounds<Double>, template: MemorizationAnswer, certificate: Bool
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
+    closed: ClosedFormBounds<Double>, certificate: Bool
   ) -> MemorizationAnswer? {
-    let metric = program.metric
-    let options = program.options
-    var answer = template
+    var answer = unanswered(
+      statistics, metric: metric, options: options, closed: closed,
+      rows: MemorizationProgram.rowLabels(statistics: statistics, metric: metric, options: options))
     let least: (mass: Double, x: [[Double]])
     let most: (mass: Double, x: [[Double]])
     let rule: String
@@ -43,6 +44,7 @@ extension MemorizationAnalysis {
       guard let form = SingleRowParity(statistics, options: options) else { return nil }
       rule = "R5b"
       // The Farkas gap of the one row is the shortfall: positive exactly when out of reach.
+      let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
       let z = form.infeasibilityMultiplier
       let gap = program.farkasGap(entries: [form.entry], multipliers: [z])
       guard abs(gap) > closedFormEdge else { return nil }

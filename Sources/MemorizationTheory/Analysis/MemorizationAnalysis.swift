@@ -19,21 +19,16 @@ public enum MemorizationAnalysis {
     exactStatistics: PopulationStatistics<Rational>? = nil, certificate: Bool = true,
     method: SimplexOptions.Method = .dual, route: AnswerRoute = .linearProgram
   ) throws(LPFailure) -> MemorizationAnswer {
-    let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
-    let mixture = MixtureRule(statistics)
     let closed = statistics.closedForms(for: metric, options: options)
-    var answer = MemorizationAnswer(
-      metric: metric, convention: statistics.convention, options: options,
-      groups: statistics.groups, classes: statistics.classes, feasible: false,
-      closedForm: closed, closedFormAgrees: true,
-      constrainedEntries: program.rowLabels,
-      notes: statistics.notes)
     if route == .closedFormWhereExact, exactStatistics == nil, method != .exact,
       let fast = closedFormAnswer(
-        statistics, program: program, closed: closed, template: answer, certificate: certificate)
+        statistics, metric: metric, options: options, closed: closed, certificate: certificate)
     {
       return fast
     }
+    let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
+    let mixture = MixtureRule(statistics)
+    var answer = unanswered(statistics, metric: metric, options: options, closed: closed, rows: program.rowLabels)
 
     // GLPK's floating simplex accepts points that violate rows by up to about 1e-7, so at the
     // edge of feasibility it can report "optimal" for a program that is infeasible (or the min
@@ -114,6 +109,17 @@ public enum MemorizationAnalysis {
     }
     answer.closedFormAgrees = agreement(answer, closed)
     return answer
+  }
+
+  /// An answer with the fields every answer has, not yet feasible, no masses, no certificate.
+  static func unanswered(
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
+    closed: ClosedFormBounds<Double>, rows: [String]
+  ) -> MemorizationAnswer {
+    MemorizationAnswer(
+      metric: metric, convention: statistics.convention, options: options,
+      groups: statistics.groups, classes: statistics.classes, feasible: false,
+      closedForm: closed, closedFormAgrees: true, constrainedEntries: rows, notes: statistics.notes)
   }
 
   /// Whether `0 <= x <= cap` holds up to solver precision.
