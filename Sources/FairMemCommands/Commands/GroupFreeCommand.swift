@@ -54,12 +54,17 @@ struct GroupFreeCommand: ParsableCommand {
   @Flag(help: "Small data (Adult subsampled) for tests.") var quick = false
   @Flag(help: "Print the JSON report instead of tables.") var json = false
 
-  func parsedMethods() throws -> [GroupFreeMethod] {
-    try method.split(separator: ",").map { raw in
+  func parsedMethods() throws -> [GroupFreeMethod] { try Self.methods(method, field: "--method") }
+
+  func parsedNeighbours() throws -> [Int] { try Self.neighbourCounts(neighbours, field: "--neighbours") }
+
+  /// The comma-separated group-free methods of `text` (also `compare --group-free`).
+  static func methods(_ text: String, field: String) throws -> [GroupFreeMethod] {
+    try text.split(separator: ",").map { raw in
       let name = raw.trimmingCharacters(in: .whitespaces)
       guard let m = GroupFreeMethod(rawValue: name) else {
         throw InputError(
-          field: "--method",
+          field: field,
           problem:
             "unknown method '\(name)'; known: \(GroupFreeMethod.allCases.map(\.rawValue).joined(separator: ", "))")
       }
@@ -67,10 +72,11 @@ struct GroupFreeCommand: ParsableCommand {
     }
   }
 
-  func parsedNeighbours() throws -> [Int] {
-    try neighbours.split(separator: ",").map { raw in
+  /// The comma-separated values of `K` in `text` (also `compare --neighbours`).
+  static func neighbourCounts(_ text: String, field: String) throws -> [Int] {
+    try text.split(separator: ",").map { raw in
       guard let k = Int(raw.trimmingCharacters(in: .whitespaces)) else {
-        throw InputError(field: "--neighbours", problem: "'\(raw)' is not an integer")
+        throw InputError(field: field, problem: "'\(raw)' is not an integer")
       }
       return k
     }
