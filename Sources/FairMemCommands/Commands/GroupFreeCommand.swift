@@ -134,8 +134,22 @@ struct GroupFreeCommand: ParsableCommand {
 
   func run() throws {
     let plan = try plan()
-    let report = try GroupFreeExperiment.run(plan, loadSplit: try splitLoader()) {
-      FileHandle.standardError.write(Data("[groupfree] \($0)\n".utf8))
+    // The option that defines the groups: an empty or missing group is reported against it.
+    let groupOption = csv == nil ? "--dataset" : "--group-column"
+    if let predictionsOut, !FileManager.default.createFile(atPath: predictionsOut, contents: nil) {
+      throw InputError(field: "--predictions-out", problem: "cannot create '\(predictionsOut)'")
+    }
+    let report: GroupFreeReport
+    do {
+      report = try GroupFreeExperiment.run(plan, loadSplit: try splitLoader()) {
+        FileHandle.standardError.write(Data("[groupfree] \($0)\n".utf8))
+      }
+    } catch let error as GroupFreeError {
+      throw error.renamingOption(["groups": groupOption])
+    } catch FairnessDataError.emptyGroupInSplit(let split, let group) {
+      throw InputError(
+        field: groupOption,
+        problem: "the \(split) split has no row of group '\(group)' (merge small groups or use a larger dataset)")
     }
     if let predictionsOut {
       try Self.predictionsCSV(report).write(toFile: predictionsOut, atomically: true, encoding: .utf8)
