@@ -80,6 +80,11 @@ struct GroupFreeCommandTests {
     let single = try CLIRunner.run(["groupfree", "--csv", try csv { _ in "a" }] + options)
     #expect(single.status == 2 && single.stderr.contains("error: --group-column"), "stderr: \(single.stderr)")
     let fine = try csv { $0 % 3 == 0 ? "a" : "b" }
+    let numericLabel = try CLIRunner.run(
+      ["groupfree", "--csv", fine, "--label-column", "x", "--group-column", "g", "--splits", "1"])
+    #expect(
+      numericLabel.status == 2 && numericLabel.stderr.contains("error: --label-column"),
+      "stderr: \(numericLabel.stderr)")
     let unwritable = try CLIRunner.run(
       ["groupfree", "--csv", fine] + options + ["--predictions-out", "/nonexistent-directory/p.csv"])
     #expect(unwritable.status == 2 && unwritable.stderr.contains("--predictions-out"), "stderr: \(unwritable.stderr)")

@@ -134,8 +134,10 @@ struct GroupFreeCommand: ParsableCommand {
 
   func run() throws {
     let plan = try plan()
-    // The option that defines the groups: an empty or missing group is reported against it.
+    // The options that define the groups and the label: an empty or missing group, or a label that
+    // is not binary, is reported against them.
     let groupOption = csv == nil ? "--dataset" : "--group-column"
+    let labelOption = csv == nil ? "--dataset" : "--label-column"
     if let predictionsOut, !FileManager.default.createFile(atPath: predictionsOut, contents: nil) {
       throw InputError(field: "--predictions-out", problem: "cannot create '\(predictionsOut)'")
     }
@@ -145,7 +147,7 @@ struct GroupFreeCommand: ParsableCommand {
         FileHandle.standardError.write(Data("[groupfree] \($0)\n".utf8))
       }
     } catch let error as GroupFreeError {
-      throw error.renamingOption(["groups": groupOption])
+      throw error.renamingOption(["groups": groupOption, "label": labelOption])
     } catch FairnessDataError.emptyGroupInSplit(let split, let group) {
       throw InputError(
         field: groupOption,
