@@ -37,6 +37,32 @@ struct GroupFreeArmTests {
     #expect(abs((row.equalizedOdds ?? .nan) - (run.test.summedOddsGap ?? .nan)) < Tolerance.tight)
   }
 
+  /// On an MLP setting the arm trains compare's MLP (SeLU units, compare's quick width): the same
+  /// run as the experiment with that learner.
+  @Test func mlpArmEqualsTheExperimentWithCompareLearner() throws {
+    let seed = TestSeed.value(default: 4103)
+    setThreadCount(1)
+    let split = try syntheticSplit(seed: seed)
+    let setting = try ComparisonSetting(parsing: "synthetic-group-size")
+    let arm = GroupFreeArm(method: .gog, neighbours: 3, configuration: shortConfiguration(), quick: true)
+    let row = try #require(try arm.evaluate(setting: setting, split: split, seed: seed).test)
+    // The arm's learner with the split seed not yet added (the plan adds it).
+    let learner = arm.configuration(for: setting, seed: 0)
+    #expect(learner.learner == .mlp && learner.hiddenActivation == .selu && learner.hiddenWidth == 16)
+    let plan = GroupFreePlan(
+      dataset: "synthetic", methods: [.gog], neighbourCounts: [3], splitSeeds: [seed], configuration: learner)
+    let run = try #require(try GroupFreeExperiment.run(plan) { _ in split }.runs.first)
+    #expect(abs(row.worstGroupAccuracy - run.test.worstGroupAccuracy) < Tolerance.tight)
+    #expect(abs(row.accuracy - run.test.accuracy) < Tolerance.tight)
+    // SeLU is not the default ReLU learner: the two train different models from the same seed.
+    var relu = learner
+    relu.hiddenActivation = .relu
+    let reluPlan = GroupFreePlan(
+      dataset: "synthetic", methods: [.gog], neighbourCounts: [3], splitSeeds: [seed], configuration: relu)
+    let reluRun = try #require(try GroupFreeExperiment.run(reluPlan) { _ in split }.runs.first)
+    #expect(reluRun.history != run.history)
+  }
+
   @Test func trainingGroupLabelsDoNotReachTheArm() throws {
     setThreadCount(1)
     let seed = TestSeed.value(default: 4102)
