@@ -134,7 +134,7 @@ let package = Package(
       dependencies: [
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
         "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText", "DemographicsFreeReweighting",
-        "OptimalSteering", "SteeringExperiment",
+        "OptimalSteering", "SteeringExperiment", "FairnessModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),

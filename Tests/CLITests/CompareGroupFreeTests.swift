@@ -53,6 +53,32 @@ import _TestSupport
     #expect(text.stdout.contains("gf-dro") && text.stdout.contains("eo-max: max(|TPR_0 - TPR_1|, |FPR_0 - FPR_1|)"))
   }
 
+  /// An MLP setting: the gf-gog-k3 row of `compare --settings synthetic-group-size --quick` is
+  /// `groupfree`'s run with compare's quick MLP (16 SeLU units) on the same split.
+  @Test func mlpSettingRowMatchesGroupFreeWithCompareMLP() throws {
+    print("[seed] mlpSettingRowMatchesGroupFreeWithCompareMLP: split seed 0, training seed 0")
+    let compare = try CLIRunner.run([
+      "compare", "--settings", "synthetic-group-size", "--splits", "1", "--methods", "i-jack", "--apply", "ij",
+      "--quick", "--group-free", "gog", "--json",
+    ])
+    #expect(compare.status == 0, "stderr: \(compare.stderr)")
+    let report = try #require(try CLIRunner.json(compare.stdout) as? [String: Any])
+    let rows = try #require((report["settings"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+    let row = try #require(rows.first { ($0["method"] as? String) == "gf-gog-k3" })
+    let groupFree = try CLIRunner.run([
+      "groupfree", "--dataset", "synthetic-group-size", "--quick", "--model", "mlp", "--hidden", "16", "--activation",
+      "selu", "--splits", "1", "--epochs", "10", "--patience", "3", "--method", "gog", "--json",
+    ])
+    #expect(groupFree.status == 0, "stderr: \(groupFree.stderr)")
+    let run = try #require(
+      ((try CLIRunner.json(groupFree.stdout) as? [String: Any])?["runs"] as? [[String: Any]])?.first)
+    let test = try #require(run["test"] as? [String: Any])
+    let wacc = try #require((row["wacc"] as? [String: Any])?["mean"] as? Double)
+    #expect(abs(wacc - (test["worstGroupAccuracy"] as? Double ?? -1)) < 1e-12)
+    let error = try #require((row["error"] as? [String: Any])?["mean"] as? Double)
+    #expect(abs(error - (1 - (test["accuracy"] as? Double ?? -1))) < 1e-12)
+  }
+
   @Test(arguments: [
     (["--group-free", "gog,magic"], "--group-free"),
     (["--group-free", "gog", "--neighbours", "0"], "--neighbours"),

@@ -2,11 +2,13 @@ public import ArgumentParser
 import DemographicsFreeReweighting
 import FairMemJSON
 import FairnessData
+import FairnessModels
 import FairnessStatistics
 import Foundation
 import Mitigation
 
 extension GroupFreeLearnerKind: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {}
 
 /// `fairmem groupfree`: fairness without demographics. Trains ERM, ARL, CVaR DRO, graph-of-gradients
 /// reweighting (seed 003) and its feature-graph ablation without group labels, selects the epoch on
@@ -30,6 +32,8 @@ struct GroupFreeCommand: ParsableCommand {
   @Option(help: "A feature column of --csv (repeat; default: every other column).") var featureColumn: [String] = []
   @Option(help: "The learner: lr or mlp (one hidden ReLU layer).") var model: GroupFreeLearnerKind = .mlp
   @Option(help: "Hidden units of the MLP.") var hidden: Int = GroupFreeConfiguration().hiddenWidth
+  @Option(help: "Hidden activation of the MLP: relu (the authors'), selu (the MLP of compare), tanh.")
+  var activation: Activation = GroupFreeConfiguration().hiddenActivation
   @Option(help: "K of the kNN graph; comma-separated values run the K ablation.") var neighbours: String = "3"
   @Option(help: "Mini-batch size B.") var batchSize: Int = GroupFreeConfiguration().batchSize
   @Option(help: "Adam step size of the learner.") var learningRate: Double = GroupFreeConfiguration()
@@ -101,6 +105,7 @@ struct GroupFreeCommand: ParsableCommand {
     var c = GroupFreeConfiguration()
     c.learner = model
     c.hiddenWidth = hidden
+    c.hiddenActivation = activation
     c.batchSize = batchSize
     c.learnerLearningRate = learningRate
     c.adversaryLearningRate = adversaryLearningRate
