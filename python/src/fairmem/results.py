@@ -5,12 +5,38 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "Answer", "Answers", "Analysis", "Frontier", "BiasReport", "Explanation", "SweepFailure", "Report"]
+__all__ = [
+    "Result",
+    "Answer",
+    "Answers",
+    "Analysis",
+    "Frontier",
+    "BiasReport",
+    "Explanation",
+    "SweepFailure",
+    "Report",
+    "RobustAnswer",
+    "RobustAnswers",
+    "GroupFreeReport",
+    "SteeringReport",
+]
+
+
+class _MetricAnswer(Protocol):
+    @property
+    def metric(self) -> str: ...
+
+    def __init__(self, data: Any) -> None: ...
+
+    def row(self) -> dict[str, Any]: ...
+
+
+T = TypeVar("T", bound=_MetricAnswer)
 
 
 class NamedGroupsAndClasses:
@@ -152,27 +178,30 @@ class Answer(Result, NamedGroupsAndClasses):
         return f"Answer({self.metric}: infeasible, certificate verified={bool((self.certificate or {}).get('verified'))})"
 
 
-class Answers(Result, Sequence[Answer]):
-    """The answers of ``feasible`` / ``bounds``: one per metric, in the order asked."""
+class PerMetric(Result, Sequence[T]):
+    """Answers of a command that answers once per metric, in the order asked; the CLI's JSON
+    is one object for one metric and a list for several."""
+
+    item_type: type[T]
 
     def __init__(self, data: Any) -> None:
         super().__init__(data if isinstance(data, list) else [data])
-        self._answers = [Answer(item) for item in self._data]
+        self._answers = [self.item_type(item) for item in self._data]
 
     @overload
-    def __getitem__(self, index: int) -> Answer: ...
+    def __getitem__(self, index: int) -> T: ...
     @overload
-    def __getitem__(self, index: slice) -> list[Answer]: ...
-    def __getitem__(self, index: int | slice) -> Answer | list[Answer]:
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
         return self._answers[index]
 
     def __len__(self) -> int:
         return len(self._answers)
 
-    def __iter__(self) -> Iterator[Answer]:
+    def __iter__(self) -> Iterator[T]:
         return iter(self._answers)
 
-    def by_metric(self, metric: str) -> Answer:
+    def by_metric(self, metric: str) -> T:
         """The answer for ``metric`` (``"sp"``, ``"eopp"``, ``"eodds"``)."""
         for answer in self._answers:
             if answer.metric == metric:
@@ -188,7 +217,13 @@ class Answers(Result, Sequence[Answer]):
         return pd.DataFrame([answer.row() for answer in self._answers])
 
     def __repr__(self) -> str:
-        return f"Answers({self._answers})"
+        return f"{type(self).__name__}({self._answers})"
+
+
+class Answers(PerMetric[Answer]):
+    """The answers of ``feasible`` / ``bounds``: one per metric, in the order asked."""
+
+    item_type = Answer
 
 
 class BiasReport(Result, NamedGroupsAndClasses):
@@ -332,3 +367,163 @@ class Report(Result):
 
     def to_pandas(self) -> pd.DataFrame:
         return pd.json_normalize(self._data, max_level=1)
+
+
+class RobustAnswer(Result, NamedGroupsAndClasses):
+    """One metric's answer that survives sampling error (``fairmem robust``, ``Docs/robust.md``):
+    the verdict over a Clopper-Pearson confidence region of the counts, the least-mass interval
+    over that region, the scale of more data that would settle an undetermined verdict, and the
+    Jeffreys-Dirichlet posterior probability of feasibility."""
+
+    @property
+    def metric(self) -> str:
+        return self._data["metric"]
+
+    @property
+    def verdict(self) -> str:
+        """``"certainly_feasible"``, ``"certainly_infeasible"`` or ``"undetermined"``."""
+        return self._data["verdict"]
+
+    @property
+    def level(self) -> float:
+        """The joint confidence level of the region (default 0.95)."""
+        return self._data["level"]
+
+    @property
+    def records(self) -> int:
+        return self._data["records"]
+
+    @property
+    def tolerance(self) -> float:
+        return self._data["tolerance"]
+
+    @property
+    def point_feasible(self) -> bool:
+        """The ordinary answer on the point estimate of the counts."""
+        return bool(self._data["point_estimate"]["feasible"])
+
+    @property
+    def point_min_mass(self) -> float | None:
+        return self._data["point_estimate"].get("min_mass")
+
+    @property
+    def min_mass_interval(self) -> tuple[float, float] | None:
+        """The least memorized mass over the confidence region, as ``(lower, upper)`` (``None``
+        when no point of the region is feasible; ``upper`` is ``None`` when some point is not)."""
+        interval = self._data.get("min_mass_interval")
+        return None if interval is None else (interval[0], interval[1])
+
+    @property
+    def settling_scale(self) -> float | None:
+        """By how much the counts must grow (same proportions) for the verdict to settle."""
+        return self._data.get("settling_scale")
+
+    @property
+    def probability_feasible(self) -> float | None:
+        """The posterior probability that zero (or ``tolerance``) bias is reachable."""
+        return self._data.get("probability_feasible")
+
+    @property
+    def box(self) -> dict[str, Any] | None:
+        """The confidence-region part (region, witnesses, certificate, settling)."""
+        return copy.deepcopy(self._data.get("box"))
+
+    @property
+    def bayes(self) -> dict[str, Any] | None:
+        """The posterior part (draws, quantiles of the least mass, prior)."""
+        return copy.deepcopy(self._data.get("bayes"))
+
+    def row(self) -> dict[str, Any]:
+        """The answer's scalars (one row of ``to_pandas``)."""
+        lower, upper = self.min_mass_interval or (None, None)
+        return {
+            "metric": self.metric,
+            "verdict": self.verdict,
+            "point_feasible": self.point_feasible,
+            "point_min_mass": self.point_min_mass,
+            "min_mass_lower": lower,
+            "min_mass_upper": upper,
+            "settling_scale": self.settling_scale,
+            "probability_feasible": self.probability_feasible,
+            "records": self.records,
+        }
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pd.DataFrame([self.row()])
+
+    def __repr__(self) -> str:
+        return f"RobustAnswer(metric={self.metric!r}, verdict={self.verdict!r}, interval={self.min_mass_interval})"
+
+
+class RobustAnswers(PerMetric[RobustAnswer]):
+    """The robust answers of ``fairmem robust``, one per metric, in the order asked."""
+
+    item_type = RobustAnswer
+
+
+class GroupFreeReport(Report):
+    """``fairmem groupfree``: ERM, ARL, CVaR DRO, graph-of-gradients reweighting and its
+    feature-graph ablation trained without group labels (``Docs/fairness-without-demographics.md``)."""
+
+    @property
+    def dataset(self) -> str:
+        return self._data["dataset"]
+
+    @property
+    def group_names(self) -> list[str]:
+        return list(self._data["groupNames"])
+
+    @property
+    def summaries(self) -> list[dict[str, Any]]:
+        """Per method and K: mean and two standard errors over splits of every test metric."""
+        return copy.deepcopy(self._data["summaries"])
+
+    @property
+    def runs(self) -> list[dict[str, Any]]:
+        """Every (split, method, K) training run, with its epoch history."""
+        return copy.deepcopy(self._data["runs"])
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per method and K: ``<metric>`` (mean) and ``<metric>_2se`` columns."""
+        rows = []
+        for summary in self._data["summaries"]:
+            row: dict[str, Any] = {"method": summary["method"], "neighbours": summary.get("neighbours")}
+            for key, value in summary.items():
+                if isinstance(value, dict) and "mean" in value:
+                    row[key] = value["mean"]
+                    row[key + "_2se"] = value["two_se"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+class SteeringReport(Report):
+    """``fairmem steer``: on a Gaussian specification, the KL-nearest ideal distribution (target
+    moments, KL, W2 maps, ideal checks); on a dataset (``dataset=`` or ``csv=``), the steered,
+    retrained classifier over splits (``Docs/steering.md``)."""
+
+    @property
+    def kl(self) -> float | None:
+        """The KL of the intervention (specification input)."""
+        return self._data.get("kl")
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The dataset experiment's rows (empty for a specification)."""
+        return copy.deepcopy(self._data.get("rows", []))
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Dataset experiment: one row per method and test mapping (means and 2 SE); a
+        specification: its top-level scalars."""
+        if "rows" not in self._data:
+            return pd.json_normalize(self._data, max_level=0)[
+                [k for k, v in self._data.items() if not isinstance(v, (dict, list))]
+            ]
+        rows = []
+        for row in self._data["rows"]:
+            flat: dict[str, Any] = {"method": row["method"], "test_mapping": row["test_mapping"]}
+            for key, value in row.items():
+                if isinstance(value, dict) and "mean" in value:
+                    flat[key] = value["mean"]
+                    flat[key + "_2se"] = value["two_se"]
+            rows.append(flat)
+        return pd.DataFrame(rows)
