@@ -461,6 +461,16 @@ class RobustAnswers(PerMetric[RobustAnswer]):
     item_type = RobustAnswer
 
 
+def _with_summaries(row: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """``row`` plus, for every split summary ``{"mean", "two_se", ...}`` of ``item``, the columns
+    ``<key>`` (the mean) and ``<key>_2se``."""
+    for key, value in item.items():
+        if isinstance(value, dict) and "mean" in value:
+            row[key] = value["mean"]
+            row[key + "_2se"] = value["two_se"]
+    return row
+
+
 class GroupFreeReport(Report):
     """``fairmem groupfree``: ERM, ARL, CVaR DRO, graph-of-gradients reweighting and its
     feature-graph ablation trained without group labels (``Docs/fairness-without-demographics.md``)."""
@@ -487,12 +497,7 @@ class GroupFreeReport(Report):
         """One row per method and K: ``<metric>`` (mean) and ``<metric>_2se`` columns."""
         rows = []
         for summary in self._data["summaries"]:
-            row: dict[str, Any] = {"method": summary["method"], "neighbours": summary.get("neighbours")}
-            for key, value in summary.items():
-                if isinstance(value, dict) and "mean" in value:
-                    row[key] = value["mean"]
-                    row[key + "_2se"] = value["two_se"]
-            rows.append(row)
+            rows.append(_with_summaries({"method": summary["method"], "neighbours": summary.get("neighbours")}, summary))
         return pd.DataFrame(rows)
 
 
@@ -520,10 +525,5 @@ class SteeringReport(Report):
             ]
         rows = []
         for row in self._data["rows"]:
-            flat: dict[str, Any] = {"method": row["method"], "test_mapping": row["test_mapping"]}
-            for key, value in row.items():
-                if isinstance(value, dict) and "mean" in value:
-                    flat[key] = value["mean"]
-                    flat[key + "_2se"] = value["two_se"]
-            rows.append(flat)
+            rows.append(_with_summaries({"method": row["method"], "test_mapping": row["test_mapping"]}, row))
         return pd.DataFrame(rows)
