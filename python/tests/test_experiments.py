@@ -155,3 +155,18 @@ def test_bad_own_data_raises_naming_the_column(table, options, field):
     with pytest.raises(fairmem.BadInputError) as error:
         fairmem.reweight(csv=table, **options)
     assert error.value.field == field and error.value.exit_code == 2
+
+
+def test_readme_example(tmp_path, monkeypatch, capsys):
+    """The README's five-line example on the CSV of Scripts/example-predictions.py prints the
+    output the README shows."""
+    import re
+    import runpy
+
+    readme = (REPO / "README.md").read_text()
+    code, output = re.search(r"```python\n(import fairmem.*?)```\n\n```\n(.*?)```", readme, re.S).groups()
+    generator = runpy.run_path(str(REPO / "Scripts" / "example-predictions.py"))
+    generator["example_predictions"]().to_csv(tmp_path / "preds.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out == output
