@@ -154,6 +154,12 @@ public enum DatasetSource: Sendable, Hashable {
     return nil
   }
 
+  /// The CSV source, or nil for a built-in benchmark.
+  public var csvSource: CSVDatasetSource? {
+    if case .csv(let source) = self { return source }
+    return nil
+  }
+
   /// Loads a table-backed source, splits it with `fractions` (seed `seed`) and standardizes it:
   /// ``RealDataset/load(from:options:)`` for a real benchmark (files in `directory`), the CSV
   /// source's ``CSVDatasetSource/prepare(seed:fractions:)`` otherwise.

@@ -1,4 +1,6 @@
+import FairnessData
 import Foundation
+import Mitigation
 import Testing
 import _TestSupport
 
@@ -36,6 +38,19 @@ struct OwnDataCLITests {
     let accuracy = try #require(test["accuracy"] as? Double)
     // The label is a noisy function of the features: the classifier must beat the majority rate.
     #expect(accuracy > 0.75, "test accuracy \(accuracy)")
+  }
+
+  @Test func csvReportsDecodeIntoTheirTypes() throws {
+    let source = DatasetSource.csv(
+      CSVDatasetSource(
+        path: Self.seededPath, labelColumn: "outcome", groupColumns: ["group"], categoricalColumns: ["year"],
+        positiveLabel: "yes"))
+    let reweight = try CLIRunner.run(["reweight"] + Self.own + ["--method", "drop-k", "--k", "3", "--json"])
+    let report = try JSONDecoder().decode(ReweightingReport.self, from: Data(reweight.stdout.utf8))
+    #expect(report.dataset == source && report.result.dropped == 3)
+    let compare = try CLIRunner.run(["compare"] + Self.own + ["--splits", "1", "--methods", "drop-k", "--json"])
+    let comparison = try JSONDecoder().decode(ComparisonReport.self, from: Data(compare.stdout.utf8))
+    #expect(comparison.settings.map(\.setting) == [ComparisonSetting(csv: source.csvSource!, model: .lr)])
   }
 
   @Test func compareRunsBothModelsOnTheCSV() throws {
