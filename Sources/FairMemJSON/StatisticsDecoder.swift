@@ -9,7 +9,8 @@ public import Foundation
 /// sum to 1: switches SP to convention A) and `cap` (G x K, `0 <= cap <= population`). With
 /// `population` and `confusion`, `sample_sizes` (G x K nonnegative integers, records per cell)
 /// turns the rates into the counts they imply (see `impliedCounts`), for the robust answers.
-/// `id`, `description` and `summary` are allowed and ignored. Any other key is an error, so that
+/// `id`, `description`, `summary` and `bootstrap` (what `fairmem stats` adds) are allowed and
+/// ignored. Any other key is an error, so that
 /// typos are not silently ignored.
 public struct StatisticsDecoder: Sendable {
   /// How far a row sum may be from 1 before it is an error (unless `normalize`).
@@ -24,7 +25,7 @@ public struct StatisticsDecoder: Sendable {
 
   static let allowedKeys: Set<String> = [
     "groups", "classes", "population", "confusion", "counts", "sample_sizes", "unmemorized_prediction", "cap",
-    "id", "description", "summary",
+    "id", "description", "summary", "bootstrap",
   ]
 
   /// How far a rate may be from the one its sample sizes imply (`population[a][y]` from
