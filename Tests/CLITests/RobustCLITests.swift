@@ -48,6 +48,15 @@ import _TestSupport
     let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
     let robust = try #require(object["robust"] as? [String: Any])
     #expect(robust["verdict"] as? String == "certainly_feasible")
+    // A line without counts (or sample sizes) says why it has no robust answer.
+    let rates =
+      #"{"groups": ["a", "b"], "classes": ["0", "1"], "population": [[0.3, 0.1], [0.35, 0.25]], "#
+      + #""confusion": [[[0.9, 0.1], [0.4, 0.6]], [[0.8, 0.2], [0.2, 0.8]]]}"#
+    let plain = try CLIRunner.run(["sweep", "--quiet", "--metric", "sp", "--robust"], stdin: rates + "\n")
+    #expect(plain.status == 0, "stderr: \(plain.stderr)")
+    let answer = try #require(try CLIRunner.json(plain.stdout) as? [String: Any])
+    let unavailable = try #require(answer["robust"] as? [String: Any])
+    #expect((unavailable["error"] as? String)?.hasPrefix("counts:") == true, "\(unavailable)")
   }
 
   @Test func statsBootstrapReportsIntervals() throws {

@@ -5,6 +5,7 @@ field for field (the posterior draws are seeded and do not depend on the thread 
 from __future__ import annotations
 
 import copy
+import json
 
 import numpy as np
 import pandas as pd
@@ -125,3 +126,18 @@ def test_stats_bootstrap_equals_cli(cli):
     assert stats.to_dict()["bootstrap"]["intervals"] == want["bootstrap"]["intervals"]
     stats.validate()
     assert fairmem.robust(stats, metric="eopp", favorable="1", method="box")[0].verdict == "certainly_feasible"
+
+
+def test_sweep_robust_equals_cli(cli):
+    instances = [dict(COUNTS, id="counts"), dict(RATES_WITH_SIZES, id="sizes"), dict(CONVENTION_A, id="a")]
+    lines = "".join(json.dumps(item) + "\n" for item in instances)
+    process = cli.run("sweep", "--quiet", "--metric", "sp", "--tolerance", "0.05", "--robust", "--level", "0.9", stdin=lines)
+    assert process.returncode == 0, process.stderr
+    want = [json.loads(line) for line in process.stdout.splitlines()]
+    got = list(fairmem.sweep(instances, metric="sp", tolerance=0.05, robust=True, level=0.9))
+    assert [answer.to_dict() for answer in got] == want
+    assert [answer.robust.convention for answer in got] == ["B", "B", "A"]
+    assert got[1].robust.to_dict()["counts_from"] == "sample_sizes"
+    # Without counts the robust member says why.
+    plain = {k: v for k, v in RATES_WITH_SIZES.items() if k != "sample_sizes"}
+    assert "error" in next(fairmem.sweep([plain], metric="sp", robust=True)).robust

@@ -20,9 +20,9 @@ import FairnessStatistics
 /// Only the parameters the metric needs enter (fewer events, narrower intervals): the confusion
 /// rates the metric compares, the masses of the cells whose memorization it can use, and for SP
 /// the base rates. SP in convention A uses no confusion rate at all: the unmemorized part of a
-/// group predicts with the stated law `s[a]`, which is not a sample estimate. Constraints the truth satisfies (rows and the population sum to 1) are kept
-/// where the programs can use them; dropping any of them only enlarges the region, which keeps
-/// every verdict sound.
+/// group predicts with the stated law `s[a]`, which is not a sample estimate. Constraints the
+/// truth satisfies (rows and the population sum to 1) are kept where the programs can use them;
+/// dropping any of them only enlarges the region, which keeps every verdict sound.
 public struct ConfidenceRegion: Sendable, Codable, Equatable {
   public var level: Double
   /// M, the number of coverage events in the Bonferroni union bound.

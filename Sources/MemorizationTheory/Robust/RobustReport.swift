@@ -137,15 +137,17 @@ public enum RobustSection: Sendable, Codable, Equatable {
 }
 
 extension RobustAnalysis {
-  /// The box-only robust section for statistics with counts or sample sizes (nil without):
-  /// what `analyze` and `sweep --robust` add. Bad input for the robust question (a compared cell
-  /// without records, a cap) becomes `.unavailable` with the message.
+  /// The box-only robust section for statistics with counts or sample sizes: what `analyze` and
+  /// `sweep --robust` add. Bad input for the robust question (a compared cell without records,
+  /// a cap) becomes `.unavailable` with the message; so do statistics without counts when the
+  /// section was `requested` (`sweep --robust`), which are nil otherwise (`analyze`).
   ///
   /// - Throws: `LPFailure` when GLPK fails.
   public static func section(
-    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, level: Double = 0.95
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, level: Double = 0.95,
+    requested: Bool = false
   ) throws(LPFailure) -> RobustSection? {
-    guard statistics.counts != nil else { return nil }
+    guard statistics.counts != nil || requested else { return nil }
     do {
       return .answered(try report(statistics, metric: metric, options: options, level: level, method: .box))
     } catch let failure as LPFailure {

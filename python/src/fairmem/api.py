@@ -274,6 +274,8 @@ def sweep(
     threads: int | None = None,
     block: int = 2048,
     errors: Literal["raise", "return"] = "raise",
+    robust: bool = False,
+    level: float = 0.95,
 ) -> Iterator[Answer | SweepFailure]:
     """Answers many instances (``fairmem sweep``), streaming: the iterable is read ``block``
     instances at a time, each block is answered on ``threads`` threads (default: all cores)
@@ -284,6 +286,8 @@ def sweep(
         errors: ``"raise"`` stops at the first instance with bad input (a ``BadInputError``
             naming its field and position); ``"return"`` yields a :class:`SweepFailure` in its
             place and goes on.
+        robust: add each instance's robust answer at ``level`` (``fairmem sweep --robust``, the
+            box method; :attr:`Answer.robust`) for instances with counts or sample sizes.
     """
     if block < 1:
         raise ValueError("block must be at least 1")
@@ -295,6 +299,8 @@ def sweep(
         "normalize": normalize,
         "threads": threads,
         "block": block,
+        "robust": robust,
+        "level": level if robust else None,
     }
     iterator = iter(instances)
 

@@ -121,6 +121,16 @@ class Answer(Result, NamedGroupsAndClasses):
         return self._data.get("id")
 
     @property
+    def robust(self) -> "RobustAnswer | dict[str, Any] | None":
+        """The robust answer (``sweep(robust=True)``, or ``analyze`` on counts): a
+        :class:`RobustAnswer`, ``{"error": ...}`` when the instance has no robust answer, or
+        ``None``."""
+        section = self._data.get("robust")
+        if section is None or "error" in section:
+            return copy.deepcopy(section)
+        return RobustAnswer(section)
+
+    @property
     def frontier(self) -> pd.DataFrame | None:
         """The mass-vs-bias frontier ``analyze`` adds to each answer."""
         points = self._data.get("frontier")
