@@ -72,12 +72,17 @@ struct InterpolatingConstruction {
   /// Builds the network for inputs `u` (from `inputs`), `targets`, the records of `D` whose label
   /// differs from the base prediction (`flipped`), with `width` hidden units (at least `K`; bump
   /// units for the first `width − K` non-conflicting flipped records, extra units zero).
-  init(inputs u: Matrix, targets: [Int], basePredictions: [Int], flipped: [Int], classCount k: Int, width: Int) {
+  /// `conflicting` are the records `conflicts(u, targets:)` finds (computed by the caller, which
+  /// reports them whatever the initialization).
+  init(
+    inputs u: Matrix, targets: [Int], basePredictions: [Int], flipped: [Int], classCount k: Int, width: Int,
+    conflicting: [Int]
+  ) {
     precondition(width >= k, "the construction needs at least one unit per class")
     let columns = u.columns
     let v = columns - 1  // entries of v
     let d = v - k
-    conflicting = Self.conflicts(u, targets: targets)
+    self.conflicting = conflicting
     let inConflict = Set(conflicting)
     let candidates = flipped.filter { !inConflict.contains($0) }
     let units = Array(candidates.prefix(width - k))

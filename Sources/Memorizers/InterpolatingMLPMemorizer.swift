@@ -160,18 +160,17 @@ public struct InterpolatingMLPMemorizer: Sendable {
     let weights = (0..<population.rowCount).map { inD.contains($0) ? options.memorizedWeight : 1 }
     var net: MLPClassifier
     let x: Matrix
-    var conflicting: [Int] = []
     var trainingRows: [Int]? = nil
+    let constructionInputs = InterpolatingConstruction.inputs(
+      Self.standardizedMatrix(population, scale: options.inputScale), basePredictions: basePredictions, classCount: k)
+    let conflicting = InterpolatingConstruction.conflicts(constructionInputs, targets: targets)
     switch options.initialization {
     case .interpolating:
-      x = InterpolatingConstruction.inputs(
-        Self.standardizedMatrix(population, scale: options.inputScale), basePredictions: basePredictions,
-        classCount: k)
+      x = constructionInputs
       let construction = InterpolatingConstruction(
         inputs: x, targets: targets, basePredictions: basePredictions, flipped: flippedRecords, classCount: k,
-        width: width)
+        width: width, conflicting: conflicting)
       net = construction.network
-      conflicting = construction.conflicting
       // The stopping rule checks the targets that some function of the inputs can meet.
       let inConflict = Set(conflicting)
       trainingRows = (0..<population.rowCount).filter { !inConflict.contains($0) }
@@ -251,7 +250,7 @@ public struct InterpolationFit: Sendable, Equatable, Codable {
   public var initialization: InterpolatingMLPMemorizer.Initialization
   /// Records of `D` that share their input (features and base prediction) with a record whose
   /// target differs (another label in `D`, or the base prediction off `D`): no function of the
-  /// inputs meets both targets. Counted for `.interpolating` only (0 for `.random`).
+  /// features and the base prediction meets both targets.
   public var conflictingMemorized: Int
   /// Records off `D` in such a conflict.
   public var conflictingOther: Int

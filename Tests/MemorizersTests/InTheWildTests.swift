@@ -260,6 +260,7 @@ struct InterpolatingMemorizerTests {
       options: .init(initialization: .random, maximumEpochs: 200), using: &rng)
     print("[random init] \(name): D \(mlp.fit.memorizedFitted)/\(mlp.fit.memorizedCount), epochs \(mlp.fit.epochs)")
     #expect(mlp.fit.initialization == .random && mlp.network.activation == .selu)
+    #expect(mlp.fit.conflictingMemorized == 0, "conflicts are counted whatever the initialization")
     #expect(mlp.fit.memorizedFitted == chosen.filter { mlp.predictions[$0] == pop.dataset.labels[$0] }.count)
     #expect(mlp.fit.epochs > 0)
   }
