@@ -292,6 +292,17 @@ public enum TheoryValidation {
             "widths \(fits.map(\.hiddenWidth).min() ?? 0)-\(fits.map(\.hiddenWidth).max() ?? 0), conflicts \(fits.map(\.conflictingMemorized).reduce(0, +))"
         ))
     }
+    let randomFits = results.flatMap(\.mlpRandomFits)
+    if !randomFits.isEmpty {
+      rows.append(
+        Row(
+          check:
+            "interpolating MLP at random memorizations (uniform): fits D completely / keeps >= 99% off D (per run)",
+          instances: randomFits.count,
+          agreeing:
+            "\(randomFits.filter(\.fitsMemorizedSet).count) / \(randomFits.filter { $0.offMemorizedAgreement >= 0.99 }.count)",
+          worst: "conflicts \(randomFits.map(\.conflictingMemorized).reduce(0, +))"))
+    }
     let within = all.compactMap(\.mlpWithinBound)
     if !within.isEmpty {
       let explained = all.filter { $0.mlpWithinBound == false && $0.mlpDepartureExplained == true }.count

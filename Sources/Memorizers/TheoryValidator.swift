@@ -214,6 +214,9 @@ public struct PopulationValidation: Sendable {
   public var randomChecks: [RandomMemorizationCheck]
   /// Every compared entry (only with `ValidationSettings.recordEntries`).
   public var entries: [EntryComparison] = []
+  /// What the interpolating MLP fitted at each random memorization with uniform selection (only
+  /// with `ValidationSettings.recordEntries`), in the order of the memorizations.
+  public var mlpRandomFits: [InterpolationFit] = []
 
   /// Whether every theorem-level check passed.
   public var agrees: Bool { metrics.allSatisfy(\.agrees) && randomChecks.allSatisfy(\.agrees) }
@@ -265,7 +268,8 @@ public enum TheoryValidator {
     return PopulationValidation(
       name: name, recordCount: population.recordCount, groupCount: population.dataset.groupCount,
       classCount: population.dataset.classCount, smallestCell: n.joined().filter { $0 > 0 }.min() ?? 0,
-      baseAccuracy: Double(correct) / max(run.total, 1), metrics: results, randomChecks: checks, entries: run.entries)
+      baseAccuracy: Double(correct) / max(run.total, 1), metrics: results, randomChecks: checks, entries: run.entries,
+      mlpRandomFits: run.mlpRandomFits)
   }
 }
 
@@ -287,6 +291,7 @@ struct ValidationRun {
   var lookupGapsTried: [FairnessMetric: [Double]] = [:]
   var firstRandomSet: [Int]? = nil
   var entries: [EntryComparison] = []
+  var mlpRandomFits: [InterpolationFit] = []
 
   init(_ population: EvaluationPopulation, settings: ValidationSettings, seed: UInt64) throws {
     self.population = population
@@ -362,6 +367,7 @@ struct ValidationRun {
               population: population.dataset, basePredictions: population.basePredictions, memorized: chosen,
               options: settings.mlpOptions, using: &entryRng)
             others.append((.mlp, nil, mlp.predictions))
+            mlpRandomFits.append(mlp.fit)
           }
         }
         for metric in FairnessMetric.gapVectors {
@@ -557,6 +563,7 @@ extension EntryComparison.Setting: Codable {}
 extension PopulationValidation: Codable {
   enum CodingKeys: String, CodingKey {
     case name, records, groups, classes, agrees, metrics, entries
+    case mlpRandomFits = "mlp_random_fits"
     case smallestCell = "smallest_cell"
     case baseAccuracy = "base_accuracy"
     case randomChecks = "random_checks"
@@ -579,6 +586,7 @@ extension PopulationValidation: Codable {
     baseAccuracy = try c.decode(Double.self, forKey: .baseAccuracy)
     metrics = try c.decode([MetricValidation].self, forKey: .metrics)
     randomChecks = try c.decode([RandomMemorizationCheck].self, forKey: .randomChecks)
+    mlpRandomFits = try c.decodeIfPresent([InterpolationFit].self, forKey: .mlpRandomFits) ?? []
     entries = []
     guard c.contains(.entries) else { return }
     let e = try c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
@@ -622,6 +630,7 @@ extension PopulationValidation: Codable {
     try c.encode(agrees, forKey: .agrees)
     try c.encode(metrics, forKey: .metrics)
     try c.encode(randomChecks, forKey: .randomChecks)
+    if !mlpRandomFits.isEmpty { try c.encode(mlpRandomFits, forKey: .mlpRandomFits) }
     guard !entries.isEmpty else { return }
     var e = c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
     try e.encode(entries.map(\.memorizer), forKey: .memorizer)

@@ -296,6 +296,9 @@ struct InterpolatingMemorizerTests {
         #expect(metric.mlpWithinBound == entries.allSatisfy(\.withinBound))
         lpSets += 1
       }
+      // Per run at the random memorizations (uniform selection): what the MLP fitted.
+      #expect(result.mlpRandomFits.count == settings.randomMemorizations)
+      #expect(result.mlpRandomFits.filter { !$0.meetsFitBar }.isEmpty, "\(name)")
       // R1-R3 at random memorizations: the MLP's entries within the lookup's band, or within band
       // plus the spill-over of the records it predicts differently from the lookup memorizer.
       for entry in result.entries where entry.memorizer == .mlp && entry.setting == .random {

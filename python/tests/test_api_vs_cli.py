@@ -192,6 +192,8 @@ def test_validate_theory_mode_equals_cli(cli):
     assert metrics and all(m["mlp_fit"]["memorizedFitted"] == m["mlp_fit"]["memorizedCount"] for m in metrics)
     assert all(e["explained"] and e["spill_over"] == 0 for m in metrics for e in m["mlp_entries"])
     assert "spill_over" in got["synthetic"][0]["entries"]
+    random_fits = [f for p in got["synthetic"] for f in p["mlp_random_fits"]]
+    assert len(random_fits) == 2 and all(f["memorizedFitted"] == f["memorizedCount"] for f in random_fits)
 
 
 def test_validate_memorization_mode_equals_cli(cli):
