@@ -23,24 +23,20 @@ import SeededRandom
 /// with another target is at least `2 r_i` away), and `y_i != b_i`, so a bump only raises `j`'s
 /// target logit and lowers another one. A record outside every bump has logits `e(b_j)`, and its
 /// target is `b_j` unless it is flipped; a flipped record sits at the centre of its own bump:
-/// logit `y_j >= 2`, logit `b_j <= 1 − 2`, the others `<= 0`. So the network predicts every target, except for **conflicts**: records whose
-/// input `v` equals that of a record with a different target (a record of `D` the base classifier
-/// gets wrong with the same features and base prediction as a record off `D`, or two records of `D`
-/// with different labels). No function of the inputs can meet both targets; a conflicting flipped
-/// record gets no unit (it keeps the base prediction) and is reported.
+/// logit `y_j >= 2`, logit `b_j <= 1 − 2`, the others `<= 0`. So the network predicts every
+/// target, except for **conflicts**: records whose input `v` equals that of a record with a
+/// different target (a record of `D` the base classifier gets wrong with the same features and base
+/// prediction as a record off `D`, or two records of `D` with different labels). No function of the
+/// inputs can meet both targets; a conflicting flipped record gets no unit (it keeps the base
+/// prediction) and is reported.
 ///
-/// Assumptions: the bump test compares floating-point sums, so near-duplicates closer than about
-/// `1e-6` of the input scale may be predicted wrongly; the memorizer measures the predictions of the
-/// built network (`MLPClassifier.predict`), never assumes them.
+/// Assumptions: the pre-activation is evaluated in its expanded form, whose rounding error is of
+/// order `1e-16 · ‖v‖² / r_i²`, so records with different targets closer than about `1e-7 · ‖v‖`
+/// may be predicted wrongly; the memorizer counts the predictions of the built network
+/// (`MLPClassifier.predict`), it never assumes them, and trains when a target is missed.
 struct InterpolatingConstruction {
   /// The network (ReLU, L2 0).
   var network: MLPClassifier
-  /// Records involved in a conflict (same `v`, different targets), sorted.
-  var conflicting: [Int]
-  /// Flipped records of `D` that got a bump unit.
-  var coveredFlipped: Int
-  /// Flipped records of `D` that are not in a conflict but got no unit (width too small).
-  var uncoveredFlipped: Int
 
   /// The inputs `u` for standardized (and scaled) features `z` and base predictions.
   static func inputs(_ z: Matrix, basePredictions: [Int], classCount k: Int) -> Matrix {
@@ -73,7 +69,7 @@ struct InterpolatingConstruction {
   /// differs from the base prediction (`flipped`), with `width` hidden units (at least `K`; bump
   /// units for the first `width − K` non-conflicting flipped records, extra units zero).
   /// `conflicting` are the records `conflicts(u, targets:)` finds (computed by the caller, which
-  /// reports them whatever the initialization).
+  /// reports them whatever the initialization); they get no unit.
   init(
     inputs u: Matrix, targets: [Int], basePredictions: [Int], flipped: [Int], classCount k: Int, width: Int,
     conflicting: [Int]
@@ -82,12 +78,9 @@ struct InterpolatingConstruction {
     let columns = u.columns
     let v = columns - 1  // entries of v
     let d = v - k
-    self.conflicting = conflicting
     let inConflict = Set(conflicting)
     let candidates = flipped.filter { !inConflict.contains($0) }
     let units = Array(candidates.prefix(width - k))
-    coveredFlipped = units.count
-    uncoveredFlipped = candidates.count - units.count
     var w1 = Array(repeating: 0.0, count: width * columns)
     var b1 = Array(repeating: 0.0, count: width)
     var w2 = Array(repeating: 0.0, count: k * width)
