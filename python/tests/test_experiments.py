@@ -1,4 +1,4 @@
-"""The experiment calls of the package (``robust``, ``groupfree``, ``steer``, and ``validate``,
+"""The experiment calls of the package (``groupfree``, ``steer``, and ``validate``,
 ``reweight``, ``compare`` on the user's own CSV or DataFrame) against the CLI's JSON on the same
 input: the package runs the same command in-process (C ABI), so the reports must be equal."""
 
@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import COUNTS, REPO
+from conftest import REPO
 
 import fairmem
 
@@ -51,28 +51,6 @@ def table_path(cli) -> Path:
     path = cli.tmp / "own.csv"
     seeded_table().to_csv(path, index=False)
     return path
-
-
-def test_robust_equals_cli(cli):
-    path = cli.file("s.json", COUNTS)
-    one = fairmem.robust(COUNTS, metric="sp", tolerance=0.02, draws=300, seed=3)
-    assert one.to_dict() == cli.json(
-        "robust", path, "--metric", "sp", "--tolerance", "0.02", "--draws", "300", "--seed", "3", "--json"
-    )
-    answers = fairmem.robust(COUNTS, method="box")
-    assert answers.to_dict() == cli.json("robust", path, "--method", "box", "--json")
-    assert [a.metric for a in answers] == ["sp", "eopp", "eodds"]
-    eopp = answers.by_metric("eopp")
-    assert eopp.verdict in {"certainly_feasible", "certainly_infeasible", "undetermined"}
-    assert eopp.records == sum(sum(sum(row) for row in group) for group in COUNTS["counts"])
-    frame = answers.to_pandas()
-    assert list(frame["metric"]) == ["sp", "eopp", "eodds"] and list(frame["verdict"]) == [a.verdict for a in answers]
-
-
-def test_robust_of_the_builtin_example_equals_cli(cli):
-    assert fairmem.robust(metric="eopp", draws=200).to_dict() == cli.json(
-        "robust", "--metric", "eopp", "--draws", "200", "--json"
-    )
 
 
 def test_steer_specification_equals_cli(cli):

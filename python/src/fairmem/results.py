@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -27,16 +27,7 @@ __all__ = [
 ]
 
 
-class _MetricAnswer(Protocol):
-    @property
-    def metric(self) -> str: ...
-
-    def __init__(self, data: Any) -> None: ...
-
-    def row(self) -> dict[str, Any]: ...
-
-
-T = TypeVar("T", bound=_MetricAnswer)
+Item = TypeVar("Item")
 
 
 class NamedGroupsAndClasses:
@@ -132,6 +123,16 @@ class Answer(Result, NamedGroupsAndClasses):
         return self._data.get("id")
 
     @property
+    def robust(self) -> "RobustAnswer | dict[str, Any] | None":
+        """The robust answer (``sweep(robust=True)``, or ``analyze`` on counts): a
+        :class:`RobustAnswer`, ``{"error": ...}`` when the instance has no robust answer, or
+        ``None``."""
+        section = self._data.get("robust")
+        if section is None or "error" in section:
+            return copy.deepcopy(section)
+        return RobustAnswer(section)
+
+    @property
     def frontier(self) -> pd.DataFrame | None:
         """The mass-vs-bias frontier ``analyze`` adds to each answer."""
         points = self._data.get("frontier")
@@ -178,33 +179,33 @@ class Answer(Result, NamedGroupsAndClasses):
         return f"Answer({self.metric}: infeasible, certificate verified={bool((self.certificate or {}).get('verified'))})"
 
 
-class PerMetric(Result, Sequence[T]):
-    """Answers of a command that answers once per metric, in the order asked; the CLI's JSON
-    is one object for one metric and a list for several."""
+class _PerMetric(Result, Generic[Item]):
+    """Answers of one call, one per metric in the order asked; the CLI prints one object for one
+    metric and an array for several, and ``to_dict()`` returns exactly that."""
 
-    item_type: type[T]
+    _item: type
 
     def __init__(self, data: Any) -> None:
         super().__init__(data if isinstance(data, list) else [data])
-        self._answers = [self.item_type(item) for item in self._data]
+        self._answers: list[Item] = [self._item(item) for item in self._data]
 
     @overload
-    def __getitem__(self, index: int) -> T: ...
+    def __getitem__(self, index: int) -> Item: ...
     @overload
-    def __getitem__(self, index: slice) -> list[T]: ...
-    def __getitem__(self, index: int | slice) -> T | list[T]:
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
         return self._answers[index]
 
     def __len__(self) -> int:
         return len(self._answers)
 
-    def __iter__(self) -> Iterator[T]:
+    def __iter__(self) -> Iterator[Item]:
         return iter(self._answers)
 
-    def by_metric(self, metric: str) -> T:
+    def by_metric(self, metric: str) -> Item:
         """The answer for ``metric`` (``"sp"``, ``"eopp"``, ``"eodds"``)."""
         for answer in self._answers:
-            if answer.metric == metric:
+            if answer.metric == metric:  # type: ignore[attr-defined]
                 return answer
         raise KeyError(metric)
 
@@ -214,16 +215,16 @@ class PerMetric(Result, Sequence[T]):
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per metric."""
-        return pd.DataFrame([answer.row() for answer in self._answers])
+        return pd.DataFrame([answer.row() for answer in self._answers])  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._answers})"
 
 
-class Answers(PerMetric[Answer]):
+class Answers(_PerMetric[Answer], Sequence[Answer]):
     """The answers of ``feasible`` / ``bounds``: one per metric, in the order asked."""
 
-    item_type = Answer
+    _item = Answer
 
 
 class BiasReport(Result, NamedGroupsAndClasses):
@@ -371,94 +372,86 @@ class Report(Result):
 
 class RobustAnswer(Result, NamedGroupsAndClasses):
     """One metric's answer that survives sampling error (``fairmem robust``, ``Docs/robust.md``):
-    the verdict over a Clopper-Pearson confidence region of the counts, the least-mass interval
-    over that region, the scale of more data that would settle an undetermined verdict, and the
-    Jeffreys-Dirichlet posterior probability of feasibility."""
+    the box verdict over a simultaneous confidence region, the least-mass interval over it, the
+    settling scale, and the posterior probability of feasibility (Dirichlet draws)."""
 
     @property
     def metric(self) -> str:
-        return self._data["metric"]
+        """``"sp"``, ``"eopp"`` or ``"eodds"``."""
+        return str(self._data["metric"])
 
     @property
-    def verdict(self) -> str:
-        """``"certainly_feasible"``, ``"certainly_infeasible"`` or ``"undetermined"``."""
-        return self._data["verdict"]
+    def verdict(self) -> str | None:
+        """``"certainly_feasible"``, ``"certainly_infeasible"`` or ``"undetermined"`` (``None``
+        for ``method="bayes"``)."""
+        return self._data.get("verdict")
 
     @property
     def level(self) -> float:
-        """The joint confidence level of the region (default 0.95)."""
-        return self._data["level"]
+        return float(self._data["level"])
 
     @property
-    def records(self) -> int:
-        return self._data["records"]
+    def convention(self) -> str:
+        """``"B"`` (cell-random memorization) or ``"A"`` (given ``unmemorized_prediction``)."""
+        return str(self._data["convention"])
 
     @property
-    def tolerance(self) -> float:
-        return self._data["tolerance"]
-
-    @property
-    def point_feasible(self) -> bool:
-        """The ordinary answer on the point estimate of the counts."""
-        return bool(self._data["point_estimate"]["feasible"])
-
-    @property
-    def point_min_mass(self) -> float | None:
-        return self._data["point_estimate"].get("min_mass")
-
-    @property
-    def min_mass_interval(self) -> tuple[float, float] | None:
-        """The least memorized mass over the confidence region, as ``(lower, upper)`` (``None``
-        when no point of the region is feasible; ``upper`` is ``None`` when some point is not)."""
+    def min_mass_interval(self) -> tuple[float, float | None] | None:
+        """``(lower, upper)`` of the least memorized mass over the region (upper ``None``:
+        unbounded); ``None`` when certainly infeasible or without the box method."""
         interval = self._data.get("min_mass_interval")
         return None if interval is None else (interval[0], interval[1])
 
     @property
-    def settling_scale(self) -> float | None:
-        """By how much the counts must grow (same proportions) for the verdict to settle."""
-        return self._data.get("settling_scale")
-
-    @property
     def probability_feasible(self) -> float | None:
-        """The posterior probability that zero (or ``tolerance``) bias is reachable."""
+        """Posterior probability that the target is feasible (``None`` without ``bayes``)."""
         return self._data.get("probability_feasible")
 
     @property
+    def settling_scale(self) -> float | None:
+        """The count scaling found to settle an undetermined verdict."""
+        return self._data.get("settling_scale")
+
+    @property
+    def point_estimate(self) -> dict[str, Any]:
+        """``{"feasible", "min_mass"}`` of the point estimate."""
+        return copy.deepcopy(self._data["point_estimate"])
+
+    @property
     def box(self) -> dict[str, Any] | None:
-        """The confidence-region part (region, witnesses, certificate, settling)."""
+        """The full frequentist answer: witnesses, certificate, settling, region."""
         return copy.deepcopy(self._data.get("box"))
 
     @property
     def bayes(self) -> dict[str, Any] | None:
-        """The posterior part (draws, quantiles of the least mass, prior)."""
+        """The full Bayesian answer: draws, seed, prior, quantiles of the least mass."""
         return copy.deepcopy(self._data.get("bayes"))
 
     def row(self) -> dict[str, Any]:
-        """The answer's scalars (one row of ``to_pandas``)."""
-        lower, upper = self.min_mass_interval or (None, None)
+        interval = self.min_mass_interval
         return {
             "metric": self.metric,
             "verdict": self.verdict,
-            "point_feasible": self.point_feasible,
-            "point_min_mass": self.point_min_mass,
-            "min_mass_lower": lower,
-            "min_mass_upper": upper,
-            "settling_scale": self.settling_scale,
+            "level": self.level,
+            "point_feasible": self.point_estimate["feasible"],
+            "point_min_mass": self.point_estimate.get("min_mass"),
+            "min_mass_lower": None if interval is None else interval[0],
+            "min_mass_upper": None if interval is None else interval[1],
             "probability_feasible": self.probability_feasible,
-            "records": self.records,
+            "settling_scale": self.settling_scale,
         }
 
     def to_pandas(self) -> pd.DataFrame:
         return pd.DataFrame([self.row()])
 
     def __repr__(self) -> str:
-        return f"RobustAnswer(metric={self.metric!r}, verdict={self.verdict!r}, interval={self.min_mass_interval})"
+        return f"RobustAnswer(metric={self.metric!r}, verdict={self.verdict!r}, min_mass_interval={self.min_mass_interval})"
 
 
-class RobustAnswers(PerMetric[RobustAnswer]):
-    """The robust answers of ``fairmem robust``, one per metric, in the order asked."""
+class RobustAnswers(_PerMetric[RobustAnswer], Sequence[RobustAnswer]):
+    """The answers of ``robust``: one per metric, in the order asked."""
 
-    item_type = RobustAnswer
+    _item = RobustAnswer
 
 
 def _with_summaries(row: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
