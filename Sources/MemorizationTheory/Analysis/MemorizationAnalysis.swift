@@ -13,6 +13,13 @@ public enum MemorizationAnalysis {
   ///   - method: the simplex variant for the floating point solves.
   ///   - route: GLPK always (the default), or the exact closed forms where they apply
   ///     (`AnswerRoute.closedFormWhereExact`; floating point, non-exact simplex only).
+  ///
+  /// A floating point (non-exact) infeasibility certificate counts as verified only when its gap
+  /// exceeds `MemorizationAnswer.witnessTolerance`, the margin every witness is checked with. A
+  /// smaller gap is rounding noise (the rounded coefficients can be infeasible by 1e-16 where the
+  /// intended ones are feasible), so such an instance is answered again at
+  /// `tolerance + witnessTolerance`, with a note saying so; with exact statistics the exact gap
+  /// decides.
   /// - Throws: `LPFailure` when GLPK fails (never for infeasible or unbounded programs).
   public static func analyze(
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
@@ -26,6 +33,30 @@ public enum MemorizationAnalysis {
     {
       return fast
     }
+    let answer = try analyzeByLinearProgram(
+      statistics, metric: metric, options: options, closed: closed, exactStatistics: exactStatistics,
+      certificate: certificate, method: method)
+    guard let found = answer.certificate, !found.verified, found.exactGap == nil,
+      found.gap <= MemorizationAnswer.witnessTolerance
+    else { return answer }
+    var relaxed = options
+    relaxed.tolerance += MemorizationAnswer.witnessTolerance
+    var retry = try analyzeByLinearProgram(
+      statistics, metric: metric, options: relaxed, closed: statistics.closedForms(for: metric, options: relaxed),
+      exactStatistics: nil, certificate: certificate, method: method)
+    retry.notes.append(
+      "infeasible at tolerance \(options.tolerance) only by \(found.gap), the level of rounding (below the witness margin \(MemorizationAnswer.witnessTolerance)); answered at tolerance \(relaxed.tolerance)"
+    )
+    return retry
+  }
+
+  /// The GLPK route of `analyze`: least and most mass, witnesses re-checked with R0, and a
+  /// Farkas certificate for an infeasible program.
+  static func analyzeByLinearProgram(
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
+    closed: ClosedFormBounds<Double>, exactStatistics: PopulationStatistics<Rational>?, certificate: Bool,
+    method: SimplexOptions.Method
+  ) throws(LPFailure) -> MemorizationAnswer {
     let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
     let mixture = MixtureRule(statistics)
     var answer = unanswered(statistics, metric: metric, options: options, closed: closed, rows: program.rowLabels)
@@ -74,7 +105,8 @@ public enum MemorizationAnalysis {
           entries: entries,
           rowLabels: entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
           multipliers: multipliers, gap: gap,
-          verified: gap > 0 && (exactGap.map { $0 > .zero } ?? true), exactGap: exactGap)
+          verified: exactGap.map { $0 > .zero } ?? (gap > MemorizationAnswer.witnessTolerance),
+          exactGap: exactGap)
       }
     case .optimal(let minimum):
       answer.feasible = true

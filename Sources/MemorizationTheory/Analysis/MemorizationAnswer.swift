@@ -41,7 +41,8 @@ public struct MemorizationAnswer: Sendable {
 }
 
 /// A checked proof that no memorization reaches the target: multipliers `y` on metric entries
-/// whose Farkas gap `L(y) - U(y)` is positive (see `MemorizationProgram.farkasGap(entries:multipliers:)`).
+/// whose Farkas gap `L(y) - U(y)` is positive (see `MemorizationProgram.farkasGap(entries:multipliers:)`):
+/// above `MemorizationAnswer.witnessTolerance` in floating point, above zero in exact arithmetic.
 /// Without a tolerance the entries are the LP rows (each group against the reference group);
 /// with one they are the pairs of groups the band rows' multipliers stand for
 /// (`MemorizationProgram.pairwiseMultipliers(_:)`), only those with a nonzero multiplier.
