@@ -27,15 +27,20 @@ struct ExplainCommand: ParsableCommand {
   }
 
   private func render<T>(_ stats: PopulationStatistics<T>, options: MetricOptions) throws {
-    let explanations = stats.explanations(metrics: selection.selectedMetrics, options: options)
+    let metrics = selection.selectedMetrics
     if input.json {
+      let explanations = stats.explanations(metrics: metrics, options: options)
       print(
         try AnswerJSON.text(
           report: explanations.map { EntryExplanationReport($0, groups: stats.groups, classes: stats.classes) }))
     } else {
-      print(
-        explanations.map { AnswerText.explanation($0, groups: stats.groups, classes: stats.classes) }.joined(
-          separator: "\n"))
+      // One line per entry, written as it is produced (G(G-1)/2 entries per rate).
+      var written = false
+      stats.forEachExplanation(metrics: metrics, options: options) {
+        print(AnswerText.explanation($0, groups: stats.groups, classes: stats.classes))
+        written = true
+      }
+      if !written { print("") }
     }
   }
 }
