@@ -42,6 +42,25 @@ struct LargeInstanceRouteTests {
     print("[explain] \(entries) entries compared")
   }
 
+  @Test("a JSON array written element by element has the bytes of the whole array (pretty and compact, 0 to n)")
+  func streamedJSONArrayMatchesWholeArray() throws {
+    let n = [[[3, 1], [2, 5]], [[4, 4], [1, 6]], [[2, 2], [3, 3]]]
+    let stats = try StatisticsDecoder().decodeExact(object: countsObject(n))
+    let reports = stats.explanations(metrics: FairnessMetric.gapVectors, options: MetricOptions()).map {
+      EntryExplanationReport($0, groups: stats.groups, classes: stats.classes)
+    }
+    for pretty in [true, false] {
+      let encoder = JSONReportEncoder(pretty: pretty)
+      for count in [0, 1, 2, reports.count] {
+        let prefix = Array(reports.prefix(count))
+        let streamed =
+          try prefix.enumerated().map { try encoder.arrayElementText($0.element, index: $0.offset) }.joined()
+          + encoder.arrayEndText(count: count)
+        #expect(streamed == (try encoder.text(prefix)), "pretty \(pretty), \(count) elements")
+      }
+    }
+  }
+
   @Test("frontier: warm-started budget sequence gives the cold per-budget optimum")
   func frontierWarmStartMatchesColdSolves() throws {
     var rng = TestSeed.generator(default: 0x1A26_0002)
