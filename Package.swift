@@ -111,7 +111,7 @@ let package = Package(
       name: "DemographicsFreeReweighting",
       dependencies: [
         "DenseLinearAlgebra", "FairnessModels", "FairnessData", "FairnessStatistics", "SeededRandom",
-        "FailureReporting",
+        "FailureReporting", "Mitigation",
       ],
       swiftSettings: strictSettings),
     // Optimal steering to exact fairness (seed 002): Gaussian class-conditional models, the
@@ -134,7 +134,7 @@ let package = Package(
       dependencies: [
         "FairnessStatistics", "FairMemJSON", "MemorizationTheory", "LinearProgramming", "FairnessData",
         "Memorizers", "FailureReporting", "Influence", "Mitigation", "NumberText", "DemographicsFreeReweighting",
-        "OptimalSteering", "SteeringExperiment",
+        "OptimalSteering", "SteeringExperiment", "FairnessModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -188,7 +188,8 @@ let package = Package(
     .testTarget(
       name: "DemographicsFreeReweightingTests",
       dependencies: [
-        "DemographicsFreeReweighting", "FairnessModels", "FairnessData", "DenseLinearAlgebra", "_TestSupport",
+        "DemographicsFreeReweighting", "FairnessModels", "FairnessData", "DenseLinearAlgebra", "Mitigation",
+        "_TestSupport",
       ]),
     .testTarget(
       name: "CLITests",

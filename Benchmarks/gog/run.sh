@@ -25,7 +25,11 @@ BIN="$(swift build -c release --package-path Benchmarks --show-bin-path)/gog-ben
 mkdir -p "$OUT"
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 for threads in 1 2; do
-  swift_line="$(OPENBLAS_NUM_THREADS=$threads "$BIN" "$DATA" "$OUT" "$threads" "$EPOCHS" "$SEED" | tee /dev/stderr | tail -1)"
+  # The driver's lines are echoed to stderr by the shell, not `tee /dev/stderr`: tee would reopen a
+  # redirected stderr file with O_TRUNC and erase what was logged before.
+  swift_out="$(OPENBLAS_NUM_THREADS=$threads "$BIN" "$DATA" "$OUT" "$threads" "$EPOCHS" "$SEED")"
+  echo "$swift_out" >&2
+  swift_line="$(tail -1 <<<"$swift_out")"
   torch_line="$(OMP_NUM_THREADS=$threads "$TORCH_VENV/bin/python" "$ROOT/Benchmarks/gog/reference_torch.py" "$OUT" "$threads" "$EPOCHS" "$SEED")"
   echo "$torch_line"
   awk -v t="$threads" -v se="$(field per_epoch_ms "$swift_line")" -v te="$(field per_epoch_ms "$torch_line")" \

@@ -1,3 +1,5 @@
+public import FairnessModels
+
 /// The learner a group-free method trains.
 public enum GroupFreeLearnerKind: String, Sendable, Hashable, Codable, CaseIterable {
   /// Binary logistic regression `p(1|x) = σ(wᵀx + b)`; its last layer is the whole model (`h = x`).
@@ -15,6 +17,8 @@ public struct GroupFreeConfiguration: Sendable, Hashable, Codable {
   public var learner: GroupFreeLearnerKind = .mlp
   /// Hidden units of the MLP learner.
   public var hiddenWidth: Int = 64
+  /// The MLP's hidden activation: ReLU (the authors'), or SeLU as the MLP of `fairmem compare`.
+  public var hiddenActivation: Activation = .relu
   /// `K`, the neighbours of every node in the per-batch kNN graph (self excluded).
   public var neighbours: Int = 3
   /// Rows per mini-batch `B`; the last incomplete batch of an epoch is dropped (as the authors).

@@ -14,14 +14,16 @@ public struct GroupFreeTrainingSet: Sendable, Equatable {
 
   /// The features and labels of `dataset`; its groups are dropped.
   ///
-  /// - Throws: ``GroupFreeError`` (`dataset`) unless the task is binary and the split non-empty.
+  /// - Throws: ``GroupFreeError``: `label` unless the task is binary, `dataset` for an empty split.
   public init(_ dataset: Dataset) throws(GroupFreeError) {
-    try self.init(
-      features: dataset.matrix,
-      labels: dataset.labels)
     guard dataset.classCount == 2 else {
-      throw GroupFreeError(option: "dataset", problem: "group-free methods need two classes, got \(dataset.classCount)")
+      throw GroupFreeError(
+        option: "label",
+        problem:
+          "group-free methods need a binary label, got \(dataset.classCount) classes (\(dataset.classNames.prefix(5).joined(separator: ", "))\(dataset.classCount > 5 ? ", ..." : ""))"
+      )
     }
+    try self.init(features: dataset.matrix, labels: dataset.labels)
   }
 
   /// A training set from raw arrays.

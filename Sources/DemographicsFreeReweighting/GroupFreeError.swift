@@ -20,4 +20,10 @@ public struct GroupFreeError: ClassifiedError, Equatable {
   public var field: String? { option }
   /// `<option>: <problem>`.
   public var description: String { "\(option): \(problem)" }
+
+  /// The same error with ``option`` renamed through `names` (a command whose options for the same
+  /// setting are spelled differently, e.g. `compare --group-free-batch-size` for `--batch-size`).
+  public func renamingOption(_ names: [String: String]) -> GroupFreeError {
+    GroupFreeError(option: names[option] ?? option, problem: problem)
+  }
 }

@@ -36,6 +36,41 @@ public struct GroupFreePlan: Sendable, Hashable {
   }
 }
 
+/// One split as a group-free method sees it: the training split without its groups, and the
+/// validation split behind an ``EpochSelector``.
+public struct GroupFreeSplit: Sendable {
+  /// Features and labels of the training split.
+  public let training: GroupFreeTrainingSet
+  /// Validation worst-group accuracy per candidate model (the only use of validation groups).
+  public let selector: EpochSelector
+
+  /// Prepares `split`.
+  ///
+  /// - Throws: ``GroupFreeError``: `--feature-column` when a feature is constant within every
+  ///   group but not overall (it encodes the group, see ``FairnessData/Dataset/featuresEncodingTheGroup()``);
+  ///   `groups` when a validation group is empty; `dataset` for a non-binary task.
+  public init(_ split: Split) throws(GroupFreeError) {
+    if let leak = split.train.featuresEncodingTheGroup().first {
+      throw GroupFreeError(
+        option: "--feature-column",
+        problem: "feature '\(leak)' is constant within every group, so it encodes the group; drop it")
+    }
+    training = try GroupFreeTrainingSet(split.train)
+    selector = try EpochSelector(validation: split.validation)
+  }
+}
+
+extension GroupFreeConfiguration {
+  /// The configuration of one run: `K` set for a graph method, and the training seed offset by
+  /// the split seed (so every split draws its own initialization and shuffles).
+  public func forRun(neighbours k: Int?, splitSeed: UInt64) -> GroupFreeConfiguration {
+    var c = self
+    if let k { c.neighbours = k }
+    c.trainingSeed = trainingSeed &+ splitSeed
+    return c
+  }
+}
+
 /// Runs a ``GroupFreePlan``: every method on every split, evaluated on the test split.
 public enum GroupFreeExperiment {
   /// Loads each split with `loadSplit(seed)`, refuses features that encode the group, trains
@@ -60,13 +95,7 @@ public enum GroupFreeExperiment {
     for seed in plan.splitSeeds {
       let split = try loadSplit(seed)
       groupNames = split.train.groupNames
-      if let leak = split.train.featuresEncodingTheGroup().first {
-        throw GroupFreeError(
-          option: "--feature-column",
-          problem: "feature '\(leak)' is constant within every group, so it encodes the group; drop it")
-      }
-      let training = try GroupFreeTrainingSet(split.train)
-      let selector = try EpochSelector(validation: split.validation)
+      let prepared = try GroupFreeSplit(split)
       let validationX = split.validation.matrix
       let testX = split.test.matrix
       if plan.keepPredictions {
@@ -74,11 +103,9 @@ public enum GroupFreeExperiment {
       }
       for method in plan.methods {
         for k in method.usesGraph ? plan.neighbourCounts.map(Optional.some) : [nil] {
-          var configuration = plan.configuration
-          if let k { configuration.neighbours = k }
-          configuration.trainingSeed = plan.configuration.trainingSeed &+ seed
+          let configuration = plan.configuration.forRun(neighbours: k, splitSeed: seed)
           let trained = try GroupFreeTrainer(method: method, configuration: configuration)
-            .train(training, selector: selector)
+            .train(prepared.training, selector: prepared.selector)
           let testPredictions = trained.learner.predict(testX)
           let run = GroupFreeRun(
             method: method, neighbours: k, splitSeed: seed, selectedEpoch: trained.selectedEpoch,

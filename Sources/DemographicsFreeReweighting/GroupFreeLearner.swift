@@ -7,16 +7,17 @@ public enum GroupFreeLearner: Sendable, Equatable {
   case lr(MultinomialLogisticRegression)
   case mlp(MLPClassifier)
 
-  /// The initial learner: LR at zero, or an MLP with ReLU units drawn from `generator`. No L2
-  /// penalty (the authors train with weight decay 0).
+  /// The initial learner: LR at zero, or an MLP with `activation` units (ReLU by default) drawn
+  /// from `generator`. No L2 penalty (the authors train with weight decay 0).
   public init(
-    kind: GroupFreeLearnerKind, featureCount: Int, hiddenWidth: Int, using generator: inout some RandomNumberGenerator
+    kind: GroupFreeLearnerKind, featureCount: Int, hiddenWidth: Int, activation: Activation = .relu,
+    using generator: inout some RandomNumberGenerator
   ) {
     switch kind {
     case .lr: self = .lr(MultinomialLogisticRegression(featureCount: featureCount, classCount: 2))
     case .mlp:
       self = .mlp(
-        MLPClassifier(featureCount: featureCount, hiddenWidth: hiddenWidth, activation: .relu, using: &generator))
+        MLPClassifier(featureCount: featureCount, hiddenWidth: hiddenWidth, activation: activation, using: &generator))
     }
   }
 

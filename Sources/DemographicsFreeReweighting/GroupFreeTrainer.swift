@@ -76,7 +76,7 @@ public struct GroupFreeTrainer: Sendable {
     var shuffleGenerator = root.split()
     let start = GroupFreeLearner(
       kind: configuration.learner, featureCount: training.features.columns, hiddenWidth: configuration.hiddenWidth,
-      using: &learnerGenerator)
+      activation: configuration.hiddenActivation, using: &learnerGenerator)
     var state = AdversaryState(
       method: method, configuration: configuration, featureCount: training.features.columns,
       using: &adversaryGenerator)

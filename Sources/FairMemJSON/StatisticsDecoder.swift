@@ -6,8 +6,11 @@ public import Foundation
 /// Accepted fields: `groups`, `classes` (names, at least two each, unique), then either
 /// `population` (G x K joint law) and `confusion` (G x K x K, rows sum to 1), or `counts`
 /// (G x K x K nonnegative integers n[a][y][yh]); optionally `unmemorized_prediction` (G x K, rows
-/// sum to 1: switches SP to convention A) and `cap` (G x K, `0 <= cap <= population`).
-/// `id`, `description` and `summary` are allowed and ignored. Any other key is an error, so that
+/// sum to 1: switches SP to convention A) and `cap` (G x K, `0 <= cap <= population`). With
+/// `population` and `confusion`, `sample_sizes` (G x K nonnegative integers, records per cell)
+/// turns the rates into the counts they imply (see `impliedCounts`), for the robust answers.
+/// `id`, `description`, `summary` and `bootstrap` (what `fairmem stats` adds) are allowed and
+/// ignored. Any other key is an error, so that
 /// typos are not silently ignored.
 public struct StatisticsDecoder: Sendable {
   /// How far a row sum may be from 1 before it is an error (unless `normalize`).
@@ -21,9 +24,13 @@ public struct StatisticsDecoder: Sendable {
   }
 
   static let allowedKeys: Set<String> = [
-    "groups", "classes", "population", "confusion", "counts", "unmemorized_prediction", "cap",
-    "id", "description", "summary",
+    "groups", "classes", "population", "confusion", "counts", "sample_sizes", "unmemorized_prediction", "cap",
+    "id", "description", "summary", "bootstrap",
   ]
+
+  /// How far a rate may be from the one its sample sizes imply (`population[a][y]` from
+  /// `n[a][y] / N`, `confusion[a][y][yh]` from a whole number of the cell's records).
+  public static let sampleRateTolerance = 1e-6
 
   /// Parses JSON text into a top-level object.
   public func object(from data: Data) throws(StatisticsError) -> [String: Any] {
@@ -138,9 +145,14 @@ public struct StatisticsDecoder: Sendable {
     var population: [[T]]
     var confusion: [[[T]]]
     var counts: [[[Int]]]? = nil
+    var countsOrigin = CountsOrigin.counts
     if let rawCounts = object["counts"] {
       if object["population"] != nil || object["confusion"] != nil {
         throw StatisticsError(field: "counts", problem: "give either counts or population + confusion, not both")
+      }
+      if object["sample_sizes"] != nil {
+        throw StatisticsError(
+          field: "sample_sizes", problem: "counts already give the sample sizes; give sample_sizes only with rates")
       }
       let n = try integerTensor(rawCounts, field: "counts", shape: (g, k, k))
       let fromCounts = try PopulationStatistics<T>(
@@ -196,6 +208,18 @@ public struct StatisticsDecoder: Sendable {
           field: "population[\(a)]", problem: "group '\(groups[a])' is empty (P(A=\(groups[a])) = 0); remove it")
       }
       notes += PopulationStatistics<T>.zeroMassNotes(groups: groups, classes: classes, population: population)
+      if let rawSizes = object["sample_sizes"] {
+        let n = try impliedCounts(rawSizes, population: p, confusion: c)
+        let fromCounts = try PopulationStatistics<T>(
+          counts: PredictionCounts(groups: groups, classes: classes, counts: n))
+        counts = n
+        countsOrigin = .sampleSizes
+        population = fromCounts.population
+        confusion = fromCounts.confusion
+        notes.append(
+          "population and confusion are read as the counts they imply with sample_sizes (\(n.joined().joined().reduce(0, +)) records)"
+        )
+      }
     }
 
     var unmemorized: [[T]]? = nil
@@ -236,7 +260,70 @@ public struct StatisticsDecoder: Sendable {
 
     return PopulationStatistics(
       groups: groups, classes: classes, population: population, confusion: confusion,
-      unmemorizedPrediction: unmemorized, cap: cap, counts: counts, notes: notes)
+      unmemorizedPrediction: unmemorized, cap: cap, counts: counts, countsOrigin: countsOrigin, notes: notes)
+  }
+
+  /// The counts implied by rates and per-cell sample sizes `n[a][y]` (records of group a with
+  /// label y): `n[a][y][yh] = C[a][y][yh] · n[a][y]`.
+  ///
+  /// The rates must be those of whole records: `p[a][y]` within `sampleRateTolerance` of
+  /// `n[a][y] / N`, and each `C[a][y][yh]` within it of `k / n[a][y]` for a whole k (the k of a
+  /// row then sum to `n[a][y]`). A cell of size 0 has no record (its rates stay unestimated).
+  ///
+  /// - Throws: `StatisticsError` naming `sample_sizes[...]` (shape, non-integer, negative, all
+  ///   zero, overflow, a size that does not give the cell's population share) or
+  ///   `confusion[a][y][yh]` (a rate that is no whole number of the cell's records).
+  private func impliedCounts(_ raw: Any, population p: [[Double]], confusion c: [[[Double]]]) throws(StatisticsError)
+    -> [[[Int]]]
+  {
+    let g = p.count
+    let k = p[0].count
+    let sizes = try integerMatrix(raw, field: "sample_sizes", rows: g, columns: k, what: "sample size")
+    var total = 0
+    for (a, row) in sizes.enumerated() {
+      for (y, size) in row.enumerated() {
+        let (sum, overflow) = total.addingReportingOverflow(size)
+        guard !overflow else {
+          throw StatisticsError(
+            field: "sample_sizes[\(a)][\(y)]", problem: "the total number of records exceeds \(Int.max) here")
+        }
+        total = sum
+      }
+    }
+    guard total > 0 else { throw StatisticsError(field: "sample_sizes", problem: "all sample sizes are zero") }
+    let tolerance = Self.sampleRateTolerance
+    var n = Array(repeating: Array(repeating: Array(repeating: 0, count: k), count: k), count: g)
+    for a in 0..<g {
+      for y in 0..<k {
+        let size = sizes[a][y]
+        let share = Double(size) / Double(total)
+        guard abs(share - p[a][y]) <= tolerance else {
+          throw StatisticsError(
+            field: "sample_sizes[\(a)][\(y)]",
+            problem:
+              "\(size) of \(total) records is a share of \(share), but population[\(a)][\(y)] = \(p[a][y]) (they must agree within \(tolerance))"
+          )
+        }
+        guard size > 0 else { continue }
+        for yh in 0..<k {
+          let records = (c[a][y][yh] * Double(size)).rounded()
+          guard abs(records / Double(size) - c[a][y][yh]) <= tolerance else {
+            throw StatisticsError(
+              field: "confusion[\(a)][\(y)][\(yh)]",
+              problem:
+                "\(c[a][y][yh]) of sample_sizes[\(a)][\(y)] = \(size) records is \(c[a][y][yh] * Double(size)), not a whole number (within \(tolerance) on the rate)"
+            )
+          }
+          n[a][y][yh] = Int(records)
+        }
+        guard n[a][y].reduce(0, +) == size else {
+          throw StatisticsError(
+            field: "confusion[\(a)][\(y)]",
+            problem: "its records sum to \(n[a][y].reduce(0, +)), not sample_sizes[\(a)][\(y)] = \(size)")
+        }
+      }
+    }
+    return n
   }
 
   // MARK: - Field readers
@@ -346,20 +433,27 @@ public struct StatisticsDecoder: Sendable {
   private func integerTensor(_ raw: Any, field: String, shape: (Int, Int, Int)) throws(StatisticsError) -> [[[Int]]] {
     var result: [[[Int]]] = []
     for (a, slab) in try array(raw, field: field, count: shape.0).enumerated() {
-      var rows: [[Int]] = []
-      for (y, row) in try array(slab, field: "\(field)[\(a)]", count: shape.1).enumerated() {
-        var values: [Int] = []
-        for (yh, item) in try array(row, field: "\(field)[\(a)][\(y)]", count: shape.2).enumerated() {
-          let f = "\(field)[\(a)][\(y)][\(yh)]"
-          let value = try number(item, field: f)
-          guard value >= 0, value == value.rounded(), value < 9.0e15 else {
-            throw StatisticsError(field: f, problem: "expected a nonnegative integer count, got \(value)")
-          }
-          values.append(Int(value))
+      result.append(try integerMatrix(slab, field: "\(field)[\(a)]", rows: shape.1, columns: shape.2, what: "count"))
+    }
+    return result
+  }
+
+  /// A rows x columns matrix of nonnegative integers (below 9e15, exact in a double).
+  private func integerMatrix(_ raw: Any, field: String, rows: Int, columns: Int, what: String) throws(StatisticsError)
+    -> [[Int]]
+  {
+    var result: [[Int]] = []
+    for (i, row) in try array(raw, field: field, count: rows).enumerated() {
+      var values: [Int] = []
+      for (j, item) in try array(row, field: "\(field)[\(i)]", count: columns).enumerated() {
+        let f = "\(field)[\(i)][\(j)]"
+        let value = try number(item, field: f)
+        guard value >= 0, value == value.rounded(), value < 9.0e15 else {
+          throw StatisticsError(field: f, problem: "expected a nonnegative integer \(what), got \(value)")
         }
-        rows.append(values)
+        values.append(Int(value))
       }
-      result.append(rows)
+      result.append(values)
     }
     return result
   }

@@ -1,6 +1,6 @@
 /// A hidden-layer nonlinearity `φ` with its first and second derivatives (the second is needed by
 /// the exact Hessian-vector product).
-public enum Activation: String, Sendable, Hashable, CaseIterable {
+public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
   /// SeLU (Klambauer et al. 2017): `φ(a) = s·a` for `a > 0`, `s·α(eᵃ − 1)` otherwise, with
   /// `s ≈ 1.0507`, `α ≈ 1.6733`. Paired with LeCun-normal initialization. (`φ'` jumps at 0; the
   /// derivatives used are the one-sided ones, exact almost everywhere.)

@@ -19,6 +19,8 @@ public struct ValidationRequest: Sendable {
   public var mlpWidth: Int
   /// Most L-BFGS iterations of the interpolating MLP.
   public var mlpEpochs: Int
+  /// Where the interpolating MLP's weights start (the construction, or random weights).
+  public var mlpInitialization: InterpolatingMLPMemorizer.Initialization = .interpolating
   /// The base classifier of every population.
   public var baseModel: ClassifierChoice
   /// Whether the nearest-neighbour memorizer runs on the synthetic populations.
@@ -56,7 +58,7 @@ public struct ValidationRequest: Sendable {
 
   /// The interpolating MLP's options (`mlpWidth` 0: width from D).
   public var mlpOptions: InterpolatingMLPMemorizer.Options {
-    .init(hiddenWidth: mlpWidth == 0 ? nil : mlpWidth, maximumEpochs: mlpEpochs)
+    .init(initialization: mlpInitialization, hiddenWidth: mlpWidth == 0 ? nil : mlpWidth, maximumEpochs: mlpEpochs)
   }
 }
 
@@ -75,6 +77,8 @@ public struct ValidationReport: Codable, Sendable {
     public var mlpPopulations: Int
     public var mlpWidth: Int
     public var mlpEpochs: Int
+    /// `interpolating` (the construction, the default) or `random`.
+    public var mlpInitialization: InterpolatingMLPMemorizer.Initialization = .interpolating
     public var entries: Bool
     /// The base classifier (`lr`, `1nn`, `mlp-<width>`).
     public var baseModel: String = "lr"
@@ -87,6 +91,7 @@ public struct ValidationReport: Codable, Sendable {
       case mlpPopulations = "mlp_populations"
       case mlpWidth = "mlp_width"
       case mlpEpochs = "mlp_epochs"
+      case mlpInitialization = "mlp_initialization"
     }
   }
 
@@ -177,7 +182,8 @@ public enum TheoryValidation {
         synthetic: count, datasets: real.map(\.name), randomMemorizations: request.randomMemorizations,
         z: ValidationSettings().z, nearestNeighbourRadii: count > 0 ? ValidationRequest.syntheticRadii : [],
         mlpPopulations: min(request.mlpPopulations, count), mlpWidth: request.mlpWidth,
-        mlpEpochs: request.mlpEpochs, entries: request.recordEntries, baseModel: request.baseModel.description),
+        mlpEpochs: request.mlpEpochs, mlpInitialization: request.mlpInitialization, entries: request.recordEntries,
+        baseModel: request.baseModel.description),
       seconds: Date().timeIntervalSince(started), synthetic: synthetic, real: realResults,
       summary: summaryRows(synthetic),
       answers: realResults.flatMap { result in
@@ -282,7 +288,20 @@ public enum TheoryValidation {
           instances: fits.count,
           agreeing:
             "\(fits.filter(\.fitsMemorizedSet).count) / \(fits.filter { $0.offMemorizedAgreement >= 0.99 }.count)",
-          worst: "widths \(fits.map(\.hiddenWidth).min() ?? 0)-\(fits.map(\.hiddenWidth).max() ?? 0)"))
+          worst:
+            "widths \(fits.map(\.hiddenWidth).min() ?? 0)-\(fits.map(\.hiddenWidth).max() ?? 0), conflicts \(fits.map(\.conflictingMemorized).reduce(0, +))"
+        ))
+    }
+    let randomFits = results.flatMap(\.mlpRandomFits)
+    if !randomFits.isEmpty {
+      rows.append(
+        Row(
+          check:
+            "interpolating MLP at random memorizations (uniform): fits D completely / keeps >= 99% off D (per run)",
+          instances: randomFits.count,
+          agreeing:
+            "\(randomFits.filter(\.fitsMemorizedSet).count) / \(randomFits.filter { $0.offMemorizedAgreement >= 0.99 }.count)",
+          worst: "conflicts \(randomFits.map(\.conflictingMemorized).reduce(0, +))"))
     }
     let within = all.compactMap(\.mlpWithinBound)
     if !within.isEmpty {
@@ -292,6 +311,20 @@ public enum TheoryValidation {
           check: "interpolating MLP: zero bias at LP min mass within the lookup's bound / else explained by spill-over",
           instances: within.count, agreeing: "\(within.filter { $0 }.count) / \(explained)",
           worst: "max spill-over \(NumberText.number(all.compactMap(\.mlpLargestSpillOver).max()))"))
+    }
+    let mlpRandom = results.flatMap(\.entries).filter { $0.memorizer == .mlp && $0.setting == .random }
+    if !mlpRandom.isEmpty {
+      let within = mlpRandom.filter { abs($0.measured - $0.predicted) <= $0.band }
+      let explained = mlpRandom.filter {
+        abs($0.measured - $0.predicted) > $0.band
+          && abs($0.measured - $0.predicted) <= $0.band + ($0.spillOver ?? 0) + 1e-12
+      }
+      rows.append(
+        Row(
+          check:
+            "interpolating MLP: R1-R3 entries at random memorizations within the lookup's band / else explained by spill-over",
+          instances: mlpRandom.count, agreeing: "\(within.count) / \(explained.count)",
+          worst: "max spill-over \(NumberText.number(mlpRandom.compactMap(\.spillOver).max()))"))
     }
     let mlp = all.compactMap(\.mlpOffMemorizedAgreement)
     if !mlp.isEmpty {

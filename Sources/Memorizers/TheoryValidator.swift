@@ -89,12 +89,48 @@ public struct MetricValidation: Sendable {
   /// Feasible metrics: whether every entry lies within its bound plus its spill-over bound (the
   /// departure is then explained, entry by entry, by the records the MLP predicts differently).
   public var mlpDepartureExplained: Bool?
+  /// Feasible metrics: the MLP on the LP's set, entry by entry (its departure from the theory and
+  /// the spill-over bound that explains it).
+  public var mlpEntries: [SpillOverEntry]?
+  /// Feasible metrics: records per cell `[a][y]` whose MLP prediction differs from the lookup
+  /// memorizer's on the LP's set (the records the spill-over bound counts).
+  public var mlpChangedRecords: [[Int]]?
   /// Infeasible metrics: the smallest |gap| any lookup memorization tried left (must be > 0).
   public var smallestLookupGapTried: Double?
   /// Infeasible metrics: whether every memorizer tried (lookup, nearest neighbour, MLP) stayed biased.
   public var stayedBiasedUnderAll: Bool?
   /// Whether the checks that are theorems (lookup memorizer) passed.
   public var agrees: Bool
+}
+
+/// One metric entry of the interpolating MLP on the LP's least-mass set: how far it lies from the
+/// theory's zero bias, and how much of that the records it predicts differently from the lookup
+/// memorizer can explain.
+///
+/// With `c[a][y]` such records per cell, the entry lies within `spillOver` =
+/// `AgreementBand.changed` (a record moves a cell rate by `1/n[a][y]`, a group rate by `1/n[a]`) of
+/// the lookup memorizer's value on the same set, which lies within `bound` of zero (the theorem the
+/// validator checks). `withinBound` says the MLP met the lookup's own bound; `explained` says
+/// `|measured| <= bound + spillOver`, re-checked by counting.
+public struct SpillOverEntry: Sendable, Equatable, Codable {
+  /// The entry, e.g. `eopp[female-male][>50K]`.
+  public var entry: String
+  /// The value measured by counting the MLP's predictions (the theory's value is 0).
+  public var measured: Double
+  /// The lookup memorizer's bound for this entry (stratified + rounding + witness tolerance).
+  public var bound: Double
+  /// The spill-over bound of the records predicted differently from the lookup memorizer.
+  public var spillOver: Double
+  /// `|measured| <= bound`.
+  public var withinBound: Bool
+  /// `|measured| <= bound + spillOver` (up to 1e-12).
+  public var explained: Bool
+
+  enum CodingKeys: String, CodingKey {
+    case entry, measured, bound, explained
+    case spillOver = "spill_over"
+    case withinBound = "within_bound"
+  }
 }
 
 /// The R1-R3 check at random memorizations for one selection mode.
@@ -152,6 +188,10 @@ public struct EntryComparison: Sendable {
   /// The lookup memorizer's allowance for `|measured - predicted|` on this set (the check's band:
   /// stratified bound, or z-sigma hypergeometric, plus rounding for the least-mass set).
   public var band: Double
+  /// Nearest-neighbour and MLP entries: the spill-over bound (`AgreementBand.changed`) of the
+  /// records whose prediction differs from the lookup memorizer's on the same set, so
+  /// `|measured - lookup's measured| <= spillOver`; nil for the lookup memorizer.
+  public var spillOver: Double? = nil
 }
 
 /// The validation of one population.
@@ -174,6 +214,9 @@ public struct PopulationValidation: Sendable {
   public var randomChecks: [RandomMemorizationCheck]
   /// Every compared entry (only with `ValidationSettings.recordEntries`).
   public var entries: [EntryComparison] = []
+  /// What the interpolating MLP fitted at each random memorization with uniform selection (only
+  /// with `ValidationSettings.recordEntries`), in the order of the memorizations.
+  public var mlpRandomFits: [InterpolationFit] = []
 
   /// Whether every theorem-level check passed.
   public var agrees: Bool { metrics.allSatisfy(\.agrees) && randomChecks.allSatisfy(\.agrees) }
@@ -225,7 +268,8 @@ public enum TheoryValidator {
     return PopulationValidation(
       name: name, recordCount: population.recordCount, groupCount: population.dataset.groupCount,
       classCount: population.dataset.classCount, smallestCell: n.joined().filter { $0 > 0 }.min() ?? 0,
-      baseAccuracy: Double(correct) / max(run.total, 1), metrics: results, randomChecks: checks, entries: run.entries)
+      baseAccuracy: Double(correct) / max(run.total, 1), metrics: results, randomChecks: checks, entries: run.entries,
+      mlpRandomFits: run.mlpRandomFits)
   }
 }
 
@@ -247,6 +291,7 @@ struct ValidationRun {
   var lookupGapsTried: [FairnessMetric: [Double]] = [:]
   var firstRandomSet: [Int]? = nil
   var entries: [EntryComparison] = []
+  var mlpRandomFits: [InterpolationFit] = []
 
   init(_ population: EvaluationPopulation, settings: ValidationSettings, seed: UInt64) throws {
     self.population = population
@@ -275,15 +320,25 @@ struct ValidationRun {
   mutating func record(
     _ memorizer: EntryComparison.Memorizer, radius: Double? = nil, _ mode: MemorizationSetSelector.Mode,
     _ setting: EntryComparison.Setting, _ index: Int?, _ predicted: [BiasReport<Double>.Entry], _ got: [Double],
-    _ bands: [Double]
+    _ bands: [Double], changedFromLookup: [[Int]]? = nil
   ) {
     for ((entry, value), band) in zip(zip(predicted, got), bands) {
       entries.append(
         EntryComparison(
           memorizer: memorizer, radius: radius, selection: mode, setting: setting, memorization: index,
           metric: entry.entry.metric, label: entry.label,
-          predicted: entry.value, measured: value, band: band))
+          predicted: entry.value, measured: value, band: band,
+          spillOver: changedFromLookup.map { AgreementBand.changed(entry.entry, changed: $0, cellCounts: n) }))
     }
+  }
+
+  /// Records per cell `[a][y]` where two classifiers' predictions differ.
+  func changedCounts(_ predictions: [Int], from reference: [Int]) -> [[Int]] {
+    var changed = n.map { $0.map { _ in 0 } }
+    for i in 0..<population.recordCount where predictions[i] != reference[i] {
+      changed[population.dataset.groups[i]][labels[i]] += 1
+    }
+    return changed
   }
 
   /// Phase 1: R1-R3 entry by entry at random memorizations `m[a][y]`, per selection mode.
@@ -312,6 +367,7 @@ struct ValidationRun {
               population: population.dataset, basePredictions: population.basePredictions, memorized: chosen,
               options: settings.mlpOptions, using: &entryRng)
             others.append((.mlp, nil, mlp.predictions))
+            mlpRandomFits.append(mlp.fit)
           }
         }
         for metric in FairnessMetric.gapVectors {
@@ -328,7 +384,7 @@ struct ValidationRun {
             for (memorizer, radius, otherPredictions) in others {
               record(
                 memorizer, radius: radius, mode, .random, index, predicted, try measured(otherPredictions, metric),
-                bands)
+                bands, changedFromLookup: changedCounts(otherPredictions, from: predictions))
             }
           }
           for ((entry, value), band) in zip(zip(predicted, got), bands) {
@@ -412,7 +468,9 @@ struct ValidationRun {
       result.nearestNeighbourGaps.append(gap)
       result.nearestNeighbourOffMemorizedAgreement.append(offSetAgreement(predictions))
       if recordSet {
-        record(.nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands)
+        record(
+          .nearestNeighbour, radius: radius, .stratified, .leastMass, nil, predictedForSet, got, setBands,
+          changedFromLookup: changedCounts(predictions, from: lookupPredictions))
       }
       others.append(gap)
     }
@@ -422,25 +480,30 @@ struct ValidationRun {
         options: settings.mlpOptions, using: &rng)
       let got = try measured(mlp.predictions, metric)
       let gap = largest(got)
-      if recordSet { record(.mlp, .stratified, .leastMass, nil, predictedForSet, got, setBands) }
+      let changed = changedCounts(mlp.predictions, from: lookupPredictions)
+      if recordSet {
+        record(.mlp, .stratified, .leastMass, nil, predictedForSet, got, setBands, changedFromLookup: changed)
+      }
       result.mlpGap = gap
       result.mlpMemorizedAccuracy = mlp.memorizedAccuracy
       result.mlpOffMemorizedAgreement = mlp.offMemorizedAgreement
       result.mlpFit = mlp.fit
       if feasible {
-        var changed = n.map { $0.map { _ in 0 } }
-        for i in 0..<population.recordCount where mlp.predictions[i] != lookupPredictions[i] {
-          changed[population.dataset.groups[i]][labels[i]] += 1
-        }
-        let entries = metricEntries(base, metric: metric).map(\.entry)
-        let bounds = entries.map {
-          AgreementBand.stratified($0, cellCounts: n) + AgreementBand.rounding($0, cellCounts: n)
+        // The lookup memorizer's check on this set: zero bias within the stratified + rounding bound.
+        let spillEntries = zip(predictedForSet, got).map { entry, value in
+          let bound =
+            AgreementBand.stratified(entry.entry, cellCounts: n) + AgreementBand.rounding(entry.entry, cellCounts: n)
             + MemorizationAnswer.witnessTolerance
+          let spill = AgreementBand.changed(entry.entry, changed: changed, cellCounts: n)
+          return SpillOverEntry(
+            entry: entry.label, measured: value, bound: bound, spillOver: spill, withinBound: abs(value) <= bound,
+            explained: abs(value) <= bound + spill + 1e-12)
         }
-        let spill = entries.map { AgreementBand.changed($0, changed: changed, cellCounts: n) }
-        result.mlpWithinBound = zip(got, bounds).allSatisfy { abs($0) <= $1 }
-        result.mlpLargestSpillOver = spill.max() ?? 0
-        result.mlpDepartureExplained = zip(zip(got, bounds), spill).allSatisfy { abs($0.0) <= $0.1 + $1 + 1e-12 }
+        result.mlpEntries = spillEntries
+        result.mlpChangedRecords = changed
+        result.mlpWithinBound = spillEntries.allSatisfy(\.withinBound)
+        result.mlpLargestSpillOver = spillEntries.map(\.spillOver).max() ?? 0
+        result.mlpDepartureExplained = spillEntries.allSatisfy(\.explained)
       }
       others.append(gap)
     }
@@ -476,6 +539,8 @@ extension MetricValidation: Codable {
     case mlpWithinBound = "mlp_within_bound"
     case mlpLargestSpillOver = "mlp_largest_spill_over"
     case mlpDepartureExplained = "mlp_departure_explained"
+    case mlpEntries = "mlp_entries"
+    case mlpChangedRecords = "mlp_changed_records"
     case smallestLookupGapTried = "smallest_lookup_gap_tried"
     case stayedBiasedUnderAll = "stayed_biased_under_all"
   }
@@ -498,6 +563,7 @@ extension EntryComparison.Setting: Codable {}
 extension PopulationValidation: Codable {
   enum CodingKeys: String, CodingKey {
     case name, records, groups, classes, agrees, metrics, entries
+    case mlpRandomFits = "mlp_random_fits"
     case smallestCell = "smallest_cell"
     case baseAccuracy = "base_accuracy"
     case randomChecks = "random_checks"
@@ -507,6 +573,7 @@ extension PopulationValidation: Codable {
   /// fast to write.
   enum EntryColumn: String, CodingKey {
     case memorizer, radius, selection, setting, memorization, metric, entry, predicted, measured, band
+    case spillOver = "spill_over"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -519,6 +586,7 @@ extension PopulationValidation: Codable {
     baseAccuracy = try c.decode(Double.self, forKey: .baseAccuracy)
     metrics = try c.decode([MetricValidation].self, forKey: .metrics)
     randomChecks = try c.decode([RandomMemorizationCheck].self, forKey: .randomChecks)
+    mlpRandomFits = try c.decodeIfPresent([InterpolationFit].self, forKey: .mlpRandomFits) ?? []
     entries = []
     guard c.contains(.entries) else { return }
     let e = try c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
@@ -533,10 +601,11 @@ extension PopulationValidation: Codable {
     let measured = try e.decode([Double].self, forKey: .measured)
     let bands = try e.decode([Double].self, forKey: .band)
     let count = memorizers.count
+    let spills = try e.decodeIfPresent([Double?].self, forKey: .spillOver) ?? Array(repeating: nil, count: count)
     guard
       [
         radii.count, selections.count, settings.count, memorizations.count, metrics.count, labels.count,
-        predicted.count, measured.count, bands.count,
+        predicted.count, measured.count, bands.count, spills.count,
       ].allSatisfy({ $0 == count })
     else {
       throw DecodingError.dataCorruptedError(
@@ -546,7 +615,7 @@ extension PopulationValidation: Codable {
       EntryComparison(
         memorizer: memorizers[i], radius: radii[i], selection: selections[i], setting: settings[i],
         memorization: memorizations[i], metric: metrics[i], label: labels[i], predicted: predicted[i],
-        measured: measured[i], band: bands[i])
+        measured: measured[i], band: bands[i], spillOver: spills[i])
     }
   }
 
@@ -561,6 +630,7 @@ extension PopulationValidation: Codable {
     try c.encode(agrees, forKey: .agrees)
     try c.encode(metrics, forKey: .metrics)
     try c.encode(randomChecks, forKey: .randomChecks)
+    if !mlpRandomFits.isEmpty { try c.encode(mlpRandomFits, forKey: .mlpRandomFits) }
     guard !entries.isEmpty else { return }
     var e = c.nestedContainer(keyedBy: EntryColumn.self, forKey: .entries)
     try e.encode(entries.map(\.memorizer), forKey: .memorizer)
@@ -573,5 +643,6 @@ extension PopulationValidation: Codable {
     try e.encode(entries.map(\.predicted), forKey: .predicted)
     try e.encode(entries.map(\.measured), forKey: .measured)
     try e.encode(entries.map(\.band), forKey: .band)
+    try e.encode(entries.map(\.spillOver), forKey: .spillOver)
   }
 }

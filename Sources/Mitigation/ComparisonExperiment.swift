@@ -59,15 +59,19 @@ public struct ComparisonSetting: Sendable, Hashable, Codable {
   }
 }
 
-/// An arm of `fairmem compare` computed outside this module (optimal steering lives in a module
-/// that depends on Mitigation, so it plugs in here instead of being called from here). For each
-/// setting and split seed it receives the same split ERM is trained on and returns its classifier's
-/// test evaluation, or nil with the reason it does not apply to the setting.
+/// An arm of `fairmem compare` computed outside this module (optimal steering and the group-free
+/// methods live in modules that depend on Mitigation, so they plug in here instead of being called
+/// from here). For each setting and split seed it receives the same split ERM is trained on and
+/// returns its classifier's test evaluation, or nil with the reason it does not apply to the
+/// setting.
 public protocol ComparisonArm: Sendable {
   /// The row name (distinct from `ERM` and `<method>/<application>`).
   var name: String { get }
-  /// Trains on `split.train` and evaluates on `split.test`.
-  func evaluate(setting: ComparisonSetting, split: Split) throws -> (test: EvaluationReport?, note: String?)
+  /// Trains on `split.train` (the validation split may select hyperparameters or the epoch) and
+  /// evaluates on `split.test`; `seed` is the split seed, for arms that draw random numbers.
+  func evaluate(setting: ComparisonSetting, split: Split, seed: UInt64) throws -> (
+    test: EvaluationReport?, note: String?
+  )
 }
 
 /// One `fairmem compare` run: every setting, every method and application, over seeded splits.
@@ -125,13 +129,29 @@ public struct ComparisonColumn: Sendable, Hashable, Codable, CustomStringConvert
   public static func metric(_ metric: FairnessMetric) -> Self { Self(key: metric.rawValue) }
 
   public static let error = metric(.error)
+  /// The lower group accuracy on test (seed 003's W.Acc).
+  public static let worstGroupAccuracy = Self(key: "wacc")
   /// The test metrics of the main table, in order.
-  /// (`eod`, seed 004's EOD, is `|ΔTPR|` like DEO: the same value under seed 004's name.)
+  /// (`eod`, seed 004's EOD, is `|ΔTPR|` like DEO: the same value under seed 004's name; `wacc`
+  /// and `eo-max` = `max(|ΔTPR|, |ΔFPR|)` are seed 003's W.Acc and E.Odds.)
   public static let metrics: [Self] =
     [
       FairnessMetric.error, .demographicParityDifference, .equalizedOddsGapSum, .equalOpportunityDifference,
       .accuracyDifference, .averageOddsDifference,
-    ].map(metric) + [Self(key: "eod")]
+    ].map(metric) + [Self(key: "eod"), worstGroupAccuracy, metric(.equalizedOddsDifference)]
+  /// The exact definition of every test-metric column (two groups `s ∈ {0, 1}`, hard predictions,
+  /// positive class 1), printed with every report.
+  public static let definitions: [String: String] = [
+    "error": "1 - accuracy over all test rows",
+    "dp": "|P(yhat=1|s=0) - P(yhat=1|s=1)|",
+    "eo": "|TPR_0 - TPR_1| + |FPR_0 - FPR_1| (seed 001 EO)",
+    "deo": "|TPR_0 - TPR_1| (seed 001 DEO; eod is the same value under seed 004's name)",
+    "ad": "|acc_0 - acc_1|",
+    "aod": "(|TPR_0 - TPR_1| + |FPR_0 - FPR_1|) / 2 (seed 004 AOD)",
+    "eod": "|TPR_0 - TPR_1| (seed 004 EOD)",
+    "wacc": "min(acc_0, acc_1), the worst-group accuracy (seed 003 W.Acc)",
+    "eo-max": "max(|TPR_0 - TPR_1|, |FPR_0 - FPR_1|) (fairlearn equalized_odds_difference, seed 003 E.Odds)",
+  ]
   /// `Σ I_i Δw_i` and `F(θ_new) − F(θ̂)` (smooth validation target).
   public static let predicted = Self(key: "predicted")
   public static let obtained = Self(key: "obtained")
@@ -253,9 +273,11 @@ public struct ComparisonReport: Sendable, Equatable, Codable {
   public var maxClippedFraction: Double?
   public var selectPerMetric: Bool
   public var accuracyBudget: Double?
+  /// The exact definition of every metric column (``ComparisonColumn/definitions``).
+  public var definitions: [String: String]
 
   enum CodingKeys: String, CodingKey {
-    case settings, target, quick, splits, seconds, surrogate
+    case settings, target, quick, splits, seconds, surrogate, definitions
     case maxClippedFraction = "max_clipped_fraction"
     case selectPerMetric = "select_per_metric"
     case accuracyBudget = "accuracy_budget"
@@ -303,7 +325,7 @@ public enum ComparisonExperiment {
       settings: settings, target: request.target, quick: request.quick, splits: request.splits,
       seconds: Date().timeIntervalSince(start), surrogate: request.surrogate,
       maxClippedFraction: request.maxClippedFraction, selectPerMetric: request.selectPerMetric,
-      accuracyBudget: request.accuracyBudget)
+      accuracyBudget: request.accuracyBudget, definitions: ComparisonColumn.definitions)
   }
 
   /// Per-split values of every (arm, column), in the order arms first appear.
@@ -322,7 +344,10 @@ public enum ComparisonExperiment {
     /// The test metrics of the main table, and optionally the weighting's quantities.
     mutating func record(_ arm: String, test: EvaluationReport, outcome: MitigationOutcome? = nil) {
       for column in ComparisonColumn.metrics {
-        record(arm, column, FairnessMetric(spelling: column.key).flatMap(test.value(of:)))
+        record(
+          arm, column,
+          column == .worstGroupAccuracy
+            ? test.worstGroupAccuracy : FairnessMetric(spelling: column.key).flatMap(test.value(of:)))
       }
       if let o = outcome {
         record(arm, .predicted, o.predictedChange)
@@ -375,7 +400,7 @@ public enum ComparisonExperiment {
       let data = try setting.dataset.mitigationSplit(
         seed: seed, dataDirectory: request.dataDirectory, quick: request.quick)
       for arm in request.arms {
-        let (test, note) = try arm.evaluate(setting: setting, split: data)
+        let (test, note) = try arm.evaluate(setting: setting, split: data, seed: seed)
         if let test { table.record(arm.name, test: test) }
         if let note { table.notes.append("split \(split) \(arm.name): \(note)") }
       }

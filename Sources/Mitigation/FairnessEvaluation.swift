@@ -12,7 +12,10 @@ public import FairnessStatistics
 /// - `equalOpportunity` (seed 001 DEO): `|TPR₀ − TPR₁|`;
 /// - `accuracyDifference` (seed 004 AD, Eq. 3): `|acc₀ − acc₁|` (seed 004 prints it in percent);
 /// - `averageOdds` (seed 004 AOD, Eq. 4): `½(|TPR₁ − TPR₀| + |TNR₁ − TNR₀|)` (= EO/2);
-/// - `equalOpportunityDifference` (seed 004 EOD, Eq. 5): `|TPR₁ − TPR₀|` (= DEO).
+/// - `equalOpportunityDifference` (seed 004 EOD, Eq. 5): `|TPR₁ − TPR₀|` (= DEO);
+/// - `worstGroupAccuracy` (seed 003 W.Acc): `min(acc₀, acc₁)`;
+/// - `equalizedOddsDifference` (seed 003 E.Odds as fairlearn's `equalized_odds_difference`):
+///   `max(|TPR₁ − TPR₀|, |FPR₁ − FPR₀|)`.
 ///
 /// The odds metrics are nil when a group has no positive (or no negative) sample in the split.
 public struct FairnessEvaluation: Sendable, Equatable {
@@ -24,6 +27,8 @@ public struct FairnessEvaluation: Sendable, Equatable {
   public var accuracyDifference: Double
   public var averageOdds: Double?
   public var equalOpportunityDifference: Double? { equalOpportunity }
+  public var worstGroupAccuracy: Double
+  public var equalizedOddsDifference: Double?
   public var selectionRates: [Double]
   public var truePositiveRates: [Double?]
   public var falsePositiveRates: [Double?]
@@ -53,6 +58,8 @@ public struct FairnessEvaluation: Sendable, Equatable {
     falsePositiveRates = s.falsePositiveRates
     groupAccuracies = s.accuracies
     accuracyDifference = abs(s.accuracyDifference)
+    worstGroupAccuracy = s.worstGroupAccuracy
+    equalizedOddsDifference = s.equalizedOddsDifference
     notes = []
     if let t0 = s.truePositiveRates[0], let t1 = s.truePositiveRates[1] {
       equalOpportunity = abs(t0 - t1)
@@ -76,7 +83,7 @@ public struct FairnessEvaluation: Sendable, Equatable {
 
   /// The value of the named metric (`nil` when undefined).
   /// The value of `metric` (`nil` when undefined on the split, or not a metric of a mitigation
-  /// run: the theory's gap vectors and fairlearn's `eo-max`).
+  /// run: the theory's gap vectors).
   public func value(of metric: FairnessMetric) -> Double? { EvaluationReport(self).value(of: metric) }
 
 }

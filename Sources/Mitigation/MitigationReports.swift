@@ -20,6 +20,10 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
   public var accuracyDifference: Double
   public var averageOdds: Double?
   public var equalOpportunityDifference: Double?
+  /// The lower group accuracy (seed 003's W.Acc).
+  public var worstGroupAccuracy: Double
+  /// `max(|ΔTPR|, |ΔFPR|)` (fairlearn's `equalized_odds_difference`, seed 003's E.Odds).
+  public var equalizedOddsDifference: Double?
   /// Why a metric is undefined, if one is.
   public var notes: [String]
 
@@ -31,6 +35,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     case accuracyDifference = "ad"
     case averageOdds = "aod"
     case equalOpportunityDifference = "eod"
+    case worstGroupAccuracy = "wacc"
+    case equalizedOddsDifference = "eo_max"
   }
 
   public init(_ evaluation: FairnessEvaluation) {
@@ -42,6 +48,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     accuracyDifference = evaluation.accuracyDifference
     averageOdds = evaluation.averageOdds
     equalOpportunityDifference = evaluation.equalOpportunityDifference
+    worstGroupAccuracy = evaluation.worstGroupAccuracy
+    equalizedOddsDifference = evaluation.equalizedOddsDifference
     notes = evaluation.notes
   }
 
@@ -55,7 +63,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     case .equalOpportunityDifference: equalOpportunity
     case .accuracyDifference: accuracyDifference
     case .averageOddsDifference: averageOdds
-    case .statisticalParity, .equalOpportunity, .equalizedOdds, .equalizedOddsDifference: nil
+    case .equalizedOddsDifference: equalizedOddsDifference
+    case .statisticalParity, .equalOpportunity, .equalizedOdds: nil
     }
   }
 

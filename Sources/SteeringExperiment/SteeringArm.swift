@@ -20,7 +20,10 @@ public struct SteeringArm: ComparisonArm {
   /// `steer-<intervention>`.
   public var name: String { "steer-\(options.intervention.rawValue)" }
 
-  public func evaluate(setting: ComparisonSetting, split: Split) throws -> (test: EvaluationReport?, note: String?) {
+  /// `seed` is unused: steering draws no random numbers.
+  public func evaluate(setting: ComparisonSetting, split: Split, seed: UInt64) throws -> (
+    test: EvaluationReport?, note: String?
+  ) {
     guard setting.model == .lr else {
       return (nil, "steering retrains logistic regression; setting \(setting.name) uses an MLP (not run)")
     }

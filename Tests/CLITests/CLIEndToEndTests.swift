@@ -180,6 +180,33 @@ import _TestSupport
     }
   }
 
+  /// The interpolating MLP on the LP's sets: per run what it fitted, per entry its spill-over.
+  @Test func validateReportsTheMLPFitAndPerEntrySpillOver() throws {
+    let result = try CLIRunner.run([
+      "validate", "--synthetic", "2", "--datasets", "none", "--mlp-populations", "2", "--memorizer", "mlp", "--quiet",
+      "--json",
+    ])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try CLIRunner.json(result.stdout) as? [String: Any])
+    let settings = try #require(object["settings"] as? [String: Any])
+    #expect(settings["mlp_initialization"] as? String == "interpolating")
+    let populations = try #require(object["synthetic"] as? [[String: Any]])
+    for population in populations {
+      for metric in try #require(population["metrics"] as? [[String: Any]]) where metric["feasible"] as? Bool == true {
+        let fit = try #require(metric["mlp_fit"] as? [String: Any])
+        #expect(fit["memorizedFitted"] as? Int == fit["memorizedCount"] as? Int)
+        let entries = try #require(metric["mlp_entries"] as? [[String: Any]])
+        #expect(!entries.isEmpty)
+        for entry in entries {
+          let measured = try #require(entry["measured"] as? Double)
+          let bound = try #require(entry["bound"] as? Double)
+          #expect(entry["within_bound"] as? Bool == (abs(measured) <= bound))
+          #expect(entry["spill_over"] as? Double == 0)
+        }
+      }
+    }
+  }
+
   @Test func validateWithMissingDatasetFilesExitsWithTwo() throws {
     let empty = FileManager.default.temporaryDirectory.appendingPathComponent("fairmem-empty-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
@@ -214,7 +241,7 @@ import _TestSupport
     for (arguments, field) in [
       (["--mode", "wild"], "--mode"), (["--mode", "memorization", "--models", "svm"], "--models"),
       (["--mode", "memorization", "--folds", "1"], "--folds"), (["--base-model", "mlp-0"], "--base-model"),
-      (["--memorizer", "knn"], "--memorizer"),
+      (["--memorizer", "knn"], "--memorizer"), (["--mlp-initialization", "zeros"], "--mlp-initialization"),
     ] {
       let result = try CLIRunner.run(["validate", "--synthetic", "0", "--datasets", "none", "--quiet"] + arguments)
       #expect(result.status == 2, "\(arguments): \(result.stderr)")

@@ -62,6 +62,35 @@ struct GroupFreeCommandTests {
     #expect(result.stderr.contains(option), "stderr: \(result.stderr)")
   }
 
+  /// A group too small to reach every split, a single group, and a predictions file that cannot be
+  /// created: exit 2 naming the option, before any training for the last one.
+  @Test func emptyGroupsAndAnUnwritablePredictionsFileExitTwoNamingTheOption() throws {
+    func csv(_ group: (Int) -> String) throws -> String {
+      var text = "x,g,y\n"
+      for i in 0..<300 { text += "\(Double(i % 13) / 4),\(group(i)),\(i % 2)\n" }
+      return try CLIRunner.temporaryFile(text, suffix: ".csv")
+    }
+    let options = [
+      "--label-column", "y", "--group-column", "g", "--splits", "1", "--epochs", "2", "--batch-size", "16",
+    ]
+    let rare = try CLIRunner.run(
+      ["groupfree", "--csv", try csv { $0 == 5 ? "rare" : ($0 % 3 == 0 ? "a" : "b") }] + options)
+    #expect(rare.status == 2 && rare.stderr.contains("error: --group-column"), "stderr: \(rare.stderr)")
+    #expect(rare.stderr.contains("rare"), "stderr: \(rare.stderr)")
+    let single = try CLIRunner.run(["groupfree", "--csv", try csv { _ in "a" }] + options)
+    #expect(single.status == 2 && single.stderr.contains("error: --group-column"), "stderr: \(single.stderr)")
+    let fine = try csv { $0 % 3 == 0 ? "a" : "b" }
+    let numericLabel = try CLIRunner.run(
+      ["groupfree", "--csv", fine, "--label-column", "x", "--group-column", "g", "--splits", "1"])
+    #expect(
+      numericLabel.status == 2 && numericLabel.stderr.contains("error: --label-column"),
+      "stderr: \(numericLabel.stderr)")
+    let unwritable = try CLIRunner.run(
+      ["groupfree", "--csv", fine] + options + ["--predictions-out", "/nonexistent-directory/p.csv"])
+    #expect(unwritable.status == 2 && unwritable.stderr.contains("--predictions-out"), "stderr: \(unwritable.stderr)")
+    #expect(!unwritable.stderr.contains("[groupfree] split"), "refused before training")
+  }
+
   @Test func aGroupColumnAmongTheFeaturesIsRefused() throws {
     var text = "x,race,race_code,y\n"
     for i in 0..<200 {

@@ -33,11 +33,14 @@ struct GradientCheckTests {
     }
   }
 
-  @Test func lastLayerGradientsOfTheMLPAreTheClosedFormAndMatchFiniteDifferences() {
+  /// ReLU (`groupfree`'s learner) and SeLU (the MLP of `compare`'s group-free arms).
+  @Test(arguments: [Activation.relu, .selu])
+  func lastLayerGradientsOfTheMLPAreTheClosedFormAndMatchFiniteDifferences(activation: Activation) {
     var generator = TestSeed.generator(default: 3002)
     let x = gaussianMatrix(7, 3, using: &generator)
     let labels = [0, 1, 1, 0, 1, 0, 0]
-    let learner = GroupFreeLearner(kind: .mlp, featureCount: 3, hiddenWidth: 5, using: &generator)
+    let learner = GroupFreeLearner(
+      kind: .mlp, featureCount: 3, hiddenWidth: 5, activation: activation, using: &generator)
     guard case .mlp(let model) = learner else {
       Issue.record("expected an MLP")
       return

@@ -7,11 +7,13 @@ import SeededRandom
 import Testing
 import _TestSupport
 
-/// Statistics from counts, as the CLI decodes them.
-private func countStatistics(_ n: [[[Int]]]) throws -> PopulationStatistics<Double> {
+/// Statistics from counts, as the CLI decodes them (`unmemorized`: convention A's `s`).
+private func countStatistics(_ n: [[[Int]]], unmemorized: [[Double]]? = nil) throws -> PopulationStatistics<Double> {
   let groups = n.indices.map { "g\($0)" }
   let classes = n[0].indices.map { "c\($0)" }
-  return try StatisticsDecoder().decode(object: ["groups": groups, "classes": classes, "counts": n])
+  var object: [String: Any] = ["groups": groups, "classes": classes, "counts": n]
+  if let unmemorized { object["unmemorized_prediction"] = unmemorized }
+  return try StatisticsDecoder().decode(object: object)
 }
 
 /// `P(X >= k)` for X ~ Binomial(n, p), summed term by term in logs (independent of the beta
@@ -153,25 +155,46 @@ struct RobustAnalysisTests {
         let options = MetricOptions(favorableClass: 1, tolerance: [0.05, 0.1, 0.2][index])
         let answer = try RobustAnalysis.analyze(statistics, metric: metric, options: options, level: 0.9, settle: false)
         if let interval = answer.minMassInterval { #expect(interval.lowerWitness.verified) }
-        for point in gridPoints(answer.region, counts: n) {
-          let truth = PopulationStatistics<Double>(
-            groups: statistics.groups, classes: statistics.classes, population: point.population,
-            confusion: point.confusion)
-          let exact = try MemorizationAnalysis.analyze(truth, metric: metric, options: options, certificate: false)
-          checked += 1
-          switch answer.verdict {
-          case .certainlyFeasible: #expect(exact.feasible, "\(n) \(metric)")
-          case .certainlyInfeasible: #expect(!exact.feasible, "\(n) \(metric)")
-          case .undetermined: break
-          }
-          if exact.feasible, let mass = exact.minMass, let interval = answer.minMassInterval {
-            #expect(interval.lower <= mass + 1e-7, "\(n) \(metric): lower \(interval.lower) > \(mass)")
-            if let upper = interval.upper { #expect(mass <= upper + 1e-7, "\(n) \(metric): upper \(upper) < \(mass)") }
-          }
-        }
+        checked += try checkAgainstGrid(answer, statistics: statistics, counts: n, metric: metric, options: options)
       }
     }
     #expect(checked > 100)
+  }
+
+  /// Solves the point analysis at every grid population of the answer's region (in the
+  /// statistics' convention) and checks the certain verdict, the mass interval and, for SP, that
+  /// the robust witness itself reaches the target there (mixture rule). Returns the number of
+  /// grid populations.
+  private func checkAgainstGrid(
+    _ answer: RobustAnswer, statistics: PopulationStatistics<Double>, counts n: [[[Int]]], metric: FairnessMetric,
+    options: MetricOptions
+  ) throws -> Int {
+    let label = "\(n) \(metric) s=\(String(describing: statistics.unmemorizedPrediction))"
+    var checked = 0
+    for point in gridPoints(answer.region, counts: n) {
+      let truth = PopulationStatistics<Double>(
+        groups: statistics.groups, classes: statistics.classes, population: point.population,
+        confusion: point.confusion, unmemorizedPrediction: statistics.unmemorizedPrediction)
+      let exact = try MemorizationAnalysis.analyze(truth, metric: metric, options: options, certificate: false)
+      checked += 1
+      switch answer.verdict {
+      case .certainlyFeasible: #expect(exact.feasible, "\(label)")
+      case .certainlyInfeasible: #expect(!exact.feasible, "\(label)")
+      case .undetermined: break
+      }
+      if exact.feasible, let mass = exact.minMass, let interval = answer.minMassInterval {
+        #expect(interval.lower <= mass + 1e-7, "\(label): lower \(interval.lower) > \(mass)")
+        if let upper = interval.upper { #expect(mass <= upper + 1e-7, "\(label): upper \(upper) < \(mass)") }
+      }
+      if metric == .statisticalParity, answer.verdict == .certainlyFeasible, let witness = answer.robustWitness {
+        let memorized = (0..<2).map { a in (0..<2).map { y in witness.memorizedFraction[a][y] * point.population[a][y] }
+        }
+        // Two classes: the SP entries of both classes have the same size.
+        let gap = abs(truth.biasReport(memorized: memorized).largestGap(.statisticalParity))
+        #expect(gap <= options.tolerance + 1e-7, "\(label): witness gap \(gap)")
+      }
+    }
+    return checked
   }
 
   /// Grid points in the region for two groups and two classes: each group's base rate of class 1
@@ -224,9 +247,6 @@ struct RobustAnalysisTests {
   func coverage() throws {
     let seed = TestSeed.value(default: 404)
     var rng = SplitMix64(seed: seed)
-    let level = 0.9
-    let samples = 120
-    let slack = 3 * (0.1 * 0.9 / Double(samples)).squareRoot()
     let populations: [[[[Double]]]] = [
       // Cell probabilities P(A=a, Y=y, Yhat=yh).
       // Near-perfect in both groups with base rates 1/2 and 3/10: zero SP is impossible, the
@@ -235,53 +255,67 @@ struct RobustAnalysisTests {
       [[[0.30, 0.02], [0.03, 0.15]], [[0.12, 0.08], [0.02, 0.28]]],
     ]
     for (index, cells) in populations.enumerated() {
-      let population = cells.map { $0.map { $0.reduce(0, +) } }
-      let confusion = cells.enumerated().map { a, rows in
-        rows.enumerated().map { y, row in row.map { $0 / population[a][y] } }
-      }
-      let truth = PopulationStatistics<Double>(
-        groups: ["g0", "g1"], classes: ["c0", "c1"], population: population, confusion: confusion)
       for metric in FairnessMetric.gapVectors {
-        let edge = try #require(
-          try MemorizationAnalysis.frontier(truth, metric: metric, favorableClass: 1, budgets: [1]).first)
-        let options = MetricOptions(favorableClass: 1, tolerance: max(edge.bias, 0) + [1e-9, 0.03][index])
-        let trueAnswer = try MemorizationAnalysis.analyze(truth, metric: metric, options: options)
-        #expect(trueAnswer.feasible)
-        let trueMass = try #require(trueAnswer.minMass)
-        let weights = cells.joined().joined().map { Int(($0 * 1_000_000).rounded()) }
-        var wrong = 0
-        var missed = 0
-        var covered = 0
-        var pointWrong = 0
-        for _ in 0..<samples {
-          let flat = rng.nextMultinomial(trials: 3000, weights: weights)
-          let n: [[[Int]]] = [[[flat[0], flat[1]], [flat[2], flat[3]]], [[flat[4], flat[5]], [flat[6], flat[7]]]]
-          let statistics = try countStatistics(n)
-          let answer = try RobustAnalysis.analyze(
-            statistics, metric: metric, options: options, level: level, settle: false)
-          if answer.region.contains(population: population, confusion: confusion) { covered += 1 }
-          if answer.verdict == .certainlyInfeasible { wrong += 1 }
-          if let interval = answer.minMassInterval {
-            if interval.lower > trueMass + 1e-7 || (interval.upper.map { trueMass > $0 + 1e-7 } ?? false) {
-              missed += 1
-            }
-          } else {
-            missed += 1
-          }
-          if !(try MemorizationAnalysis.analyze(statistics, metric: metric, options: options, certificate: false))
-            .feasible
-          {
-            pointWrong += 1
-          }
-        }
-        print(
-          "[coverage] seed \(seed) population \(index) \(metric) tolerance \(options.tolerance): wrong verdicts \(wrong), mass interval missed \(missed), region covered \(covered) of \(samples); point estimate wrong \(pointWrong)"
-        )
-        #expect(Double(wrong) / Double(samples) <= 1 - level + slack)
-        #expect(Double(missed) / Double(samples) <= 1 - level + slack)
-        #expect(Double(covered) / Double(samples) >= level - slack)
+        try simulateCoverage(
+          cells: cells, unmemorized: nil, metric: metric, margin: [1e-9, 0.03][index], samples: 120, level: 0.9,
+          label: "seed \(seed) population \(index)", using: &rng)
       }
     }
+  }
+
+  /// Draws `samples` samples of 3,000 records from the known population `cells`
+  /// (`P(A=a, Y=y, Yhat=yh)`, two groups and classes; `unmemorized`: convention A's law) with the
+  /// tolerance at the edge (the least reachable largest |entry| plus `margin`, favorable class 1:
+  /// a negative margin makes the truth infeasible) and checks that wrong certain verdicts
+  /// (`certainly_infeasible` for a feasible truth, `certainly_feasible` for an infeasible one),
+  /// mass intervals missing the true least mass and regions missing the truth occur at most at
+  /// rate `1 - level` plus three Monte Carlo standard errors.
+  private func simulateCoverage(
+    cells: [[[Double]]], unmemorized: [[Double]]?, metric: FairnessMetric, margin: Double, samples: Int,
+    level: Double, label: String, using rng: inout SplitMix64
+  ) throws {
+    let slack = 3 * (level * (1 - level) / Double(samples)).squareRoot()
+    let population = cells.map { $0.map { $0.reduce(0, +) } }
+    let confusion = cells.enumerated().map { a, rows in
+      rows.enumerated().map { y, row in row.map { $0 / population[a][y] } }
+    }
+    let truth = PopulationStatistics<Double>(
+      groups: ["g0", "g1"], classes: ["c0", "c1"], population: population, confusion: confusion,
+      unmemorizedPrediction: unmemorized)
+    let edge = try #require(
+      try MemorizationAnalysis.frontier(truth, metric: metric, favorableClass: 1, budgets: [1]).first)
+    let options = MetricOptions(favorableClass: 1, tolerance: max(edge.bias, 0) + margin)
+    let trueAnswer = try MemorizationAnalysis.analyze(truth, metric: metric, options: options)
+    #expect(trueAnswer.feasible == (margin > 0))
+    let trueMass = trueAnswer.minMass
+    let weights = cells.joined().joined().map { Int(($0 * 1_000_000).rounded()) }
+    var wrong = 0
+    var missed = 0
+    var covered = 0
+    var pointWrong = 0
+    for _ in 0..<samples {
+      let flat = rng.nextMultinomial(trials: 3000, weights: weights)
+      let n: [[[Int]]] = [[[flat[0], flat[1]], [flat[2], flat[3]]], [[flat[4], flat[5]], [flat[6], flat[7]]]]
+      let statistics = try countStatistics(n, unmemorized: unmemorized)
+      let answer = try RobustAnalysis.analyze(statistics, metric: metric, options: options, level: level, settle: false)
+      if answer.region.contains(population: population, confusion: confusion) { covered += 1 }
+      if answer.verdict == (trueAnswer.feasible ? .certainlyInfeasible : .certainlyFeasible) { wrong += 1 }
+      if let trueMass {
+        if let interval = answer.minMassInterval {
+          if interval.lower > trueMass + 1e-7 || (interval.upper.map { trueMass > $0 + 1e-7 } ?? false) { missed += 1 }
+        } else {
+          missed += 1
+        }
+      }
+      let point = try MemorizationAnalysis.analyze(statistics, metric: metric, options: options, certificate: false)
+      if point.feasible != trueAnswer.feasible { pointWrong += 1 }
+    }
+    print(
+      "[coverage] \(label) \(metric) convention \(truth.convention.rawValue) tolerance \(options.tolerance): wrong verdicts \(wrong), mass interval missed \(missed), region covered \(covered) of \(samples); point estimate wrong \(pointWrong)"
+    )
+    #expect(Double(wrong) / Double(samples) <= 1 - level + slack)
+    #expect(Double(missed) / Double(samples) <= 1 - level + slack)
+    #expect(Double(covered) / Double(samples) >= level - slack)
   }
 
   @Test("equal opportunity is certainly feasible; its mass interval brackets the point estimate")
@@ -320,6 +354,96 @@ struct RobustAnalysisTests {
       try countStatistics(scaled), metric: .statisticalParity, options: options, level: 0.95, settle: false)
     #expect(atScale.verdict == .certainlyInfeasible)
     #expect(atScale.certificate?.verified == true)
+  }
+
+  /// Convention A (a stated unmemorized law `s`): the same brute force over the region's grid
+  /// (base rates at their ends and midpoints; SP uses no confusion rate in convention A), every
+  /// grid population solved by the point analysis in convention A.
+  @Test("convention A: robust SP vs brute force over a grid of the region", arguments: [0, 1, 2])
+  func gridAgreementConventionA(case index: Int) throws {
+    var rng = TestSeed.generator(default: 310 + UInt64(index))
+    var checked = 0
+    var verdicts: [RobustVerdict: Int] = [:]
+    for _ in 0..<8 {
+      let n = (0..<2).map { _ in
+        (0..<2).map { _ in (0..<2).map { _ in Int.random(in: 3...60, using: &rng) } }
+      }
+      let s = (0..<2).map { _ -> [Double] in
+        let first = Double.random(in: 0.2...0.8, using: &rng)
+        return [first, 1 - first]
+      }
+      let statistics = try countStatistics(n, unmemorized: s)
+      let options = MetricOptions(favorableClass: [1, 1, nil][index], tolerance: [0.02, 0.1, 0.15][index])
+      let answer = try RobustAnalysis.analyze(
+        statistics, metric: .statisticalParity, options: options, level: 0.9, settle: false)
+      verdicts[answer.verdict, default: 0] += 1
+      #expect(answer.region.confusion.joined().joined().allSatisfy { $0 == nil })
+      if let interval = answer.minMassInterval { #expect(interval.lowerWitness.verified, "\(n) \(s)") }
+      if let witness = answer.robustWitness, answer.verdict == .certainlyFeasible { #expect(witness.verified) }
+      if answer.verdict == .certainlyInfeasible { #expect(answer.certificate?.verified == true) }
+      checked += try checkAgainstGrid(
+        answer, statistics: statistics, counts: n, metric: .statisticalParity, options: options)
+    }
+    print("[conventionA grid] case \(index): verdicts \(verdicts), \(checked) grid populations")
+    #expect(checked > 40)
+  }
+
+  /// Coverage by simulation in convention A: known populations with a stated unmemorized law
+  /// far enough apart that zero SP is impossible, the tolerance on the edge (the least reachable
+  /// largest |SP entry|, plus a margin), so the truth is feasible and "certainly infeasible" is
+  /// wrong; it must occur at most at rate 1 - level plus three Monte
+  /// Carlo standard errors, like a least-mass interval that misses the true least mass.
+  @Test("convention A: wrong certain SP verdicts at most at the stated rate (simulation)")
+  func coverageConventionA() throws {
+    let seed = TestSeed.value(default: 414)
+    var rng = SplitMix64(seed: seed)
+    let cases: [(cells: [[[Double]]], s: [[Double]], margin: Double)] = [
+      (
+        [[[0.2375, 0.0125], [0.0125, 0.2375]], [[0.3325, 0.0175], [0.0075, 0.1425]]], [[0.1, 0.9], [0.9, 0.1]], 1e-9
+      ),
+      ([[[0.30, 0.02], [0.03, 0.15]], [[0.12, 0.08], [0.02, 0.28]]], [[0.9, 0.1], [0.05, 0.95]], 0.02),
+      // Just below the edge: the truth is infeasible, so "certainly feasible" would be wrong.
+      (
+        [[[0.2375, 0.0125], [0.0125, 0.2375]], [[0.3325, 0.0175], [0.0075, 0.1425]]], [[0.1, 0.9], [0.9, 0.1]], -0.005
+      ),
+    ]
+    for (index, item) in cases.enumerated() {
+      try simulateCoverage(
+        cells: item.cells, unmemorized: item.s, metric: .statisticalParity, margin: item.margin, samples: 150,
+        level: 0.9, label: "seed \(seed) population \(index)", using: &rng)
+    }
+  }
+
+  /// Convention A at a tolerance the base rates cannot break: equal stated laws need no
+  /// memorization at all (certainly feasible, upper end 0), and a point-impossible target with
+  /// few records is undetermined and settles when the counts are scaled.
+  @Test("convention A: equal laws are certainly feasible; small samples settle when scaled")
+  func conventionAVerdicts() throws {
+    let n = [[[10, 2], [3, 15]], [[16, 1], [6, 7]]]
+    let equal = try countStatistics(n, unmemorized: [[0.6, 0.4], [0.6, 0.4]])
+    let free = try RobustAnalysis.analyze(equal, metric: .statisticalParity, options: MetricOptions(), level: 0.95)
+    #expect(free.verdict == .certainlyFeasible)
+    #expect(free.minMassInterval?.upper.map { abs($0) < 1e-9 } == true)
+    let apart = try countStatistics(n, unmemorized: [[0.9, 0.1], [0.2, 0.8]])
+    let options = MetricOptions(favorableClass: 1, tolerance: 0.02)
+    let point = try MemorizationAnalysis.analyze(apart, metric: .statisticalParity, options: options)
+    let answer = try RobustAnalysis.analyze(apart, metric: .statisticalParity, options: options, level: 0.95)
+    print(
+      "[conventionA] point feasible \(point.feasible), verdict \(answer.verdict), settling \(String(describing: answer.settling))"
+    )
+    if answer.verdict == .undetermined {
+      let settling = try #require(answer.settling)
+      let scaled = n.map { $0.map { $0.map { Int((Double($0) * settling.scale).rounded()) } } }
+      let atScale = try RobustAnalysis.analyze(
+        try countStatistics(scaled, unmemorized: [[0.9, 0.1], [0.2, 0.8]]), metric: .statisticalParity,
+        options: options, level: 0.95, settle: false)
+      #expect(atScale.verdict == settling.verdict)
+      #expect(atScale.verdict != .undetermined)
+    }
+    // The report says which convention answered.
+    let report = try RobustAnalysis.report(
+      apart, metric: .statisticalParity, options: options, level: 0.95, method: .box)
+    #expect(report.convention == .givenUnmemorized)
   }
 
   @Test("bad input: no counts, zero cells an EOpp entry needs, level outside (0, 1)")
@@ -368,6 +492,30 @@ struct BayesianFeasibilityTests {
       #expect(answer.feasibleDraws == feasible)
       #expect(answer.probabilityFeasible == Double(feasible) / 120)
     }
+  }
+
+  @Test("convention A: parallel draws equal the same draws solved one by one, s kept as given")
+  func parallelEqualsSequentialConventionA() throws {
+    let seed = TestSeed.value(default: 507)
+    let s = [[0.7, 0.3], [0.45, 0.55]]
+    let statistics = try countStatistics([[[40, 10], [8, 30]], [[50, 5], [12, 20]]], unmemorized: s)
+    let options = MetricOptions(favorableClass: 1, tolerance: 0.03)
+    let answer = try BayesianFeasibility.analyze(
+      statistics, metric: .statisticalParity, options: options, draws: 80, seed: seed, threads: 2, quantiles: [0.5])
+    var rng = SplitMix64(seed: seed)
+    for i in 0..<80 {
+      let drawSeed = rng.next()
+      let single = try BayesianFeasibility.solveDraw(
+        counts: statistics.counts ?? [], groups: statistics.groups, classes: statistics.classes, unmemorized: s,
+        metric: .statisticalParity, options: options, drawSeed: drawSeed)
+      #expect(single == answer.minMasses[i])
+      var drawRng = SplitMix64(seed: drawSeed)
+      let drawn = BayesianFeasibility.draw(
+        counts: statistics.counts ?? [], groups: statistics.groups, classes: statistics.classes, unmemorized: s,
+        using: &drawRng)
+      #expect(drawn.unmemorizedPrediction == s)
+    }
+    print("[bayes A] seed \(seed): P(feasible) \(answer.probabilityFeasible)")
   }
 
   /// Posterior means of the Dirichlet draws equal `(n + 1/2) / (N + cells/2)`.

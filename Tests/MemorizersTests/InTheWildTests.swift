@@ -158,42 +158,111 @@ struct InterpolatingMemorizerTests {
     return found
   }
 
-  /// The target is >= 95% of runs; at the defaults this branch measured 6 of these 10 runs
-  /// (14 of 20 on the first 10 such populations; Docs/validation.md), so the test guards the
-  /// measured level (at least half), not the target.
-  @Test("at default settings the network fits D and keeps the base prediction on >= 99% off D in most seeded runs")
+  /// The bar: at the default settings the network fits D completely and keeps the base
+  /// prediction on >= 99% of the other records in >= 95% of seeded runs. Runs: the first 8
+  /// synthetic populations with N <= 400, D = the LP's least-mass sets of EOpp and EOdds
+  /// (stratified, what the validator trains on) and two random memorizations (uniform).
+  @Test("at default settings the network fits D and keeps >= 99% off D in >= 95% of seeded runs")
   func fitRate() throws {
     let seed = TestSeed.value(default: 73)
     var rng = SplitMix64(seed: seed)
     var runs = 0
     var good = 0
-    for (name, pop) in try smallPopulations(count: 5, limit: 240, seed: seed) {
+    for (name, pop) in try smallPopulations(count: 8, limit: 400, seed: seed) {
       let base = try pop.baseStatistics()
-      // D: the LP's least-mass sets of EOpp and EOdds (what the validator trains on), stratified.
+      var sets: [(String, [Int])] = []
       for metric in [FairnessMetric.equalOpportunity, .equalizedOdds] {
         let answer = try MemorizationAnalysis.analyze(base, metric: metric, options: MetricOptions())
         let witness = try #require(answer.witness)
-        let chosen = pop.selector.select(
-          counts: pop.selector.recordCounts(for: witness), mode: .stratified, using: &rng)
+        sets.append(
+          (
+            metric.rawValue,
+            pop.selector.select(counts: pop.selector.recordCounts(for: witness), mode: .stratified, using: &rng)
+          ))
+      }
+      for index in 0..<2 {
+        let m = pop.selector.cellCounts.map { $0.map { rng.uniformIndex(below: $0 + 1) } }
+        sets.append(("random \(index)", pop.selector.select(counts: m, mode: .uniform, using: &rng)))
+      }
+      for (label, chosen) in sets {
         let mlp = try InterpolatingMLPMemorizer(
           population: pop.dataset, basePredictions: pop.basePredictions, memorized: chosen, using: &rng)
         let fit = mlp.fit
         print(
-          "[fit] \(name) \(metric.rawValue): D \(fit.memorizedFitted)/\(fit.memorizedCount), off D \(fit.otherKeptBase)/\(fit.otherCount), width \(fit.hiddenWidth), iterations \(fit.epochs)"
+          "[fit] \(name) \(label): D \(fit.memorizedFitted)/\(fit.memorizedCount), off D \(fit.otherKeptBase)/\(fit.otherCount), width \(fit.hiddenWidth), iterations \(fit.epochs), conflicts \(fit.conflictingMemorized)"
         )
-        // Independent count of the same two numbers from the predictions.
+        // Independent route: the lookup memorizer's predictions, counted record by record.
+        let lookup = pop.lookup(memorizing: chosen).predictions
         let inD = Set(chosen)
-        #expect(fit.memorizedFitted == chosen.filter { mlp.predictions[$0] == pop.dataset.labels[$0] }.count)
+        #expect(fit.memorizedFitted == chosen.filter { mlp.predictions[$0] == lookup[$0] }.count)
         #expect(
           fit.otherKeptBase
-            == (0..<pop.recordCount).filter { !inD.contains($0) && mlp.predictions[$0] == pop.basePredictions[$0] }
+            == (0..<pop.recordCount).filter { !inD.contains($0) && mlp.predictions[$0] == lookup[$0] }
             .count)
+        // Gaussian features: no two records share an input, so nothing conflicts.
+        #expect(fit.conflictingMemorized == 0 && fit.conflictingOther == 0)
         runs += 1
-        if fit.fitsMemorizedSet && fit.offMemorizedAgreement >= 0.99 { good += 1 }
+        if fit.meetsFitBar { good += 1 }
       }
     }
     print("[fit] \(good) of \(runs) runs fit D completely with >= 99% of the other records at the base prediction")
-    #expect(Double(good) >= 0.5 * Double(runs))
+    #expect(runs >= 30)
+    #expect(Double(good) >= 0.95 * Double(runs))
+  }
+
+  /// Exact feature collisions: records of D duplicated off D with the other target. No function
+  /// of the inputs can meet both targets; the construction reports the conflicts and still fits
+  /// every other record.
+  @Test("records of D that share their input with a record of another target are reported as conflicts")
+  func conflictsAreReported() throws {
+    let seed = TestSeed.value(default: 83)
+    var rng = SplitMix64(seed: seed)
+    let (_, pop) = try smallPopulations(count: 1, limit: 400, seed: seed)[0]
+    let n = pop.recordCount
+    // D: every record the base classifier gets wrong; the first 2 of them are
+    // duplicated (same features, group, label, base prediction) as extra records off D.
+    let wrong = (0..<n).filter { pop.dataset.labels[$0] != pop.basePredictions[$0] }
+    try #require(wrong.count >= 5)
+    let duplicated = Array(wrong.prefix(2))
+    let rows = Array(0..<n) + duplicated
+    let data = pop.dataset.subset(rows)
+    let basePredictions = rows.map { pop.basePredictions[$0] }
+    let mlp = try InterpolatingMLPMemorizer(
+      population: data, basePredictions: basePredictions, memorized: wrong, using: &rng)
+    let fit = mlp.fit
+    print(
+      "[conflicts] D \(fit.memorizedFitted)/\(fit.memorizedCount), off D \(fit.otherKeptBase)/\(fit.otherCount), conflicts \(fit.conflictingMemorized) in D, \(fit.conflictingOther) off D"
+    )
+    #expect(fit.conflictingMemorized == 2 && fit.conflictingOther == 2)
+    // Every record not in a conflict meets its target.
+    let conflicting = Set(duplicated + (n..<(n + 2)))
+    let inD = Set(wrong)
+    for i in 0..<data.rowCount where !conflicting.contains(i) {
+      #expect(mlp.predictions[i] == (inD.contains(i) ? data.labels[i] : basePredictions[i]), "record \(i)")
+    }
+    // Each conflicting pair gets one prediction, so exactly one of its two targets is met.
+    for (k, i) in duplicated.enumerated() { #expect(mlp.predictions[i] == mlp.predictions[n + k]) }
+    #expect(fit.memorizedFitted + fit.otherKeptBase == data.rowCount - 2)
+    #expect(fit.memorizedFitted == wrong.count - 2)
+  }
+
+  /// The earlier design (random weights, trained), kept as an option: measured, not asserted to
+  /// meet the bar; its fit is counted the same way.
+  @Test("random initialization: trained from random weights, its fit counted the same way")
+  func randomInitialization() throws {
+    let seed = TestSeed.value(default: 89)
+    var rng = SplitMix64(seed: seed)
+    let (name, pop) = try smallPopulations(count: 1, limit: 240, seed: seed)[0]
+    let m = pop.selector.cellCounts.map { $0.map { $0 / 5 } }
+    let chosen = pop.selector.select(counts: m, mode: .uniform, using: &rng)
+    let mlp = try InterpolatingMLPMemorizer(
+      population: pop.dataset, basePredictions: pop.basePredictions, memorized: chosen,
+      options: .init(initialization: .random, maximumEpochs: 200), using: &rng)
+    print("[random init] \(name): D \(mlp.fit.memorizedFitted)/\(mlp.fit.memorizedCount), epochs \(mlp.fit.epochs)")
+    #expect(mlp.fit.initialization == .random && mlp.network.activation == .selu)
+    #expect(mlp.fit.conflictingMemorized == 0, "conflicts are counted whatever the initialization")
+    #expect(mlp.fit.memorizedFitted == chosen.filter { mlp.predictions[$0] == pop.dataset.labels[$0] }.count)
+    #expect(mlp.fit.epochs > 0)
   }
 
   @Test(
@@ -201,19 +270,47 @@ struct InterpolatingMemorizerTests {
   )
   func validatorAgreement() throws {
     let seed = TestSeed.value(default: 79)
-    let settings = ValidationSettings(randomMemorizations: 1, radii: [], interpolatingMLP: true)
-    for (index, (name, pop)) in try smallPopulations(count: 1, limit: 240, seed: seed).enumerated() {
+    let settings = ValidationSettings(randomMemorizations: 2, radii: [], interpolatingMLP: true, recordEntries: true)
+    var lpSets = 0
+    var randomEntries = 0
+    for (index, (name, pop)) in try smallPopulations(count: 3, limit: 300, seed: seed).enumerated() {
       let result = try TheoryValidator.validate(pop, name: name, settings: settings, seed: seed &+ UInt64(index))
       #expect(result.agrees, "\(name)")
       for metric in result.metrics where metric.feasible {
         let fit = try #require(metric.mlpFit)
-        // A network that reproduces the lookup's predictions has no spill-over and meets its bound.
+        let entries = try #require(metric.mlpEntries)
+        let changed = try #require(metric.mlpChangedRecords)
+        #expect(entries.count == metricEntries(try pop.baseStatistics(), metric: metric.metric).count)
+        // The changed records are the MLP's misses on D plus its changes off D.
+        #expect(
+          changed.joined().reduce(0, +) == (fit.memorizedCount - fit.memorizedFitted)
+            + (fit.otherCount - fit.otherKeptBase))
+        // Same bound as the lookup memorizer, entry by entry (no spill-over when the fit is exact).
         if fit.fitsMemorizedSet && fit.otherKeptBase == fit.otherCount {
-          #expect(metric.mlpLargestSpillOver == 0 && metric.mlpWithinBound == true, "\(name) \(metric.metric)")
+          #expect(entries.allSatisfy { $0.spillOver == 0 && $0.withinBound }, "\(name) \(metric.metric)")
         }
-        // Otherwise the departure is bounded, entry by entry, by the records that differ.
-        #expect(metric.mlpWithinBound == true || metric.mlpDepartureExplained == true, "\(name) \(metric.metric)")
+        for entry in entries {
+          #expect(entry.explained, "\(name) \(entry.entry)")
+          #expect(entry.withinBound == (abs(entry.measured) <= entry.bound))
+        }
+        #expect(metric.mlpWithinBound == entries.allSatisfy(\.withinBound))
+        lpSets += 1
+      }
+      // Per run at the random memorizations (uniform selection): what the MLP fitted.
+      #expect(result.mlpRandomFits.count == settings.randomMemorizations)
+      #expect(result.mlpRandomFits.filter { !$0.meetsFitBar }.isEmpty, "\(name)")
+      // R1-R3 at random memorizations: the MLP's entries within the lookup's band, or within band
+      // plus the spill-over of the records it predicts differently from the lookup memorizer.
+      for entry in result.entries where entry.memorizer == .mlp && entry.setting == .random {
+        let spill = try #require(entry.spillOver)
+        let departure = abs(entry.measured - entry.predicted)
+        if spill == 0 { #expect(departure <= entry.band, "\(name) \(entry.label)") }
+        #expect(departure <= entry.band + spill + 1e-12, "\(name) \(entry.label)")
+        randomEntries += 1
       }
     }
+    print("[agreement] \(lpSets) LP sets, \(randomEntries) MLP entries at random memorizations")
+    #expect(lpSets >= 6 && randomEntries > 0)
   }
+
 }

@@ -111,3 +111,36 @@ def test_bad_input(fairmem, tmp_path, args, obj, field):
     proc = fairmem.run(["robust", str(path), "--metric", "eopp", "--draws", "5", *args])
     assert proc.returncode == 2, describe(proc)
     assert field in proc.stderr, describe(proc)
+
+
+@pytest.mark.parametrize("rep", range(2))
+def test_convention_a_region_matches_scipy(fairmem, tmp_path, rep):
+    """SP in convention A: the region holds only cell masses and base rates (the stated
+    unmemorized law is not a sample estimate), each a Clopper-Pearson interval at the Bonferroni
+    level with G*K + G*(1 if K == 2 else K) events; a certain verdict agrees with the point
+    estimate."""
+    fairmem.require("robust")
+    seed = seed_for(720 + rep, f"robust convention A region vs scipy (rep {rep})")
+    rng = np.random.default_rng(seed)
+    g, k = 2, [2, 3][rep]
+    counts = rng.integers(5, 400, size=(g, k, k)).tolist()
+    law = rng.dirichlet(np.ones(k), size=g).tolist()
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"groups": ["g0", "g1"], "classes": [str(c) for c in range(k)], "counts": counts,
+                                "unmemorized_prediction": law}))
+    proc = fairmem.run(["robust", str(path), "--metric", "sp", "--method", "box", "--tolerance", "0.05", "--json"])
+    assert proc.returncode == 0, describe(proc)
+    report = json.loads(proc.stdout)
+    assert report["convention"] == "A"
+    region = report["box"]["region"]
+    assert all(rate is None for group in region["confusion"] for row in group for rate in row)
+    assert region["interval_count"] == g * k + g * (1 if k == 2 else k)
+    alpha = (1 - report["level"]) / region["interval_count"]
+    for iv in intervals(region):
+        lo, hi = clopper_pearson(iv["successes"], iv["trials"], alpha)
+        assert abs(iv["lower"] - lo) < 1e-10 and abs(iv["upper"] - hi) < 1e-10, (iv, lo, hi)
+    point = report["point_estimate"]["feasible"]
+    if report["verdict"] == "certainly_feasible":
+        assert point and report["box"]["robust_witness"]["verified"]
+    if report["verdict"] == "certainly_infeasible":
+        assert not point and report["box"]["certificate"]["verified"]

@@ -168,3 +168,45 @@ def test_sweep_streams_a_generator_in_order():
     answers = list(fairmem.sweep(ids, metric="eopp", block=8))
     assert [a.id for a in answers] == list(range(50))
     assert all(a.metric == "eopp" for a in answers)
+
+
+def _without_seconds(value):
+    """The report with every wall-clock `seconds` field set to 0 (the only field that may differ)."""
+    if isinstance(value, dict):
+        return {k: 0 if k == "seconds" else _without_seconds(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_seconds(v) for v in value]
+    return value
+
+
+def test_validate_theory_mode_equals_cli(cli):
+    # Two small seeded populations with the interpolating MLP: per-run fit and per-entry spill-over.
+    got = fairmem.validate(synthetic=2, datasets="none", mlp_populations=2, random_memorizations=1, seed=0, entries=True)
+    expected = cli.json(
+        "validate", "--synthetic", 2, "--datasets", "none", "--mlp-populations", 2, "--random-memorizations", 1,
+        "--seed", 0, "--entries", "--json", "--quiet",
+    )
+    assert _without_seconds(got.to_dict()) == _without_seconds(expected)
+    assert got["settings"]["mlp_initialization"] == "interpolating"
+    metrics = [m for p in got["synthetic"] for m in p["metrics"] if m["feasible"]]
+    assert metrics and all(m["mlp_fit"]["memorizedFitted"] == m["mlp_fit"]["memorizedCount"] for m in metrics)
+    assert all(e["explained"] and e["spill_over"] == 0 for m in metrics for e in m["mlp_entries"])
+    assert "spill_over" in got["synthetic"][0]["entries"]
+    random_fits = [f for p in got["synthetic"] for f in p["mlp_random_fits"]]
+    assert len(random_fits) == 2 and all(f["memorizedFitted"] == f["memorizedCount"] for f in random_fits)
+
+
+def test_validate_memorization_mode_equals_cli(cli):
+    got = fairmem.validate(mode="memorization", datasets="synthetic", max_records=200, models="lr,1nn", seed=0)
+    expected = cli.json(
+        "validate", "--mode", "memorization", "--datasets", "synthetic", "--max-records", 200, "--models", "lr,1nn",
+        "--seed", 0, "--json", "--quiet",
+    )
+    assert _without_seconds(got.to_dict()) == _without_seconds(expected)
+    assert [m["model"] for m in got["populations"][0]["models"]] == ["lr", "1nn"]
+
+
+def test_validate_bad_option_names_the_field():
+    with pytest.raises(fairmem.BadInputError) as caught:
+        fairmem.validate(synthetic=0, datasets="none", mlp_initialization="zeros")
+    assert caught.value.field == "mlp_initialization"  # the option, as the keyword argument

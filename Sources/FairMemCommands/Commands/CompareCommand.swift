@@ -1,4 +1,5 @@
 import ArgumentParser
+import DemographicsFreeReweighting
 import FairMemJSON
 import FairnessData
 import FairnessStatistics
@@ -14,7 +15,7 @@ struct CompareCommand: ParsableCommand {
     commandName: "compare",
     abstract: "Compare ERM and every influence-reweighting method over seeded splits (mean ± 2 standard errors).",
     discussion: """
-      Settings (comma-separated --settings): adult-mlp (seed 001: MLP, 100 SeLU units, last-layer influence), adult-lr, german-lr, compas-lr (seed 004 Table 4: logistic regression), synthetic-group-size, synthetic-distribution-shift, synthetic-class-size (seed 004 Table 7 bias types, MLP with 64 units). For every split seed 0..<--splits: train ERM, select each method's λ/K on validation (50 values, IJ edit, lowest validation gap of --target, optionally within --accuracy-budget and --max-clipped-fraction), apply it with each --apply (ij, retrain = from scratch, finetune = warm start), and evaluate on test. Prints test error, DP, EO, DEO, AD, AOD, EOD and predicted vs obtained change of the smooth target, each as mean ± 2 SE over splits. --select-per-metric additionally selects λ/K separately for DP, EO and DEO (each with its own smooth target and influence) and reports each metric at its own selection, as seed 001 Table 2 does. --surrogate gumbel uses Gumbel-softmax targets (seed 004). Progress goes to stderr. See Docs/mitigation.md.
+      Settings (comma-separated --settings): adult-mlp (seed 001: MLP, 100 SeLU units, last-layer influence), adult-lr, german-lr, compas-lr (seed 004 Table 4: logistic regression), synthetic-group-size, synthetic-distribution-shift, synthetic-class-size (seed 004 Table 7 bias types, MLP with 64 units). For every split seed 0..<--splits: train ERM, select each method's λ/K on validation (50 values, IJ edit, lowest validation gap of --target, optionally within --accuracy-budget and --max-clipped-fraction), apply it with each --apply (ij, retrain = from scratch, finetune = warm start), and evaluate on test. Prints test error, DP, EO, DEO, AD, AOD, EOD, W.Acc (wacc) and E.Odds (eo-max), defined below each report, and predicted vs obtained change of the smooth target, each as mean ± 2 SE over splits. --select-per-metric additionally selects λ/K separately for DP, EO and DEO (each with its own smooth target and influence) and reports each metric at its own selection, as seed 001 Table 2 does. --surrogate gumbel uses Gumbel-softmax targets (seed 004). --steering adds optimal-steering arms (Docs/steering.md). --group-free adds the methods of fairness without demographics as arms gf-erm, gf-arl, gf-dro, gf-gog-k<K>, gf-feature-graph-k<K> (one per --neighbours value): the setting's learner (logistic regression, or compare's MLP width with SeLU units) trained by the group-free loop (mini-batch Adam, --group-free-batch-size) without group labels, the epoch selected on validation worst-group accuracy, evaluated on the same test split. Progress goes to stderr. See Docs/mitigation.md.
       """)
 
   @Option(help: "Comma-separated settings (default: all).")
@@ -41,7 +42,57 @@ struct CompareCommand: ParsableCommand {
   )
   var steering: String = ""
   @Option(help: "KL direction of the steering arms: forward or reverse.") var steeringKl: KLDirection = .forward
+  @Option(
+    help:
+      "Comma-separated group-free methods to add as arms gf-<method> (erm, arl, dro, gog, feature-graph): trained without group labels, epoch selected on validation worst-group accuracy (Docs/fairness-without-demographics.md)."
+  )
+  var groupFree: String = ""
+  @Option(help: "K of the kNN graph of the gog and feature-graph arms; comma-separated values add one arm per K.")
+  var neighbours: String = "3"
+  @Option(help: "Mini-batch size B of the group-free arms.")
+  var groupFreeBatchSize: Int = GroupFreeConfiguration().batchSize
+  @Option(help: "Largest number of epochs of the group-free arms (default 300; 10 with --quick).")
+  var groupFreeEpochs: Int?
+  @Option(
+    help:
+      "Epochs without a better validation worst-group accuracy before a group-free arm stops (default 20; 3 with --quick)."
+  )
+  var groupFreePatience: Int?
   @OptionGroup var mitigation: MitigationOptions
+
+  /// The `groupfree` options of the group-free arms' errors, as `compare` spells them.
+  static let groupFreeOptionNames = [
+    "--batch-size": "--group-free-batch-size", "--epochs": "--group-free-epochs",
+    "--patience": "--group-free-patience", "--method": "--group-free",
+  ]
+
+  /// One arm per group-free method (and per `K` for the graph methods), every option checked.
+  func groupFreeArms() throws -> [GroupFreeArm] {
+    let methods = try GroupFreeCommand.methods(groupFree, field: "--group-free")
+    guard !methods.isEmpty else { return [] }
+    let counts = try GroupFreeCommand.neighbourCounts(neighbours, field: "--neighbours")
+    guard !counts.isEmpty else { throw InputError(field: "--neighbours", problem: "no value given") }
+    var c = GroupFreeConfiguration()
+    c.batchSize = groupFreeBatchSize
+    c.maximumEpochs = groupFreeEpochs ?? (quick ? 10 : c.maximumEpochs)
+    c.patience = groupFreePatience ?? (quick ? 3 : c.patience)
+    var arms: [GroupFreeArm] = []
+    for method in methods {
+      for k in method.usesGraph ? counts : [c.neighbours] {
+        var checked = c
+        checked.neighbours = k
+        do {
+          // Every check that does not need the data; the batch size against the training split
+          // is checked on each split.
+          try checked.validate(trainingRows: .max)
+        } catch {
+          throw error.renamingOption(Self.groupFreeOptionNames)
+        }
+        arms.append(GroupFreeArm(method: method, neighbours: k, configuration: c, quick: quick))
+      }
+    }
+    return arms
+  }
 
   /// Parses a comma-separated list with `parse`, naming `field` in the error.
   static func list<T>(_ text: String, field: String, _ parse: (String) -> T?) throws -> [T] {
@@ -73,7 +124,7 @@ struct CompareCommand: ParsableCommand {
       selectPerMetric: selectPerMetric, surrogate: mitigation.smoothSurrogate, dataDirectory: dataDir, quick: quick,
       arms: try Self.list(steering, field: "--steering") { SteeringIntervention(rawValue: $0) }.map {
         SteeringArm(options: SteeringOptions(intervention: $0, direction: steeringKl))
-      })
+      } + groupFreeArms())
   }
 
   func validate() throws {
@@ -86,8 +137,13 @@ struct CompareCommand: ParsableCommand {
   }
 
   func run() throws {
-    let report = try ComparisonExperiment.run(try request()) { message in
-      FileHandle.standardError.write(Data("[compare] \(message)\n".utf8))
+    let report: ComparisonReport
+    do {
+      report = try ComparisonExperiment.run(try request()) { message in
+        FileHandle.standardError.write(Data("[compare] \(message)\n".utf8))
+      }
+    } catch let error as GroupFreeError {
+      throw error.renamingOption(Self.groupFreeOptionNames)
     }
     print(json ? try JSONReportEncoder().text(report) : Self.render(report))
   }
@@ -106,6 +162,10 @@ struct CompareCommand: ParsableCommand {
       }
       if !s.notes.isEmpty { text.append(s.notes.prefix(20).map { "  note: \($0)" }.joined(separator: "\n")) }
     }
+    text.append(
+      "definitions (groups 0 and 1 of the setting, test split):\n"
+        + ComparisonColumn.metrics.compactMap { c in report.definitions[c.key].map { "  \(c.key): \($0)" } }
+        .joined(separator: "\n"))
     return text.joined(separator: "\n\n")
   }
 

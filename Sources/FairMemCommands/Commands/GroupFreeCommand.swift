@@ -2,11 +2,13 @@ public import ArgumentParser
 import DemographicsFreeReweighting
 import FairMemJSON
 import FairnessData
+import FairnessModels
 import FairnessStatistics
 import Foundation
 import Mitigation
 
 extension GroupFreeLearnerKind: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {}
 
 /// `fairmem groupfree`: fairness without demographics. Trains ERM, ARL, CVaR DRO, graph-of-gradients
 /// reweighting (seed 003) and its feature-graph ablation without group labels, selects the epoch on
@@ -30,6 +32,8 @@ struct GroupFreeCommand: ParsableCommand {
   @Option(help: "A feature column of --csv (repeat; default: every other column).") var featureColumn: [String] = []
   @Option(help: "The learner: lr or mlp (one hidden ReLU layer).") var model: GroupFreeLearnerKind = .mlp
   @Option(help: "Hidden units of the MLP.") var hidden: Int = GroupFreeConfiguration().hiddenWidth
+  @Option(help: "Hidden activation of the MLP: relu (the authors'), selu (the MLP of compare), tanh.")
+  var activation: Activation = GroupFreeConfiguration().hiddenActivation
   @Option(help: "K of the kNN graph; comma-separated values run the K ablation.") var neighbours: String = "3"
   @Option(help: "Mini-batch size B.") var batchSize: Int = GroupFreeConfiguration().batchSize
   @Option(help: "Adam step size of the learner.") var learningRate: Double = GroupFreeConfiguration()
@@ -54,12 +58,17 @@ struct GroupFreeCommand: ParsableCommand {
   @Flag(help: "Small data (Adult subsampled) for tests.") var quick = false
   @Flag(help: "Print the JSON report instead of tables.") var json = false
 
-  func parsedMethods() throws -> [GroupFreeMethod] {
-    try method.split(separator: ",").map { raw in
+  func parsedMethods() throws -> [GroupFreeMethod] { try Self.methods(method, field: "--method") }
+
+  func parsedNeighbours() throws -> [Int] { try Self.neighbourCounts(neighbours, field: "--neighbours") }
+
+  /// The comma-separated group-free methods of `text` (also `compare --group-free`).
+  static func methods(_ text: String, field: String) throws -> [GroupFreeMethod] {
+    try text.split(separator: ",").map { raw in
       let name = raw.trimmingCharacters(in: .whitespaces)
       guard let m = GroupFreeMethod(rawValue: name) else {
         throw InputError(
-          field: "--method",
+          field: field,
           problem:
             "unknown method '\(name)'; known: \(GroupFreeMethod.allCases.map(\.rawValue).joined(separator: ", "))")
       }
@@ -67,10 +76,11 @@ struct GroupFreeCommand: ParsableCommand {
     }
   }
 
-  func parsedNeighbours() throws -> [Int] {
-    try neighbours.split(separator: ",").map { raw in
+  /// The comma-separated values of `K` in `text` (also `compare --neighbours`).
+  static func neighbourCounts(_ text: String, field: String) throws -> [Int] {
+    try text.split(separator: ",").map { raw in
       guard let k = Int(raw.trimmingCharacters(in: .whitespaces)) else {
-        throw InputError(field: "--neighbours", problem: "'\(raw)' is not an integer")
+        throw InputError(field: field, problem: "'\(raw)' is not an integer")
       }
       return k
     }
@@ -95,6 +105,7 @@ struct GroupFreeCommand: ParsableCommand {
     var c = GroupFreeConfiguration()
     c.learner = model
     c.hiddenWidth = hidden
+    c.hiddenActivation = activation
     c.batchSize = batchSize
     c.learnerLearningRate = learningRate
     c.adversaryLearningRate = adversaryLearningRate
@@ -128,8 +139,24 @@ struct GroupFreeCommand: ParsableCommand {
 
   func run() throws {
     let plan = try plan()
-    let report = try GroupFreeExperiment.run(plan, loadSplit: try splitLoader()) {
-      FileHandle.standardError.write(Data("[groupfree] \($0)\n".utf8))
+    // The options that define the groups and the label: an empty or missing group, or a label that
+    // is not binary, is reported against them.
+    let groupOption = csv == nil ? "--dataset" : "--group-column"
+    let labelOption = csv == nil ? "--dataset" : "--label-column"
+    if let predictionsOut, !FileManager.default.createFile(atPath: predictionsOut, contents: nil) {
+      throw InputError(field: "--predictions-out", problem: "cannot create '\(predictionsOut)'")
+    }
+    let report: GroupFreeReport
+    do {
+      report = try GroupFreeExperiment.run(plan, loadSplit: try splitLoader()) {
+        FileHandle.standardError.write(Data("[groupfree] \($0)\n".utf8))
+      }
+    } catch let error as GroupFreeError {
+      throw error.renamingOption(["groups": groupOption, "label": labelOption])
+    } catch FairnessDataError.emptyGroupInSplit(let split, let group) {
+      throw InputError(
+        field: groupOption,
+        problem: "the \(split) split has no row of group '\(group)' (merge small groups or use a larger dataset)")
     }
     if let predictionsOut {
       try Self.predictionsCSV(report).write(toFile: predictionsOut, atomically: true, encoding: .utf8)

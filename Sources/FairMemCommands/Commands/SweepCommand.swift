@@ -116,7 +116,7 @@ struct SweepCommand: ParsableCommand {
         stats, metrics: metrics, options: options, certificate: certificate)
       {
         let robust = try robustLevel.flatMap { level throws(LPFailure) in
-          try RobustAnalysis.section(stats, metric: answer.metric, options: options, level: level)
+          try RobustAnalysis.section(stats, metric: answer.metric, options: options, level: level, requested: true)
         }
         let report = SweepAnswerReport(id: id, answer: MemorizationAnswerReport(answer), robust: robust)
         text += try AnswerJSON.text(report: report, pretty: false) + "\n"

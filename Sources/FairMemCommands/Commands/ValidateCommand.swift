@@ -24,10 +24,14 @@ struct ValidateCommand: ParsableCommand {
   var mlpPopulations: Int = 10
   @Option(
     help:
-      "Hidden units of the interpolating MLP memorizer (0: 2 per record of D the base classifier gets wrong, 32...512)."
+      "Hidden units of the interpolating MLP memorizer (0: from D; interpolating: one per class plus one per record of D the base classifier gets wrong; random: 2 per such record, 32...512)."
   ) var mlpWidth: Int = 0
   @Option(help: "Most L-BFGS iterations of the interpolating MLP memorizer (it stops once it fits its targets).")
   var mlpEpochs: Int = 1000
+  @Option(
+    help:
+      "Where the interpolating MLP's weights start: interpolating (the interpolating construction, trained only if it misses a target) or random (trained from random weights)."
+  ) var mlpInitialization: String = "interpolating"
   @Option(
     help:
       "Memorizers besides the lookup (the theory's own): comma-separated among nearest-neighbour, mlp, all, none. The MLP runs on the first --mlp-populations synthetic populations, and on the real datasets only when named explicitly."
@@ -61,6 +65,9 @@ struct ValidateCommand: ParsableCommand {
     }
     _ = try ClassifierChoice.parse(baseModel, field: "--base-model")
     _ = try memorizers()
+    guard InterpolatingMLPMemorizer.Initialization(rawValue: mlpInitialization) != nil else {
+      throw InputError(field: "--mlp-initialization", problem: "use interpolating or random")
+    }
     guard mlpEpochs >= 0, mlpEpochs <= 100_000 else {
       throw InputError(field: "--mlp-epochs", problem: "must be in 0...100000")
     }
@@ -109,12 +116,13 @@ struct ValidateCommand: ParsableCommand {
       return
     }
     let chosen = try memorizers()
-    let request = ValidationRequest(
+    var request = ValidationRequest(
       syntheticPopulations: synthetic, realDatasets: try realDatasets(), seed: seed,
       mlpPopulations: chosen.mlp ? mlpPopulations : 0, mlpWidth: mlpWidth, mlpEpochs: mlpEpochs,
       randomMemorizations: randomMemorizations, dataDirectory: dataDirectory, recordEntries: entries,
       baseModel: try ClassifierChoice.parse(baseModel, field: "--base-model"),
       nearestNeighbour: chosen.nearestNeighbour, mlpOnRealDatasets: chosen.mlpOnReal)
+    request.mlpInitialization = InterpolatingMLPMemorizer.Initialization(rawValue: mlpInitialization) ?? .interpolating
     let report = try TheoryValidation.run(request, progress: progress)
     print(json ? try JSONReportEncoder(pretty: !entries).text(report) : Self.render(report))
     if check, !report.agrees { throw ExitCode(FairMemExitCode.infeasible) }

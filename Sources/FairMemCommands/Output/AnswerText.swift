@@ -14,6 +14,12 @@ enum AnswerText {
       report.pointEstimate.feasible
       ? "feasible, least mass \(number(report.pointEstimate.minMass))" : "infeasible"
     lines.append("  point estimate:        \(point)")
+    if report.metric == .statisticalParity && report.convention == .givenUnmemorized {
+      lines.append("  SP convention A:       the stated unmemorized_prediction is taken as known")
+    }
+    if report.countsFrom == .sampleSizes {
+      lines.append("  records:               implied by the rates and sample_sizes")
+    }
     if let box = report.box {
       lines.append("  robust verdict:        \(box.verdict.rawValue)")
       if let interval = box.minMassInterval {

@@ -22,8 +22,11 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
   public let confusion: [[[T]]]
   public let unmemorizedPrediction: [[T]]?
   public let cap: [[T]]
-  /// The integer counts `n[a][y][yh]` when the statistics came from counts.
+  /// The integer counts `n[a][y][yh]` when the statistics came from counts (or from rates with
+  /// per-cell sample sizes, which imply them).
   public let counts: [[[Int]]]?
+  /// Which input field `counts` came from, so that errors about a cell name it.
+  public let countsOrigin: CountsOrigin
   /// Human-readable notes produced by validation (zero-mass cells, normalization applied...).
   public let notes: [String]
 
@@ -32,7 +35,7 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
   public init(
     groups: [String], classes: [String], population: [[T]], confusion: [[[T]]],
     unmemorizedPrediction: [[T]]? = nil, cap: [[T]]? = nil, counts: [[[Int]]]? = nil,
-    notes: [String] = []
+    countsOrigin: CountsOrigin = .counts, notes: [String] = []
   ) {
     let g = groups.count
     let k = classes.count
@@ -50,6 +53,7 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
     self.unmemorizedPrediction = unmemorizedPrediction
     self.cap = cap ?? population
     self.counts = counts
+    self.countsOrigin = countsOrigin
     self.notes = notes
   }
 
@@ -95,8 +99,17 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
       population: population.map { $0.map(\.doubleValue) },
       confusion: confusion.map { $0.map { $0.map(\.doubleValue) } },
       unmemorizedPrediction: unmemorizedPrediction?.map { $0.map(\.doubleValue) },
-      cap: cap.map { $0.map(\.doubleValue) }, counts: counts, notes: notes)
+      cap: cap.map { $0.map(\.doubleValue) }, counts: counts, countsOrigin: countsOrigin, notes: notes)
   }
+}
+
+/// The input field integer counts came from.
+public enum CountsOrigin: String, Sendable, Codable {
+  /// `counts`: the confusion counts `n[a][y][yh]` themselves.
+  case counts
+  /// `sample_sizes`: records per cell `n[a][y]` next to `population` and `confusion`; the
+  /// counts are `n[a][y] · C[a][y][yh]` (whole numbers by validation).
+  case sampleSizes = "sample_sizes"
 }
 
 /// How the unmemorized part of the population is predicted.

@@ -41,21 +41,25 @@ public struct BayesianAnswer: Sendable, Codable, Equatable {
 /// independent. The posterior is then `Dirichlet(n[a][y] + 1/2)` for `p` and
 /// `Dirichlet(n[a][y][.] + 1/2)` for each row (conjugacy), independent across rows. Every draw is
 /// a complete set of statistics with positive cells, solved by `MemorizationAnalysis` (the LPs
-/// of the point analysis, convention B, witness checked).
+/// of the point analysis, witness checked). In convention A the stated unmemorized law `s[a]` is
+/// not a sample estimate: every draw keeps it as given.
 public enum BayesianFeasibility {
   public static let priorDescription =
     "Jeffreys: Dirichlet(1/2) on P(A, Y) over the G*K cells and on each confusion row P(Yhat | Y, A), independent"
 
-  /// One posterior draw of the statistics.
+  /// One posterior draw of the statistics (`unmemorized`: convention A's `s`, kept as given).
   public static func draw(
-    counts n: [[[Int]]], groups: [String], classes: [String], using rng: inout SplitMix64
+    counts n: [[[Int]]], groups: [String], classes: [String], unmemorized: [[Double]]? = nil,
+    using rng: inout SplitMix64
   ) -> PopulationStatistics<Double> {
     let k = classes.count
     let cells = n.flatMap { $0.map { Double($0.reduce(0, +)) + 0.5 } }
     let flat = rng.nextDirichlet(cells)
     let population = (0..<groups.count).map { a in Array(flat[(a * k)..<((a + 1) * k)]) }
     let confusion = n.map { $0.map { row in rng.nextDirichlet(row.map { Double($0) + 0.5 }) } }
-    return PopulationStatistics<Double>(groups: groups, classes: classes, population: population, confusion: confusion)
+    return PopulationStatistics<Double>(
+      groups: groups, classes: classes, population: population, confusion: confusion,
+      unmemorizedPrediction: unmemorized)
   }
 
   /// The per-draw seeds: the i-th draw uses the i-th output of `SplitMix64(seed)`, so results do
@@ -67,11 +71,11 @@ public enum BayesianFeasibility {
 
   /// The least memorized mass of draw `index` (nil when infeasible).
   public static func solveDraw(
-    counts n: [[[Int]]], groups: [String], classes: [String], metric: FairnessMetric, options: MetricOptions,
-    drawSeed: UInt64
+    counts n: [[[Int]]], groups: [String], classes: [String], unmemorized: [[Double]]? = nil,
+    metric: FairnessMetric, options: MetricOptions, drawSeed: UInt64
   ) throws(LPFailure) -> Double? {
     var rng = SplitMix64(seed: drawSeed)
-    let statistics = draw(counts: n, groups: groups, classes: classes, using: &rng)
+    let statistics = draw(counts: n, groups: groups, classes: classes, unmemorized: unmemorized, using: &rng)
     let answer = try MemorizationAnalysis.analyze(statistics, metric: metric, options: options, certificate: false)
     return answer.feasible ? answer.minMass : nil
   }
@@ -88,18 +92,23 @@ public enum BayesianFeasibility {
       throw StatisticsError(field: "metric", problem: "\(metric.rawValue) is not one of sp, eopp, eodds")
     }
     guard let n = statistics.counts else {
-      throw StatisticsError(field: "counts", problem: "Bayesian answers need integer counts (field \"counts\")")
+      throw StatisticsError(
+        field: "counts",
+        problem: "Bayesian answers need integer counts (field \"counts\", or rates with \"sample_sizes\")")
     }
     guard draws >= 1 else { throw StatisticsError(field: "draws", problem: "must be at least 1, got \(draws)") }
     try ConfidenceRegion.requireRecords(
-      counts: n, metric: metric, keys: statistics.rateKeys(for: metric, options: options))
+      counts: n, origin: statistics.countsOrigin, metric: metric,
+      keys: statistics.rateKeys(for: metric, options: options))
     let seeds = drawSeeds(seed, count: draws)
     let groups = statistics.groups
     let classes = statistics.classes
+    let unmemorized = statistics.unmemorizedPrediction
     let results = ParallelMap.map(seeds, threads: max(1, threads)) { _, drawSeed in
       Result { () throws(LPFailure) -> Double? in
         try solveDraw(
-          counts: n, groups: groups, classes: classes, metric: metric, options: options, drawSeed: drawSeed)
+          counts: n, groups: groups, classes: classes, unmemorized: unmemorized, metric: metric, options: options,
+          drawSeed: drawSeed)
       }
     }
     let masses = try results.map { try $0.get() }

@@ -19,9 +19,10 @@ import FairnessStatistics
 ///
 /// Only the parameters the metric needs enter (fewer events, narrower intervals): the confusion
 /// rates the metric compares, the masses of the cells whose memorization it can use, and for SP
-/// the base rates. Constraints the truth satisfies (rows and the population sum to 1) are kept
-/// where the programs can use them; dropping any of them only enlarges the region, which keeps
-/// every verdict sound.
+/// the base rates. SP in convention A uses no confusion rate at all: the unmemorized part of a
+/// group predicts with the stated law `s[a]`, which is not a sample estimate. Constraints the
+/// truth satisfies (rows and the population sum to 1) are kept where the programs can use them;
+/// dropping any of them only enlarges the region, which keeps every verdict sound.
 public struct ConfidenceRegion: Sendable, Codable, Equatable {
   public var level: Double
   /// M, the number of coverage events in the Bonferroni union bound.
@@ -53,18 +54,22 @@ public struct ConfidenceRegion: Sendable, Codable, Equatable {
     var needsBaseRates: Bool
   }
 
-  static func usage(metric: FairnessMetric, keys: [RateKey], groups g: Int, classes k: Int) -> Usage {
+  /// - Parameter givenUnmemorized: convention A (SP group rates then use `s[a]`, not `C`).
+  static func usage(metric: FairnessMetric, keys: [RateKey], groups g: Int, classes k: Int, givenUnmemorized: Bool)
+    -> Usage
+  {
+    let ratesEnter = !(metric == .statisticalParity && givenUnmemorized)
     var cells = Array(repeating: Array(repeating: false, count: k), count: g)
     var rates = Array(repeating: Array(repeating: Array(repeating: false, count: k), count: k), count: g)
     for key in keys {
       for a in 0..<g {
         if let y = key.trueClass {
           cells[a][y] = true
-          rates[a][y][key.predictedClass] = true
+          rates[a][y][key.predictedClass] = ratesEnter
         } else {
           for y in 0..<k {
             cells[a][y] = true
-            rates[a][y][key.predictedClass] = true
+            rates[a][y][key.predictedClass] = ratesEnter
           }
         }
       }
@@ -72,15 +77,18 @@ public struct ConfidenceRegion: Sendable, Codable, Equatable {
     return Usage(usedCells: cells, usedRates: rates, needsBaseRates: metric == .statisticalParity)
   }
 
-  /// Throws `StatisticsError` (field `counts[a][y]`) when a cell whose confusion rates an
-  /// equal-opportunity or equalized-odds entry compares has no record.
-  static func requireRecords(counts n: [[[Int]]], metric: FairnessMetric, keys: [RateKey]) throws(StatisticsError) {
+  /// Throws `StatisticsError` (field `counts[a][y]`, or `sample_sizes[a][y]` when the counts
+  /// were implied by sample sizes) when a cell whose confusion rates an equal-opportunity or
+  /// equalized-odds entry compares has no record.
+  static func requireRecords(
+    counts n: [[[Int]]], origin: CountsOrigin = .counts, metric: FairnessMetric, keys: [RateKey]
+  ) throws(StatisticsError) {
     guard metric != .statisticalParity else { return }
-    let usage = usage(metric: metric, keys: keys, groups: n.count, classes: n[0].count)
+    let usage = usage(metric: metric, keys: keys, groups: n.count, classes: n[0].count, givenUnmemorized: false)
     for (a, group) in n.enumerated() {
       for (y, row) in group.enumerated() where usage.usedCells[a][y] && row.reduce(0, +) == 0 {
         throw StatisticsError(
-          field: "counts[\(a)][\(y)]",
+          field: "\(origin.rawValue)[\(a)][\(y)]",
           problem:
             "the \(metric.title) rates of this cell have no record to be estimated from (group \(a), class \(y)); remove the class with --favorable or merge groups"
         )
@@ -94,16 +102,17 @@ public struct ConfidenceRegion: Sendable, Codable, Equatable {
   ///   equal-opportunity or equalized-odds entry compares has no record: its rate is not
   ///   estimable at all (statistical parity weights such a cell by its base rate, so it is kept
   ///   with the interval [0, 1]).
-  static func build(counts n: [[[Int]]], metric: FairnessMetric, keys: [RateKey], level: Double)
-    throws(StatisticsError) -> ConfidenceRegion
-  {
+  static func build(
+    counts n: [[[Int]]], origin: CountsOrigin = .counts, metric: FairnessMetric, keys: [RateKey], level: Double,
+    givenUnmemorized: Bool = false
+  ) throws(StatisticsError) -> ConfidenceRegion {
     let g = n.count
     let k = n[0].count
-    let usage = usage(metric: metric, keys: keys, groups: g, classes: k)
+    let usage = usage(metric: metric, keys: keys, groups: g, classes: k, givenUnmemorized: givenUnmemorized)
     let rowTotals = n.map { $0.map { $0.reduce(0, +) } }
     let groupTotals = rowTotals.map { $0.reduce(0, +) }
     let total = groupTotals.reduce(0, +)
-    try requireRecords(counts: n, metric: metric, keys: keys)
+    try requireRecords(counts: n, origin: origin, metric: metric, keys: keys)
     // Coverage events.
     var events = 0
     for a in 0..<g {

@@ -140,12 +140,9 @@ public enum RobustAnalysis {
       throw StatisticsError(field: "metric", problem: "\(metric.rawValue) is not one of sp, eopp, eodds")
     }
     guard let n = statistics.counts else {
-      throw StatisticsError(field: "counts", problem: "robust answers need integer counts (field \"counts\")")
-    }
-    guard statistics.unmemorizedPrediction == nil else {
       throw StatisticsError(
-        field: "unmemorized_prediction",
-        problem: "robust answers use convention B (cell-random memorization); drop this field")
+        field: "counts",
+        problem: "robust answers need integer counts (field \"counts\", or rates with \"sample_sizes\")")
     }
     guard statistics.capIsPopulation else {
       throw StatisticsError(field: "cap", problem: "robust answers assume every cell can be memorized; drop the cap")
@@ -154,17 +151,22 @@ public enum RobustAnalysis {
       throw StatisticsError(field: "level", problem: "must be in (0, 1), got \(level)")
     }
     let keys = statistics.rateKeys(for: metric, options: options)
-    var answer = try decide(counts: n, metric: metric, keys: keys, options: options, level: level)
+    let model = CountModel(
+      origin: statistics.countsOrigin, unmemorized: statistics.unmemorizedPrediction, metric: metric, keys: keys,
+      options: options)
+    var answer = try decide(counts: n, model, level: level)
     if settle, answer.verdict == .undetermined, metric == .statisticalParity, options.tolerance == 0,
       try MemorizationAnalysis.analyze(statistics, metric: metric, options: options, certificate: false).feasible
     {
-      // Exact zero SP is never certainly feasible (uncertain base rates cannot be matched
-      // exactly), and the point estimate, which lies in every region, is feasible: no size settles it.
+      // Exact zero SP is certainly feasible only when no memorization is needed for any base
+      // rates (the group rates do not depend on them); otherwise uncertain base rates cannot be
+      // matched exactly, and the point estimate, which lies in every region, is feasible: no
+      // size settles it.
       answer.notes.append(
         "exact zero SP can never be certainly feasible and the point estimate is feasible, so no sample size settles the verdict; give a tolerance"
       )
     } else if settle, answer.verdict == .undetermined {
-      answer.settling = try settlingScale(counts: n, metric: metric, keys: keys, options: options, level: level)
+      answer.settling = try settlingScale(counts: n, model, level: level)
       if answer.settling == nil {
         answer.notes.append("no count scaling up to 2^20 settles the verdict (the point estimate may sit on the edge)")
       }
@@ -172,15 +174,29 @@ public enum RobustAnalysis {
     return answer
   }
 
+  /// What a robust answer needs besides the counts and the level.
+  struct CountModel {
+    var origin: CountsOrigin
+    /// Convention A's `s[a][yh]` (nil: convention B).
+    var unmemorized: [[Double]]?
+    var metric: FairnessMetric
+    var keys: [RateKey]
+    var options: MetricOptions
+  }
+
   /// The verdict without the settling search.
-  static func decide(
-    counts n: [[[Int]]], metric: FairnessMetric, keys: [RateKey], options: MetricOptions, level: Double
-  ) throws -> RobustAnswer {
+  static func decide(counts n: [[[Int]]], _ model: CountModel, level: Double) throws -> RobustAnswer {
     let g = n.count
     let k = n[0].count
-    let region = try ConfidenceRegion.build(counts: n, metric: metric, keys: keys, level: level)
+    let metric = model.metric
+    let keys = model.keys
+    let options = model.options
+    let region = try ConfidenceRegion.build(
+      counts: n, origin: model.origin, metric: metric, keys: keys, level: level,
+      givenUnmemorized: model.unmemorized != nil)
     let programs = RobustPrograms(
-      region: region, metric: metric, keys: keys, tolerance: options.tolerance, groups: g, classes: k)
+      region: region, metric: metric, keys: keys, tolerance: options.tolerance, groups: g, classes: k,
+      unmemorized: model.unmemorized)
     var answer = RobustAnswer(verdict: .undetermined, region: region, notes: [])
 
     // Optimistic program: infeasible means certainly infeasible; else the lower end.
@@ -255,6 +271,8 @@ public enum RobustAnalysis {
       return min(max(value, interval.lower), interval.upper)
     }
     if programs.metric == .statisticalParity {
+      // Convention A: the given law of the unmemorized predictions (not read from the program).
+      var unmemorizedLaw: [[Double]] = []
       var fraction = Array(repeating: Array(repeating: 0.0, count: k), count: g)
       var pi = Array(repeating: Array(repeating: 0.0, count: k), count: g)
       for a in 0..<g {
@@ -269,9 +287,11 @@ public enum RobustAnalysis {
           }
         }
         if let base = region.baseRate?[a] { for y in 0..<k { _ = clamp(pi[a][y], base[y]) } }
+        if let s = programs.unmemorized { unmemorizedLaw.append(s[a]) }
         if abs(pi[a].reduce(0, +) - 1) > checkTolerance { inside = false }
       }
-      // Group rates by the mixture rule: memorized share predicts its label, the rest its row.
+      // Group rates by the mixture rule: the memorized share predicts its label, the rest its
+      // confusion row (B) or the group's unmemorized law s[a] (A).
       var residual = 0.0
       for key in programs.keys {
         let yh = key.predictedClass
@@ -280,7 +300,7 @@ public enum RobustAnalysis {
           for y in 0..<k {
             let f = fraction[a][y]
             let target: Double = y == yh ? 1 : 0
-            let base: Double = confusion[a][y][yh] ?? 0
+            let base: Double = unmemorizedLaw.isEmpty ? (confusion[a][y][yh] ?? 0) : unmemorizedLaw[a][yh]
             rate += pi[a][y] * (f * target + (1 - f) * base)
           }
           return rate
@@ -365,13 +385,11 @@ public enum RobustAnalysis {
   }
 
   /// Doubling then bisection on the count scale until the verdict is determinate.
-  static func settlingScale(
-    counts n: [[[Int]]], metric: FairnessMetric, keys: [RateKey], options: MetricOptions, level: Double
-  ) throws -> SettlingScale? {
+  static func settlingScale(counts n: [[[Int]]], _ model: CountModel, level: Double) throws -> SettlingScale? {
     func verdict(_ scale: Double) throws -> (RobustVerdict, Int) {
       let scaled = n.map { $0.map { $0.map { Int((Double($0) * scale).rounded()) } } }
       let records = scaled.joined().joined().reduce(0, +)
-      return (try decide(counts: scaled, metric: metric, keys: keys, options: options, level: level).verdict, records)
+      return (try decide(counts: scaled, model, level: level).verdict, records)
     }
     var low = 1.0
     var found: (Double, RobustVerdict, Int)? = nil

@@ -31,7 +31,15 @@ import LinearProgramming
 ///
 /// "For every population some memorization" (∀∃) sits between the two: the robust program is a
 /// sufficient condition for it (the same memorization for all), so an `undetermined` verdict may
-/// hide a true ∀∃ answer. Convention B (cell-random memorization), the convention counts give.
+/// hide a true ∀∃ answer.
+///
+/// **Conventions.** Cell rates (EOpp, EOdds) are the same in both. An SP group rate in
+/// convention B is `Σ_y pi[a][y] (δ(y,yh) f + (1 - f) C[a][y][yh])`; in convention A the
+/// unmemorized part of group a predicts with the given law `s[a]` whatever its labels, so
+/// `(x[a][yh] + (p[a] - Σ_y x[a][y]) s[a][yh]) / p[a] = Σ_y pi[a][y] (δ(y,yh) f + (1 - f) s[a][yh])`:
+/// convention B with every row `C[a][y]` replaced by `s[a]`. `s` is a stated law of the
+/// unmemorized classifier, not estimated from the counts, so it enters as a point (an interval of
+/// width 0) and only the products `pi · f` remain uncertain; the lifts below are exact for them.
 struct RobustPrograms {
   let region: ConfidenceRegion
   let metric: FairnessMetric
@@ -39,6 +47,8 @@ struct RobustPrograms {
   let tolerance: Double
   let groups: Int
   let classes: Int
+  /// Convention A: `s[a][yh] = P(Yhat=yh | A=a, D=0)` (nil: convention B).
+  let unmemorized: [[Double]]?
 
   // MARK: Parameter ends
 
@@ -51,9 +61,17 @@ struct RobustPrograms {
     return (rate.lower - shift, rate.upper - shift)
   }
 
+  /// The rate at which the unmemorized part of cell (a, y) predicts `yh`, as an interval: the
+  /// confusion rate's interval, or for SP in convention A the given `s[a][yh]` (width 0). Nil
+  /// when the metric does not use it.
+  func unmemorizedRate(_ a: Int, _ y: Int, _ yh: Int) -> (lower: Double, upper: Double)? {
+    if metric == .statisticalParity, let s = unmemorized { return (s[a][yh], s[a][yh]) }
+    return region.confusion[a][y][yh].map { ($0.lower, $0.upper) }
+  }
+
   func confusionEnds(_ a: Int, _ y: Int, _ yh: Int) -> (lower: Double, upper: Double) {
-    guard let rate = region.confusion[a][y][yh] else { preconditionFailure("confusion rate outside the region") }
-    return (rate.lower, rate.upper)
+    guard let rate = unmemorizedRate(a, y, yh) else { preconditionFailure("confusion rate outside the region") }
+    return rate
   }
 
   var usedCells: [(a: Int, y: Int)] {
@@ -142,14 +160,15 @@ struct RobustPrograms {
         lp.addConstraint(
           "pi[\(a)][\(y)]", [.init(z, 1), .init(s, 1)], .range(baseRate[a][y].lower, baseRate[a][y].upper))
         var uCells: [Int?] = Array(repeating: nil, count: classes)
-        for yh in 0..<classes where region.confusion[a][y][yh] != nil {
+        for yh in 0..<classes {
+          guard let c = unmemorizedRate(a, y, yh) else { continue }
           let u = lp.addVariable("u[\(a)][\(y)][\(yh)]", bounds: .range(0, 1))
-          let c = confusionEnds(a, y, yh)
           lp.addConstraint("u[\(a)][\(y)][\(yh)]>=CL*s", [.init(u, 1), .init(s, -c.lower)], .lower(0))
           lp.addConstraint("u[\(a)][\(y)][\(yh)]<=CU*s", [.init(u, 1), .init(s, -c.upper)], .upper(0))
           uCells[yh] = u
         }
-        if uCells.allSatisfy({ $0 != nil }) {
+        // (Convention A: u = s[a] · s_var exactly, so the row sum holds by itself.)
+        if unmemorized == nil, uCells.allSatisfy({ $0 != nil }) {
           lp.addConstraint("row[\(a)][\(y)]", uCells.compactMap { $0 }.map { .init($0, 1) } + [.init(s, -1)], .fixed(0))
         }
         zRow.append(z)

@@ -32,6 +32,10 @@ public struct RobustReport: Sendable, Codable, Equatable {
   public var tolerance: Double
   public var level: Double
   public var records: Int
+  /// `B` (cell-random memorization) or `A` (given unmemorized prediction law; SP only differs).
+  public var convention: Convention
+  /// The input field the counts came from (`counts` or `sample_sizes`).
+  public var countsFrom: CountsOrigin
   public var method: RobustMethod
   public var pointEstimate: PointEstimateAnswer
   /// The frequentist verdict (nil for `bayes` alone).
@@ -49,7 +53,9 @@ public struct RobustReport: Sendable, Codable, Equatable {
   enum CodingKeys: String, CodingKey {
     case metric, groups, classes
     case favorableClass = "favorable_class"
-    case tolerance, level, records, method
+    case tolerance, level, records, convention
+    case countsFrom = "counts_from"
+    case method
     case pointEstimate = "point_estimate"
     case verdict
     case minMassInterval = "min_mass_interval"
@@ -83,7 +89,8 @@ extension RobustAnalysis {
     var report = RobustReport(
       metric: metric, groups: statistics.groups, classes: statistics.classes,
       favorableClass: options.favorableClass.map { statistics.classes[$0] }, tolerance: options.tolerance,
-      level: level, records: statistics.counts?.joined().joined().reduce(0, +) ?? 0, method: method,
+      level: level, records: statistics.counts?.joined().joined().reduce(0, +) ?? 0,
+      convention: statistics.convention, countsFrom: statistics.countsOrigin, method: method,
       pointEstimate: PointEstimateAnswer(feasible: point.feasible, minMass: point.minMass))
     if method != .bayes {
       let box = try analyze(statistics, metric: metric, options: options, level: level)
@@ -130,15 +137,17 @@ public enum RobustSection: Sendable, Codable, Equatable {
 }
 
 extension RobustAnalysis {
-  /// The box-only robust section for statistics with counts (nil without counts): what
-  /// `analyze` and `sweep --robust` add. Bad input for the robust question (a compared cell
-  /// without records, a cap, convention A) becomes `.unavailable` with the message.
+  /// The box-only robust section for statistics with counts or sample sizes: what `analyze` and
+  /// `sweep --robust` add. Bad input for the robust question (a compared cell without records,
+  /// a cap) becomes `.unavailable` with the message; so do statistics without counts when the
+  /// section was `requested` (`sweep --robust`), which are nil otherwise (`analyze`).
   ///
   /// - Throws: `LPFailure` when GLPK fails.
   public static func section(
-    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, level: Double = 0.95
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions, level: Double = 0.95,
+    requested: Bool = false
   ) throws(LPFailure) -> RobustSection? {
-    guard statistics.counts != nil else { return nil }
+    guard statistics.counts != nil || requested else { return nil }
     do {
       return .answered(try report(statistics, metric: metric, options: options, level: level, method: .box))
     } catch let failure as LPFailure {

@@ -13,9 +13,20 @@ See ``Docs/python.md`` in the repository; Spark: :mod:`fairmem.spark`.
 """
 
 from ._native import binary_path, library_path, request, version
-from .api import analyze, bias, bounds, compare, explain, feasible, frontier, reweight, sweep, validate
+from .api import analyze, bias, bounds, compare, explain, feasible, frontier, reweight, robust, stats, sweep, validate
 from .errors import BadInputError, FairMemError, InfeasibleError, InternalFailureError
-from .results import Analysis, Answer, Answers, BiasReport, Explanation, Frontier, Report, SweepFailure
+from .results import (
+    Analysis,
+    Answer,
+    Answers,
+    BiasReport,
+    Explanation,
+    Frontier,
+    Report,
+    RobustAnswer,
+    RobustAnswers,
+    SweepFailure,
+)
 from .statistics import Statistics
 
 __version__ = "0.1.0"
@@ -32,6 +43,8 @@ __all__ = [
     "InfeasibleError",
     "InternalFailureError",
     "Report",
+    "RobustAnswer",
+    "RobustAnswers",
     "Statistics",
     "SweepFailure",
     "analyze",
@@ -45,6 +58,8 @@ __all__ = [
     "library_path",
     "request",
     "reweight",
+    "robust",
+    "stats",
     "sweep",
     "validate",
     "version",

@@ -10,12 +10,37 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
+
 from ._native import request
 from .errors import FairMemError
-from .results import Analysis, Answer, Answers, BiasReport, Explanation, Frontier, Report, SweepFailure
+from .results import (
+    Analysis,
+    Answer,
+    Answers,
+    BiasReport,
+    Explanation,
+    Frontier,
+    Report,
+    RobustAnswers,
+    SweepFailure,
+)
 from .statistics import Statistics, as_input
 
-__all__ = ["analyze", "feasible", "bounds", "frontier", "bias", "explain", "sweep", "validate", "reweight", "compare"]
+__all__ = [
+    "analyze",
+    "feasible",
+    "bounds",
+    "frontier",
+    "bias",
+    "explain",
+    "robust",
+    "stats",
+    "sweep",
+    "validate",
+    "reweight",
+    "compare",
+]
 
 StatisticsLike = Statistics | Mapping[str, Any] | str | Path
 Metrics = str | Sequence[str] | None
@@ -114,6 +139,73 @@ def _answers(
         raise
 
 
+def robust(
+    statistics: StatisticsLike | None = None,
+    *,
+    metric: Metrics = None,
+    favorable: str | None = None,
+    tolerance: float = 0.0,
+    level: float = 0.95,
+    method: Literal["box", "bayes", "both"] = "both",
+    draws: int = 2000,
+    seed: int = 0,
+    threads: int | None = None,
+) -> RobustAnswers:
+    """Feasibility and least memorized mass that survive sampling error (``fairmem robust``,
+    ``Docs/robust.md``): for statistics with ``counts`` (or rates with ``sample_sizes``), the
+    verdict over a simultaneous confidence region at ``level`` (``certainly_feasible``,
+    ``certainly_infeasible`` or ``undetermined``), the least-mass interval over it, the count
+    scaling that settles an undetermined verdict, and the posterior probability of feasibility
+    from ``draws`` seeded Dirichlet draws. Without statistics it runs on the built-in example as
+    counts of 1000 records."""
+    arguments = {
+        "metric": _metrics(metric),
+        "favorable": favorable,
+        "tolerance": tolerance,
+        "level": level,
+        "method": method,
+        "draws": draws,
+        "seed": seed,
+        "threads": threads,
+    }
+    return RobustAnswers(request("robust", arguments, None if statistics is None else as_input(statistics)))
+
+
+def stats(
+    data: pd.DataFrame | str | Path,
+    *,
+    label: str,
+    prediction: str,
+    group: str | Sequence[str],
+    favorable: str | None = None,
+    count: str | None = None,
+    bootstrap: int = 0,
+    level: float = 0.95,
+    seed: int = 0,
+) -> Statistics:
+    """Counts and fairness summaries of a predictions table (``fairmem stats``): ``data`` is a
+    DataFrame, CSV text or a CSV file path. With ``bootstrap=N`` (N >= 2) the summary also holds
+    intervals at ``level`` for every group rate and summary from N seeded per-cell (multinomial)
+    replicates of the counts (``Statistics.summary["bootstrap"]``)."""
+    if isinstance(data, pd.DataFrame):
+        text = data.to_csv(index=False)
+    elif isinstance(data, Path) or (isinstance(data, str) and "\n" not in data and Path(data).is_file()):
+        text = Path(data).read_text()
+    else:
+        text = data
+    arguments = {
+        "label": label,
+        "prediction": prediction,
+        "group": [group] if isinstance(group, str) else list(group),
+        "favorable": favorable,
+        "count": count,
+        "bootstrap": bootstrap,
+        "level": level,
+        "seed": seed,
+    }
+    return Statistics(request("stats", arguments, text))
+
+
 def frontier(
     statistics: StatisticsLike,
     *,
@@ -182,6 +274,8 @@ def sweep(
     threads: int | None = None,
     block: int = 2048,
     errors: Literal["raise", "return"] = "raise",
+    robust: bool = False,
+    level: float = 0.95,
 ) -> Iterator[Answer | SweepFailure]:
     """Answers many instances (``fairmem sweep``), streaming: the iterable is read ``block``
     instances at a time, each block is answered on ``threads`` threads (default: all cores)
@@ -192,6 +286,8 @@ def sweep(
         errors: ``"raise"`` stops at the first instance with bad input (a ``BadInputError``
             naming its field and position); ``"return"`` yields a :class:`SweepFailure` in its
             place and goes on.
+        robust: add each instance's robust answer at ``level`` (``fairmem sweep --robust``, the
+            box method; :attr:`Answer.robust`) for instances with counts or sample sizes.
     """
     if block < 1:
         raise ValueError("block must be at least 1")
@@ -203,6 +299,8 @@ def sweep(
         "normalize": normalize,
         "threads": threads,
         "block": block,
+        "robust": robust,
+        "level": level if robust else None,
     }
     iterator = iter(instances)
 

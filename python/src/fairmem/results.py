@@ -5,12 +5,27 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "Answer", "Answers", "Analysis", "Frontier", "BiasReport", "Explanation", "SweepFailure", "Report"]
+__all__ = [
+    "Result",
+    "Answer",
+    "Answers",
+    "Analysis",
+    "Frontier",
+    "BiasReport",
+    "Explanation",
+    "SweepFailure",
+    "Report",
+    "RobustAnswer",
+    "RobustAnswers",
+]
+
+
+Item = TypeVar("Item")
 
 
 class NamedGroupsAndClasses:
@@ -106,6 +121,16 @@ class Answer(Result, NamedGroupsAndClasses):
         return self._data.get("id")
 
     @property
+    def robust(self) -> "RobustAnswer | dict[str, Any] | None":
+        """The robust answer (``sweep(robust=True)``, or ``analyze`` on counts): a
+        :class:`RobustAnswer`, ``{"error": ...}`` when the instance has no robust answer, or
+        ``None``."""
+        section = self._data.get("robust")
+        if section is None or "error" in section:
+            return copy.deepcopy(section)
+        return RobustAnswer(section)
+
+    @property
     def frontier(self) -> pd.DataFrame | None:
         """The mass-vs-bias frontier ``analyze`` adds to each answer."""
         points = self._data.get("frontier")
@@ -152,30 +177,33 @@ class Answer(Result, NamedGroupsAndClasses):
         return f"Answer({self.metric}: infeasible, certificate verified={bool((self.certificate or {}).get('verified'))})"
 
 
-class Answers(Result, Sequence[Answer]):
-    """The answers of ``feasible`` / ``bounds``: one per metric, in the order asked."""
+class _PerMetric(Result, Generic[Item]):
+    """Answers of one call, one per metric in the order asked; the CLI prints one object for one
+    metric and an array for several, and ``to_dict()`` returns exactly that."""
+
+    _item: type
 
     def __init__(self, data: Any) -> None:
         super().__init__(data if isinstance(data, list) else [data])
-        self._answers = [Answer(item) for item in self._data]
+        self._answers: list[Item] = [self._item(item) for item in self._data]
 
     @overload
-    def __getitem__(self, index: int) -> Answer: ...
+    def __getitem__(self, index: int) -> Item: ...
     @overload
-    def __getitem__(self, index: slice) -> list[Answer]: ...
-    def __getitem__(self, index: int | slice) -> Answer | list[Answer]:
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
         return self._answers[index]
 
     def __len__(self) -> int:
         return len(self._answers)
 
-    def __iter__(self) -> Iterator[Answer]:
+    def __iter__(self) -> Iterator[Item]:
         return iter(self._answers)
 
-    def by_metric(self, metric: str) -> Answer:
+    def by_metric(self, metric: str) -> Item:
         """The answer for ``metric`` (``"sp"``, ``"eopp"``, ``"eodds"``)."""
         for answer in self._answers:
-            if answer.metric == metric:
+            if answer.metric == metric:  # type: ignore[attr-defined]
                 return answer
         raise KeyError(metric)
 
@@ -185,10 +213,16 @@ class Answers(Result, Sequence[Answer]):
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per metric."""
-        return pd.DataFrame([answer.row() for answer in self._answers])
+        return pd.DataFrame([answer.row() for answer in self._answers])  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
-        return f"Answers({self._answers})"
+        return f"{type(self).__name__}({self._answers})"
+
+
+class Answers(_PerMetric[Answer], Sequence[Answer]):
+    """The answers of ``feasible`` / ``bounds``: one per metric, in the order asked."""
+
+    _item = Answer
 
 
 class BiasReport(Result, NamedGroupsAndClasses):
@@ -332,3 +366,87 @@ class Report(Result):
 
     def to_pandas(self) -> pd.DataFrame:
         return pd.json_normalize(self._data, max_level=1)
+
+
+class RobustAnswer(Result, NamedGroupsAndClasses):
+    """One metric's answer that survives sampling error (``fairmem robust``, ``Docs/robust.md``):
+    the box verdict over a simultaneous confidence region, the least-mass interval over it, the
+    settling scale, and the posterior probability of feasibility (Dirichlet draws)."""
+
+    @property
+    def metric(self) -> str:
+        """``"sp"``, ``"eopp"`` or ``"eodds"``."""
+        return str(self._data["metric"])
+
+    @property
+    def verdict(self) -> str | None:
+        """``"certainly_feasible"``, ``"certainly_infeasible"`` or ``"undetermined"`` (``None``
+        for ``method="bayes"``)."""
+        return self._data.get("verdict")
+
+    @property
+    def level(self) -> float:
+        return float(self._data["level"])
+
+    @property
+    def convention(self) -> str:
+        """``"B"`` (cell-random memorization) or ``"A"`` (given ``unmemorized_prediction``)."""
+        return str(self._data["convention"])
+
+    @property
+    def min_mass_interval(self) -> tuple[float, float | None] | None:
+        """``(lower, upper)`` of the least memorized mass over the region (upper ``None``:
+        unbounded); ``None`` when certainly infeasible or without the box method."""
+        interval = self._data.get("min_mass_interval")
+        return None if interval is None else (interval[0], interval[1])
+
+    @property
+    def probability_feasible(self) -> float | None:
+        """Posterior probability that the target is feasible (``None`` without ``bayes``)."""
+        return self._data.get("probability_feasible")
+
+    @property
+    def settling_scale(self) -> float | None:
+        """The count scaling found to settle an undetermined verdict."""
+        return self._data.get("settling_scale")
+
+    @property
+    def point_estimate(self) -> dict[str, Any]:
+        """``{"feasible", "min_mass"}`` of the point estimate."""
+        return copy.deepcopy(self._data["point_estimate"])
+
+    @property
+    def box(self) -> dict[str, Any] | None:
+        """The full frequentist answer: witnesses, certificate, settling, region."""
+        return copy.deepcopy(self._data.get("box"))
+
+    @property
+    def bayes(self) -> dict[str, Any] | None:
+        """The full Bayesian answer: draws, seed, prior, quantiles of the least mass."""
+        return copy.deepcopy(self._data.get("bayes"))
+
+    def row(self) -> dict[str, Any]:
+        interval = self.min_mass_interval
+        return {
+            "metric": self.metric,
+            "verdict": self.verdict,
+            "level": self.level,
+            "point_feasible": self.point_estimate["feasible"],
+            "point_min_mass": self.point_estimate.get("min_mass"),
+            "min_mass_lower": None if interval is None else interval[0],
+            "min_mass_upper": None if interval is None else interval[1],
+            "probability_feasible": self.probability_feasible,
+            "settling_scale": self.settling_scale,
+        }
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pd.DataFrame([self.row()])
+
+    def __repr__(self) -> str:
+        return f"RobustAnswer(metric={self.metric!r}, verdict={self.verdict!r}, min_mass_interval={self.min_mass_interval})"
+
+
+class RobustAnswers(_PerMetric[RobustAnswer], Sequence[RobustAnswer]):
+    """The answers of ``robust``: one per metric, in the order asked."""
+
+    _item = RobustAnswer

@@ -111,9 +111,15 @@ class Statistics(NamedGroupsAndClasses):
         sensitive_features: Any,
         *,
         favorable: str | None = None,
+        bootstrap: int = 0,
+        level: float = 0.95,
+        seed: int = 0,
     ) -> "Statistics":
         """Counts per (group, true class, predicted class), as ``fairmem stats`` makes them from
-        a predictions CSV (the same code runs: the columns are handed to it as CSV text).
+        a predictions CSV (the same code runs: the columns are handed to it as CSV text). With
+        ``bootstrap=N`` (N >= 2) the :attr:`summary` also holds intervals at ``level`` for every
+        group rate and summary, from N seeded per-cell (multinomial) replicates of the counts
+        (``fairmem stats --bootstrap N --level L --seed S``).
 
         Args:
             y_true: true labels (array-like, pandas Series).
@@ -146,7 +152,15 @@ class Statistics(NamedGroupsAndClasses):
                 )
         result = request(
             "stats",
-            {"label": label, "prediction": prediction, "group": list(groups.columns), "favorable": favorable},
+            {
+                "label": label,
+                "prediction": prediction,
+                "group": list(groups.columns),
+                "favorable": favorable,
+                "bootstrap": bootstrap,
+                "level": level,
+                "seed": seed,
+            },
             frame.to_csv(index=False),
         )
         result["description"] = (
