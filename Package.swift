@@ -215,7 +215,7 @@ if Context.environment["FAIRMEM_FUZZ"] == "1" {
       name: "CSVTableFuzz", dependencies: ["FuzzingDriver", "FairnessData"], path: "Fuzz/CSVTableFuzz",
       swiftSettings: strictSettings),
     .executableTarget(
-      name: "SweepLineFuzz", dependencies: ["FuzzingDriver", "FairMemCommands", "FairnessStatistics"],
+      name: "SweepLineFuzz", dependencies: ["FuzzingDriver", "FairMemCommands", "FairMemJSON", "FairnessStatistics"],
       path: "Fuzz/SweepLineFuzz", swiftSettings: strictSettings),
   ]
 }
