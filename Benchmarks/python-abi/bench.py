@@ -1,7 +1,7 @@
 """Side-by-side timings of the Python package (Docs/python.md, Docs/scaling.md):
 
 1. one theory call in-process through the C ABI vs the same call as a `fairmem` process (what
-   Notebooks/fairmem_cli.py and any subprocess wrapper pay), median of repeated calls;
+   any subprocess wrapper pays), median of repeated calls;
 2. `fairmem.sweep` over N seeded instances vs `fairmem sweep` (JSON Lines through a pipe);
 3. with --spark: the same N instances through `fairmem.spark.sweep_spark` on Spark local[2].
 

@@ -35,6 +35,7 @@ struct CommandEntry: Sendable {
     "validate": CommandEntry(fixedArguments: ["--json", "--quiet"], output: .json, takesInputFile: false),
     "reweight": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: false),
     "compare": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: false),
+    "groupfree": CommandEntry(fixedArguments: ["--json"], output: .json, takesInputFile: false),
   ]
 
   /// Argument names a request may not set: the ABI fixes them (`json`, `quiet`), they would not

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Encodes any `Encodable` report into a `JSONValue` and writes it with `JSONValue`'s fast,
 /// deterministic writer: keys sorted, numbers in Swift's shortest round-trip form (integral
 /// doubles below 1e15 without a fraction), two-space indentation when pretty. Every `--json`
@@ -41,6 +43,8 @@ private final class Node {
     case object([(key: String, child: Child)])
   }
   var content: Content = .unset
+  /// The `CodingKey` type of a keyed container (to reuse its member order, see `MemberOrder`).
+  var keyType: ObjectIdentifier?
 
   var value: JSONValue {
     switch content {
@@ -89,18 +93,53 @@ private enum Child {
         try children[i].write(to: &out, pretty: pretty, indent: indent + 1)
       }
     case .object(let members):
-      // Sorted by key, insertion order among equal keys; only the last of a repeated key is kept.
-      let sorted = members.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }
-      let kept = sorted.indices.filter {
-        $0 + 1 == sorted.count || sorted[$0 + 1].element.key != sorted[$0].element.key
-      }
-      .map { sorted[$0].element }
+      let kept = MemberOrder.shared.order(of: members, keyType: node.keyType)
       try JSONValue.writeContainer(count: kept.count, object: true, to: &out, pretty: pretty, indent: indent) {
         (i, out) throws(JSONOutputError) in
-        JSONValue.writeKey(kept[i].key, to: &out, pretty: pretty)
-        try kept[i].child.write(to: &out, pretty: pretty, indent: indent + 1)
+        let member = members[kept[i]]
+        JSONValue.writeKey(member.key, to: &out, pretty: pretty)
+        try member.child.write(to: &out, pretty: pretty, indent: indent + 1)
       }
     }
+  }
+}
+
+/// The order in which an object's members are written: sorted by key, insertion order among
+/// equal keys, only the last of a repeated key kept. A report type encodes the same keys in the
+/// same order every time, so the order is remembered per (first `CodingKey` type, member count)
+/// together with the key sequence it was computed for, and reused only when the object's keys are
+/// that sequence (checked key by key).
+private final class MemberOrder: Sendable {
+  static let shared = MemberOrder()
+
+  private struct Entry {
+    var keys: [String]
+    var order: [Int]
+  }
+  /// The first key type of an object and its member count.
+  private struct Shape: Hashable {
+    var keyType: ObjectIdentifier
+    var count: Int
+  }
+  private let cache = Mutex<[Shape: Entry]>([:])
+
+  func order(of members: [(key: String, child: Child)], keyType: ObjectIdentifier?) -> [Int] {
+    let shape = keyType.map { Shape(keyType: $0, count: members.count) }
+    if let shape, let known = cache.withLock({ $0[shape] }), zip(known.keys, members).allSatisfy({ $0 == $1.key }) {
+      return known.order
+    }
+    let order = Self.sortedOrder(members)
+    if let shape {
+      let entry = Entry(keys: members.map(\.key), order: order)
+      cache.withLock { $0[shape] = entry }
+    }
+    return order
+  }
+
+  private static func sortedOrder(_ members: [(key: String, child: Child)]) -> [Int] {
+    let sorted = members.indices.sorted { (members[$0].key, $0) < (members[$1].key, $1) }
+    return sorted.indices.filter { $0 + 1 == sorted.count || members[sorted[$0 + 1]].key != members[sorted[$0]].key }
+      .map { sorted[$0] }
   }
 }
 
@@ -118,6 +157,9 @@ private struct TreeEncoder: Encoder {
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
     if case .object = storage.content {} else { storage.content = .object([]) }
+    // The first key type names the object (a report that adds members under a second key type,
+    // like `SweepAnswerReport`, keeps the first; the key sequence is checked on every use anyway).
+    if storage.keyType == nil { storage.keyType = ObjectIdentifier(Key.self) }
     return KeyedEncodingContainer(KeyedContainer<Key>(node: storage, codingPath: codingPath))
   }
 
@@ -200,6 +242,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   {
     let child = Node()
     child.content = .object([])
+    child.keyType = ObjectIdentifier(NestedKey.self)
     set(key, .node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
   }
@@ -257,6 +300,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
   {
     let child = Node()
     child.content = .object([])
+    child.keyType = ObjectIdentifier(NestedKey.self)
     append(.node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [IndexKey(count)]))
   }
@@ -297,7 +341,9 @@ private struct SingleContainer: SingleValueEncodingContainer {
   mutating func encode<T: Encodable>(_ value: T) throws {
     switch try encodeChild(value) {
     case .value(let v): node.content = .value(v)
-    case .node(let child): node.content = child.content
+    case .node(let child):
+      node.content = child.content
+      node.keyType = child.keyType
     }
   }
 

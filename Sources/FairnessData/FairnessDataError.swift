@@ -57,8 +57,8 @@ public enum FairnessDataError: Error, CustomStringConvertible, Equatable, Hashab
       return "\(file):\(line): column '\(column)' holds the non-finite value '\(text)'; "
         + "features must be finite numbers."
     case .missingValue(let file, let line, let column):
-      return "\(file):\(line): column '\(column)' is missing a value and the missing-value "
-        + "policy is .fail (use .dropRow to skip such rows)."
+      return "\(file):\(line): column '\(column)' is missing a value (a blank, NA or NaN cell); "
+        + "such rows are not dropped silently: fill the cell or remove the row."
     case .emptyTable(let file):
       return "\(file): no data rows remain (after header, blank lines and filtering)."
     case .emptyGroupInSplit(let split, let group):

@@ -11,6 +11,8 @@ public struct ValidationRequest: Sendable {
   public var syntheticPopulations: Int
   /// Real benchmarks (``BenchmarkDataset/real``; a synthetic name is rejected).
   public var realDatasets: [BenchmarkDataset]
+  /// The user's own CSV files, validated after the real benchmarks in the same way.
+  public var csvDatasets: [CSVDatasetSource]
   /// Seed of populations, splits and memorized sets.
   public var seed: UInt64
   /// The first synthetic populations that also get the interpolating-MLP memorizer.
@@ -37,8 +39,10 @@ public struct ValidationRequest: Sendable {
     syntheticPopulations: Int = 200, realDatasets: [BenchmarkDataset] = BenchmarkDataset.real, seed: UInt64 = 0,
     mlpPopulations: Int = 10, mlpWidth: Int = 0, mlpEpochs: Int = 1000, randomMemorizations: Int = 3,
     dataDirectory: String = RealDataset.defaultDirectory, recordEntries: Bool = false,
-    baseModel: ClassifierChoice = .logisticRegression, nearestNeighbour: Bool = true, mlpOnRealDatasets: Bool = false
+    baseModel: ClassifierChoice = .logisticRegression, nearestNeighbour: Bool = true, mlpOnRealDatasets: Bool = false,
+    csvDatasets: [CSVDatasetSource] = []
   ) {
+    self.csvDatasets = csvDatasets
     self.baseModel = baseModel
     self.nearestNeighbour = nearestNeighbour
     self.mlpOnRealDatasets = mlpOnRealDatasets
@@ -141,10 +145,14 @@ public enum TheoryValidation {
       }
       return (name: name.displayName, dataset: dataset)
     }
-    // Fail early (bad input) when files are missing, before the synthetic part runs.
+    // Fail early (bad input) when files are missing or a CSV cannot be encoded, before the
+    // synthetic part runs.
     if !real.isEmpty {
       try RealDataset.verifyFiles(Array(Set(real.flatMap { $0.dataset.fileNames })).sorted(), in: request.dataDirectory)
     }
+    for csv in request.csvDatasets { _ = try csv.encode() }
+    let sources =
+      request.realDatasets.map(DatasetSource.benchmark) + request.csvDatasets.map(DatasetSource.csv)
     let started = Date()
     let count = request.syntheticPopulations
     var synthetic: [PopulationValidation] = []
@@ -166,10 +174,11 @@ public enum TheoryValidation {
       )
     }
     var realResults: [PopulationValidation] = []
-    for (name, dataset) in real {
+    for source in sources {
+      let name = source.displayName
       progress?("[validate] \(name): loading, fitting the base model (\(request.baseModel)), validating\n")
       let population = try ValidationPopulations.real(
-        dataset, directory: request.dataDirectory, seed: request.seed, baseModel: request.baseModel)
+        source, directory: request.dataDirectory, seed: request.seed, baseModel: request.baseModel)
       let settings = ValidationSettings(
         randomMemorizations: request.randomMemorizations, radii: [], interpolatingMLP: request.mlpOnRealDatasets,
         mlpOptions: request.mlpOptions, recordEntries: request.recordEntries)
@@ -179,7 +188,7 @@ public enum TheoryValidation {
     return ValidationReport(
       seed: request.seed,
       settings: .init(
-        synthetic: count, datasets: real.map(\.name), randomMemorizations: request.randomMemorizations,
+        synthetic: count, datasets: sources.map(\.displayName), randomMemorizations: request.randomMemorizations,
         z: ValidationSettings().z, nearestNeighbourRadii: count > 0 ? ValidationRequest.syntheticRadii : [],
         mlpPopulations: min(request.mlpPopulations, count), mlpWidth: request.mlpWidth,
         mlpEpochs: request.mlpEpochs, mlpInitialization: request.mlpInitialization, entries: request.recordEntries,

@@ -72,7 +72,27 @@ public enum ValidationPopulations {
     _ dataset: RealDataset, directory: String = RealDataset.defaultDirectory, seed: UInt64,
     baseModel: ClassifierChoice = .logisticRegression, training: ClassifierTraining = ClassifierTraining()
   ) throws -> EvaluationPopulation {
-    let prepared = try dataset.load(from: directory, options: RealDatasetOptions(seed: seed))
+    try population(
+      dataset.load(from: directory, options: RealDatasetOptions(seed: seed)), seed: seed, baseModel: baseModel,
+      training: training)
+  }
+
+  /// A real benchmark or a CSV file (``DatasetSource/prepare(seed:fractions:directory:)`` with the
+  /// default 70/15/15 fractions, as ``real(_:directory:seed:baseModel:training:)``), evaluated the
+  /// same way.
+  public static func real(
+    _ source: DatasetSource, directory: String = RealDataset.defaultDirectory, seed: UInt64,
+    baseModel: ClassifierChoice = .logisticRegression, training: ClassifierTraining = ClassifierTraining()
+  ) throws -> EvaluationPopulation {
+    try population(
+      source.prepare(seed: seed, fractions: SplitFractions(), directory: directory), seed: seed,
+      baseModel: baseModel, training: training)
+  }
+
+  /// The base model fitted on the train part and evaluated on the test part.
+  static func population(
+    _ prepared: PreparedData, seed: UInt64, baseModel: ClassifierChoice, training: ClassifierTraining
+  ) throws -> EvaluationPopulation {
     let test = prepared.split.test
     let predictions = try baseModel.fitAndPredict(
       train: prepared.split.train, queries: [test], training: training, seed: seed)[0]

@@ -5,10 +5,11 @@ public import Influence
 
 /// A data setting of `fairmem compare`: a dataset and a classifier family, named
 /// `<dataset>-lr` / `<dataset>-mlp`, or a synthetic dataset alone (then an MLP, as in seed 004).
+/// A CSV file is a setting `<file name>-lr` / `<file name>-mlp`.
 public struct ComparisonSetting: Sendable, Hashable, Codable {
   /// The name as given (`adult-mlp`, `german-lr`, `synthetic-group-size`, ...).
   public var name: String
-  public var dataset: BenchmarkDataset
+  public var dataset: DatasetSource
   public var model: ModelKind
 
   /// The settings of the paper tables: seed 001's Adult MLP, seed 004's logistic regressions
@@ -24,7 +25,14 @@ public struct ComparisonSetting: Sendable, Hashable, Codable {
 
   init(name: String, dataset: BenchmarkDataset, model: ModelKind) {
     self.name = name
-    self.dataset = dataset
+    self.dataset = .benchmark(dataset)
+    self.model = model
+  }
+
+  /// The setting of a CSV file with a classifier family, named `<file name>-<model>`.
+  public init(csv: CSVDatasetSource, model: ModelKind) {
+    self.name = "\(csv.name)-\(model.rawValue)"
+    self.dataset = .csv(csv)
     self.model = model
   }
 
@@ -37,11 +45,11 @@ public struct ComparisonSetting: Sendable, Hashable, Codable {
       let d = BenchmarkDataset(rawValue: String(s[..<cut])),
       let m = ModelKind(rawValue: String(s[s.index(after: cut)...]))
     {
-      (name, dataset, model) = (s, d, m)
+      self.init(name: s, dataset: d, model: m)
       return
     }
     if let d = BenchmarkDataset(rawValue: s), d.isSynthetic {
-      (name, dataset, model) = (s, d, .mlp)
+      self.init(name: s, dataset: d, model: .mlp)
       return
     }
     throw MitigationInputError(
@@ -49,13 +57,32 @@ public struct ComparisonSetting: Sendable, Hashable, Codable {
       "unknown setting '\(s)'; known: \(Self.standard.map(\.name).joined(separator: ", "))")
   }
 
+  enum CodingKeys: String, CodingKey {
+    case name, dataset, model
+  }
+
+  /// A benchmark setting is its name; a CSV setting is `{"name", "dataset", "model"}`.
   public init(from decoder: any Decoder) throws {
-    self = try ComparisonSetting(parsing: try decoder.singleValueContainer().decode(String.self))
+    if let name = try? decoder.singleValueContainer().decode(String.self) {
+      self = try ComparisonSetting(parsing: name)
+      return
+    }
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    dataset = try c.decode(DatasetSource.self, forKey: .dataset)
+    model = try c.decode(ModelKind.self, forKey: .model)
   }
 
   public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(name)
+    guard case .csv = dataset else {
+      var c = encoder.singleValueContainer()
+      try c.encode(name)
+      return
+    }
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(dataset, forKey: .dataset)
+    try c.encode(model, forKey: .model)
   }
 }
 

@@ -51,9 +51,10 @@ extension MitigationContext: MitigationRun {
 extension TrainingConfiguration {
   /// The training FairMem's mitigation commands use for a data setting: logistic regression with
   /// λ = 1e-3; the MLP of seed 001 (100 SeLU units, 10 epochs) on real data and of seed 004
-  /// (64 units, 30 epochs) on the synthetic settings, 3 fine-tuning epochs. `quick` (tests): 16
+  /// (64 units, 30 epochs) on the synthetic settings, 3 fine-tuning epochs (a CSV file counts as
+  /// real data). `quick` (tests): 16
   /// units, 5 epochs, 1 fine-tuning epoch.
-  public static func standard(for dataset: BenchmarkDataset, model: ModelKind, quick: Bool) -> TrainingConfiguration {
+  public static func standard(for dataset: DatasetSource, model: ModelKind, quick: Bool) -> TrainingConfiguration {
     switch model {
     case .lr: return TrainingConfiguration(model: .lr, l2Strength: 1e-3)
     case .mlp:
@@ -73,17 +74,29 @@ public enum MitigationRunner {
   ///
   /// - Throws: ``MitigationInputError`` naming the dataset and seed when the split cannot be used.
   public static func prepare(
-    dataset: BenchmarkDataset, model: ModelKind, target: FairnessMetric, seed: UInt64,
+    dataset: DatasetSource, model: ModelKind, target: FairnessMetric, seed: UInt64,
     dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false, surrogate: SmoothSurrogate = .softmax,
     progress: ((String) -> Void)? = nil
   ) throws -> any MitigationRun {
     let split = try dataset.mitigationSplit(seed: seed, dataDirectory: dataDirectory, quick: quick)
+    guard split.train.classCount == 2 else {
+      throw MitigationInputError(
+        field: "label",
+        "\(dataset.name) has \(split.train.classCount) classes (\(split.train.classNames.joined(separator: ", "))); reweighting needs a binary label (for a CSV, declare the class-1 value with --positive)"
+      )
+    }
+    guard split.train.groupCount == 2 else {
+      throw MitigationInputError(
+        field: "group",
+        "\(dataset.name) has \(split.train.groupCount) groups (\(split.train.groupNames.joined(separator: ", "))); reweighting needs two"
+      )
+    }
     do {
       return try prepare(
         split: split, training: .standard(for: dataset, model: model, quick: quick), target: target, seed: seed,
         surrogate: surrogate, progress: progress)
     } catch let e as MitigationInputError {
-      throw MitigationInputError(field: "\(dataset.rawValue) seed \(seed)", e.description)
+      throw MitigationInputError(field: "\(dataset.name) seed \(seed)", e.description)
     }
   }
 

@@ -92,3 +92,18 @@ extension BenchmarkDataset {
     return Split(train: sub(split.train, 3000), validation: sub(split.validation, 1500), test: sub(split.test, 1500))
   }
 }
+
+extension DatasetSource {
+  /// Loads and splits the data of a mitigation run: a benchmark's
+  /// ``BenchmarkDataset/mitigationSplit(seed:dataDirectory:quick:)``, or a CSV file split 60/20/20
+  /// like COMPAS and German (seeded, stratified by label x group, standardized on train; `quick`
+  /// does not subsample a CSV).
+  public func mitigationSplit(seed: UInt64, dataDirectory: String = RealDataset.defaultDirectory, quick: Bool = false)
+    throws(FairnessDataError) -> Split
+  {
+    switch self {
+    case .benchmark(let dataset): try dataset.mitigationSplit(seed: seed, dataDirectory: dataDirectory, quick: quick)
+    case .csv(let source): try source.prepare(seed: seed, fractions: SplitFractions(validation: 0.2, test: 0.2)).split
+    }
+  }
+}

@@ -16,7 +16,7 @@ public enum ReweightingValue: Sendable, Equatable {
 
 /// One `fairmem reweight` run: a data setting, a model, a rule, a target and how to apply it.
 public struct ReweightingRequest: Sendable {
-  public var dataset: BenchmarkDataset
+  public var dataset: DatasetSource
   public var model: ModelKind
   public var method: MitigationMethod
   public var target: FairnessMetric
@@ -36,7 +36,7 @@ public struct ReweightingRequest: Sendable {
   public var surrogate: SmoothSurrogate
 
   public init(
-    dataset: BenchmarkDataset = .syntheticGroupSize, model: ModelKind = .lr, method: MitigationMethod = .iJack,
+    dataset: DatasetSource = .benchmark(.syntheticGroupSize), model: ModelKind = .lr, method: MitigationMethod = .iJack,
     target: FairnessMetric = .equalizedOddsGapSum, application: WeightApplication = .ij,
     value: ReweightingValue = .selected,
     accuracyBudget: Double? = nil, maxClippedFraction: Double? = nil, seed: UInt64 = 0,
@@ -67,7 +67,7 @@ public struct ReweightingReport: Codable, Sendable, Equatable {
     public var test: EvaluationReport
   }
 
-  public var dataset: BenchmarkDataset
+  public var dataset: DatasetSource
   public var model: ModelKind
   public var method: MitigationMethod
   public var target: FairnessMetric

@@ -29,7 +29,7 @@ public struct SteeringArm: ComparisonArm {
     }
     let l2 = TrainingConfiguration.standard(for: setting.dataset, model: .lr, quick: false).l2Strength
     let (model, continuous) = try SteeringExperiment.fitModel(
-      split.train, covariance: covariance, dataset: setting.dataset.rawValue)
+      split.train, covariance: covariance, dataset: setting.dataset.name)
     let (_, classifier) = try SteeringExperiment.trainSteered(
       split.train, model: model, continuous: continuous, options: options, l2: l2)
     let test = split.test

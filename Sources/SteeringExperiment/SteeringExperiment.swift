@@ -20,7 +20,8 @@ public enum SteeredRepresentation: String, Sendable, Hashable, Codable, CaseIter
 
 /// The options of the data experiment (`fairmem steer --dataset D`).
 public struct SteeringExperimentOptions: Sendable, Codable {
-  public var dataset: BenchmarkDataset
+  /// A real benchmark or a CSV file (split like ``DatasetSource/mitigationSplit(seed:dataDirectory:quick:)``).
+  public var dataset: DatasetSource
   /// Seeded splits `firstSeed, firstSeed + 1, …`.
   public var splits: Int
   public var firstSeed: UInt64
@@ -39,7 +40,7 @@ public struct SteeringExperimentOptions: Sendable, Codable {
   public var hiddenWidth: Int
 
   public init(
-    dataset: BenchmarkDataset, splits: Int = 5, firstSeed: UInt64 = 0, quick: Bool = false,
+    dataset: DatasetSource, splits: Int = 5, firstSeed: UInt64 = 0, quick: Bool = false,
     interventions: [SteeringIntervention] = SteeringIntervention.allCases, reference: String? = nil,
     direction: KLDirection = .forward, scale: ScaleStructure = .full, priors: PriorTreatment = .project,
     covariance: CovarianceEstimate = .full, l2Strength: Double = 1e-3,
@@ -156,7 +157,7 @@ public enum SteeringExperiment {
       let (train, test) =
         options.representation == .features
         ? (split.train, split.test) : try hiddenRepresentation(split, width: options.hiddenWidth, seed: seed)
-      let fitted = try fitModel(train, covariance: options.covariance, dataset: options.dataset.rawValue)
+      let fitted = try fitModel(train, covariance: options.covariance, dataset: options.dataset.name)
       let (model, continuous) = (fitted.model, fitted.continuous)
       features = continuous.map { train.featureNames[$0] }
       groupNames = train.groupNames

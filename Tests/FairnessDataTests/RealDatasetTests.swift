@@ -150,7 +150,8 @@ struct RealDatasetTests {
   func fetchScript() throws {
     let directory = try TestData.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    for name in RealDataset.expectedSHA256.keys {
+    // The built-in datasets and the own-data example (arrests.csv, Docs/datasets.md).
+    for name in Array(RealDataset.expectedSHA256.keys) + ["arrests.csv"] {
       try FileManager.default.copyItem(atPath: TestData.directory + "/" + name, toPath: directory + "/" + name)
     }
     func run() throws -> (status: Int32, output: String) {
@@ -169,7 +170,7 @@ struct RealDatasetTests {
     // All files present: verified, nothing downloaded.
     let ok = try run()
     #expect(ok.status == 0, "\(ok.output)")
-    #expect(ok.output.contains("all 4 dataset files present and verified"))
+    #expect(ok.output.contains("all 5 dataset files present and verified"))
     #expect(!ok.output.contains("downloading"))
     // A corrupted file: non-zero exit naming the file.
     let handle = try #require(FileHandle(forWritingAtPath: directory + "/german.data"))

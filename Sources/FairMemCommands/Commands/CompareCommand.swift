@@ -15,11 +15,11 @@ struct CompareCommand: ParsableCommand {
     commandName: "compare",
     abstract: "Compare ERM and every influence-reweighting method over seeded splits (mean ± 2 standard errors).",
     discussion: """
-      Settings (comma-separated --settings): adult-mlp (seed 001: MLP, 100 SeLU units, last-layer influence), adult-lr, german-lr, compas-lr (seed 004 Table 4: logistic regression), synthetic-group-size, synthetic-distribution-shift, synthetic-class-size (seed 004 Table 7 bias types, MLP with 64 units). For every split seed 0..<--splits: train ERM, select each method's λ/K on validation (50 values, IJ edit, lowest validation gap of --target, optionally within --accuracy-budget and --max-clipped-fraction), apply it with each --apply (ij, retrain = from scratch, finetune = warm start), and evaluate on test. Prints test error, DP, EO, DEO, AD, AOD, EOD, W.Acc (wacc) and E.Odds (eo-max), defined below each report, and predicted vs obtained change of the smooth target, each as mean ± 2 SE over splits. --select-per-metric additionally selects λ/K separately for DP, EO and DEO (each with its own smooth target and influence) and reports each metric at its own selection, as seed 001 Table 2 does. --surrogate gumbel uses Gumbel-softmax targets (seed 004). --steering adds optimal-steering arms (Docs/steering.md). --group-free adds the methods of fairness without demographics as arms gf-erm, gf-arl, gf-dro, gf-gog-k<K>, gf-feature-graph-k<K> (one per --neighbours value): the setting's learner (logistic regression, or compare's MLP width with SeLU units) trained by the group-free loop (mini-batch Adam, --group-free-batch-size) without group labels, the epoch selected on validation worst-group accuracy, evaluated on the same test split. Progress goes to stderr. See Docs/mitigation.md.
+      Settings (comma-separated --settings): adult-mlp (seed 001: MLP, 100 SeLU units, last-layer influence), adult-lr, german-lr, compas-lr (seed 004 Table 4: logistic regression), synthetic-group-size, synthetic-distribution-shift, synthetic-class-size (seed 004 Table 7 bias types, MLP with 64 units). For every split seed 0..<--splits: train ERM, select each method's λ/K on validation (50 values, IJ edit, lowest validation gap of --target, optionally within --accuracy-budget and --max-clipped-fraction), apply it with each --apply (ij, retrain = from scratch, finetune = warm start), and evaluate on test. Prints test error, DP, EO, DEO, AD, AOD, EOD, W.Acc (wacc) and E.Odds (eo-max), defined below each report, and predicted vs obtained change of the smooth target, each as mean ± 2 SE over splits. --select-per-metric additionally selects λ/K separately for DP, EO and DEO (each with its own smooth target and influence) and reports each metric at its own selection, as seed 001 Table 2 does. --surrogate gumbel uses Gumbel-softmax targets (seed 004). --steering adds optimal-steering arms (Docs/steering.md). --group-free adds the methods of fairness without demographics as arms gf-erm, gf-arl, gf-dro, gf-gog-k<K>, gf-feature-graph-k<K> (one per --neighbours value): the setting's learner (logistic regression, or compare's MLP width with SeLU units) trained by the group-free loop (mini-batch Adam, --group-free-batch-size) without group labels, the epoch selected on validation worst-group accuracy, evaluated on the same test split. Your own data: --csv FILE --label COL --group COL [--features COL...] [--categorical COL...] [--positive VALUE] replaces the built-in settings by <file>-lr (and <file>-mlp with --settings csv-lr,csv-mlp); split 60/20/20 like COMPAS and German (Docs/datasets.md). Progress goes to stderr. See Docs/mitigation.md.
       """)
 
-  @Option(help: "Comma-separated settings (default: all).")
-  var settings: String = ComparisonSetting.standard.map(\.name).joined(separator: ",")
+  @Option(help: "Comma-separated settings (default: all; with --csv: csv-lr, csv-mlp, default csv-lr).")
+  var settings: String?
   @Option(help: "Number of seeded splits.") var splits: Int = 10
   @Option(help: "Comma-separated methods (default: all).")
   var methods: String = MitigationMethod.allCases.map(\.rawValue).joined(separator: ",")
@@ -59,6 +59,7 @@ struct CompareCommand: ParsableCommand {
   )
   var groupFreePatience: Int?
   @OptionGroup var mitigation: MitigationOptions
+  @OptionGroup var data: DatasetSourceOptions
 
   /// The `groupfree` options of the group-free arms' errors, as `compare` spells them.
   static let groupFreeOptionNames = [
@@ -105,11 +106,20 @@ struct CompareCommand: ParsableCommand {
   }
 
   func request() throws -> ComparisonRequest {
-    guard !settings.trimmingCharacters(in: .whitespaces).isEmpty else {
+    let names = settings ?? (data.csv == nil ? ComparisonSetting.standard.map(\.name).joined(separator: ",") : "csv-lr")
+    guard !names.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw InputError(field: "--settings", problem: "is empty (give at least one setting; see --help)")
     }
     var parsedSettings: [ComparisonSetting] = []
-    for name in settings.split(separator: ",") {
+    for name in names.split(separator: ",") {
+      if let csv = data.source {
+        guard let model = Self.csvModels[name.trimmingCharacters(in: .whitespaces)] else {
+          throw InputError(
+            field: "--settings", problem: "with --csv the settings are csv-lr and csv-mlp, got '\(name)'")
+        }
+        parsedSettings.append(ComparisonSetting(csv: csv, model: model))
+        continue
+      }
       do {
         parsedSettings.append(try ComparisonSetting(parsing: String(name)))
       } catch {
@@ -126,6 +136,9 @@ struct CompareCommand: ParsableCommand {
         SteeringArm(options: SteeringOptions(intervention: $0, direction: steeringKl))
       } + groupFreeArms())
   }
+
+  /// The settings of a `--csv` file.
+  static let csvModels: [String: ModelKind] = ["csv-lr": .lr, "csv-mlp": .mlp]
 
   func validate() throws {
     guard FairnessMetric.reweightingTargets.contains(target) else {

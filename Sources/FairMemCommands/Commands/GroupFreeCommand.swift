@@ -18,18 +18,14 @@ struct GroupFreeCommand: ParsableCommand {
     commandName: "groupfree",
     abstract: "Fairness without demographics: graph-of-gradients reweighting (seed 003) vs ERM, ARL and CVaR DRO.",
     discussion: """
-      Methods (--method, comma-separated): erm; arl (Lahoti et al. 2020, linear adversary on [x; y]); dro (CVaR DRO on each batch, --cvar-alpha); gog (graph of gradients: a linear encoder of x and one GCN layer over the kNN graph of the per-sample last-layer gradients, weights LeakyReLU(score) + 1 normalized to mean 1 per batch); feature-graph (gog with the graph on the input features). Group labels never reach training: they select the epoch (validation worst-group accuracy, --patience, --epochs) and evaluate the test split. --neighbours takes a comma-separated list (the K ablation, e.g. 1,3,10,30); each graph method runs once per K. Reports, per method and K, the mean ± 2 SE over --splits seeded splits of W.Acc (worst-group accuracy), E.Odds (max of the TPR and FPR ranges over groups, fairlearn's equalized_odds_difference), O.Acc, the pairwise average-odds gap and the demographic-parity gap. Data: --dataset (Data/raw, or --data-dir) or --csv FILE with --label-column and one or more --group-column (several give intersectional groups). Progress on stderr. See Docs/fairness-without-demographics.md.
+      Methods (--method, comma-separated): erm; arl (Lahoti et al. 2020, linear adversary on [x; y]); dro (CVaR DRO on each batch, --cvar-alpha); gog (graph of gradients: a linear encoder of x and one GCN layer over the kNN graph of the per-sample last-layer gradients, weights LeakyReLU(score) + 1 normalized to mean 1 per batch); feature-graph (gog with the graph on the input features). Group labels never reach training: they select the epoch (validation worst-group accuracy, --patience, --epochs) and evaluate the test split. --neighbours takes a comma-separated list (the K ablation, e.g. 1,3,10,30); each graph method runs once per K. Reports, per method and K, the mean ± 2 SE over --splits seeded splits of W.Acc (worst-group accuracy), E.Odds (max of the TPR and FPR ranges over groups, fairlearn's equalized_odds_difference), O.Acc, the pairwise average-odds gap and the demographic-parity gap. Data: --dataset (Data/raw, or --data-dir) or your own --csv FILE --label COL --group COL... [--features COL...] [--categorical COL...] [--positive VALUE] (binary label; several group columns give intersectional groups; split 60/20/20 by label x group, standardized on train; the group columns are never features). Progress on stderr. See Docs/fairness-without-demographics.md.
       """)
 
   @Option(help: "Comma-separated methods: erm, arl, dro, gog, feature-graph (default: all).")
   var method: String = GroupFreeMethod.allCases.map(\.rawValue).joined(separator: ",")
   @Option(help: "adult, compas, german, synthetic-group-size, synthetic-distribution-shift, synthetic-class-size.")
   var dataset: BenchmarkDataset = .compas
-  @Option(help: "A CSV file instead of --dataset (binary label; standardized, split 60/20/20 by label x group).")
-  var csv: String?
-  @Option(help: "The label column of --csv.") var labelColumn: String?
-  @Option(help: "A group column of --csv (repeat for intersectional groups).") var groupColumn: [String] = []
-  @Option(help: "A feature column of --csv (repeat; default: every other column).") var featureColumn: [String] = []
+  @OptionGroup var data: DatasetSourceOptions
   @Option(help: "The learner: lr or mlp (one hidden ReLU layer).") var model: GroupFreeLearnerKind = .mlp
   @Option(help: "Hidden units of the MLP.") var hidden: Int = GroupFreeConfiguration().hiddenWidth
   @Option(help: "Hidden activation of the MLP: relu (the authors'), selu (the MLP of compare), tanh.")
@@ -91,13 +87,8 @@ struct GroupFreeCommand: ParsableCommand {
     _ = try parsedNeighbours()
     guard splits >= 1 else { throw InputError(field: "--splits", problem: "must be at least 1") }
     guard clipNorm >= 0, clipNorm.isFinite else { throw InputError(field: "--clip-norm", problem: "must be >= 0") }
-    if csv != nil {
-      guard labelColumn != nil else { throw InputError(field: "--label-column", problem: "required with --csv") }
-      guard !groupColumn.isEmpty else { throw InputError(field: "--group-column", problem: "required with --csv") }
-      if let g = groupColumn.first(where: featureColumn.contains) {
-        throw InputError(
-          field: "--feature-column", problem: "'\(g)' is a group column; group-free methods must not see it")
-      }
+    if let g = data.group.first(where: data.features.contains) {
+      throw InputError(field: "--features", problem: "'\(g)' is a group column; group-free methods must not see it")
     }
   }
 
@@ -117,38 +108,30 @@ struct GroupFreeCommand: ParsableCommand {
     c.patience = patience
     c.trainingSeed = trainingSeed
     return GroupFreePlan(
-      dataset: csv.map { URL(fileURLWithPath: $0).lastPathComponent } ?? dataset.rawValue, methods: try parsedMethods(),
+      dataset: data.resolved(otherwise: dataset).name, methods: try parsedMethods(),
       neighbourCounts: try parsedNeighbours(), splitSeeds: (0..<UInt64(splits)).map { seed &+ $0 },
       configuration: c, keepPredictions: predictionsOut != nil, keepGraphSnapshot: graphSnapshot)
   }
 
-  /// The split loader: a built-in setting, or the CSV file encoded once and split per seed.
-  func splitLoader() throws -> (UInt64) throws -> Split {
-    guard let csv, let labelColumn else {
-      return { [dataset, dataDir, quick] seed in
-        try dataset.mitigationSplit(seed: seed, dataDirectory: dataDir, quick: quick)
-      }
+  /// The split loader: a built-in setting or the CSV file, split per seed like `reweight`.
+  func splitLoader() -> (UInt64) throws -> Split {
+    { [source = data.resolved(otherwise: dataset), dataDir, quick] seed in
+      try source.mitigationSplit(seed: seed, dataDirectory: dataDir, quick: quick)
     }
-    let table = try CSVDatasetLoader.load(
-      contentsOfFile: csv,
-      options: CSVDatasetOptions(
-        labelColumn: labelColumn, groupColumns: groupColumn, featureColumns: featureColumn.isEmpty ? nil : featureColumn
-      ))
-    return { seed in try table.prepare(fractions: SplitFractions(validation: 0.2, test: 0.2), seed: seed).split }
   }
 
   func run() throws {
     let plan = try plan()
     // The options that define the groups and the label: an empty or missing group, or a label that
     // is not binary, is reported against them.
-    let groupOption = csv == nil ? "--dataset" : "--group-column"
-    let labelOption = csv == nil ? "--dataset" : "--label-column"
+    let groupOption = data.csv == nil ? "--dataset" : "--group"
+    let labelOption = data.csv == nil ? "--dataset" : "--label"
     if let predictionsOut, !FileManager.default.createFile(atPath: predictionsOut, contents: nil) {
       throw InputError(field: "--predictions-out", problem: "cannot create '\(predictionsOut)'")
     }
     let report: GroupFreeReport
     do {
-      report = try GroupFreeExperiment.run(plan, loadSplit: try splitLoader()) {
+      report = try GroupFreeExperiment.run(plan, loadSplit: splitLoader()) {
         FileHandle.standardError.write(Data("[groupfree] \($0)\n".utf8))
       }
     } catch let error as GroupFreeError {

@@ -22,7 +22,7 @@ struct ReweightCommand: ParsableCommand {
     commandName: "reweight",
     abstract: "Train a classifier, reweight its training data by fairness influence, and report the fairness change.",
     discussion: """
-      Trains ERM (logistic regression, or an MLP with 100 SeLU units and last-layer influence), computes each training point's influence I_i on a smooth fairness gap F measured on the validation split (--target dp|eo|deo; FairIF uses the TPR and TNR gaps), turns the influences into weights with --method (drop-k, drop-k-upweight-m, i-jack, sim-jack, fairif; see Docs/mitigation.md) and applies them with --apply ij (infinitesimal-jackknife edit, no refit), --apply retrain (weighted retraining from scratch: the MLP is re-initialized with ERM's seed and trained with ERM's schedule) or --apply finetune (a few epochs of weighted Adam from the ERM model). --surrogate softmax|gumbel chooses the smooth predictions of the targets (gumbel: Gumbel-softmax, --gumbel-temperature τ, default 1, --gumbel-seed). Without --lambda/--k the value is selected on validation over 50 values (lowest validation gap, optionally within --accuracy-budget of ERM's validation accuracy and, with --max-clipped-fraction F, among values that clip at most a fraction F of the weights). --lambda is relative to the natural scale λ0 (F/|I|^2 for I-JACK, F/IᵀCI for SIM-JACK, the mean eigenvalue of AAᵀ for FairIF). Reports the predicted change Σ I_i Δw_i beside the change obtained, clipping of negative weights, and test accuracy, DP, EO, DEO, AD, AOD, EOD. Data: Data/raw (bash Scripts/fetch-datasets.sh) or --data-dir; synthetic-* settings need no files.
+      Trains ERM (logistic regression, or an MLP with 100 SeLU units and last-layer influence), computes each training point's influence I_i on a smooth fairness gap F measured on the validation split (--target dp|eo|deo; FairIF uses the TPR and TNR gaps), turns the influences into weights with --method (drop-k, drop-k-upweight-m, i-jack, sim-jack, fairif; see Docs/mitigation.md) and applies them with --apply ij (infinitesimal-jackknife edit, no refit), --apply retrain (weighted retraining from scratch: the MLP is re-initialized with ERM's seed and trained with ERM's schedule) or --apply finetune (a few epochs of weighted Adam from the ERM model). --surrogate softmax|gumbel chooses the smooth predictions of the targets (gumbel: Gumbel-softmax, --gumbel-temperature τ, default 1, --gumbel-seed). Without --lambda/--k the value is selected on validation over 50 values (lowest validation gap, optionally within --accuracy-budget of ERM's validation accuracy and, with --max-clipped-fraction F, among values that clip at most a fraction F of the weights). --lambda is relative to the natural scale λ0 (F/|I|^2 for I-JACK, F/IᵀCI for SIM-JACK, the mean eigenvalue of AAᵀ for FairIF). Reports the predicted change Σ I_i Δw_i beside the change obtained, clipping of negative weights, and test accuracy, DP, EO, DEO, AD, AOD, EOD. Data: Data/raw (bash Scripts/fetch-datasets.sh) or --data-dir; synthetic-* settings need no files. Your own data: --csv FILE --label COL --group COL [--features COL...] [--categorical COL...] [--positive VALUE] (binary label, two groups; split 60/20/20 by label x group like COMPAS and German, numeric features standardized on train; see Docs/datasets.md).
       """)
 
   @Option(help: "adult, compas, german, synthetic-group-size, synthetic-distribution-shift, synthetic-class-size.")
@@ -43,6 +43,7 @@ struct ReweightCommand: ParsableCommand {
   var sweep = false
   @Flag(help: "Print JSON instead of tables.") var json = false
   @OptionGroup var mitigation: MitigationOptions
+  @OptionGroup var data: DatasetSourceOptions
 
   func validate() throws {
     guard FairnessMetric.reweightingTargets.contains(target) else {
@@ -64,7 +65,7 @@ struct ReweightCommand: ParsableCommand {
 
   var request: ReweightingRequest {
     ReweightingRequest(
-      dataset: dataset, model: model, method: method, target: target, application: apply,
+      dataset: data.resolved(otherwise: dataset), model: model, method: method, target: target, application: apply,
       value: lambda.map { .relativeLambda($0) } ?? k.map { .count($0) } ?? .selected, accuracyBudget: accuracyBudget,
       maxClippedFraction: mitigation.maxClippedFraction, seed: seed, dataDirectory: dataDir, quick: quick,
       sweep: sweep, surrogate: mitigation.smoothSurrogate)
@@ -80,7 +81,7 @@ struct ReweightCommand: ParsableCommand {
   static func render(_ r: ReweightingReport) -> String {
     let chosen = r.result
     var lines = [
-      "\(r.method.rawValue) on \(r.dataset.rawValue) (\(r.model.rawValue), target \(r.target.rawValue), seed \(r.seed), apply \(r.application.rawValue), surrogate \(MitigationText.describe(r.surrogate)))",
+      "\(r.method.rawValue) on \(r.dataset.name) (\(r.model.rawValue), target \(r.target.rawValue), seed \(r.seed), apply \(r.application.rawValue), surrogate \(MitigationText.describe(r.surrogate)))",
       "  smooth validation gap F(θ̂) = \(Format.number(r.gap)); λ0 = \(Format.number(r.scale))",
     ]
     lines += (r.notes + chosen.notes).map { "  note: \($0)" }

@@ -22,7 +22,7 @@ struct SteerCommand: ParsableCommand {
     discussion: """
       A distribution is ideal when every cost-sensitive Bayes classifier on it has zero DP and EO gaps. With X | Y=y, A=a ~ N(μ_ya, Σ_ya) and priors q_ya, the non-reference groups' class-conditionals are moved to affine images N(Γμ_y,ref + c, ΓΣ_y,refΓ) of the reference group's (--intervention affirmative: convex program over SPD Γ, closed form in 1-D; all-subgroup: every group moves, line search over the scale γ), or, as baselines, the means (mean) or means and covariances (mean-cov) are copied from the reference. KL of the whole joint law, --kl forward = KL(steered ‖ original) (default) or reverse. Priors: --priors project (KL-nearest equal base rates, default), reference, keep. Reports target moments, the W2 map T(x) = μ̃ + M(x − μ), M = S^-1/2 (S^1/2 S̃ S^1/2)^1/2 S^-1/2, per group and class, and the ideal-condition residuals with the Bayes gaps over a cost grid (exact in 1-D, --samples Monte Carlo draws per cell in d-D).
 
-      SPEC is a JSON file (- for standard input) with groups, classes, priors[a][y], means[a][y][d], covariances[a][y][d][d] (Docs/steering.md). With --dataset adult|compas|german instead, the standardized continuous features are steered per split, a logistic regression is retrained on the steered training split and evaluated on the test split (as is, and mapped with oracle or predicted labels), mean ± 2 SE over --splits seeded splits, with the transfer bounds checked.
+      SPEC is a JSON file (- for standard input) with groups, classes, priors[a][y], means[a][y][d], covariances[a][y][d][d] (Docs/steering.md). With --dataset adult|compas|german (or your own --csv FILE --label COL --group COL [--features COL...] [--categorical COL...] [--positive VALUE], split 60/20/20 like COMPAS and German) instead, the standardized continuous features are steered per split, a logistic regression is retrained on the steered training split and evaluated on the test split (as is, and mapped with oracle or predicted labels), mean ± 2 SE over --splits seeded splits, with the transfer bounds checked.
       """)
 
   @Argument(help: "Gaussian specification JSON (- for standard input); omit with --dataset.") var spec: String?
@@ -44,10 +44,17 @@ struct SteerCommand: ParsableCommand {
   @Option(help: "Directory with the raw datasets.") var dataDir: String = RealDataset.defaultDirectory
   @Flag(help: "Dataset: small subsample (for tests).") var quick = false
   @Flag(help: "Print JSON instead of tables.") var json = false
+  @OptionGroup var data: DatasetSourceOptions
+
+  /// The dataset to steer: `--csv` or `--dataset` (nil with a specification file).
+  var source: DatasetSource? { data.source.map(DatasetSource.csv) ?? dataset.map(DatasetSource.benchmark) }
 
   func validate() throws {
-    if (spec == nil) == (dataset == nil) {
-      throw InputError(field: "SPEC", problem: "give a specification file or --dataset (exactly one)")
+    if data.csv != nil && dataset != nil {
+      throw InputError(field: "--csv", problem: "give --csv or --dataset, not both")
+    }
+    if (spec == nil) == (source == nil) {
+      throw InputError(field: "SPEC", problem: "give a specification file, --dataset or --csv (exactly one)")
     }
     if let dataset, dataset.isSynthetic {
       throw InputError(field: "--dataset", problem: "steer takes adult, compas or german")
@@ -62,9 +69,9 @@ struct SteerCommand: ParsableCommand {
   }
 
   func run() throws {
-    if let dataset {
+    if let source {
       let options = SteeringExperimentOptions(
-        dataset: dataset, splits: splits, firstSeed: seed, quick: quick,
+        dataset: source, splits: splits, firstSeed: seed, quick: quick,
         interventions: intervention.map { [$0] } ?? SteeringIntervention.allCases, reference: reference, direction: kl,
         scale: scale, priors: priors, covariance: covariance, representation: representation, hiddenWidth: hiddenWidth)
       let report = try SteeringExperiment.run(options, dataDirectory: dataDir)

@@ -22,6 +22,11 @@ struct SweepCommand: ParsableCommand {
   @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
   @Option(help: "Lines per parallel block.") var block: Int = 512
   @Flag(help: "Skip Farkas certificates for infeasible answers (faster).") var noCertificate = false
+  @Flag(
+    help:
+      "Solve every answer with GLPK, also where a closed form gives the exact optimum (R5b, R6, R7; the default answers those from the closed form, witnesses re-checked with R0)."
+  )
+  var lpOnly = false
   @Flag(help: "Rescale rows that do not sum to 1.") var normalize = false
   @Flag(help: "No progress on standard error.") var quiet = false
   @Flag(help: "Add each line's robust answer (fairmem robust --method box) as \"robust\" (needs counts).")
@@ -43,6 +48,7 @@ struct SweepCommand: ParsableCommand {
     let tolerance = selection.tolerance
     let certificate = !noCertificate
     let normalize = normalize
+    let route: AnswerRoute = lpOnly ? .linearProgram : .closedFormWhereExact
     let robustLevel = robust ? level : nil
     var lineNumber = 0
     var failures = 0
@@ -60,7 +66,7 @@ struct SweepCommand: ParsableCommand {
       let results = ParallelMap.map(lines, threads: threads) { index, line in
         Self.answer(
           line: line, number: first + index, metrics: metrics, favorable: favorable, tolerance: tolerance,
-          certificate: certificate, normalize: normalize, robustLevel: robustLevel)
+          certificate: certificate, normalize: normalize, robustLevel: robustLevel, route: route)
       }
       var chunk = ""
       for (text, outcome) in results {
@@ -99,7 +105,7 @@ struct SweepCommand: ParsableCommand {
   /// and solver failures produce an error object instead of answers.
   static func answer(
     line: SweepInstance, number: Int, metrics: [FairnessMetric], favorable: String?, tolerance: Double,
-    certificate: Bool, normalize: Bool, robustLevel: Double? = nil
+    certificate: Bool, normalize: Bool, robustLevel: Double? = nil, route: AnswerRoute = .closedFormWhereExact
   ) -> (String, LineOutcome) {
     var id = JSONValue.null
     do {
@@ -113,7 +119,7 @@ struct SweepCommand: ParsableCommand {
       let options = MetricOptions(favorableClass: try stats.classIndex(named: favorable), tolerance: tolerance)
       var text = ""
       for answer in try MemorizationAnalysis.answers(
-        stats, metrics: metrics, options: options, certificate: certificate)
+        stats, metrics: metrics, options: options, certificate: certificate, route: route)
       {
         let robust = try robustLevel.flatMap { level throws(LPFailure) in
           try RobustAnalysis.section(stats, metric: answer.metric, options: options, level: level, requested: true)

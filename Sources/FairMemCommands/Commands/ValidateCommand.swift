@@ -13,12 +13,13 @@ struct ValidateCommand: ParsableCommand {
     abstract:
       "Check the theory empirically: realize its memorizations with real memorizing classifiers and measure their bias.",
     discussion: """
-      On seeded synthetic populations and on the real datasets (logistic regression trained on the train split, evaluated on the test split), the least-mass zero-bias memorization of every metric is realized with whole records (lookup memorizer, cell-random selection) and its bias is measured by counting; random memorizations check R1-R3 entry by entry; infeasible answers must stay biased. Nearest-neighbour (radius in standardized units) and interpolating-MLP memorizers are measured against the theory's prediction as findings. See Docs/validation.md. Progress goes to standard error. Missing dataset files: run bash Scripts/fetch-datasets.sh (exit 2). With --check, exit 1 when a theorem-level check disagrees.
+      On seeded synthetic populations and on the real datasets (logistic regression trained on the train split, evaluated on the test split), the least-mass zero-bias memorization of every metric is realized with whole records (lookup memorizer, cell-random selection) and its bias is measured by counting; random memorizations check R1-R3 entry by entry; infeasible answers must stay biased. Nearest-neighbour (radius in standardized units) and interpolating-MLP memorizers are measured against the theory's prediction as findings. See Docs/validation.md. Progress goes to standard error. Missing dataset files: run bash Scripts/fetch-datasets.sh (exit 2). Your own data: --csv FILE --label COL --group COL... [--features COL...] [--categorical COL...] [--positive VALUE] is validated like the real datasets (70/15/15 split by label x group, numeric features standardized on train; --synthetic and --datasets then default to 0 and none). With --check, exit 1 when a theorem-level check disagrees.
       """)
 
-  @Option(help: "Number of synthetic populations (0 to skip).") var synthetic: Int = 200
-  @Option(help: "Comma-separated real datasets among adult, compas, german ('none' to skip).") var datasets: String =
-    "adult,compas,german"
+  @Option(help: "Number of synthetic populations (0 to skip; default 200, 0 with --csv).") var synthetic: Int?
+  @Option(
+    help: "Comma-separated real datasets among adult, compas, german ('none' to skip; default all, none with --csv).")
+  var datasets: String?
   @Option(help: "Seed of populations, splits and memorized sets.") var seed: UInt64 = 0
   @Option(help: "Synthetic populations (the first ones) that also get the interpolating-MLP memorizer.")
   var mlpPopulations: Int = 10
@@ -51,9 +52,15 @@ struct ValidateCommand: ParsableCommand {
   ) var entries = false
   @Flag(help: "Exit with 1 when a theorem-level check disagrees.") var check = false
   @Flag(help: "No progress on standard error.") var quiet = false
+  @OptionGroup var data: DatasetSourceOptions
+
+  /// `--synthetic`, defaulting to 200 (0 with `--csv`).
+  var syntheticCount: Int { synthetic ?? (data.csv == nil ? 200 : 0) }
+  /// `--datasets`, defaulting to the three real benchmarks (none with `--csv`).
+  var datasetNames: String { datasets ?? (data.csv == nil ? "adult,compas,german" : "none") }
 
   func validate() throws {
-    guard synthetic >= 0, synthetic <= 100_000 else {
+    guard syntheticCount >= 0, syntheticCount <= 100_000 else {
       throw InputError(field: "--synthetic", problem: "must be in 0...100000")
     }
     guard mlpPopulations >= 0 else { throw InputError(field: "--mlp-populations", problem: "must be >= 0") }
@@ -75,7 +82,12 @@ struct ValidateCommand: ParsableCommand {
       throw InputError(field: "--random-memorizations", problem: "must be in 0...1000")
     }
     guard !entries || json else { throw InputError(field: "--entries", problem: "needs --json") }
-    if mode == "memorization" { _ = try memorization.settings() } else { _ = try realDatasets() }
+    if mode == "memorization" {
+      _ = try memorization.settings()
+      if data.csv != nil { throw InputError(field: "--csv", problem: "applies to --mode theory") }
+    } else {
+      _ = try realDatasets()
+    }
   }
 
   /// The memorizers asked for: (nearest neighbour, MLP on synthetic populations, MLP on real datasets).
@@ -91,10 +103,10 @@ struct ValidateCommand: ParsableCommand {
 
   /// The selected real datasets.
   func realDatasets() throws -> [BenchmarkDataset] {
-    guard !datasets.trimmingCharacters(in: .whitespaces).isEmpty else {
+    guard !datasetNames.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw InputError(field: "--datasets", problem: "is empty (use adult, compas, german or none)")
     }
-    return try datasets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    return try datasetNames.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
       .filter { !$0.isEmpty && $0 != "none" }
       .map { name in
         guard let dataset = BenchmarkDataset(rawValue: name), !dataset.isSynthetic else {
@@ -111,17 +123,18 @@ struct ValidateCommand: ParsableCommand {
 
   func run() throws {
     if mode == "memorization" {
-      let names = datasets.split(separator: ",").map { String($0).lowercased() }.filter { $0 != "none" }
+      let names = datasetNames.split(separator: ",").map { String($0).lowercased() }.filter { $0 != "none" }
       try memorization.run(datasets: names, directory: dataDirectory, seed: seed, json: json, progress: progress)
       return
     }
     let chosen = try memorizers()
     var request = ValidationRequest(
-      syntheticPopulations: synthetic, realDatasets: try realDatasets(), seed: seed,
+      syntheticPopulations: syntheticCount, realDatasets: try realDatasets(), seed: seed,
       mlpPopulations: chosen.mlp ? mlpPopulations : 0, mlpWidth: mlpWidth, mlpEpochs: mlpEpochs,
       randomMemorizations: randomMemorizations, dataDirectory: dataDirectory, recordEntries: entries,
       baseModel: try ClassifierChoice.parse(baseModel, field: "--base-model"),
-      nearestNeighbour: chosen.nearestNeighbour, mlpOnRealDatasets: chosen.mlpOnReal)
+      nearestNeighbour: chosen.nearestNeighbour, mlpOnRealDatasets: chosen.mlpOnReal,
+      csvDatasets: data.source.map { [$0] } ?? [])
     request.mlpInitialization = InterpolatingMLPMemorizer.Initialization(rawValue: mlpInitialization) ?? .interpolating
     let report = try TheoryValidation.run(request, progress: progress)
     print(json ? try JSONReportEncoder(pretty: !entries).text(report) : Self.render(report))

@@ -63,7 +63,7 @@ enum SteeringText {
 
   static func render(_ r: SteeringExperimentReport) -> String {
     var lines = [
-      "steering \(r.options.dataset.rawValue): \(r.options.splits) split(s) from seed \(r.options.firstSeed), reference \(r.reference), KL \(r.options.direction.rawValue), priors \(r.options.priors.rawValue); mean ± 2 SE on the test split"
+      "steering \(r.options.dataset.name): \(r.options.splits) split(s) from seed \(r.options.firstSeed), reference \(r.reference), KL \(r.options.direction.rawValue), priors \(r.options.priors.rawValue); mean ± 2 SE on the test split"
     ]
     var t = Table([
       "method", "test map", "accuracy", "DP", "EO (|ΔTPR|)", "EOdds (|ΔTPR|+|ΔFPR|)", "KL (forward)",

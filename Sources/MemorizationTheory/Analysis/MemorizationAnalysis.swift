@@ -11,21 +11,24 @@ public enum MemorizationAnalysis {
   ///     an exact, certified least mass with GLPK's exact simplex.
   ///   - certificate: whether infeasible answers carry a (checked) Farkas certificate.
   ///   - method: the simplex variant for the floating point solves.
+  ///   - route: GLPK always (the default), or the exact closed forms where they apply
+  ///     (`AnswerRoute.closedFormWhereExact`; floating point, non-exact simplex only).
   /// - Throws: `LPFailure` when GLPK fails (never for infeasible or unbounded programs).
   public static func analyze(
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
     exactStatistics: PopulationStatistics<Rational>? = nil, certificate: Bool = true,
-    method: SimplexOptions.Method = .dual
+    method: SimplexOptions.Method = .dual, route: AnswerRoute = .linearProgram
   ) throws(LPFailure) -> MemorizationAnswer {
+    let closed = statistics.closedForms(for: metric, options: options)
+    if route == .closedFormWhereExact, exactStatistics == nil, method != .exact,
+      let fast = closedFormAnswer(
+        statistics, metric: metric, options: options, closed: closed, certificate: certificate)
+    {
+      return fast
+    }
     let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
     let mixture = MixtureRule(statistics)
-    let closed = statistics.closedForms(for: metric, options: options)
-    var answer = MemorizationAnswer(
-      metric: metric, convention: statistics.convention, options: options,
-      groups: statistics.groups, classes: statistics.classes, feasible: false,
-      closedForm: closed, closedFormAgrees: true,
-      constrainedEntries: program.rowLabels,
-      notes: statistics.notes)
+    var answer = unanswered(statistics, metric: metric, options: options, closed: closed, rows: program.rowLabels)
 
     // GLPK's floating simplex accepts points that violate rows by up to about 1e-7, so at the
     // edge of feasibility it can report "optimal" for a program that is infeasible (or the min
@@ -106,6 +109,17 @@ public enum MemorizationAnalysis {
     }
     answer.closedFormAgrees = agreement(answer, closed)
     return answer
+  }
+
+  /// An answer with the fields every answer has, not yet feasible, no masses, no certificate.
+  static func unanswered(
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
+    closed: ClosedFormBounds<Double>, rows: [String]
+  ) -> MemorizationAnswer {
+    MemorizationAnswer(
+      metric: metric, convention: statistics.convention, options: options,
+      groups: statistics.groups, classes: statistics.classes, feasible: false,
+      closedForm: closed, closedFormAgrees: true, constrainedEntries: rows, notes: statistics.notes)
   }
 
   /// Whether `0 <= x <= cap` holds up to solver precision.

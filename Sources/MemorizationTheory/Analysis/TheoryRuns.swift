@@ -67,13 +67,15 @@ extension MemorizationAnalysis {
   /// - Throws: `LPFailure` when GLPK fails.
   public static func answers(
     _ statistics: PopulationStatistics<Double>, metrics: [FairnessMetric], options: MetricOptions,
-    exactStatistics: PopulationStatistics<Rational>? = nil, certificate: Bool = true
+    exactStatistics: PopulationStatistics<Rational>? = nil, certificate: Bool = true,
+    route: AnswerRoute = .linearProgram
   ) throws(LPFailure) -> [MemorizationAnswer] {
     var answers: [MemorizationAnswer] = []
     for metric in metrics {
       answers.append(
         try analyze(
-          statistics, metric: metric, options: options, exactStatistics: exactStatistics, certificate: certificate))
+          statistics, metric: metric, options: options, exactStatistics: exactStatistics, certificate: certificate,
+          route: route))
     }
     return answers
   }

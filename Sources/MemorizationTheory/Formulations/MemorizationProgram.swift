@@ -70,19 +70,16 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
       self.forms = entries.map { statistics.entryForm($0) }
       self.rowBands = []
       self.bandKeys = []
-      self.rowLabels = entries.map { $0.label(groups: groups, classes: classes) }
     case .bands:
       var forms: [AffineForm<T>] = []
       var rowBands: [(band: Int, group: Int)] = []
       var keys: [RateKey] = []
-      var labels: [String] = []
       for key in statistics.rateKeys(for: metric, options: options) {
         let defined = statistics.groupsDefining(key)
         guard defined.count >= 2 else { continue }
         for a in defined {
           forms.append(statistics.rateForm(key, group: a))
           rowBands.append((keys.count, a))
-          labels.append(key.label(metric: metric, group: groups[a], classes: classes) + " in band")
         }
         keys.append(key)
       }
@@ -90,14 +87,38 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
       self.forms = forms
       self.rowBands = rowBands
       self.bandKeys = keys
-      self.rowLabels = labels
     }
+    self.rowLabels = Self.rowLabels(statistics: statistics, metric: metric, options: options, rows: rows)
     var names: [String] = []
     names.reserveCapacity(statistics.groupCount * statistics.classCount)
     for a in 0..<statistics.groupCount {
       for y in 0..<statistics.classCount { names.append("x[\(groups[a])][\(classes[y])]") }
     }
     self.variableNames = names
+  }
+
+  /// The labels of the program's rows, in row order, without building the rows: entry labels
+  /// (`.referencePairs`, `.allPairs`), or for band rows e.g. `sp[female][>50K] in band`.
+  /// - Parameter rows: defaults as in `init`.
+  public static func rowLabels(
+    statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows? = nil
+  ) -> [String] {
+    let groups = statistics.groups
+    let classes = statistics.classes
+    switch rows ?? (options.tolerance > 0 ? .bands : .referencePairs) {
+    case .referencePairs:
+      return statistics.referenceEntries(for: metric, options: options).map {
+        $0.label(groups: groups, classes: classes)
+      }
+    case .allPairs:
+      return statistics.allEntries(for: metric, options: options).map { $0.label(groups: groups, classes: classes) }
+    case .bands:
+      return statistics.rateKeys(for: metric, options: options).flatMap { key in
+        let defined = statistics.groupsDefining(key)
+        return defined.count >= 2
+          ? defined.map { key.label(metric: metric, group: groups[$0], classes: classes) + " in band" } : []
+      }
+    }
   }
 
   /// The number of memorized-mass variables `G*K` (band variables follow them).

@@ -13,7 +13,22 @@ See ``Docs/python.md`` in the repository; Spark: :mod:`fairmem.spark`.
 """
 
 from ._native import binary_path, library_path, request, version
-from .api import analyze, bias, bounds, compare, explain, feasible, frontier, reweight, robust, stats, sweep, validate
+from .api import (
+    analyze,
+    bias,
+    bounds,
+    compare,
+    explain,
+    feasible,
+    frontier,
+    groupfree,
+    reweight,
+    robust,
+    stats,
+    steer,
+    sweep,
+    validate,
+)
 from .errors import BadInputError, FairMemError, InfeasibleError, InternalFailureError
 from .results import (
     Analysis,
@@ -22,9 +37,11 @@ from .results import (
     BiasReport,
     Explanation,
     Frontier,
+    GroupFreeReport,
     Report,
     RobustAnswer,
     RobustAnswers,
+    SteeringReport,
     SweepFailure,
 )
 from .statistics import Statistics
@@ -40,11 +57,13 @@ __all__ = [
     "Explanation",
     "FairMemError",
     "Frontier",
+    "GroupFreeReport",
     "InfeasibleError",
     "InternalFailureError",
     "Report",
     "RobustAnswer",
     "RobustAnswers",
+    "SteeringReport",
     "Statistics",
     "SweepFailure",
     "analyze",
@@ -55,11 +74,13 @@ __all__ = [
     "explain",
     "feasible",
     "frontier",
+    "groupfree",
     "library_path",
     "request",
     "reweight",
     "robust",
     "stats",
+    "steer",
     "sweep",
     "validate",
     "version",

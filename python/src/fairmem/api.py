@@ -3,8 +3,11 @@ returns a typed view of its JSON output (the CLI's options are the keyword argum
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -21,8 +24,10 @@ from .results import (
     BiasReport,
     Explanation,
     Frontier,
+    GroupFreeReport,
     Report,
     RobustAnswers,
+    SteeringReport,
     SweepFailure,
 )
 from .statistics import Statistics, as_input
@@ -40,6 +45,8 @@ __all__ = [
     "validate",
     "reweight",
     "compare",
+    "groupfree",
+    "steer",
 ]
 
 StatisticsLike = Statistics | Mapping[str, Any] | str | Path
@@ -348,19 +355,74 @@ def _nested_list(value: Any) -> Any:
     return value.tolist() if hasattr(value, "tolist") else [list(row) for row in value]
 
 
+@contextlib.contextmanager
+def _own_data(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The options with ``csv=`` as a path: a pandas DataFrame is written to a temporary CSV
+    file for the duration of the call (and the label, group, feature and categorical column names
+    may be given as one string or a list)."""
+    options = dict(options)
+    data = options.get("csv")
+    path = None
+    if data is not None and hasattr(data, "to_csv"):
+        handle, path = tempfile.mkstemp(prefix="fairmem-", suffix=".csv")
+        os.close(handle)
+        data.to_csv(path, index=False)
+        options["csv"] = path
+    elif isinstance(data, os.PathLike):
+        options["csv"] = os.fspath(data)
+    try:
+        yield options
+    finally:
+        if path is not None:
+            os.unlink(path)
+
+
 def validate(**options: Any) -> Report:
     """``fairmem validate``: the theory checked by training and memorizing for real (synthetic
     populations and the built-in datasets). Keyword arguments are the command's options without
-    dashes (``synthetic=20, seed=0, data_directory="Data/raw", entries=True``)."""
-    return Report(request("validate", options))
+    dashes (``synthetic=20, seed=0, data_directory="Data/raw", entries=True``). Own data:
+    ``csv=`` a CSV path or a pandas DataFrame, with ``label=``, ``group=`` (a name or a list),
+    optionally ``features=``, ``categorical=``, ``positive=`` (``Docs/datasets.md``)."""
+    with _own_data(options) as arguments:
+        return Report(request("validate", arguments))
 
 
 def reweight(**options: Any) -> Report:
     """``fairmem reweight``: one influence-based reweighting run (``dataset="adult", model="lr",
-    method="fairif", apply="retrain"``...); see ``Docs/mitigation.md``."""
-    return Report(request("reweight", options))
+    method="fairif", apply="retrain"``...); see ``Docs/mitigation.md``. Own data: ``csv=`` (a path
+    or a DataFrame), ``label=``, ``group=``, ``positive=``..., as for :func:`validate`."""
+    with _own_data(options) as arguments:
+        return Report(request("reweight", arguments))
 
 
 def compare(**options: Any) -> Report:
-    """``fairmem compare``: ERM and every reweighting method over seeded splits, mean +- 2 SE."""
-    return Report(request("compare", options))
+    """``fairmem compare``: ERM and every reweighting method over seeded splits, mean +- 2 SE.
+    Own data: ``csv=`` ... as for :func:`validate` (settings ``"csv-lr"``, ``"csv-mlp"``)."""
+    with _own_data(options) as arguments:
+        return Report(request("compare", arguments))
+
+
+def groupfree(**options: Any) -> GroupFreeReport:
+    """``fairmem groupfree``: fairness without demographics (ERM, ARL, CVaR DRO, graph of
+    gradients, feature graph) over seeded splits (``dataset="compas", splits=3,
+    neighbours="1,3,10", graph_snapshot=True``...); own data: ``csv=`` ... as for
+    :func:`validate`. See ``Docs/fairness-without-demographics.md``."""
+    with _own_data(options) as arguments:
+        return GroupFreeReport(request("groupfree", arguments))
+
+
+def steer(specification: Mapping[str, Any] | str | Path | None = None, **options: Any) -> SteeringReport:
+    """``fairmem steer``: optimal steering to exact fairness. With ``specification`` (a Gaussian
+    class-conditional model as a dict or a JSON file path, ``Docs/steering.md``): the KL-nearest
+    ideal distribution (``intervention=``, ``reference=``, ``kl=``, ``priors=``...). Without it,
+    ``dataset="german"`` or own data (``csv=`` ... as for :func:`validate`): steered features,
+    retrained logistic regression, mean +- 2 SE over ``splits``."""
+    if specification is not None:
+        # The specification travels as text (the command reads it as its file's bytes).
+        if isinstance(specification, (str, Path)):
+            text = Path(specification).read_text()
+        else:
+            text = json.dumps(dict(specification))
+        return SteeringReport(request("steer", options, text))
+    with _own_data(options) as arguments:
+        return SteeringReport(request("steer", arguments))

@@ -22,6 +22,8 @@ __all__ = [
     "Report",
     "RobustAnswer",
     "RobustAnswers",
+    "GroupFreeReport",
+    "SteeringReport",
 ]
 
 
@@ -450,3 +452,71 @@ class RobustAnswers(_PerMetric[RobustAnswer], Sequence[RobustAnswer]):
     """The answers of ``robust``: one per metric, in the order asked."""
 
     _item = RobustAnswer
+
+
+def _with_summaries(row: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """``row`` plus, for every split summary ``{"mean", "two_se", ...}`` of ``item``, the columns
+    ``<key>`` (the mean) and ``<key>_2se``."""
+    for key, value in item.items():
+        if isinstance(value, dict) and "mean" in value:
+            row[key] = value["mean"]
+            row[key + "_2se"] = value["two_se"]
+    return row
+
+
+class GroupFreeReport(Report):
+    """``fairmem groupfree``: ERM, ARL, CVaR DRO, graph-of-gradients reweighting and its
+    feature-graph ablation trained without group labels (``Docs/fairness-without-demographics.md``)."""
+
+    @property
+    def dataset(self) -> str:
+        return self._data["dataset"]
+
+    @property
+    def group_names(self) -> list[str]:
+        return list(self._data["groupNames"])
+
+    @property
+    def summaries(self) -> list[dict[str, Any]]:
+        """Per method and K: mean and two standard errors over splits of every test metric."""
+        return copy.deepcopy(self._data["summaries"])
+
+    @property
+    def runs(self) -> list[dict[str, Any]]:
+        """Every (split, method, K) training run, with its epoch history."""
+        return copy.deepcopy(self._data["runs"])
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per method and K: ``<metric>`` (mean) and ``<metric>_2se`` columns."""
+        rows = []
+        for summary in self._data["summaries"]:
+            rows.append(_with_summaries({"method": summary["method"], "neighbours": summary.get("neighbours")}, summary))
+        return pd.DataFrame(rows)
+
+
+class SteeringReport(Report):
+    """``fairmem steer``: on a Gaussian specification, the KL-nearest ideal distribution (target
+    moments, KL, W2 maps, ideal checks); on a dataset (``dataset=`` or ``csv=``), the steered,
+    retrained classifier over splits (``Docs/steering.md``)."""
+
+    @property
+    def kl(self) -> float | None:
+        """The KL of the intervention (specification input)."""
+        return self._data.get("kl")
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The dataset experiment's rows (empty for a specification)."""
+        return copy.deepcopy(self._data.get("rows", []))
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Dataset experiment: one row per method and test mapping (means and 2 SE); a
+        specification: its top-level scalars."""
+        if "rows" not in self._data:
+            return pd.json_normalize(self._data, max_level=0)[
+                [k for k, v in self._data.items() if not isinstance(v, (dict, list))]
+            ]
+        rows = []
+        for row in self._data["rows"]:
+            rows.append(_with_summaries({"method": row["method"], "test_mapping": row["test_mapping"]}, row))
+        return pd.DataFrame(rows)

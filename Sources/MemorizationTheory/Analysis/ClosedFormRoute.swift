@@ -1,0 +1,93 @@
+public import FairnessStatistics
+
+/// How `MemorizationAnalysis.analyze` finds the least and most mass.
+public enum AnswerRoute: Sendable, Equatable {
+  /// Always GLPK: the least- and most-mass LPs and, for infeasible answers, the certificate LP.
+  case linearProgram
+  /// The exact closed forms where the theory gives the optimum, GLPK everywhere else:
+  /// R6 (equal opportunity) and R7 (equalized odds) with the cap equal to the population, and
+  /// R5b (`SingleRowParity`: statistical parity with two groups and one independent row). Both
+  /// witnesses are still re-checked with R0 (`MixtureRule`), certificates with
+  /// `MemorizationProgram.farkasGap`; an answer that fails a check, or lies within 1e-9 of the
+  /// feasibility edge, is computed by GLPK instead.
+  case closedFormWhereExact
+}
+
+extension MemorizationAnalysis {
+  /// How close to zero a closed-form Farkas gap may be before GLPK (with its exact-simplex
+  /// re-decision) decides the instance instead.
+  static let closedFormEdge = 1e-9
+
+  /// The answer from the closed forms, or nil when none gives the exact optimum here or its
+  /// checks fail (the caller then solves the LPs). No LP is built: the answer's row labels are
+  /// `MemorizationProgram.rowLabels`, the same as the LP route's.
+  static func closedFormAnswer(
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
+    closed: ClosedFormBounds<Double>, certificate: Bool
+  ) -> MemorizationAnswer? {
+    var answer = unanswered(
+      statistics, metric: metric, options: options, closed: closed,
+      rows: MemorizationProgram.rowLabels(statistics: statistics, metric: metric, options: options))
+    let least: (mass: Double, x: [[Double]])
+    let most: (mass: Double, x: [[Double]])
+    let rule: String
+    switch metric {
+    case .equalOpportunity, .equalizedOdds:
+      // R6/R7 give an exact minimum with its witness, and (cap = population) the maximum:
+      // memorize everything, which sets every cell rate to the identity.
+      guard let minimum = closed.exactMinimum, let witness = closed.minimumWitness, let maximum = closed.exactMaximum
+      else { return nil }
+      least = (minimum, witness)
+      most = (maximum, statistics.cap)
+      rule = closed.rules.joined(separator: ", ")
+    case .statisticalParity:
+      guard let form = SingleRowParity(statistics, options: options) else { return nil }
+      rule = "R5b"
+      // The Farkas gap of the one row is the shortfall: positive exactly when out of reach.
+      let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
+      let z = form.infeasibilityMultiplier
+      let gap = program.farkasGap(entries: [form.entry], multipliers: [z])
+      guard abs(gap) > closedFormEdge else { return nil }
+      guard let low = form.leastMass() else {
+        guard gap > 0 else { return nil }
+        if certificate {
+          // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
+          // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
+          let entries = program.rows == .referencePairs ? program.entries : [form.entry]
+          answer.certificate = InfeasibilityCertificate(
+            entries: entries,
+            rowLabels: entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
+            multipliers: entries.map { $0 == form.entry ? z : 0 }, gap: gap, verified: true, exactGap: nil)
+        }
+        answer.notes.append(
+          "infeasibility from the closed form \(rule) (no LP solved); certificate checked by the Farkas gap")
+        answer.closedFormAgrees = agreement(answer, closed)
+        return answer
+      }
+      guard gap < 0, let high = form.mostMass() else { return nil }
+      least = (low.mass, low.x)
+      most = (high.mass, high.x)
+    default:
+      return nil
+    }
+    let mixture = MixtureRule(statistics)
+    let residual = max(
+      mixture.largestGap(metric, options: options, memorized: least.x),
+      mixture.largestGap(metric, options: options, memorized: most.x))
+    // Off the edge of feasibility only: at the edge GLPK and its exact re-decision answer.
+    guard residual <= options.tolerance + closedFormEdge, withinCaps(least.x, statistics),
+      withinCaps(most.x, statistics)
+    else { return nil }
+    answer.feasible = true
+    answer.minMass = least.mass
+    answer.maxMass = most.mass
+    answer.witness = least.x
+    answer.maxWitness = most.x
+    answer.residual = residual
+    answer.witnessVerified = true
+    answer.notes.append(
+      "least and most mass from the closed form \(rule) (no LP solved); witnesses re-checked with R0")
+    answer.closedFormAgrees = agreement(answer, closed)
+    return answer
+  }
+}
