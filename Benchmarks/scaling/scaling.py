@@ -25,12 +25,20 @@ OUT = ROOT / "Benchmarks" / "out" / "scaling"
 # (label, arguments after the input path); every command reads the same statistics JSON.
 THEORY_COMMANDS = [
     ("analyze", ["analyze"]),
-    ("bounds eodds eps=0.05", ["bounds", "--metric", "eodds", "--tolerance", "0.05"]),
-    ("bounds sp", ["bounds", "--metric", "sp"]),
+    ("analyze eps=0.05", ["analyze", "--tolerance", "0.05"]),
+    ("feasible sp", ["feasible", "--metric", "sp"]),
     ("feasible eopp eps=0.05", ["feasible", "--metric", "eopp", "--tolerance", "0.05"]),
+    ("feasible eodds", ["feasible", "--metric", "eodds"]),
+    ("bounds sp", ["bounds", "--metric", "sp"]),
+    ("bounds sp eps=0.05", ["bounds", "--metric", "sp", "--tolerance", "0.05"]),
+    ("bounds eodds eps=0.05", ["bounds", "--metric", "eodds", "--tolerance", "0.05"]),
     ("bias", ["bias"]),
     ("explain sp", ["explain", "--metric", "sp"]),
+    ("explain eodds", ["explain", "--metric", "eodds"]),
+    ("frontier sp", ["frontier", "--metric", "sp"]),
     ("frontier eodds", ["frontier", "--metric", "eodds"]),
+    ("robust box sp", ["robust", "--metric", "sp", "--method", "box"]),
+    ("robust box eodds eps=0.05", ["robust", "--metric", "eodds", "--method", "box", "--tolerance", "0.05"]),
 ]
 
 
@@ -68,11 +76,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument("--sizes", default="2x3,10x3,25x3,50x3,5x10,5x20,5x30,50x30",
+                        help="theory sizes GxK, comma separated")
+    parser.add_argument("--no-stats", action="store_true", help="skip the stats and 100k-name rows")
     args = parser.parse_args()
     binary = os.environ.get("FAIRMEM_BIN", str(ROOT / ".build" / "release" / "fairmem"))
     rng = random.Random(args.seed)
-    sizes = [(2, 3), (10, 3), (25, 3), (50, 3), (5, 10), (5, 20), (5, 30), (50, 30)]
-    stats_sizes = [(100, 2), (500, 2), (2000, 2), (2, 30), (2, 100), (2, 300)]
+    sizes = [tuple(int(v) for v in size.split("x")) for size in args.sizes.split(",") if size]
+    stats_sizes = [] if args.no_stats else [(100, 2), (500, 2), (2000, 2), (2, 30), (2, 100), (2, 300)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for g, k in sizes:
@@ -96,12 +107,13 @@ def main() -> None:
             rows.append({"command": "stats", "G": g, "K": k, **r})
             print(rows[-1], flush=True)
         # 100,000 group names (rejected: the population has one row).
-        names = Path(tmp) / "names.json"
-        names.write_text(json.dumps({"groups": [f"g{i}" for i in range(100_000)], "classes": ["0", "1"],
-                                     "population": [[0.5, 0.5]], "confusion": [[[1, 0], [0, 1]]]}))
-        r = timed([binary, "bounds", str(names)], None, args.timeout)
-        rows.append({"command": "bounds, 100k names (rejected)", "G": 100_000, "K": 2, **r})
-        print(rows[-1], flush=True)
+        if not args.no_stats:
+            names = Path(tmp) / "names.json"
+            names.write_text(json.dumps({"groups": [f"g{i}" for i in range(100_000)], "classes": ["0", "1"],
+                                         "population": [[0.5, 0.5]], "confusion": [[[1, 0], [0, 1]]]}))
+            r = timed([binary, "bounds", str(names)], None, args.timeout)
+            rows.append({"command": "bounds, 100k names (rejected)", "G": 100_000, "K": 2, **r})
+            print(rows[-1], flush=True)
 
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(rows, indent=1))

@@ -394,3 +394,25 @@ extension JSONValue: Decodable {
     }
   }
 }
+
+extension JSONReportEncoder {
+  /// A top-level JSON array written element by element, for reports too large to hold as one
+  /// tree (`fairmem explain --json`: G(G-1)/2 entries per rate). The concatenation of
+  /// `arrayElementText(_:index:)` for indices 0, 1, ... and `arrayEndText(count:)` is exactly
+  /// what `text(_:)` writes for the whole array.
+  ///
+  /// Element `index` comes with what precedes it: the opening bracket (index 0) or a comma, then
+  /// (pretty) a line break and one level of indentation.
+  public func arrayElementText<Value: Encodable>(_ value: Value, index: Int) throws -> String {
+    var out: [UInt8] = [UInt8(ascii: index == 0 ? "[" : ",")]
+    if pretty { JSONValue.newline(&out, 1) }
+    try encodeChild(value).write(to: &out, pretty: pretty, indent: 1)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// What closes an array of `count` elements written by `arrayElementText(_:index:)` (`[]` when
+  /// there were none).
+  public func arrayEndText(count: Int) -> String {
+    count == 0 ? "[]" : pretty ? "\n]" : "]"
+  }
+}

@@ -8,8 +8,20 @@ public enum NumberText {
   public static func number(_ x: Double?) -> String {
     guard let x else { return "-" }
     if x == 0 { return "0" }
-    if abs(x) < 1e-12 { return String(format: "%.1e", x) }
-    return String(format: "%.6g", x)
+    if abs(x) < 1e-12 { return formatted(x, "%.1e") }
+    return formatted(x, "%.6g")
+  }
+
+  /// `x` through C's `vsnprintf` with a one-conversion format (the same digits as
+  /// `String(format:)`, without Foundation's string machinery: tables of a million numbers).
+  private static func formatted(_ x: Double, _ format: String) -> String {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+      let written = withVaList([x]) { arguments in
+        format.withCString { vsnprintf(buffer.baseAddress, 64, $0, arguments) }
+      }
+      guard written > 0, written < 64, let base = buffer.baseAddress else { return String(format: format, x) }
+      return String(decoding: UnsafeRawBufferPointer(start: base, count: Int(written)), as: UTF8.self)
+    }
   }
 
   /// A fraction as a percentage with two decimals (`12.34%`), `-` for nil.

@@ -43,7 +43,7 @@ struct BiasCommand: ParsableCommand {
     if input.json {
       print(try AnswerJSON.text(report: ClassifierBiasReport(report)))
     } else {
-      print(AnswerText.bias(report))
+      AnswerText.bias(report) { print($0) }
     }
   }
 }

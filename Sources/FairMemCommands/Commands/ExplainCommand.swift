@@ -27,15 +27,31 @@ struct ExplainCommand: ParsableCommand {
   }
 
   private func render<T>(_ stats: PopulationStatistics<T>, options: MetricOptions) throws {
-    let explanations = stats.explanations(metrics: selection.selectedMetrics, options: options)
+    let metrics = selection.selectedMetrics
     if input.json {
-      print(
-        try AnswerJSON.text(
-          report: explanations.map { EntryExplanationReport($0, groups: stats.groups, classes: stats.classes) }))
+      // The same bytes as encoding the whole array, written in chunks as entries are produced.
+      let encoder = JSONReportEncoder()
+      let output = CommandIO.current
+      var chunk = ""
+      var count = 0
+      try stats.forEachExplanation(metrics: metrics, options: options) {
+        chunk += try encoder.arrayElementText(
+          EntryExplanationReport($0, groups: stats.groups, classes: stats.classes), index: count)
+        count += 1
+        if chunk.utf8.count >= 1 << 16 {
+          output.write(chunk)
+          chunk = ""
+        }
+      }
+      output.write(chunk + encoder.arrayEndText(count: count) + "\n")
     } else {
-      print(
-        explanations.map { AnswerText.explanation($0, groups: stats.groups, classes: stats.classes) }.joined(
-          separator: "\n"))
+      // One line per entry, written as it is produced (G(G-1)/2 entries per rate).
+      var written = false
+      stats.forEachExplanation(metrics: metrics, options: options) {
+        print(AnswerText.explanation($0, groups: stats.groups, classes: stats.classes))
+        written = true
+      }
+      if !written { print("") }
     }
   }
 }

@@ -76,7 +76,12 @@ enum AnswerText {
         text.append(
           integer.feasible
             ? "Integer version (tolerance \(tolerance)): memorize \(integer.totalRecords ?? 0) of \(integer.populationSize) records, per cell \(integer.records ?? [])"
-            : "Integer version (tolerance \(tolerance)): infeasible with whole records")
+              + (integer.stoppedAtNodes.map {
+                " (best found in \($0) branch-and-bound nodes, not proven least; the least is at least \(Int((integer.continuousLowerBound ?? 0).rounded(.up))))"
+              } ?? "")
+            : integer.stoppedAtNodes.map {
+              "Integer version (tolerance \(tolerance)): undecided (no whole-record memorization found in \($0) branch-and-bound nodes)"
+            } ?? "Integer version (tolerance \(tolerance)): infeasible with whole records")
       }
       switch result.robust {
       case .answered(let report)?:
@@ -160,11 +165,18 @@ enum AnswerText {
   }
 
   static func bias<T>(_ report: BiasReport<T>) -> String {
-    var out: [String] = []
+    var lines: [String] = []
+    bias(report) { lines.append($0) }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The bias report line by line (`fairmem bias` writes each line as it is produced: the gap
+  /// vectors have G(G-1)/2 entries per rate).
+  static func bias<T>(_ report: BiasReport<T>, emit: (String) -> Void) {
     var rates = Table(["group"] + report.classes.map { "P(Yhat=\($0)|A)" })
     for (g, row) in zip(report.groups, report.groupRates) { rates.add([g] + row.map { Format.number($0.doubleValue) }) }
-    out.append("Group prediction rates (memorized mass \(Format.number(report.memorizedMass.doubleValue))):")
-    out.append(rates.render())
+    emit("Group prediction rates (memorized mass \(Format.number(report.memorizedMass.doubleValue))):")
+    rates.renderLines(emit)
     var cells = Table(["group", "true class"] + report.classes.map { "P(Yhat=\($0)|Y,A)" })
     for (a, g) in report.groups.enumerated() {
       for (y, c) in report.classes.enumerated() {
@@ -174,14 +186,14 @@ enum AnswerText {
         )
       }
     }
-    out.append("Cell rates:")
-    out.append(cells.render())
+    emit("Cell rates:")
+    cells.renderLines(emit)
     var gaps = Table("metric", "entry", "gap")
     for metric in FairnessMetric.gapVectors {
       for e in report.entries[metric] ?? [] { gaps.add(metric.rawValue, e.label, Format.number(e.value.doubleValue)) }
     }
-    out.append("Gap vectors (rate of first group minus second):")
-    out.append(gaps.render())
+    emit("Gap vectors (rate of first group minus second):")
+    gaps.renderLines(emit)
     let s = report.summary
     var summary = Table("summary (favorable class '\(report.classes[s.favorableClass])')", "value")
     for metric in FairnessMetric.gapVectors {
@@ -195,8 +207,7 @@ enum AnswerText {
     summary.add("accuracy_difference (first two groups)", Format.number(s.accuracyDifference.doubleValue))
     summary.add("worst-group accuracy", Format.number(s.worstGroupAccuracy.doubleValue))
     summary.add("overall accuracy", Format.number(s.overallAccuracy.doubleValue))
-    out.append(summary.render())
-    return out.joined(separator: "\n")
+    summary.renderLines(emit)
   }
 
   static func frontier(_ points: [FrontierPoint], metric: FairnessMetric) -> String {

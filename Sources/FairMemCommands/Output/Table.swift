@@ -13,22 +13,46 @@ struct Table {
   mutating func add(_ cells: [String]) { rows.append(cells) }
 
   func render(indent: String = "  ") -> String {
-    let all = [header] + rows
-    let widths = header.indices.map { j in all.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-      indent
-        + cells.enumerated().map { j, c in c.padding(toLength: widths[j], withPad: " ", startingAt: 0) }
-        .joined(separator: "  ").trimmingTrailingSpaces()
+    var lines: [String] = []
+    lines.reserveCapacity(rows.count + 2)
+    renderLines(indent: indent) { lines.append($0) }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The table line by line (header, rule, rows), for output written as it is produced.
+  ///
+  /// Column widths count characters (bytes for ASCII text, the common case, so a table of a
+  /// million rows is rendered in linear time without Foundation's string bridging); a cell is
+  /// padded with spaces to its column's width, never cut.
+  func renderLines(indent: String = "  ", _ emit: (String) -> Void) {
+    func width(_ cell: String) -> Int {
+      let bytes = cell.utf8
+      return bytes.allSatisfy({ $0 < 0x80 }) ? bytes.count : cell.count
     }
-    let rule = indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    var widths = header.map(width)
+    for row in rows {
+      for (j, cell) in row.enumerated() where j < widths.count { widths[j] = max(widths[j], width(cell)) }
+    }
+    func line(_ cells: [String]) -> String {
+      var text = indent
+      for (j, cell) in cells.enumerated() {
+        if j > 0 { text += "  " }
+        text += cell
+        if j < widths.count { text += String(repeating: " ", count: max(0, widths[j] - width(cell))) }
+      }
+      return text.trimmingTrailingSpaces()
+    }
+    emit(line(header))
+    emit(indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+    for row in rows { emit(line(row)) }
   }
 }
 
 extension String {
   func trimmingTrailingSpaces() -> String {
+    guard utf8.last == UInt8(ascii: " ") else { return self }
     var s = self
-    while s.last == " " { s.removeLast() }
+    while s.utf8.last == UInt8(ascii: " ") { s.removeLast() }
     return s
   }
 }

@@ -21,6 +21,12 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
 
   public init(_ n: Int, _ d: Int = 1) { self.init(BigInt(n), BigInt(d)) }
 
+  /// `n / d` already in lowest terms with `d > 0` (no gcd: negation keeps a reduced fraction reduced).
+  private init(reduced n: BigInt, _ d: BigInt) {
+    numerator = n
+    denominator = d
+  }
+
   /// The exact value of a finite double (every double is a dyadic rational).
   public init(exactly value: Double) {
     precondition(value.isFinite, "Rational(exactly:) needs a finite value")
@@ -107,7 +113,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     precondition(!r.isZero, "Rational: division by zero")
     return Rational(l.numerator * r.denominator, l.denominator * r.numerator)
   }
-  public static prefix func - (x: Rational) -> Rational { Rational(-x.numerator, x.denominator) }
+  public static prefix func - (x: Rational) -> Rational { Rational(reduced: -x.numerator, x.denominator) }
   public static func < (l: Rational, r: Rational) -> Bool {
     l.numerator * r.denominator < r.numerator * l.denominator
   }

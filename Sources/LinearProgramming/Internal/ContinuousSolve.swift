@@ -79,7 +79,7 @@ func solveContinuous(
 }
 
 /// Both mapping levels after a `glp_simplex` / `glp_exact` run.
-private func outcome(
+func outcome(
   of verdict: SimplexVerdict, _ problem: borrowing GLPKProblem, _ model: borrowing GLPKModel,
   limits: SolverLimits
 ) throws(LPFailure) -> RawOutcome {

@@ -63,6 +63,12 @@ struct GLPKProblem: ~Copyable {
   /// Resets to the standard basis (`glp_std_basis`).
   func resetBasis() { glp_std_basis(handle) }
 
+  /// Replaces the bounds of row `row` (0-based, validated by the caller) (`glp_set_row_bnds`);
+  /// the basis is kept, so the next solve starts from it.
+  func setRowBounds(_ row: Int, _ b: GLPKBound) {
+    glp_set_row_bnds(handle, Int32(truncatingIfNeeded: row + 1), b.type, b.lower, b.upper)
+  }
+
   // MARK: Status
 
   /// `glp_get_status`.

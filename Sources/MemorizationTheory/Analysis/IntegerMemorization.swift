@@ -16,6 +16,12 @@ public struct IntegerMemorizationAnswer: Sendable {
   public var residual: Double?
   /// The continuous least mass times N: a lower bound on `totalRecords`.
   public var continuousLowerBound: Double?
+  /// Set when branch and cut stopped at its node limit (`MemorizationAnalysis.integerNodeLimit`): `records`
+  /// is then the best whole-record memorization found (checked by R0), not proven least; the
+  /// least lies in `[ceil(continuousLowerBound), totalRecords]`. With `feasible == false` it
+  /// means undecided (no whole-record memorization found, none ruled out). Nil when the search
+  /// finished.
+  public var stoppedAtNodes: Int?
 }
 
 extension MemorizationAnalysis {
@@ -24,27 +30,71 @@ extension MemorizationAnalysis {
   ///
   /// With tolerance 0 exact equality is usually impossible with whole records; pass the
   /// tolerance you can accept (for example 1/N).
+  ///
+  /// The search is limited to `nodeLimit` branch-and-bound nodes (default `integerNodeLimit`). When it stops there,
+  /// the answer is the better of GLPK's best integer point and the rounded LP optimum
+  /// (`round(N x)`), whichever R0 confirms within the tolerance, marked `stoppedAtNodes`.
   public static func integerMinimum(
-    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions
+    _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
+    nodeLimit: Int = integerNodeLimit
   ) throws(LPFailure) -> IntegerMemorizationAnswer? {
     guard let counts = statistics.counts else { return nil }
     let total = counts.joined().joined().reduce(0, +)
     let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
     var answer = IntegerMemorizationAnswer(
       metric: metric, options: options, feasible: false, populationSize: total)
-    if let relaxed = try program.solveMass(.minimizeMass, options: SimplexOptions(wantsCertificate: false)).solution {
+    let relaxedSolution = try program.solveMass(.minimizeMass, options: SimplexOptions(wantsCertificate: false))
+      .solution
+    if let relaxed = relaxedSolution {
       answer.continuousLowerBound = relaxed.objective * Double(total)
     }
-    let outcome = try solve(
-      program.linearProgram(.minimizeMass, recordsTotal: total), options: SimplexOptions(wantsCertificate: false))
-    guard let solution = outcome.solution else { return answer }
-    let m = program.reshape(solution.values.map { Int($0.rounded()) })
+    let relaxedValues = relaxedSolution?.values
+    let records: [Int]
+    switch try solveInteger(program.linearProgram(.minimizeMass, recordsTotal: total), nodeLimit: nodeLimit) {
+    case .optimal(let solution):
+      records = solution.values.prefix(program.massVariableCount).map { Int($0.rounded()) }
+    case .stopped(let best):
+      // The best of GLPK's incumbent and the rounded LP optima (at this tolerance and at zero
+      // bias, whose rounding `roundingTolerance` bounds), each kept only if R0 confirms it.
+      answer.stoppedAtNodes = nodeLimit
+      let incumbent = best.map { $0.values.prefix(program.massVariableCount).map { Int($0.rounded()) } }
+      let zeroBias = try MemorizationProgram(
+        statistics: statistics, metric: metric, options: MetricOptions(favorableClass: options.favorableClass)
+      ).solveMass(.minimizeMass, options: SimplexOptions(wantsCertificate: false)).solution
+      let candidates =
+        [incumbent, relaxedValues.map { roundedRecords($0, program, total) }]
+        + [zeroBias.map { roundedRecords($0.values, program, total) }]
+      let confirmed = candidates.compactMap { $0 }.filter {
+        residual(of: $0, program, total) <= options.tolerance + MemorizationAnswer.witnessTolerance
+      }
+      guard let least = confirmed.min(by: { $0.reduce(0, +) < $1.reduce(0, +) }) else { return answer }
+      records = least
+    case .infeasible, .unbounded:
+      return answer
+    }
+    let m = program.reshape(records)
     answer.feasible = true
     answer.records = m
     answer.totalRecords = m.joined().reduce(0, +)
-    let x = m.map { $0.map { Double($0) / Double(total) } }
-    answer.residual = MixtureRule(statistics).largestGap(metric, options: options, memorized: x)
+    answer.residual = residual(of: records, program, total)
     return answer
+  }
+
+  /// Branch-and-bound nodes the integer version may use (a count, so answers do not depend on
+  /// the machine). Small instances finish far below it; at G = 10, K = 10 general-integer branch
+  /// and cut can run for minutes, and the answer is then the best found (`stoppedAtNodes`).
+  public static let integerNodeLimit = 2_000
+
+  /// Records per cell (flat) from memorized masses: `round(N x)`, kept within `[0, floor(N cap)]`.
+  static func roundedRecords(_ masses: [Double], _ program: MemorizationProgram<Double>, _ total: Int) -> [Int] {
+    let caps = program.statistics.cap.joined().map { ($0 * Double(total) + 1e-9).rounded(.down) }
+    return zip(masses.prefix(caps.count), caps).map { x, cap in Int(min(max((x * Double(total)).rounded(), 0), cap)) }
+  }
+
+  /// The largest |entry| at `x = m / N` by the mixture rule R0 (flat records).
+  static func residual(of records: [Int], _ program: MemorizationProgram<Double>, _ total: Int) -> Double {
+    let x = program.reshape(records.map { Double($0) / Double(total) })
+    return MixtureRule(program.statistics).largestGap(program.metric, options: program.options, memorized: x)
   }
 
   /// The tolerance that whole records can always meet when the continuous problem is feasible:

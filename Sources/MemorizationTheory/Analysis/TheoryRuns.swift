@@ -122,9 +122,30 @@ extension PopulationStatistics {
   /// Every entry of the given gap vectors as an affine form in x (R1-R3), in metric then entry
   /// order. With `Rational` statistics (from counts) the coefficients are exact.
   public func explanations(metrics: [FairnessMetric], options: MetricOptions) -> [EntryExplanation<T>] {
-    metrics.flatMap { metric in
-      allEntries(for: metric, options: options).map {
-        EntryExplanation(metric: metric, label: $0.label(groups: groups, classes: classes), form: entryForm($0))
+    var result: [EntryExplanation<T>] = []
+    forEachExplanation(metrics: metrics, options: options) { result.append($0) }
+    return result
+  }
+
+  /// Calls `body` with every entry of the given gap vectors as an affine form in x, in the order
+  /// of `explanations(metrics:options:)`, without holding them all: there are G(G-1)/2 entries
+  /// per rate. Each rate's form is built once per group and entries are differences of two of
+  /// them (`entryForm` would rebuild both forms for each of the G - 1 pairs a group is in).
+  public func forEachExplanation(
+    metrics: [FairnessMetric], options: MetricOptions, _ body: (EntryExplanation<T>) throws -> Void
+  ) rethrows {
+    for metric in metrics {
+      for key in rateKeys(for: metric, options: options) {
+        let defined = groupsDefining(key)
+        let forms = defined.map { rateForm(key, group: $0) }
+        for i in defined.indices {
+          for j in (i + 1)..<defined.count {
+            let entry = MetricEntry(metric: metric, rate: key, first: defined[i], second: defined[j])
+            try body(
+              EntryExplanation(
+                metric: metric, label: entry.label(groups: groups, classes: classes), form: forms[i] - forms[j]))
+          }
+        }
       }
     }
   }

@@ -293,7 +293,7 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
       let u = helper.unit(.cellFractions, j / k, j % k)
       return u > 0 ? LinearProgram.Term(j, u) : nil
     }
-    lp.addConstraint("budget", massTerms, .upper(budget))
+    lp.addConstraint("budget", massTerms, .upper(budget))  // row `frontierBudgetRow`
     for (i, form) in helper.forms.enumerated() {
       let c = form.constant.doubleValue
       let floor = n + helper.rowBands[i].band
@@ -303,6 +303,9 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
     }
     return lp
   }
+
+  /// The index of the budget row `Σ x <= budget` in `frontierProgram` (its first row).
+  public static var frontierBudgetRow: Int { 0 }
 
   /// Pairwise-entry multipliers equivalent to multipliers `y` of this program's rows.
   ///

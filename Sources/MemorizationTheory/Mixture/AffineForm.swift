@@ -47,8 +47,26 @@ public struct AffineForm<T: FieldScalar>: Sendable {
     terms.reduce(constant) { $0 + $1.coefficient * x[$1.group][$1.trueClass] }
   }
 
-  /// The difference of two forms (a merge of their sorted term lists).
+  /// Terms already sorted, nonzero and distinct (no re-check).
+  private init(constant: T, sortedTerms: [Term]) {
+    self.constant = constant
+    self.terms = sortedTerms
+  }
+
+  /// The difference of two forms (a merge of their sorted term lists). When every cell of `l`
+  /// precedes every cell of `r` (an entry `rate_a - rate_b` with a < b: the common case, one
+  /// per pair of groups) the terms are concatenated, `r`'s negated.
   public static func - (l: AffineForm, r: AffineForm) -> AffineForm {
+    if let last = l.terms.last, let first = r.terms.first,
+      (last.group, last.trueClass) < (first.group, first.trueClass)
+    {
+      var terms = l.terms
+      terms.reserveCapacity(l.terms.count + r.terms.count)
+      for term in r.terms {
+        terms.append(Term(group: term.group, trueClass: term.trueClass, coefficient: -term.coefficient))
+      }
+      return AffineForm(constant: l.constant - r.constant, sortedTerms: terms)
+    }
     var merged: [Term] = []
     merged.reserveCapacity(l.terms.count + r.terms.count)
     var i = 0

@@ -191,12 +191,43 @@ public struct IntegerAnswerReport: Codable, Sendable, Equatable {
   public var populationSize: Int
   public var residual: Double?
   public var continuousLowerBound: Double?
+  /// Present only when branch and cut stopped at this many nodes: `total_records` is then the
+  /// best found (checked by R0), not proven least.
+  public var stoppedAtNodes: Int?
 
   enum CodingKeys: String, CodingKey {
     case metric, tolerance, feasible, records, residual
     case totalRecords = "total_records"
     case populationSize = "population_size"
     case continuousLowerBound = "continuous_lower_bound"
+    case stoppedAtNodes = "stopped_at_nodes"
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    metric = try c.decode(FairnessMetric.self, forKey: .metric)
+    tolerance = try c.decode(Double.self, forKey: .tolerance)
+    feasible = try c.decode(Bool.self, forKey: .feasible)
+    records = try c.decodeIfPresent([[Int]].self, forKey: .records)
+    totalRecords = try c.decodeIfPresent(Int.self, forKey: .totalRecords)
+    populationSize = try c.decode(Int.self, forKey: .populationSize)
+    residual = try c.decodeIfPresent(Double.self, forKey: .residual)
+    continuousLowerBound = try c.decodeIfPresent(Double.self, forKey: .continuousLowerBound)
+    stoppedAtNodes = try c.decodeIfPresent(Int.self, forKey: .stoppedAtNodes)
+  }
+
+  /// Every key always, except `stopped_at_nodes`, written only when the search stopped.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(metric, forKey: .metric)
+    try c.encode(tolerance, forKey: .tolerance)
+    try c.encode(feasible, forKey: .feasible)
+    try c.encode(records, forKey: .records)
+    try c.encode(totalRecords, forKey: .totalRecords)
+    try c.encode(populationSize, forKey: .populationSize)
+    try c.encode(residual, forKey: .residual)
+    try c.encode(continuousLowerBound, forKey: .continuousLowerBound)
+    if let stoppedAtNodes { try c.encode(stoppedAtNodes, forKey: .stoppedAtNodes) }
   }
 
   public init(_ answer: IntegerMemorizationAnswer) {
@@ -208,5 +239,6 @@ public struct IntegerAnswerReport: Codable, Sendable, Equatable {
     populationSize = answer.populationSize
     residual = answer.residual
     continuousLowerBound = answer.continuousLowerBound
+    stoppedAtNodes = answer.stoppedAtNodes
   }
 }
