@@ -49,7 +49,7 @@ extension MemorizationAnalysis {
       let gap = program.farkasGap(entries: [form.entry], multipliers: [z])
       guard abs(gap) > closedFormEdge else { return nil }
       guard let low = form.leastMass() else {
-        guard gap > 0 else { return nil }
+        guard MemorizationAnswer.provesInfeasibility(floatingGap: gap) else { return nil }
         if certificate {
           // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
           // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.

@@ -15,8 +15,8 @@ public enum MemorizationAnalysis {
   ///     (`AnswerRoute.closedFormWhereExact`; floating point, non-exact simplex only).
   ///
   /// A floating point (non-exact) infeasibility certificate counts as verified only when its gap
-  /// exceeds `MemorizationAnswer.witnessTolerance`, the margin every witness is checked with. A
-  /// smaller gap is rounding noise (the rounded coefficients can be infeasible by 1e-16 where the
+  /// exceeds `MemorizationAnswer.witnessTolerance`, the margin every witness is checked with
+  /// (`MemorizationAnswer.provesInfeasibility(floatingGap:)`). A smaller gap is rounding noise (the rounded coefficients can be infeasible by 1e-16 where the
   /// intended ones are feasible), so such an instance is answered again at
   /// `tolerance + witnessTolerance`, with a note saying so; with exact statistics the exact gap
   /// decides.
@@ -36,9 +36,8 @@ public enum MemorizationAnalysis {
     let answer = try analyzeByLinearProgram(
       statistics, metric: metric, options: options, closed: closed, exactStatistics: exactStatistics,
       certificate: certificate, method: method)
-    guard let found = answer.certificate, !found.verified, found.exactGap == nil,
-      found.gap <= MemorizationAnswer.witnessTolerance
-    else { return answer }
+    // Unverified floating certificate: its gap is at most the witness margin.
+    guard let found = answer.certificate, !found.verified, found.exactGap == nil else { return answer }
     var relaxed = options
     relaxed.tolerance += MemorizationAnswer.witnessTolerance
     var retry = try analyzeByLinearProgram(
@@ -105,7 +104,7 @@ public enum MemorizationAnalysis {
           entries: entries,
           rowLabels: entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
           multipliers: multipliers, gap: gap,
-          verified: exactGap.map { $0 > .zero } ?? (gap > MemorizationAnswer.witnessTolerance),
+          verified: exactGap.map { $0 > .zero } ?? MemorizationAnswer.provesInfeasibility(floatingGap: gap),
           exactGap: exactGap)
       }
     case .optimal(let minimum):

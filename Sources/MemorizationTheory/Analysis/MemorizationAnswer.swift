@@ -38,6 +38,14 @@ public struct MemorizationAnswer: Sendable {
   /// How far a recomputed witness gap may exceed the tolerance and still count as verified:
   /// GLPK's simplex is accurate to about 1e-9 on rows scaled like probabilities.
   public static let witnessTolerance = 1e-8
+
+  /// Whether a floating point Farkas gap proves infeasibility: it must exceed the margin every
+  /// witness is checked with, since a smaller gap is rounding noise (rounded coefficients can be
+  /// infeasible by 1e-16 where the intended ones are feasible; Docs/theory.md, Discrepancies,
+  /// item 8). Exact (rational) gaps only need to be positive.
+  public static func provesInfeasibility(floatingGap gap: Double) -> Bool {
+    gap > witnessTolerance
+  }
 }
 
 /// A checked proof that no memorization reaches the target: multipliers `y` on metric entries

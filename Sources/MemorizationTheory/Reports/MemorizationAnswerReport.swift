@@ -203,19 +203,6 @@ public struct IntegerAnswerReport: Codable, Sendable, Equatable {
     case stoppedAtNodes = "stopped_at_nodes"
   }
 
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    metric = try c.decode(FairnessMetric.self, forKey: .metric)
-    tolerance = try c.decode(Double.self, forKey: .tolerance)
-    feasible = try c.decode(Bool.self, forKey: .feasible)
-    records = try c.decodeIfPresent([[Int]].self, forKey: .records)
-    totalRecords = try c.decodeIfPresent(Int.self, forKey: .totalRecords)
-    populationSize = try c.decode(Int.self, forKey: .populationSize)
-    residual = try c.decodeIfPresent(Double.self, forKey: .residual)
-    continuousLowerBound = try c.decodeIfPresent(Double.self, forKey: .continuousLowerBound)
-    stoppedAtNodes = try c.decodeIfPresent(Int.self, forKey: .stoppedAtNodes)
-  }
-
   /// Every key always, except `stopped_at_nodes`, written only when the search stopped.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)

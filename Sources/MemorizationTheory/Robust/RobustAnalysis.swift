@@ -212,8 +212,8 @@ public enum RobustAnalysis {
       let gap = farkas.verify(against: optimistic)
       answer.certificate = RobustCertificate(
         rowLabels: optimistic.constraints.map(\.name), multipliers: farkas.rowMultipliers, gap: gap,
-        verified: gap > 0)
-      if gap > 0 {
+        verified: MemorizationAnswer.provesInfeasibility(floatingGap: gap))
+      if answer.certificate?.verified == true {
         answer.verdict = .certainlyInfeasible
       } else {
         answer.notes.append("the optimistic program's infeasibility certificate did not verify (gap \(gap))")
