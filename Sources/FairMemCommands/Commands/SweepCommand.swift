@@ -63,21 +63,19 @@ struct SweepCommand: ParsableCommand {
       if lines.isEmpty { break }
       // Every physical line, blank or not, is one item: its number is its position in the file.
       let first = lineNumber + 1
-      let results = ParallelMap.map(lines, threads: threads) { index, line in
+      // Answers stream out in input order as soon as they and every earlier line are done: a
+      // slow instance holds back only the lines after it, and what is finished is written.
+      let tally = SweepTally(output: output)
+      ParallelMap.forEachInOrder(lines, threads: threads) { index, line in
         Self.answer(
           line: line, number: first + index, metrics: metrics, favorable: favorable, tolerance: tolerance,
           certificate: certificate, normalize: normalize, robustLevel: robustLevel, route: route)
+      } emit: { _, result in
+        tally.record(result)
       }
-      var chunk = ""
-      for (text, outcome) in results {
-        chunk += text
-        switch outcome {
-        case .answered: break
-        case .badInput: failures += 1
-        case .internalFailure: internalFailures += 1
-        }
-      }
-      output.write(chunk)
+      tally.flush()
+      failures += tally.failures
+      internalFailures += tally.internalFailures
       lineNumber += lines.count
       if !quiet, Date().timeIntervalSince(lastReport) > 0.5 {
         lastReport = Date()
@@ -100,6 +98,39 @@ struct SweepCommand: ParsableCommand {
 
   /// How one input line ended.
   enum LineOutcome: Sendable { case answered, badInput, internalFailure }
+
+  /// The output of one block, written in order as lines finish: buffered up to 64 KiB or a
+  /// quarter of a second, so fast instances are not one write each and slow ones appear
+  /// promptly. `record` is called one line at a time (`ParallelMap.forEachInOrder` holds its lock).
+  final class SweepTally: @unchecked Sendable {
+    private let output: CommandIO
+    private var buffer = ""
+    private var lastFlush = DispatchTime.now().uptimeNanoseconds
+    private(set) var failures = 0
+    private(set) var internalFailures = 0
+
+    init(output: CommandIO) { self.output = output }
+
+    func record(_ result: (String, LineOutcome)) {
+      buffer += result.0
+      switch result.1 {
+      case .answered: break
+      case .badInput: failures += 1
+      case .internalFailure: internalFailures += 1
+      }
+      let now = DispatchTime.now().uptimeNanoseconds
+      if buffer.utf8.count >= 65_536 || now - lastFlush >= 250_000_000 {
+        flush()
+        lastFlush = now
+      }
+    }
+
+    func flush() {
+      guard !buffer.isEmpty else { return }
+      output.write(buffer)
+      buffer = ""
+    }
+  }
 
   /// Answers one line: the JSON Lines text for every metric, and how the line ended. Bad input
   /// and solver failures produce an error object instead of answers.

@@ -24,7 +24,8 @@ public final class CommandIO: @unchecked Sendable {
 
   public let standardInput: StandardInput
   private let capturesOutput: Bool
-  // Written only by the thread that runs the command (the one the task-local is bound on).
+  // Written by one thread at a time: the thread that runs the command, or (sweep) a worker that
+  // holds the ordered-delivery lock; read after the workers have joined.
   private var captured: [UInt8] = []
 
   /// Input and output for one command run.

@@ -1,4 +1,3 @@
-import Dispatch
 public import FairnessStatistics
 public import LinearProgramming
 public import SeededRandom
@@ -125,51 +124,5 @@ public enum BayesianFeasibility {
       draws: draws, seed: seed, prior: priorDescription,
       probabilityFeasible: Double(feasible.count) / Double(draws), feasibleDraws: feasible.count,
       minMassQuantiles: points, minMasses: masses)
-  }
-}
-
-/// Order-preserving parallel map with a fixed number of threads (each index written by exactly
-/// one thread, into its own slot).
-public enum ParallelMap {
-  public static func map<Input: Sendable, Output: Sendable>(
-    _ inputs: [Input], threads: Int, _ body: @Sendable (Int, Input) -> Output
-  ) -> [Output] {
-    let slots = Slots<Output>(count: inputs.count)
-    let workers = max(1, min(threads, inputs.count))
-    withoutActuallyEscaping(body) { body in
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        var i = worker
-        while i < inputs.count {
-          slots.set(i, body(i, inputs[i]))
-          i += workers
-        }
-      }
-    }
-    return slots.values()
-  }
-
-  /// Distinct indices are written by distinct threads; `values()` is read after
-  /// `concurrentPerform` returned (which orders every write before it).
-  private final class Slots<Value>: @unchecked Sendable {
-    private var storage: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-      storage = .allocate(capacity: count)
-      storage.initialize(repeating: nil)
-    }
-
-    deinit {
-      storage.deinitialize()
-      storage.deallocate()
-    }
-
-    func set(_ index: Int, _ value: Value) { storage[index] = value }
-
-    func values() -> [Value] {
-      storage.map { value in
-        guard let value else { preconditionFailure("every slot is written before values() is read") }
-        return value
-      }
-    }
   }
 }

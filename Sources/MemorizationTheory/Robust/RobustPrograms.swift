@@ -49,6 +49,21 @@ struct RobustPrograms {
   let classes: Int
   /// Convention A: `s[a][yh] = P(Yhat=yh | A=a, D=0)` (nil: convention B).
   let unmemorized: [[Double]]?
+  /// How "every pair of groups within eps" is written (`.linear` unless a test asks otherwise).
+  var pairRows: PairRows = .linear
+
+  /// The two ways of writing the pairwise conditions; both describe the same feasible set in the
+  /// original variables (the extra variables are projected out), so verdicts and optima agree.
+  enum PairRows {
+    /// O(G) rows per entry: a free band variable `c` with `c <= rate_a <= c + eps` in the
+    /// optimistic program; prefix and suffix maxima `P_k >= upper_a (a <= k)`,
+    /// `S_k >= upper_a (a >= k)` with `P_{b-1} - lower_b <= eps` and `S_{b+1} - lower_b <= eps` in
+    /// the robust program (a group is never compared with itself).
+    case linear
+    /// One row per (ordered) pair of groups: the definition, kept as the reference the tests
+    /// compare `.linear` against.
+    case allPairs
+  }
 
   // MARK: Parameter ends
 
@@ -136,13 +151,27 @@ struct RobustPrograms {
         lp.addConstraint("row[\(a)][\(y)]", row.map { .init(layout.v[$0][a], 1) }, .fixed(0))
       }
     }
-    for (j, _) in keys.enumerated() {
-      for (a, b) in entryPairs {
-        lp.addConstraint(
-          "entry[\(j)][\(a),\(b)]", [.init(layout.v[j][a], 1), .init(layout.v[j][b], -1)], entryBounds())
-      }
+    for j in keys.indices {
+      addEntryRows(to: &lp, entry: "\(j)", rates: (0..<groups).map { [.init(layout.v[j][$0], 1)] })
     }
     return (lp, layout)
+  }
+
+  /// "Every pair of groups within eps" for one entry whose group rates are the affine forms
+  /// `rates[a]` (the same constant in every group, so it cancels): against the first group with
+  /// exact zero, otherwise a band (`.linear`) or every pair (`.allPairs`).
+  private func addEntryRows(to lp: inout LinearProgram, entry: String, rates: [[LinearProgram.Term]]) {
+    func difference(_ a: Int, _ b: Int) -> [LinearProgram.Term] {
+      rates[a] + rates[b].map { .init($0.variable, -$0.coefficient) }
+    }
+    guard tolerance > 0, pairRows == .linear else {
+      for (a, b) in entryPairs { lp.addConstraint("entry[\(entry)][\(a),\(b)]", difference(a, b), entryBounds()) }
+      return
+    }
+    let band = lp.addVariable("band[\(entry)]", bounds: .free)
+    for a in 0..<groups {
+      lp.addConstraint("entry[\(entry)][\(a)] in band", rates[a] + [.init(band, -1)], .range(0, tolerance))
+    }
   }
 
   private func optimisticGroupProgram() -> (LinearProgram, OptimisticLayout) {
@@ -185,9 +214,7 @@ struct RobustPrograms {
       func terms(_ a: Int, _ sign: Double) -> [LinearProgram.Term] {
         [.init(layout.z[a][yh], sign)] + (0..<classes).compactMap { y in layout.u[a][y][yh].map { .init($0, sign) } }
       }
-      for (a, b) in entryPairs {
-        lp.addConstraint("entry[\(yh)][\(a),\(b)]", terms(a, 1) + terms(b, -1), entryBounds())
-      }
+      addEntryRows(to: &lp, entry: "\(yh)", rates: (0..<groups).map { terms($0, 1) })
     }
     return (lp, layout)
   }
@@ -207,19 +234,17 @@ struct RobustPrograms {
     if metric == .statisticalParity {
       addRobustGroupRows(to: &lp, layout)
     } else {
+      // max over the region of rate_a - rate_b = t_a wU_a - t_b wL_b <= eps (t >= 0).
       for (j, key) in keys.enumerated() {
-        for a in 0..<groups {
-          for b in 0..<groups where b != a {
-            guard let y = key.trueClass, let ta = layout.t[a][y], let tb = layout.t[b][y] else {
-              preconditionFailure("cell key without cell")
-            }
-            let wa = movableInterval(group: a, key: key)
-            let wb = movableInterval(group: b, key: key)
-            // max over the region of rate_a - rate_b = t_a wU_a - t_b wL_b <= eps.
-            lp.addConstraint(
-              "worst[\(j)][\(a),\(b)]", [.init(ta, wa.upper), .init(tb, -wb.lower)], .upper(tolerance))
-          }
+        guard let y = key.trueClass else { preconditionFailure("cell key without cell") }
+        let t = (0..<groups).map { a in
+          guard let t = layout.t[a][y] else { preconditionFailure("cell key without cell") }
+          return t
         }
+        let w = (0..<groups).map { movableInterval(group: $0, key: key) }
+        addWorstCaseRows(
+          to: &lp, entry: "\(j)", upper: (0..<groups).map { [.init(t[$0], w[$0].upper)] },
+          negatedLower: (0..<groups).map { [.init(t[$0], -w[$0].lower)] })
       }
     }
     // Dual bound of max Σ_i (1 - t_i) p_i over pL <= p <= pU, Σ p <= 1:
@@ -269,10 +294,56 @@ struct RobustPrograms {
         upper.append(bounds[0])
         negatedLower.append(bounds[1])
       }
+      addWorstCaseRows(to: &lp, entry: "\(yh)", upper: upper, negatedLower: negatedLower)
+    }
+  }
+
+  /// `upper_a + negatedLower_b <= eps` for every ordered pair a != b, where `upper_a` bounds
+  /// group a's largest rate over the region and `-negatedLower_b` group b's smallest.
+  /// `.linear` writes it with prefix maxima `P_k >= upper_a (a <= k)` and suffix maxima
+  /// `S_k >= upper_a (a >= k)`: `P_{b-1} + negatedLower_b <= eps` and
+  /// `S_{b+1} + negatedLower_b <= eps` hold for some P, S exactly when every pair a < b and
+  /// a > b does (take P, S at the running maxima), with about 6G rows instead of G(G-1).
+  private func addWorstCaseRows(
+    to lp: inout LinearProgram, entry: String, upper: [[LinearProgram.Term]], negatedLower: [[LinearProgram.Term]]
+  ) {
+    let bound = LinearProgram.Bounds.upper(tolerance)
+    guard pairRows == .linear, groups > 2 else {
       for a in 0..<groups {
         for b in 0..<groups where b != a {
-          lp.addConstraint("worst[\(yh)][\(a),\(b)]", upper[a] + negatedLower[b], .upper(tolerance))
+          lp.addConstraint("worst[\(entry)][\(a),\(b)]", upper[a] + negatedLower[b], bound)
         }
+      }
+      return
+    }
+    func negated(_ terms: [LinearProgram.Term]) -> [LinearProgram.Term] {
+      terms.map { .init($0.variable, -$0.coefficient) }
+    }
+    var prefix: [Int] = []  // prefix[k] >= upper_a for a <= k, k < G - 1
+    for k in 0..<(groups - 1) {
+      let p = lp.addVariable("worst.prefix[\(entry)][\(k)]", bounds: .free)
+      lp.addConstraint("worst.prefix[\(entry)][\(k)]>=upper[\(k)]", [.init(p, 1)] + negated(upper[k]), .lower(0))
+      if k > 0 {
+        lp.addConstraint(
+          "worst.prefix[\(entry)][\(k)]>=prefix[\(k - 1)]", [.init(p, 1), .init(prefix[k - 1], -1)], .lower(0))
+      }
+      prefix.append(p)
+    }
+    var suffix: [Int?] = Array(repeating: nil, count: groups)  // suffix[k] >= upper_a for a >= k, k > 0
+    for k in stride(from: groups - 1, through: 1, by: -1) {
+      let s = lp.addVariable("worst.suffix[\(entry)][\(k)]", bounds: .free)
+      lp.addConstraint("worst.suffix[\(entry)][\(k)]>=upper[\(k)]", [.init(s, 1)] + negated(upper[k]), .lower(0))
+      if let next = k + 1 < groups ? suffix[k + 1] : nil {
+        lp.addConstraint("worst.suffix[\(entry)][\(k)]>=suffix[\(k + 1)]", [.init(s, 1), .init(next, -1)], .lower(0))
+      }
+      suffix[k] = s
+    }
+    for b in 0..<groups {
+      if b > 0 {
+        lp.addConstraint("worst[\(entry)][<\(b),\(b)]", [.init(prefix[b - 1], 1)] + negatedLower[b], bound)
+      }
+      if b + 1 < groups, let s = suffix[b + 1] {
+        lp.addConstraint("worst[\(entry)][>\(b),\(b)]", [.init(s, 1)] + negatedLower[b], bound)
       }
     }
   }
