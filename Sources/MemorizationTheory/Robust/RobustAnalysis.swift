@@ -225,11 +225,8 @@ public enum RobustAnalysis {
     }
 
     // Robust program: feasible (and checked) means certainly feasible; its mass is an upper end.
-    // GLPK's presolver halves this program's time at large G and K (it has about 4GK² dual
-    // variables for SP); no certificate is needed here, and the witness is checked directly.
     let (robust, robustLayout) = programs.robustProgram()
-    if case .optimal(let solution) = try solve(
-      robust, options: SimplexOptions(method: .dual, presolve: true, wantsCertificate: false))
+    if case .optimal(let solution) = try solve(robust, options: SimplexOptions(method: .dual, wantsCertificate: false))
     {
       let t = (0..<g).map { a in
         (0..<k).map { y in robustLayout.t[a][y].map { min(max(solution.values[$0], 0), 1) } ?? 1 }
