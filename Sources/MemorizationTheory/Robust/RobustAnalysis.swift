@@ -225,26 +225,46 @@ public enum RobustAnalysis {
     }
 
     // Robust program: feasible (and checked) means certainly feasible; its mass is an upper end.
-    let (robust, robustLayout) = programs.robustProgram()
-    if case .optimal(let solution) = try solve(robust, options: SimplexOptions(method: .dual, wantsCertificate: false))
-    {
+    // GLPK satisfies rows to about 1e-7, so a memorization on the edge of the program can miss the
+    // direct check by rounding; it is then solved once more with eps tightened by twice the miss
+    // (a stricter target, so a witness that passes is still a witness for eps).
+    var programTolerance = options.tolerance
+    for attempt in 0..<2 {
+      var tightened = programs
+      tightened.tolerance = programTolerance
+      let (robust, robustLayout) = tightened.robustProgram()
+      guard
+        case .optimal(let solution) = try solve(
+          robust, options: SimplexOptions(method: .dual, wantsCertificate: false))
+      else { break }
       let t = (0..<g).map { a in
         (0..<k).map { y in robustLayout.t[a][y].map { min(max(solution.values[$0], 0), 1) } ?? 1 }
       }
       let gap = programs.worstCaseGap(unmemorized: t)
-      if let mass = programs.worstCaseMass(unmemorized: t) {
-        let witness = RobustWitness(
-          memorizedFraction: t.map { $0.map { 1 - $0 } }, worstCaseGap: gap, worstCaseMass: mass,
-          verified: gap <= options.tolerance + checkTolerance)
+      guard let mass = programs.worstCaseMass(unmemorized: t) else { break }
+      let witness = RobustWitness(
+        memorizedFraction: t.map { $0.map { 1 - $0 } }, worstCaseGap: gap, worstCaseMass: mass,
+        verified: gap <= options.tolerance + checkTolerance)
+      if witness.verified {
         answer.robustWitness = witness
-        if witness.verified {
-          answer.verdict = .certainlyFeasible
-          answer.minMassInterval?.upper = mass
-          answer.minMassInterval?.upperSource = "robust_memorization"
-        } else {
-          answer.notes.append("the robust program's memorization failed the direct worst-case check (gap \(gap))")
+        answer.verdict = .certainlyFeasible
+        answer.minMassInterval?.upper = mass
+        answer.minMassInterval?.upperSource = "robust_memorization"
+        if attempt > 0 {
+          answer.notes.append(
+            "the robust program was solved again with eps \(programTolerance) to absorb the solver's rounding")
         }
+        break
       }
+      let miss = gap - options.tolerance
+      let retry = options.tolerance - 2 * miss - checkTolerance
+      if attempt == 0, miss <= 1e-6, retry > 0 {
+        programTolerance = retry
+        continue
+      }
+      answer.robustWitness = witness
+      answer.notes.append("the robust program's memorization failed the direct worst-case check (gap \(gap))")
+      break
     }
     if answer.verdict == .certainlyFeasible, let supremum = closedFormSupremum(programs, tolerance: options.tolerance),
       supremum < answer.minMassInterval?.upper ?? .infinity

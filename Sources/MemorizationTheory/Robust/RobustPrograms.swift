@@ -44,7 +44,7 @@ struct RobustPrograms {
   let region: ConfidenceRegion
   let metric: FairnessMetric
   let keys: [RateKey]
-  let tolerance: Double
+  var tolerance: Double
   let groups: Int
   let classes: Int
   /// Convention A: `s[a][yh] = P(Yhat=yh | A=a, D=0)` (nil: convention B).
