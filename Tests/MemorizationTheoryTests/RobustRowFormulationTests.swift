@@ -79,6 +79,54 @@ struct RobustRowFormulationTests {
     #expect(feasible.robust > 0 && infeasible.robust > 0, "\(feasible) \(infeasible)")
   }
 
+  /// The robust program with the memorization fixed is feasible exactly when the direct
+  /// worst case over the region (corners of the rate intervals; SP: greedy maximum and minimum
+  /// over the base-rate box with the simplex) is within eps: the dual bounds are exact (strong
+  /// duality), not only sound, and the prefix/suffix rows lose no pair.
+  @Test("robust program with a fixed memorization: feasible iff the direct worst case is within eps")
+  func robustRowsAreExact() throws {
+    var rng = TestSeed.generator(default: 0x20B5_0010)
+    var outcomes = (feasible: 0, infeasible: 0)
+    for i in 0..<150 {
+      let groups = Int.random(in: 2...5, using: &rng)
+      let classes = Int.random(in: 2...3, using: &rng)
+      let scale = [50, 2_000, 100_000].randomElement(using: &rng) ?? 2_000
+      let n = (0..<groups).map { _ in
+        (0..<classes).map { _ in (0..<classes).map { _ in Int.random(in: 1...scale, using: &rng) } }
+      }
+      let metric = FairnessMetric.allCases[i % 3]
+      let tolerance = [0.02, 0.1, 0.3].randomElement(using: &rng) ?? 0.1
+      let options = MetricOptions(tolerance: tolerance)
+      let keys = try comparedRates(n, metric, options)
+      let region = try ConfidenceRegion.build(counts: n, metric: metric, keys: keys, level: 0.95)
+      let programs = RobustPrograms(
+        region: region, metric: metric, keys: keys, tolerance: tolerance, groups: groups, classes: classes,
+        unmemorized: nil)
+      var (lp, layout) = programs.robustProgram()
+      // Small unmemorized fractions (much memorized) are often feasible, large ones rarely.
+      let reach: Double = [0.05, 0.2, 1.0].randomElement(using: &rng) ?? 1
+      let t = (0..<groups).map { _ in (0..<classes).map { _ in Double.random(in: 0...reach, using: &rng) } }
+      for a in 0..<groups {
+        for y in 0..<classes { if let v = layout.t[a][y] { lp.variables[v].bounds = .fixed(t[a][y]) } }
+      }
+      let gap = programs.worstCaseGap(unmemorized: t)
+      guard abs(gap - tolerance) > 1e-6 else { continue }
+      let outcome = try solve(lp, options: SimplexOptions(method: .exact, wantsCertificate: false))
+      let label = "instance \(i) \(metric) G=\(groups) K=\(classes) eps=\(tolerance) gap=\(gap)"
+      switch outcome {
+      case .optimal:
+        #expect(gap <= tolerance, "\(label)")
+        outcomes.feasible += 1
+      case .infeasible:
+        #expect(gap > tolerance, "\(label)")
+        outcomes.infeasible += 1
+      case .unbounded:
+        Issue.record("\(label): unbounded")
+      }
+    }
+    #expect(outcomes.feasible > 10 && outcomes.infeasible > 10, "\(outcomes)")
+  }
+
   /// At G = 50, K = 30 the linear rows keep the robust program small (the pairwise one had
   /// 2,450 rows per entry).
   @Test("rows grow linearly in the number of groups")

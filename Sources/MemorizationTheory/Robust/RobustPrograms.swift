@@ -243,8 +243,8 @@ struct RobustPrograms {
         }
         let w = (0..<groups).map { movableInterval(group: $0, key: key) }
         addWorstCaseRows(
-          to: &lp, entry: "\(j)", upper: (0..<groups).map { [.init(t[$0], w[$0].upper)] },
-          negatedLower: (0..<groups).map { [.init(t[$0], -w[$0].lower)] })
+          to: &lp, entry: "\(j)", upper: (0..<groups).map { BoundForm(terms: [.init(t[$0], w[$0].upper)]) },
+          negatedLower: (0..<groups).map { BoundForm(terms: [.init(t[$0], -w[$0].lower)]) })
       }
     }
     // Dual bound of max Σ_i (1 - t_i) p_i over pL <= p <= pU, Σ p <= 1:
@@ -260,39 +260,52 @@ struct RobustPrograms {
     return (lp, layout)
   }
 
+  /// An affine bound `Σ terms + constant` of a group's extreme rate over the region.
+  struct BoundForm {
+    var terms: [LinearProgram.Term]
+    var constant = 0.0
+  }
+
   /// SP: for every group a and compared class yh, dual variables bounding the largest
   /// (`+`) and the negated smallest (`-`) group rate over the region; each ordered pair (a, b)
   /// needs `upper_a + negatedLower_b <= eps`.
+  ///
+  /// The largest `Σ_y π_y c_y(t)` over `πL <= π <= πU`, `Σ π = 1` (`c_y(t) = δ + t (CU - δ)`;
+  /// the smallest is minus the largest of `-δ - t (CL - δ)`) equals its dual
+  /// `min λ + Σ πU_y (c_y - λ)+ - Σ πL_y (λ - c_y)+`. With `(λ - c)+ = (c - λ)+ - (c - λ)` this
+  /// is `λ (1 - Σ πL) + Σ (πU_y - πL_y) μ_y + Σ πL_y c_y(t)` over `μ_y >= c_y(t) - λ`,
+  /// `μ_y >= 0`: one variable and one inequality per class (the objective grows with μ because
+  /// `Σ πL <= 1` and `πL <= πU`, so μ sits at `(c - λ)+`). Any feasible (λ, μ) gives an upper
+  /// bound (sound) and the least one the maximum (exact).
   private func addRobustGroupRows(to lp: inout LinearProgram, _ layout: RobustLayout) {
     guard let baseRate = region.baseRate else { preconditionFailure("SP region without base rates") }
     for key in keys {
       let yh = key.predictedClass
-      var upper: [[LinearProgram.Term]] = []
-      var negatedLower: [[LinearProgram.Term]] = []
+      var upper: [BoundForm] = []
+      var negatedLower: [BoundForm] = []
       for a in 0..<groups {
-        var bounds: [[LinearProgram.Term]] = []
+        let lowerSum = baseRate[a].reduce(0.0) { $0 + $1.lower }
         for side in [1.0, -1.0] {
           let name = side > 0 ? "up" : "down"
           let lambda = lp.addVariable("\(name).lambda[\(a)][\(yh)]", bounds: .free)
-          var objectiveTerms: [LinearProgram.Term] = [.init(lambda, 1)]
+          var bound = BoundForm(terms: [.init(lambda, 1 - lowerSum)])
           for y in 0..<classes {
             guard let t = layout.t[a][y] else { preconditionFailure("SP uses every cell") }
             let mu = lp.addVariable("\(name).mu[\(a)][\(y)][\(yh)]", bounds: .lower(0))
-            let nu = lp.addVariable("\(name).nu[\(a)][\(y)][\(yh)]", bounds: .lower(0))
-            objectiveTerms += [.init(mu, baseRate[a][y].upper), .init(nu, -baseRate[a][y].lower)]
             let delta = y == yh ? 1.0 : 0.0
             let c = confusionEnds(a, y, yh)
-            // coefficient_y(t) = δ + t (C - δ) with C at its upper end (largest rate), or minus
-            // it with C at its lower end (smallest rate).
+            // c_y(t) = side δ + slope t: δ + t (CU - δ) for the largest rate, minus
+            // δ + t (CL - δ) for the smallest.
             let slope = side > 0 ? c.upper - delta : -(c.lower - delta)
+            let pi = baseRate[a][y]
+            bound.terms += [.init(mu, pi.upper - pi.lower), .init(t, pi.lower * slope)]
+            bound.constant += pi.lower * side * delta
             lp.addConstraint(
-              "\(name).dual[\(a)][\(y)][\(yh)]", [.init(lambda, 1), .init(mu, 1), .init(nu, -1), .init(t, -slope)],
-              .fixed(side * delta))
+              "\(name).dual[\(a)][\(y)][\(yh)]", [.init(mu, 1), .init(lambda, 1), .init(t, -slope)],
+              .lower(side * delta))
           }
-          bounds.append(objectiveTerms)
+          if side > 0 { upper.append(bound) } else { negatedLower.append(bound) }
         }
-        upper.append(bounds[0])
-        negatedLower.append(bounds[1])
       }
       addWorstCaseRows(to: &lp, entry: "\(yh)", upper: upper, negatedLower: negatedLower)
     }
@@ -305,13 +318,14 @@ struct RobustPrograms {
   /// `S_{b+1} + negatedLower_b <= eps` hold for some P, S exactly when every pair a < b and
   /// a > b does (take P, S at the running maxima), with about 6G rows instead of G(G-1).
   private func addWorstCaseRows(
-    to lp: inout LinearProgram, entry: String, upper: [[LinearProgram.Term]], negatedLower: [[LinearProgram.Term]]
+    to lp: inout LinearProgram, entry: String, upper: [BoundForm], negatedLower: [BoundForm]
   ) {
-    let bound = LinearProgram.Bounds.upper(tolerance)
     guard pairRows == .linear, groups > 2 else {
       for a in 0..<groups {
         for b in 0..<groups where b != a {
-          lp.addConstraint("worst[\(entry)][\(a),\(b)]", upper[a] + negatedLower[b], bound)
+          lp.addConstraint(
+            "worst[\(entry)][\(a),\(b)]", upper[a].terms + negatedLower[b].terms,
+            .upper(tolerance - upper[a].constant - negatedLower[b].constant))
         }
       }
       return
@@ -322,7 +336,9 @@ struct RobustPrograms {
     var prefix: [Int] = []  // prefix[k] >= upper_a for a <= k, k < G - 1
     for k in 0..<(groups - 1) {
       let p = lp.addVariable("worst.prefix[\(entry)][\(k)]", bounds: .free)
-      lp.addConstraint("worst.prefix[\(entry)][\(k)]>=upper[\(k)]", [.init(p, 1)] + negated(upper[k]), .lower(0))
+      lp.addConstraint(
+        "worst.prefix[\(entry)][\(k)]>=upper[\(k)]", [.init(p, 1)] + negated(upper[k].terms),
+        .lower(upper[k].constant))
       if k > 0 {
         lp.addConstraint(
           "worst.prefix[\(entry)][\(k)]>=prefix[\(k - 1)]", [.init(p, 1), .init(prefix[k - 1], -1)], .lower(0))
@@ -332,18 +348,21 @@ struct RobustPrograms {
     var suffix: [Int?] = Array(repeating: nil, count: groups)  // suffix[k] >= upper_a for a >= k, k > 0
     for k in stride(from: groups - 1, through: 1, by: -1) {
       let s = lp.addVariable("worst.suffix[\(entry)][\(k)]", bounds: .free)
-      lp.addConstraint("worst.suffix[\(entry)][\(k)]>=upper[\(k)]", [.init(s, 1)] + negated(upper[k]), .lower(0))
+      lp.addConstraint(
+        "worst.suffix[\(entry)][\(k)]>=upper[\(k)]", [.init(s, 1)] + negated(upper[k].terms),
+        .lower(upper[k].constant))
       if let next = k + 1 < groups ? suffix[k + 1] : nil {
         lp.addConstraint("worst.suffix[\(entry)][\(k)]>=suffix[\(k + 1)]", [.init(s, 1), .init(next, -1)], .lower(0))
       }
       suffix[k] = s
     }
     for b in 0..<groups {
+      let bound = LinearProgram.Bounds.upper(tolerance - negatedLower[b].constant)
       if b > 0 {
-        lp.addConstraint("worst[\(entry)][<\(b),\(b)]", [.init(prefix[b - 1], 1)] + negatedLower[b], bound)
+        lp.addConstraint("worst[\(entry)][<\(b),\(b)]", [.init(prefix[b - 1], 1)] + negatedLower[b].terms, bound)
       }
       if b + 1 < groups, let s = suffix[b + 1] {
-        lp.addConstraint("worst[\(entry)][>\(b),\(b)]", [.init(s, 1)] + negatedLower[b], bound)
+        lp.addConstraint("worst[\(entry)][>\(b),\(b)]", [.init(s, 1)] + negatedLower[b].terms, bound)
       }
     }
   }
