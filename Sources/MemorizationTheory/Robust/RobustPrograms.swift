@@ -333,6 +333,17 @@ struct RobustPrograms {
     func negated(_ terms: [LinearProgram.Term]) -> [LinearProgram.Term] {
       terms.map { .init($0.variable, -$0.coefficient) }
     }
+    // A bound of more than two terms (SP's dual bounds) enters two rows: it is written once, as
+    // a variable at least as large (`V >= form`; any such V works where the form is bounded
+    // above), so the two rows have two terms each.
+    func once(_ form: BoundForm, _ name: String) -> BoundForm {
+      guard form.terms.count > 2 else { return form }
+      let v = lp.addVariable(name, bounds: .free)
+      lp.addConstraint("\(name)>=bound", [.init(v, 1)] + negated(form.terms), .lower(form.constant))
+      return BoundForm(terms: [.init(v, 1)])
+    }
+    let upper = upper.indices.map { once(upper[$0], "worst.upper[\(entry)][\($0)]") }
+    let negatedLower = negatedLower.indices.map { once(negatedLower[$0], "worst.lower[\(entry)][\($0)]") }
     var prefix: [Int] = []  // prefix[k] >= upper_a for a <= k, k < G - 1
     for k in 0..<(groups - 1) {
       let p = lp.addVariable("worst.prefix[\(entry)][\(k)]", bounds: .free)
