@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import subprocess
 import tempfile
 import time
@@ -62,13 +63,19 @@ def predictions_csv(path: Path, groups: int, classes: int, rng: random.Random) -
 def timed(args: list[str], stdin: Path | None, timeout: float) -> dict:
     cmd = ["/usr/bin/time", "-f", "%e %M", *args]
     start = time.perf_counter()
-    try:
-        with open(stdin or os.devnull, "rb") as inp:
-            proc = subprocess.run(cmd, stdin=inp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"seconds": None, "peak_mb": None, "exit": None}
+    # Own process group, killed whole on timeout: killing /usr/bin/time alone would leave the
+    # command running and loading the machine for every later measurement.
+    with open(stdin or os.devnull, "rb") as inp:
+        proc = subprocess.Popen(cmd, stdin=inp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return {"seconds": None, "peak_mb": None, "exit": None}
     wall = time.perf_counter() - start
-    last = proc.stderr.decode(errors="replace").strip().splitlines()[-1].split()
+    last = stderr.decode(errors="replace").strip().splitlines()[-1].split()
     return {"seconds": round(wall, 3), "peak_mb": round(int(last[1]) / 1024, 1), "exit": proc.returncode}
 
 
