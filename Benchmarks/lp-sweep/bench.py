@@ -83,7 +83,9 @@ def machine_facts() -> dict:
 
 def run_fairmem(binary: str, path: pathlib.Path, metric: str, threads: int, extra=()) -> tuple:
     """(wall seconds, CPU seconds user+sys of the child, stdout). One thread runs pinned to CPU 0."""
-    pin = ["taskset", "-c", "0"] if threads == 1 else []
+    # This process pins itself to CPU 0 (main), and children inherit the affinity: without an
+    # explicit CPU list every --threads N run would share CPU 0 (t=2 measured as about 1.0x t=1).
+    pin = ["taskset", "-c", "0" if threads == 1 else f"0-{(os.cpu_count() or 1) - 1}"]
     cmd = [*pin, binary, "sweep", str(path), "--metric", metric, "--threads", str(threads), "--quiet", *extra]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
