@@ -251,20 +251,21 @@ public enum RobustAnalysis {
         answer.minMassInterval?.upper = mass
         answer.minMassInterval?.upperSource = "robust_memorization"
         if attempt > 0 {
+          answer.notes.removeLast()  // the first attempt's miss, now absorbed
           answer.notes.append(
             "the robust program was solved again with eps \(programTolerance) to absorb the solver's rounding")
         }
         break
       }
+      // The first memorization is what is reported if the stricter program finds none.
+      if attempt == 0 {
+        answer.robustWitness = witness
+        answer.notes.append("the robust program's memorization failed the direct worst-case check (gap \(gap))")
+      }
       let miss = gap - options.tolerance
       let retry = options.tolerance - 2 * miss - checkTolerance
-      if attempt == 0, miss <= 1e-6, retry > 0 {
-        programTolerance = retry
-        continue
-      }
-      answer.robustWitness = witness
-      answer.notes.append("the robust program's memorization failed the direct worst-case check (gap \(gap))")
-      break
+      guard attempt == 0, miss <= 1e-6, retry > 0 else { break }
+      programTolerance = retry
     }
     if answer.verdict == .certainlyFeasible, let supremum = closedFormSupremum(programs, tolerance: options.tolerance),
       supremum < answer.minMassInterval?.upper ?? .infinity
