@@ -7,10 +7,6 @@ import _TestSupport
 
 @testable import MemorizationTheory
 
-/// The robust answer's two programs written with O(G) rows per entry (a band in the optimistic
-/// program, prefix and suffix maxima in the robust program) against the same programs written
-/// with one row per pair of groups, the definition: two formulations of one feasible set in the
-/// memorization variables, solved independently by GLPK's exact simplex.
 /// The rates `metric` compares for counts `n`, as the analysis derives them.
 private func comparedRates(_ n: [[[Int]]], _ metric: FairnessMetric, _ options: MetricOptions) throws -> [RateKey] {
   let object: [String: Any] = [
@@ -20,6 +16,21 @@ private func comparedRates(_ n: [[[Int]]], _ metric: FairnessMetric, _ options: 
   return statistics.rateKeys(for: metric, options: options)
 }
 
+/// A seeded count table with every cell non-empty: `groups` x `classes` x `classes` counts in
+/// 1...one of `scales` (large counts give narrow confidence regions, small ones wide).
+private func randomCounts(
+  groups: ClosedRange<Int>, classes: ClosedRange<Int>, scales: [Int], using rng: inout some RandomNumberGenerator
+) -> [[[Int]]] {
+  let g = Int.random(in: groups, using: &rng)
+  let k = Int.random(in: classes, using: &rng)
+  let scale = scales.randomElement(using: &rng) ?? scales[0]
+  return (0..<g).map { _ in (0..<k).map { _ in (0..<k).map { _ in Int.random(in: 1...scale, using: &rng) } } }
+}
+
+/// The robust answer's two programs written with O(G) rows per entry (a band in the optimistic
+/// program, prefix and suffix maxima in the robust program) against the same programs written
+/// with one row per pair of groups, the definition: two formulations of one feasible set in the
+/// memorization variables, solved independently by GLPK's exact simplex.
 @Suite("Robust programs: O(G) rows vs every pair of groups")
 struct RobustRowFormulationTests {
   @Test("same feasibility and optima for SP (both conventions), EOpp and EOdds")
@@ -28,13 +39,9 @@ struct RobustRowFormulationTests {
     var feasible = (optimistic: 0, robust: 0)
     var infeasible = (optimistic: 0, robust: 0)
     for i in 0..<120 {
-      let groups = Int.random(in: 3...6, using: &rng)
-      let classes = Int.random(in: 2...3, using: &rng)
-      // Large counts give narrow regions (the robust program is often feasible); small ones wide.
-      let scale = [20, 400, 20_000].randomElement(using: &rng) ?? 400
-      let n = (0..<groups).map { _ in
-        (0..<classes).map { _ in (0..<classes).map { _ in Int.random(in: 1...scale, using: &rng) } }
-      }
+      let n = randomCounts(groups: 3...6, classes: 2...3, scales: [20, 400, 20_000], using: &rng)
+      let groups = n.count
+      let classes = n[0].count
       let metric = FairnessMetric.allCases[i % 3]
       let conventionA = metric == .statisticalParity && i % 2 == 0
       let unmemorized: [[Double]]? =
@@ -88,12 +95,9 @@ struct RobustRowFormulationTests {
     var rng = TestSeed.generator(default: 0x20B5_0010)
     var outcomes = (feasible: 0, infeasible: 0)
     for i in 0..<150 {
-      let groups = Int.random(in: 2...5, using: &rng)
-      let classes = Int.random(in: 2...3, using: &rng)
-      let scale = [50, 2_000, 100_000].randomElement(using: &rng) ?? 2_000
-      let n = (0..<groups).map { _ in
-        (0..<classes).map { _ in (0..<classes).map { _ in Int.random(in: 1...scale, using: &rng) } }
-      }
+      let n = randomCounts(groups: 2...5, classes: 2...3, scales: [50, 2_000, 100_000], using: &rng)
+      let groups = n.count
+      let classes = n[0].count
       let metric = FairnessMetric.allCases[i % 3]
       let tolerance = [0.02, 0.1, 0.3].randomElement(using: &rng) ?? 0.1
       let options = MetricOptions(tolerance: tolerance)

@@ -161,9 +161,7 @@ struct RobustPrograms {
   /// `rates[a]` (the same constant in every group, so it cancels): against the first group with
   /// exact zero, otherwise a band (`.linear`) or every pair (`.allPairs`).
   private func addEntryRows(to lp: inout LinearProgram, entry: String, rates: [[LinearProgram.Term]]) {
-    func difference(_ a: Int, _ b: Int) -> [LinearProgram.Term] {
-      rates[a] + rates[b].map { .init($0.variable, -$0.coefficient) }
-    }
+    func difference(_ a: Int, _ b: Int) -> [LinearProgram.Term] { rates[a] + negated(rates[b]) }
     guard tolerance > 0, pairRows == .linear else {
       for (a, b) in entryPairs { lp.addConstraint("entry[\(entry)][\(a),\(b)]", difference(a, b), entryBounds()) }
       return
@@ -260,6 +258,11 @@ struct RobustPrograms {
     return (lp, layout)
   }
 
+  /// `-Σ terms`, term by term.
+  private func negated(_ terms: [LinearProgram.Term]) -> [LinearProgram.Term] {
+    terms.map { .init($0.variable, -$0.coefficient) }
+  }
+
   /// An affine bound `Σ terms + constant` of a group's extreme rate over the region.
   struct BoundForm {
     var terms: [LinearProgram.Term]
@@ -329,9 +332,6 @@ struct RobustPrograms {
         }
       }
       return
-    }
-    func negated(_ terms: [LinearProgram.Term]) -> [LinearProgram.Term] {
-      terms.map { .init($0.variable, -$0.coefficient) }
     }
     // A bound of more than two terms (SP's dual bounds) enters two rows: it is written once, as
     // a variable at least as large (`V >= form`; any such V works where the form is bounded
