@@ -38,6 +38,7 @@ struct RobustRowFormulationTests {
     var rng = TestSeed.generator(default: 0x20B5_0009)
     var feasible = (optimistic: 0, robust: 0)
     var infeasible = (optimistic: 0, robust: 0)
+    var generatedOutcomes = (feasible: 0, infeasible: 0)
     for i in 0..<120 {
       let n = randomCounts(groups: 3...6, classes: 2...3, scales: [20, 400, 20_000], using: &rng)
       let groups = n.count
@@ -80,10 +81,28 @@ struct RobustRowFormulationTests {
           Issue.record("\(label) \(name): \(x) vs \(y)")
         }
       }
+      // Cell metrics: the robust program with generated pair rows (floating dual simplex rounds).
+      guard metric != .statisticalParity else { continue }
+      var generated = linear
+      generated.pairRows = .generated
+      let lazy = try generated.solveRobustProgram(options: exact)
+      switch (lazy, try solve(pairs.robustProgram().0, options: exact)) {
+      case (.some(let p), .optimal(let q)):
+        #expect(
+          abs(p.solution.objective - q.objective) <= 1e-7,
+          "\(label) generated: \(p.solution.objective) vs \(q.objective)")
+        generatedOutcomes.feasible += 1
+      case (.none, .infeasible):
+        generatedOutcomes.infeasible += 1
+      case (let p, let q):
+        Issue.record("\(label) generated: \(String(describing: p?.solution.objective)) vs \(q)")
+      }
     }
     // Both outcomes of both programs occur, so the comparison is not vacuous.
     #expect(feasible.optimistic > 0 && infeasible.optimistic > 0, "\(feasible) \(infeasible)")
     #expect(feasible.robust > 0 && infeasible.robust > 0, "\(feasible) \(infeasible)")
+    // (The robust cell program is always feasible: memorizing every cell, t = 0, closes every gap.)
+    #expect(generatedOutcomes.feasible > 30 && generatedOutcomes.infeasible == 0, "\(generatedOutcomes)")
   }
 
   /// The robust program with the memorization fixed is feasible exactly when the direct
@@ -103,9 +122,10 @@ struct RobustRowFormulationTests {
       let options = MetricOptions(tolerance: tolerance)
       let keys = try comparedRates(n, metric, options)
       let region = try ConfidenceRegion.build(counts: n, metric: metric, keys: keys, level: 0.95)
-      let programs = RobustPrograms(
+      var programs = RobustPrograms(
         region: region, metric: metric, keys: keys, tolerance: tolerance, groups: groups, classes: classes,
         unmemorized: nil)
+      programs.pairRows = .linear
       var (lp, layout) = programs.robustProgram()
       // Small unmemorized fractions (much memorized) are often feasible, large ones rarely.
       let reach: Double = [0.05, 0.2, 1.0].randomElement(using: &rng) ?? 1
@@ -140,9 +160,10 @@ struct RobustRowFormulationTests {
       let options = MetricOptions(tolerance: 0.05)
       let keys = try comparedRates(n, .equalizedOdds, options)
       let region = try ConfidenceRegion.build(counts: n, metric: .equalizedOdds, keys: keys, level: 0.95)
-      let programs = RobustPrograms(
+      var programs = RobustPrograms(
         region: region, metric: .equalizedOdds, keys: keys, tolerance: 0.05, groups: groups, classes: 3,
         unmemorized: nil)
+      programs.pairRows = .linear
       #expect(programs.robustProgram().0.constraints.count <= keys.count * 6 * groups + 3 * groups)
       #expect(programs.optimisticProgram().0.constraints.count <= keys.count * 3 * groups + 9 * groups)
     }

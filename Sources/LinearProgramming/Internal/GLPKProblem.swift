@@ -69,6 +69,35 @@ struct GLPKProblem: ~Copyable {
     glp_set_row_bnds(handle, Int32(truncatingIfNeeded: row + 1), b.type, b.lower, b.upper)
   }
 
+  /// Appends rows `model.rowCount - added ..< model.rowCount` of `model` (0-based), whose
+  /// earlier rows are already loaded, with their bounds and coefficients (`glp_add_rows`,
+  /// `glp_set_row_bnds`, `glp_set_mat_row`). The new rows are basic, so the current basis
+  /// stays a basis and the next solve starts from it. Run `model.checkTriplets()` first.
+  func appendRows(_ added: Int, of model: borrowing GLPKModel) {
+    let first = model.rowCount - added
+    precondition(added > 0 && first >= 1, "rows are appended to a loaded program with rows")
+    glp_add_rows(handle, Int32(truncatingIfNeeded: added))
+    // Triplets are in row order: skip those of the loaded rows.
+    let ia = model.ia
+    var k = 1
+    while k < ia.count && Int(ia[k]) <= first { k += 1 }
+    var ind: [Int32] = [0]
+    var val: [Double] = [0]
+    for r in 0..<added {
+      let row = first + r + 1  // 1-based
+      let b = model.rowBounds[row]
+      glp_set_row_bnds(handle, Int32(truncatingIfNeeded: row), b.type, b.lower, b.upper)
+      ind.removeSubrange(1...)
+      val.removeSubrange(1...)
+      while k < ia.count && Int(ia[k]) == row {
+        ind.append(model.ja[k])
+        val.append(model.ar[k])
+        k += 1
+      }
+      glp_set_mat_row(handle, Int32(truncatingIfNeeded: row), Int32(truncatingIfNeeded: ind.count - 1), ind, val)
+    }
+  }
+
   // MARK: Status
 
   /// `glp_get_status`.

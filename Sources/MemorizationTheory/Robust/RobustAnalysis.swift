@@ -201,7 +201,7 @@ public enum RobustAnalysis {
 
     // Optimistic program: infeasible means certainly infeasible; else the lower end.
     let (optimistic, layout) = programs.optimisticProgram()
-    switch try solve(optimistic, options: SimplexOptions(method: .dual, wantsCertificate: true)) {
+    switch try solveByBlocks(optimistic, options: SimplexOptions(method: .dual, wantsCertificate: true)) {
     case .unbounded:
       preconditionFailure("the optimistic program is bounded: every variable lies in a box")
     case .infeasible(let farkas):
@@ -232,10 +232,9 @@ public enum RobustAnalysis {
     for attempt in 0..<2 {
       var tightened = programs
       tightened.tolerance = programTolerance
-      let (robust, robustLayout) = tightened.robustProgram()
       guard
-        case .optimal(let solution) = try solve(
-          robust, options: SimplexOptions(method: .dual, wantsCertificate: false))
+        let (solution, robustLayout) = try tightened.solveRobustProgram(
+          options: SimplexOptions(method: .dual, wantsCertificate: false))
       else { break }
       let t = (0..<g).map { a in
         (0..<k).map { y in robustLayout.t[a][y].map { min(max(solution.values[$0], 0), 1) } ?? 1 }

@@ -50,7 +50,7 @@ struct RobustPrograms {
   /// Convention A: `s[a][yh] = P(Yhat=yh | A=a, D=0)` (nil: convention B).
   let unmemorized: [[Double]]?
   /// How "every pair of groups within eps" is written (`.linear` unless a test asks otherwise).
-  var pairRows: PairRows = .linear
+  var pairRows: PairRows = .generated
 
   /// The two ways of writing the pairwise conditions; both describe the same feasible set in the
   /// original variables (the extra variables are projected out), so verdicts and optima agree.
@@ -63,6 +63,10 @@ struct RobustPrograms {
     /// One row per (ordered) pair of groups: the definition, kept as the reference the tests
     /// compare `.linear` against.
     case allPairs
+    /// As `.linear`, except the robust program of a cell metric, whose pair rows are generated
+    /// lazily (`solveRobustProgram`): at most one row per key and group, and in practice only
+    /// the few that bind.
+    case generated
   }
 
   // MARK: Parameter ends
@@ -162,7 +166,7 @@ struct RobustPrograms {
   /// exact zero, otherwise a band (`.linear`) or every pair (`.allPairs`).
   private func addEntryRows(to lp: inout LinearProgram, entry: String, rates: [[LinearProgram.Term]]) {
     func difference(_ a: Int, _ b: Int) -> [LinearProgram.Term] { rates[a] + negated(rates[b]) }
-    guard tolerance > 0, pairRows == .linear else {
+    guard tolerance > 0, pairRows != .allPairs else {
       for (a, b) in entryPairs { lp.addConstraint("entry[\(entry)][\(a),\(b)]", difference(a, b), entryBounds()) }
       return
     }
@@ -225,20 +229,19 @@ struct RobustPrograms {
     var t: [[Int?]] = []
   }
 
+  /// The robust program. For cell metrics with `pairRows == .generated` it starts without
+  /// worst-case rows (`solveRobustProgram` generates them); otherwise every pair is constrained,
+  /// as `pairRows` says.
   func robustProgram() -> (LinearProgram, RobustLayout) {
     var lp = LinearProgram(direction: .minimize)
     var layout = RobustLayout(t: Array(repeating: Array(repeating: nil, count: classes), count: groups))
     for (a, y) in usedCells { layout.t[a][y] = lp.addVariable("t[\(a)][\(y)]", bounds: .range(0, 1)) }
     if metric == .statisticalParity {
       addRobustGroupRows(to: &lp, layout)
-    } else {
+    } else if pairRows != .generated {
       // max over the region of rate_a - rate_b = t_a wU_a - t_b wL_b <= eps (t >= 0).
       for (j, key) in keys.enumerated() {
-        guard let y = key.trueClass else { preconditionFailure("cell key without cell") }
-        let t = (0..<groups).map { a in
-          guard let t = layout.t[a][y] else { preconditionFailure("cell key without cell") }
-          return t
-        }
+        let t = (0..<groups).map { cellVariable(layout, group: $0, key: key) }
         let w = (0..<groups).map { movableInterval(group: $0, key: key) }
         addWorstCaseRows(
           to: &lp, entry: "\(j)", upper: (0..<groups).map { BoundForm(terms: [.init(t[$0], w[$0].upper)]) },
@@ -256,6 +259,84 @@ struct RobustPrograms {
         "mass.dual[\(a)][\(y)]", [.init(lambda, 1), .init(mu, 1), .init(nu, -1), .init(t, 1)], .fixed(1))
     }
     return (lp, layout)
+  }
+
+  /// `t[a][y]` of a cell key's true class.
+  private func cellVariable(_ layout: RobustLayout, group a: Int, key: RateKey) -> Int {
+    guard let y = key.trueClass, let t = layout.t[a][y] else { preconditionFailure("cell key without cell") }
+    return t
+  }
+
+  /// An ordered pair of distinct groups: the worst-case row `t_a wU_a - t_b wL_b <= eps`.
+  struct GroupPair: Hashable {
+    var a: Int
+    var b: Int
+  }
+
+  /// Solves the robust program; nil when it is infeasible.
+  ///
+  /// For cell metrics with `pairRows == .generated` the worst-case rows
+  /// `t_a wU_a - t_b wL_b <= eps` are generated (`solveWithRowGeneration`): start with none and
+  /// after each solve add, for every key, the most violated row (`violatedPair`); stop when no
+  /// row is violated by more than `generationSlack`. The answer is the full program's (every
+  /// round is a relaxation of it); only the rows that bind, about one per key and group that
+  /// memorizes, are ever written, instead of ~6G per key.
+  func solveRobustProgram(options: SimplexOptions) throws -> (solution: LPSolution, layout: RobustLayout)? {
+    let (lp, layout) = robustProgram()
+    guard metric != .statisticalParity, pairRows == .generated else {
+      guard case .optimal(let solution) = try solve(lp, options: options) else { return nil }
+      return (solution, layout)
+    }
+    var present = Array(repeating: Set<GroupPair>(), count: keys.count)
+    let (outcome, _) = try solveWithRowGeneration(lp, options: options) { values in
+      let t = layout.t.map { row in row.map { $0.map { values[$0] } ?? 1 } }
+      var rows: [LinearProgram.Constraint] = []
+      for (j, key) in keys.enumerated() {
+        guard let pair = violatedPair(key: key, unmemorized: t), present[j].insert(pair).inserted else { continue }
+        let ta = cellVariable(layout, group: pair.a, key: key)
+        let tb = cellVariable(layout, group: pair.b, key: key)
+        rows.append(
+          .init(
+            name: "worst[\(j)][\(pair.a),\(pair.b)]",
+            terms: [
+              .init(ta, movableInterval(group: pair.a, key: key).upper),
+              .init(tb, -movableInterval(group: pair.b, key: key).lower),
+            ], bounds: .upper(tolerance)))
+      }
+      return rows
+    }
+    guard case .optimal(let solution) = outcome else { return nil }
+    return (solution, layout)
+  }
+
+  /// How far beyond eps a worst-case row must be violated to be generated.
+  static let generationSlack = 1e-9
+
+  /// A cell key's most violated worst-case row at `t`, if it exceeds eps by more than
+  /// `generationSlack`: the group a with the largest `t_a wU_a - min_{b != a} t_b wL_b`, against
+  /// that b.
+  func violatedPair(key: RateKey, unmemorized t: [[Double]]) -> GroupPair? {
+    guard let y = key.trueClass, groups > 1 else { return nil }
+    let w = (0..<groups).map { movableInterval(group: $0, key: key) }
+    let lower = (0..<groups).map { t[$0][y] * w[$0].lower }
+    // The smallest and second smallest lower ends.
+    var first = lower[1] < lower[0] ? 1 : 0
+    var second = 1 - first
+    for b in 2..<max(groups, 2) {
+      if lower[b] < lower[first] {
+        second = first
+        first = b
+      } else if lower[b] < lower[second] {
+        second = b
+      }
+    }
+    var worst: (pair: GroupPair, excess: Double)? = nil
+    for a in 0..<groups {
+      let b = a == first ? second : first
+      let excess = t[a][y] * w[a].upper - lower[b] - tolerance
+      if excess > Self.generationSlack, excess > worst?.excess ?? -.infinity { worst = (GroupPair(a: a, b: b), excess) }
+    }
+    return worst?.pair
   }
 
   /// `-Σ terms`, term by term.
@@ -323,7 +404,7 @@ struct RobustPrograms {
   private func addWorstCaseRows(
     to lp: inout LinearProgram, entry: String, upper: [BoundForm], negatedLower: [BoundForm]
   ) {
-    guard pairRows == .linear, groups > 2 else {
+    guard pairRows != .allPairs, groups > 2 else {
       for a in 0..<groups {
         for b in 0..<groups where b != a {
           lp.addConstraint(
