@@ -303,7 +303,7 @@ public enum RobustAnalysis {
           fraction[a][y] = pi[a][y] > 1e-12 ? z / pi[a][y] : 0
           for yh in 0..<k {
             guard let u = layout.u[a][y][yh], let interval = region.confusion[a][y][yh] else { continue }
-            confusion[a][y][yh] = s > 1e-12 ? clamp(values[u] / s, interval) : interval.lower
+            confusion[a][y][yh] = s > 1e-12 ? clamp(u.lower + values[u.excess] / s, interval) : interval.lower
           }
         }
         if let base = region.baseRate?[a] { for y in 0..<k { _ = clamp(pi[a][y], base[y]) } }
@@ -342,7 +342,9 @@ public enum RobustAnalysis {
         let t = 1 - fraction[a][y]
         let shift = y == key.predictedClass ? 1.0 : 0.0
         confusion[a][y][key.predictedClass] =
-          t > 1e-12 ? clamp(values[layout.v[j][a]] / t + shift, interval) : (interval.lower + interval.upper) / 2
+          t > 1e-12
+          ? clamp(layout.v[j][a].lower + values[layout.v[j][a].excess] / t + shift, interval)
+          : (interval.lower + interval.upper) / 2
       }
     }
     var residual = 0.0

@@ -112,12 +112,53 @@ struct RobustPrograms {
   struct OptimisticLayout {
     /// Cell metrics: `t[a][y]`; SP: nil.
     var t: [[Int?]] = []
-    /// Cell metrics: `v[key][a]`.
-    var v: [[Int]] = []
-    /// SP: `z[a][y]`, `s[a][y]`, `u[a][y][yh]`.
+    /// Cell metrics: `v[key][a]` (`v = t w`).
+    var v: [[LiftedProduct]] = []
+    /// SP: `z[a][y]`, `s[a][y]`, `u[a][y][yh]` (`u = s C`).
     var z: [[Int]] = []
     var s: [[Int]] = []
-    var u: [[[Int?]]] = []
+    var u: [[[LiftedProduct?]]] = []
+  }
+
+  /// A lifted product `x c` of a variable `x >= 0` and a parameter `c` in `[cL, cU]`, written
+  /// `cL x + d` with `0 <= d <= (cU - cL) x`: one row instead of the two of
+  /// `cL x <= product <= cU x`, and none when the interval has width 0.
+  struct LiftedProduct {
+    /// `d`, the part above `cL x`.
+    var excess: Int
+    var lower: Double
+    /// `x`.
+    var base: Int
+
+    /// The product's value at a solution.
+    func value(_ values: [Double]) -> Double { values[excess] + lower * values[base] }
+
+    /// The product as terms of a row.
+    var terms: [LinearProgram.Term] { [.init(excess, 1), .init(base, lower)] }
+  }
+
+  private func addLiftedProduct(
+    to lp: inout LinearProgram, _ name: String, base: Int, _ interval: (lower: Double, upper: Double)
+  ) -> LiftedProduct {
+    let width = max(interval.upper - interval.lower, 0)
+    let excess = lp.addVariable(name, bounds: width > 0 ? .range(0, width) : .fixed(0))
+    if width > 0 { lp.addConstraint("\(name)<=width*x", [.init(excess, 1), .init(base, -width)], .upper(0)) }
+    return LiftedProduct(excess: excess, lower: interval.lower, base: base)
+  }
+
+  /// Terms with one entry per variable (coefficients of repeated variables added).
+  private func merged(_ terms: [LinearProgram.Term]) -> [LinearProgram.Term] {
+    var position: [Int: Int] = [:]
+    var result: [LinearProgram.Term] = []
+    for term in terms {
+      if let k = position[term.variable] {
+        result[k].coefficient += term.coefficient
+      } else {
+        position[term.variable] = result.count
+        result.append(term)
+      }
+    }
+    return result
   }
 
   func optimisticProgram() -> (LinearProgram, OptimisticLayout) {
@@ -136,14 +177,10 @@ struct RobustPrograms {
     }
     lp.objectiveConstant = constant
     for (j, key) in keys.enumerated() {
-      var row: [Int] = []
+      var row: [LiftedProduct] = []
       for a in 0..<groups {
         guard let y = key.trueClass, let t = layout.t[a][y] else { preconditionFailure("cell key without cell") }
-        let v = lp.addVariable("v[\(a)][\(j)]", bounds: .range(-1, 1))
-        let w = movableInterval(group: a, key: key)
-        lp.addConstraint("v[\(a)][\(j)]>=wL*t", [.init(v, 1), .init(t, -w.lower)], .lower(0))
-        lp.addConstraint("v[\(a)][\(j)]<=wU*t", [.init(v, 1), .init(t, -w.upper)], .upper(0))
-        row.append(v)
+        row.append(addLiftedProduct(to: &lp, "v[\(a)][\(j)]", base: t, movableInterval(group: a, key: key)))
       }
       layout.v.append(row)
     }
@@ -152,11 +189,11 @@ struct RobustPrograms {
       let row = keys.indices.filter { keys[$0].trueClass == y }
       guard row.count == classes else { continue }
       for a in 0..<groups {
-        lp.addConstraint("row[\(a)][\(y)]", row.map { .init(layout.v[$0][a], 1) }, .fixed(0))
+        lp.addConstraint("row[\(a)][\(y)]", merged(row.flatMap { layout.v[$0][a].terms }), .fixed(0))
       }
     }
     for j in keys.indices {
-      addEntryRows(to: &lp, entry: "\(j)", rates: (0..<groups).map { [.init(layout.v[j][$0], 1)] })
+      addEntryRows(to: &lp, entry: "\(j)", rates: (0..<groups).map { layout.v[j][$0].terms })
     }
     return (lp, layout)
   }
@@ -184,23 +221,21 @@ struct RobustPrograms {
       let groupLower = (0..<classes).reduce(0.0) { $0 + (region.cellMass[a][$1]?.lower ?? 0) }
       var zRow: [Int] = []
       var sRow: [Int] = []
-      var uRow: [[Int?]] = []
+      var uRow: [[LiftedProduct?]] = []
       for y in 0..<classes {
         let z = lp.addVariable("z[\(a)][\(y)]", bounds: .range(0, 1), objective: groupLower)
         let s = lp.addVariable("s[\(a)][\(y)]", bounds: .range(0, 1))
         lp.addConstraint(
           "pi[\(a)][\(y)]", [.init(z, 1), .init(s, 1)], .range(baseRate[a][y].lower, baseRate[a][y].upper))
-        var uCells: [Int?] = Array(repeating: nil, count: classes)
+        var uCells: [LiftedProduct?] = Array(repeating: nil, count: classes)
         for yh in 0..<classes {
           guard let c = unmemorizedRate(a, y, yh) else { continue }
-          let u = lp.addVariable("u[\(a)][\(y)][\(yh)]", bounds: .range(0, 1))
-          lp.addConstraint("u[\(a)][\(y)][\(yh)]>=CL*s", [.init(u, 1), .init(s, -c.lower)], .lower(0))
-          lp.addConstraint("u[\(a)][\(y)][\(yh)]<=CU*s", [.init(u, 1), .init(s, -c.upper)], .upper(0))
-          uCells[yh] = u
+          uCells[yh] = addLiftedProduct(to: &lp, "u[\(a)][\(y)][\(yh)]", base: s, c)
         }
         // (Convention A: u = s[a] · s_var exactly, so the row sum holds by itself.)
         if unmemorized == nil, uCells.allSatisfy({ $0 != nil }) {
-          lp.addConstraint("row[\(a)][\(y)]", uCells.compactMap { $0 }.map { .init($0, 1) } + [.init(s, -1)], .fixed(0))
+          lp.addConstraint(
+            "row[\(a)][\(y)]", merged(uCells.compactMap { $0 }.flatMap(\.terms) + [.init(s, -1)]), .fixed(0))
         }
         zRow.append(z)
         sRow.append(s)
@@ -213,10 +248,11 @@ struct RobustPrograms {
     }
     for key in keys {
       let yh = key.predictedClass
-      func terms(_ a: Int, _ sign: Double) -> [LinearProgram.Term] {
-        [.init(layout.z[a][yh], sign)] + (0..<classes).compactMap { y in layout.u[a][y][yh].map { .init($0, sign) } }
+      // Group a's rate of yh: z[a][yh] + Σ_y u[a][y][yh].
+      func rate(_ a: Int) -> [LinearProgram.Term] {
+        merged([.init(layout.z[a][yh], 1)] + (0..<classes).compactMap { y in layout.u[a][y][yh] }.flatMap(\.terms))
       }
-      addEntryRows(to: &lp, entry: "\(yh)", rates: (0..<groups).map { terms($0, 1) })
+      addEntryRows(to: &lp, entry: "\(yh)", rates: (0..<groups).map(rate))
     }
     return (lp, layout)
   }
