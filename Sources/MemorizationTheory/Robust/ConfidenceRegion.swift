@@ -188,16 +188,25 @@ public struct ConfidenceRegion: Sendable, Codable, Equatable {
 func greedyMaximum(coefficients c: [Double], lower: [Double], upper: [Double], total: Double, atMost: Bool)
   -> Double?
 {
+  greedyMaximizer(coefficients: c, lower: lower, upper: upper, total: total, atMost: atMost)?.value
+}
+
+/// `greedyMaximum` with the maximizing point (a vertex of the box intersected with the budget).
+func greedyMaximizer(coefficients c: [Double], lower: [Double], upper: [Double], total: Double, atMost: Bool)
+  -> (value: Double, point: [Double])?
+{
   let base = lower.reduce(0, +)
   var remaining = total - base
   guard remaining >= -1e-12 else { return nil }
   var value = zip(c, lower).reduce(0) { $0 + $1.0 * $1.1 }
+  var point = lower
   for i in c.indices.sorted(by: { c[$0] > c[$1] }) {
     if remaining <= 0 || (atMost && c[i] <= 0) { break }
     let step = min(remaining, upper[i] - lower[i])
     value += c[i] * step
+    point[i] += step
     remaining -= step
   }
   if !atMost && remaining > 1e-12 { return nil }
-  return value
+  return (value, point)
 }

@@ -227,8 +227,13 @@ public enum RobustAnalysis {
     // Robust program: feasible (and checked) means certainly feasible; its mass is an upper end.
     // GLPK satisfies rows to about 1e-7, so a memorization on the edge of the program can miss the
     // direct check by rounding; it is then solved once more with eps tightened by twice the miss
-    // (a stricter target, so a witness that passes is still a witness for eps).
+    // (a stricter target, so a witness that passes is still a witness for eps). The SP program
+    // adds up the rounding of several rows (cuts and pair rows), so it starts with eps tightened
+    // by `spRoundingMargin` and rarely needs the second solve.
     var programTolerance = options.tolerance
+    if metric == .statisticalParity, options.tolerance > 100 * spRoundingMargin {
+      programTolerance -= spRoundingMargin
+    }
     for attempt in 0..<2 {
       var tightened = programs
       tightened.tolerance = programTolerance
@@ -274,6 +279,9 @@ public enum RobustAnalysis {
     }
     return answer
   }
+
+  /// How much the SP robust program tightens eps before its first solve (see `decide`).
+  static let spRoundingMargin = 1e-6
 
   /// Reads the lower-end witness back from the lifted variables and re-checks it.
   static func optimisticWitness(_ values: [Double], layout: RobustPrograms.OptimisticLayout, programs: RobustPrograms)

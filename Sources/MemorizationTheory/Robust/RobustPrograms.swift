@@ -263,6 +263,9 @@ struct RobustPrograms {
   /// mass-bound dual variables.
   struct RobustLayout {
     var t: [[Int?]] = []
+    /// SP with generated bounds: `groupBounds[key][a][0]` bounds group a's largest rate over
+    /// the region, `[1]` minus its smallest.
+    var groupBounds: [[[Int]]] = []
   }
 
   /// The robust program. For cell metrics with `pairRows == .generated` it starts without
@@ -272,6 +275,13 @@ struct RobustPrograms {
     var lp = LinearProgram(direction: .minimize)
     var layout = RobustLayout(t: Array(repeating: Array(repeating: nil, count: classes), count: groups))
     for (a, y) in usedCells { layout.t[a][y] = lp.addVariable("t[\(a)][\(y)]", bounds: .range(0, 1)) }
+    if metric == .statisticalParity, pairRows == .generated {
+      layout.groupBounds = keys.map { key in
+        (0..<groups).map { a in
+          ["up", "down"].map { lp.addVariable("\($0).bound[\(a)][\(key.predictedClass)]", bounds: .free) }
+        }
+      }
+    }
     if metric == .statisticalParity {
       addRobustGroupRows(to: &lp, layout)
     } else if pairRows != .generated {
@@ -319,10 +329,11 @@ struct RobustPrograms {
   /// memorizes, are ever written, instead of ~6G per key.
   func solveRobustProgram(options: SimplexOptions) throws -> (solution: LPSolution, layout: RobustLayout)? {
     let (lp, layout) = robustProgram()
-    guard metric != .statisticalParity, pairRows == .generated else {
+    guard pairRows == .generated else {
       guard case .optimal(let solution) = try solve(lp, options: options) else { return nil }
       return (solution, layout)
     }
+    if metric == .statisticalParity { return try solveGeneratedGroupProgram(lp, layout, options: options) }
     var present = Array(repeating: Set<GroupPair>(), count: keys.count)
     let (outcome, _) = try solveWithRowGeneration(lp, options: options) { values in
       let t = layout.t.map { row in row.map { $0.map { values[$0] } ?? 1 } }
@@ -338,6 +349,38 @@ struct RobustPrograms {
               .init(ta, movableInterval(group: pair.a, key: key).upper),
               .init(tb, -movableInterval(group: pair.b, key: key).lower),
             ], bounds: .upper(tolerance)))
+      }
+      return rows
+    }
+    guard case .optimal(let solution) = outcome else { return nil }
+    return (solution, layout)
+  }
+
+  /// SP: the robust program with its group-rate bounds generated as cuts: after each solve, for
+  /// every compared class, group and side whose bound `B` lies below the greedy maximum over the
+  /// base-rate box at the current t by more than `generationSlack`, add the cut at the maximizing
+  /// vertex. The bounds are then exact at the final t (the maximum over the polytope is attained
+  /// at a vertex), so the program answers as the dual formulation (`.linear`) does.
+  private func solveGeneratedGroupProgram(
+    _ lp: LinearProgram, _ layout: RobustLayout, options: SimplexOptions
+  ) throws -> (solution: LPSolution, layout: RobustLayout)? {
+    var present = Array(repeating: Set<[Double]>(), count: keys.count * groups * 2)
+    let (outcome, _) = try solveWithRowGeneration(lp, options: options) { values in
+      var rows: [LinearProgram.Constraint] = []
+      for (j, key) in keys.enumerated() {
+        for a in 0..<groups {
+          for (s, side) in [1.0, -1.0].enumerated() {
+            let bound = layout.groupBounds[j][a][s]
+            guard
+              let (value, vertex) = groupRateMaximizer(
+                key: key, group: a, side: side,
+                unmemorized: { y in layout.t[a][y].map { values[$0] } ?? 1 }),
+              value - values[bound] > Self.generationSlack,
+              present[(j * groups + a) * 2 + s].insert(vertex).inserted
+            else { continue }
+            rows.append(groupBoundCut(key: key, group: a, side: side, vertex: vertex, bound: bound, layout))
+          }
+        }
       }
       return rows
     }
@@ -398,6 +441,10 @@ struct RobustPrograms {
   /// `Σ πL <= 1` and `πL <= πU`, so μ sits at `(c - λ)+`). Any feasible (λ, μ) gives an upper
   /// bound (sound) and the least one the maximum (exact).
   private func addRobustGroupRows(to lp: inout LinearProgram, _ layout: RobustLayout) {
+    guard pairRows != .generated else {
+      addGeneratedGroupBounds(to: &lp, layout)
+      return
+    }
     guard let baseRate = region.baseRate else { preconditionFailure("SP region without base rates") }
     for key in keys {
       let yh = key.predictedClass
@@ -409,14 +456,12 @@ struct RobustPrograms {
           let name = side > 0 ? "up" : "down"
           let lambda = lp.addVariable("\(name).lambda[\(a)][\(yh)]", bounds: .free)
           var bound = BoundForm(terms: [.init(lambda, 1 - lowerSum)])
+          let slopes = groupRateSlopes(a, yh, side: side)
           for y in 0..<classes {
             guard let t = layout.t[a][y] else { preconditionFailure("SP uses every cell") }
             let mu = lp.addVariable("\(name).mu[\(a)][\(y)][\(yh)]", bounds: .lower(0))
             let delta = y == yh ? 1.0 : 0.0
-            let c = confusionEnds(a, y, yh)
-            // c_y(t) = side δ + slope t: δ + t (CU - δ) for the largest rate, minus
-            // δ + t (CL - δ) for the smallest.
-            let slope = side > 0 ? c.upper - delta : -(c.lower - delta)
+            let slope = slopes[y]
             let pi = baseRate[a][y]
             bound.terms += [.init(mu, pi.upper - pi.lower), .init(t, pi.lower * slope)]
             bound.constant += pi.lower * side * delta
@@ -429,6 +474,68 @@ struct RobustPrograms {
       }
       addWorstCaseRows(to: &lp, entry: "\(yh)", upper: upper, negatedLower: negatedLower)
     }
+  }
+
+  /// SP: `c_y(t) = side δ(y, yh) + slope_y t[a][y]` is the coefficient of `π_y` in group a's
+  /// rate of yh at the region's largest confusion rates (side +1: `δ + t (CU - δ)`) or in minus
+  /// the rate at the smallest (side -1: `-(δ + t (CL - δ))`); this returns the slopes.
+  func groupRateSlopes(_ a: Int, _ yh: Int, side: Double) -> [Double] {
+    (0..<classes).map { y in
+      let delta = y == yh ? 1.0 : 0.0
+      let c = confusionEnds(a, y, yh)
+      return side > 0 ? c.upper - delta : -(c.lower - delta)
+    }
+  }
+
+  /// SP with generated bounds: a free variable `B[j][a][side]` per compared class, group and
+  /// side, at least `Σ_y π_y c_y(t)` for the base-rate vertices π written so far (two to start:
+  /// the maximizers at t = 1 and t = 0), and the worst-case rows on these variables.
+  private func addGeneratedGroupBounds(to lp: inout LinearProgram, _ layout: RobustLayout) {
+    for (j, key) in keys.enumerated() {
+      var sides: [[BoundForm]] = [[], []]
+      for a in 0..<groups {
+        for (s, side) in [1.0, -1.0].enumerated() {
+          let bound = layout.groupBounds[j][a][s]
+          var seeds: [[Double]] = []
+          for t in [1.0, 0.0] {
+            guard let vertex = groupRateMaximizer(key: key, group: a, side: side, unmemorized: { _ in t })?.point,
+              !seeds.contains(vertex)
+            else { continue }
+            seeds.append(vertex)
+            lp.constraints.append(groupBoundCut(key: key, group: a, side: side, vertex: vertex, bound: bound, layout))
+          }
+          sides[s].append(BoundForm(terms: [.init(bound, 1)]))
+        }
+      }
+      addWorstCaseRows(to: &lp, entry: "\(key.predictedClass)", upper: sides[0], negatedLower: sides[1])
+    }
+  }
+
+  /// The largest `Σ_y π_y c_y(t)` over group a's base-rate box with `Σ π = 1`, and its vertex.
+  func groupRateMaximizer(key: RateKey, group a: Int, side: Double, unmemorized t: (Int) -> Double)
+    -> (value: Double, point: [Double])?
+  {
+    guard let baseRate = region.baseRate?[a] else { return nil }
+    let yh = key.predictedClass
+    let slopes = groupRateSlopes(a, yh, side: side)
+    let c = (0..<classes).map { y in (y == yh ? side : 0) + slopes[y] * t(y) }
+    return greedyMaximizer(
+      coefficients: c, lower: baseRate.map(\.lower), upper: baseRate.map(\.upper), total: 1, atMost: false)
+  }
+
+  /// `B >= Σ_y π_y c_y(t)` at the base-rate vertex π: `B - Σ_y π_y slope_y t_y >= side π_yh`.
+  private func groupBoundCut(
+    key: RateKey, group a: Int, side: Double, vertex pi: [Double], bound: Int, _ layout: RobustLayout
+  ) -> LinearProgram.Constraint {
+    let yh = key.predictedClass
+    let slopes = groupRateSlopes(a, yh, side: side)
+    var terms: [LinearProgram.Term] = [.init(bound, 1)]
+    for y in 0..<classes where pi[y] * slopes[y] != 0 {
+      guard let t = layout.t[a][y] else { preconditionFailure("SP uses every cell") }
+      terms.append(.init(t, -pi[y] * slopes[y]))
+    }
+    return .init(
+      name: "\(side > 0 ? "up" : "down").cut[\(a)][\(yh)]", terms: terms, bounds: .lower(side * pi[yh]))
   }
 
   /// `upper_a + negatedLower_b <= eps` for every ordered pair a != b, where `upper_a` bounds
