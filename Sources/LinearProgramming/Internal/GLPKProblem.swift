@@ -98,6 +98,35 @@ struct GLPKProblem: ~Copyable {
     }
   }
 
+  /// Appends columns `model.columnCount - added ..< model.columnCount` of `model` (0-based),
+  /// whose earlier columns are already loaded, with their bounds, objective coefficients and
+  /// coefficients (`glp_add_cols`, `glp_set_col_bnds`, `glp_set_obj_coef`, `glp_set_mat_col`).
+  /// The new columns are nonbasic, so the current basis stays a basis (primal feasible when
+  /// each new column sits at a bound that keeps the rows' activities) and the next solve starts
+  /// from it. `entries[c]` lists column c's (0-based row, coefficient) pairs, rows checked by
+  /// the caller against `model`. Run `model.checkTriplets()` first.
+  func appendColumns(_ added: Int, of model: borrowing GLPKModel, entries: [[(row: Int, coefficient: Double)]]) {
+    let first = model.columnCount - added
+    precondition(added > 0 && first >= 0 && entries.count == added, "columns are appended to a loaded program")
+    glp_add_cols(handle, Int32(truncatingIfNeeded: added))
+    var ind: [Int32] = [0]
+    var val: [Double] = [0]
+    for c in 0..<added {
+      let col = first + c + 1  // 1-based
+      let b = model.columnBounds[col]
+      glp_set_col_bnds(handle, Int32(truncatingIfNeeded: col), b.type, b.lower, b.upper)
+      glp_set_obj_coef(handle, Int32(truncatingIfNeeded: col), model.objective[col])
+      ind.removeSubrange(1...)
+      val.removeSubrange(1...)
+      for entry in entries[c] where entry.coefficient != 0 {
+        precondition(entry.row >= 0 && entry.row < model.rowCount, "column entry outside the rows")
+        ind.append(Int32(truncatingIfNeeded: entry.row + 1))
+        val.append(entry.coefficient)
+      }
+      glp_set_mat_col(handle, Int32(truncatingIfNeeded: col), Int32(truncatingIfNeeded: ind.count - 1), ind, val)
+    }
+  }
+
   // MARK: Status
 
   /// `glp_get_status`.

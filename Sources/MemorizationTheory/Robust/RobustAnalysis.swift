@@ -201,27 +201,14 @@ public enum RobustAnalysis {
 
     // Optimistic program: infeasible means certainly infeasible; else the lower end.
     let (optimistic, layout) = programs.optimisticProgram()
-    switch try solveByBlocks(optimistic, options: SimplexOptions(method: .dual, wantsCertificate: true)) {
-    case .unbounded:
-      preconditionFailure("the optimistic program is bounded: every variable lies in a box")
-    case .infeasible(let farkas):
-      guard let farkas else {
-        answer.notes.append("the optimistic program is infeasible but GLPK returned no certificate")
-        return answer
-      }
-      let gap = farkas.verify(against: optimistic)
-      answer.certificate = RobustCertificate(
-        rowLabels: optimistic.constraints.map(\.name), multipliers: farkas.rowMultipliers, gap: gap,
-        verified: MemorizationAnswer.provesInfeasibility(floatingGap: gap))
-      if answer.certificate?.verified == true {
-        answer.verdict = .certainlyInfeasible
-      } else {
-        answer.notes.append("the optimistic program's infeasibility certificate did not verify (gap \(gap))")
-      }
-      return answer
-    case .optimal(let solution):
-      let witness = optimisticWitness(solution.values, layout: layout, programs: programs)
-      answer.minMassInterval = MassInterval(lower: max(0, solution.objective), lowerWitness: witness)
+    if programs.usesGroupColumns,
+      let (objective, values) = try programs.solveOptimisticByGroupColumns(
+        layout: layout, variableCount: optimistic.variables.count)
+    {
+      let witness = optimisticWitness(values, layout: layout, programs: programs)
+      answer.minMassInterval = MassInterval(lower: max(0, objective), lowerWitness: witness)
+    } else {
+      if let finished = try solveOptimistic(optimistic, layout, programs: programs, into: &answer) { return finished }
     }
 
     // Robust program: feasible (and checked) means certainly feasible; its mass is an upper end.
@@ -278,6 +265,38 @@ public enum RobustAnalysis {
       answer.minMassInterval?.upperSource = "closed_form_supremum"
     }
     return answer
+  }
+
+  /// Solves the optimistic program with GLPK: infeasible means certainly infeasible (the answer,
+  /// returned finished, with its checked certificate); otherwise the lower end and its witness
+  /// are recorded in `answer` and nil is returned.
+  static func solveOptimistic(
+    _ optimistic: LinearProgram, _ layout: RobustPrograms.OptimisticLayout, programs: RobustPrograms,
+    into answer: inout RobustAnswer
+  ) throws -> RobustAnswer? {
+    switch try solveByBlocks(optimistic, options: SimplexOptions(method: .dual, wantsCertificate: true)) {
+    case .unbounded:
+      preconditionFailure("the optimistic program is bounded: every variable lies in a box")
+    case .infeasible(let farkas):
+      guard let farkas else {
+        answer.notes.append("the optimistic program is infeasible but GLPK returned no certificate")
+        return answer
+      }
+      let gap = farkas.verify(against: optimistic)
+      answer.certificate = RobustCertificate(
+        rowLabels: optimistic.constraints.map(\.name), multipliers: farkas.rowMultipliers, gap: gap,
+        verified: MemorizationAnswer.provesInfeasibility(floatingGap: gap))
+      if answer.certificate?.verified == true {
+        answer.verdict = .certainlyInfeasible
+      } else {
+        answer.notes.append("the optimistic program's infeasibility certificate did not verify (gap \(gap))")
+      }
+      return answer
+    case .optimal(let solution):
+      let witness = optimisticWitness(solution.values, layout: layout, programs: programs)
+      answer.minMassInterval = MassInterval(lower: max(0, solution.objective), lowerWitness: witness)
+      return nil
+    }
   }
 
   /// How much the SP robust program tightens eps before its first solve (see `decide`).

@@ -51,6 +51,8 @@ struct RobustPrograms {
   let unmemorized: [[Double]]?
   /// How "every pair of groups within eps" is written (`.linear` unless a test asks otherwise).
   var pairRows: PairRows = .generated
+  /// Solve the optimistic SP program by group columns (`usesGroupColumns`); nil: by size.
+  var groupColumns: Bool? = nil
 
   /// The two ways of writing the pairwise conditions; both describe the same feasible set in the
   /// original variables (the extra variables are projected out), so verdicts and optima agree.

@@ -1,0 +1,80 @@
+internal import CGLPK
+
+/// A column to append to a program: a new variable and its coefficients in existing rows.
+public struct GeneratedColumn: Sendable {
+  public var variable: LinearProgram.Variable
+  /// `(row, coefficient)`: 0-based rows of the program, each at most once.
+  public var entries: [(row: Int, coefficient: Double)]
+
+  public init(variable: LinearProgram.Variable, entries: [(row: Int, coefficient: Double)]) {
+    self.variable = variable
+    self.entries = entries
+  }
+}
+
+/// Solves a program with many variables by column generation: solve `lp`, ask `price` for
+/// columns of the full program with a negative reduced cost (minimization; positive for a
+/// maximization) at the current row duals, append them, re-solve, and stop when `price` returns
+/// none.
+///
+/// Every round's program is a restriction of the full program (the missing columns fixed at
+/// 0), so an optimal solution at which no column prices out is optimal for the full program (LP
+/// duality: the duals are feasible for every column), up to GLPK's tolerances and the pricing
+/// tolerance the caller uses. All rounds run on one GLPK problem: appended columns are nonbasic
+/// at a bound, so the previous basis stays a basis and the simplex continues from it. Columns
+/// must be continuous with a finite bound at which they start (for example `>= 0`).
+///
+/// - Parameters:
+///   - lp: the starting columns and every row; it should be feasible (for example with
+///     artificial variables), since an infeasible restriction says nothing about the full
+///     program and is returned as `.infeasible(nil)`.
+///   - options: `.primal` or `.dual` (`.exact` runs as `.primal`), no presolve,
+///     `iterationLimit`/`timeLimit` per round; no certificates.
+///   - price: the columns to append given the current optimal solution (with `rowDuals`).
+/// - Returns: the outcome and the last round's program (the starting columns plus every
+///   appended one, in order).
+/// - Throws: `LPFailure.invalidModel` for a bad starting program or column, otherwise as `solve`.
+public func solveWithColumnGeneration(
+  _ lp: LinearProgram, options: SimplexOptions = .init(),
+  price: (LPSolution) -> [GeneratedColumn]
+) throws(LPFailure) -> (outcome: LPOutcome, program: LinearProgram) {
+  var program = lp
+  var model = try GLPKModel(validating: program)
+  guard !model.isInteger, !program.variables.isEmpty, !program.constraints.isEmpty else {
+    throw .invalidModel("column generation needs a continuous program with rows and variables")
+  }
+  try model.checkTriplets()
+  let limits = try SolverLimits(options)
+  let previousTerminalState = glp_term_out(GLP_OFF)
+  defer { glp_term_out(previousTerminalState) }
+  let problem = GLPKProblem(model)
+  let method: SimplexOptions.Method = options.method == .dual ? .dual : .primal
+  while true {
+    var parm = simplexParameters(method, presolve: false, limits: limits)
+    switch try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits) {
+    case .unbounded:
+      return (.unbounded, program)
+    case .infeasible, .integerInfeasible:
+      return (.infeasible(nil), program)
+    case .optimal(let solution):
+      let columns = price(solution)
+      if columns.isEmpty { return (.optimal(solution), program) }
+      for column in columns {
+        guard column.variable.kind == .continuous else {
+          throw .invalidModel("generated column \(column.variable.name) is not continuous")
+        }
+        let j = program.variables.count
+        program.variables.append(column.variable)
+        for entry in column.entries {
+          guard program.constraints.indices.contains(entry.row) else {
+            throw .invalidModel("generated column \(column.variable.name) refers to row \(entry.row)")
+          }
+          program.constraints[entry.row].terms.append(.init(j, entry.coefficient))
+        }
+      }
+      model = try GLPKModel(validating: program)
+      try model.checkTriplets()
+      problem.appendColumns(columns.count, of: model, entries: columns.map(\.entries))
+    }
+  }
+}
