@@ -184,6 +184,14 @@ public struct JSONReader {
       index += 1
     }
     guard index < bytes.count else { throw failure("unterminated string") }
+    if bytes[index] == UInt8(ascii: "\"") {
+      // No escapes (keys, names): validate the bytes in place, without copying them first.
+      index += 1
+      guard let text = String(validating: bytes[start..<(index - 1)], as: UTF8.self) else {
+        throw failure("invalid UTF-8 in string")
+      }
+      return text
+    }
     var utf8 = Array(bytes[start..<index])
     while bytes[index] != UInt8(ascii: "\"") {
       // bytes[index] is a backslash.

@@ -185,20 +185,21 @@ private func encodeChild<T: Encodable>(_ value: T) throws -> Child {
 
 private func directValue<T>(_ value: T) -> JSONValue? {
   func number(_ x: Double) -> JSONValue { .number(x) }
-  switch T.self {
-  case is Double.Type: return .number(value as! Double)
-  case is Int.Type: return .integer(value as! Int)
-  case is String.Type: return .string(value as! String)
-  case is Bool.Type: return .bool(value as! Bool)
-  case is JSONValue.Type: return (value as! JSONValue)
-  case is [Double].Type: return .array((value as! [Double]).map(number))
-  case is [[Double]].Type: return .array((value as! [[Double]]).map { .array($0.map(number)) })
-  case is [Double?].Type: return .array((value as! [Double?]).map { $0.map(number) ?? .null })
-  case is [String].Type: return .array((value as! [String]).map { .string($0) })
-  case is [[String]].Type: return .array((value as! [[String]]).map { .array($0.map { .string($0) }) })
-  case is [[Int]].Type: return .array((value as! [[Int]]).map { .array($0.map { .integer($0) }) })
-  default: return nil
-  }
+  // Value types have no subtypes, so type identity is an identifier comparison (a dynamic cast
+  // of the metatype, `T.self is Double.Type`, goes through the runtime's cast machinery).
+  func isType<U>(_: U.Type) -> Bool { ObjectIdentifier(T.self) == ObjectIdentifier(U.self) }
+  if isType(Double.self) { return .number(value as! Double) }
+  if isType(Int.self) { return .integer(value as! Int) }
+  if isType(String.self) { return .string(value as! String) }
+  if isType(Bool.self) { return .bool(value as! Bool) }
+  if isType(JSONValue.self) { return (value as! JSONValue) }
+  if isType([Double].self) { return .array((value as! [Double]).map(number)) }
+  if isType([[Double]].self) { return .array((value as! [[Double]]).map { .array($0.map(number)) }) }
+  if isType([Double?].self) { return .array((value as! [Double?]).map { $0.map(number) ?? .null }) }
+  if isType([String].self) { return .array((value as! [String]).map { .string($0) }) }
+  if isType([[String]].self) { return .array((value as! [[String]]).map { .array($0.map { .string($0) }) }) }
+  if isType([[Int]].self) { return .array((value as! [[Int]]).map { .array($0.map { .integer($0) }) }) }
+  return nil
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {

@@ -34,9 +34,14 @@ public struct StatisticsDecoder: Sendable {
 
   /// Parses JSON text into a top-level object.
   public func object(from data: Data) throws(StatisticsError) -> [String: Any] {
+    try object(from: Array(data))
+  }
+
+  /// Parses UTF-8 JSON text into a top-level object.
+  public func object(from bytes: [UInt8]) throws(StatisticsError) -> [String: Any] {
     let parsed: Any
     do {
-      parsed = try JSONReader.parse(Array(data))
+      parsed = try JSONReader.parse(bytes)
     } catch {
       throw StatisticsError(field: "input", problem: "malformed JSON (\(error))")
     }

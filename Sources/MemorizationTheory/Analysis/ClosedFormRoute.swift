@@ -44,16 +44,18 @@ extension MemorizationAnalysis {
       guard let form = SingleRowParity(statistics, options: options) else { return nil }
       rule = "R5b"
       // The Farkas gap of the one row is the shortfall: positive exactly when out of reach.
-      let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
       let z = form.infeasibilityMultiplier
-      let gap = program.farkasGap(entries: [form.entry], multipliers: [z])
+      let gap = MemorizationProgram.farkasGap(
+        statistics: statistics, options: options, entries: [form.entry], multipliers: [z])
       guard abs(gap) > closedFormEdge else { return nil }
       guard let low = form.leastMass() else {
         guard MemorizationAnswer.provesInfeasibility(floatingGap: gap) else { return nil }
         if certificate {
           // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
           // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
-          let entries = program.rows == .referencePairs ? program.entries : [form.entry]
+          let entries =
+            MemorizationProgram<Double>.defaultRows(options) == .referencePairs
+            ? statistics.referenceEntries(for: metric, options: options) : [form.entry]
           answer.certificate = InfeasibilityCertificate(
             entries: entries,
             rowLabels: entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },

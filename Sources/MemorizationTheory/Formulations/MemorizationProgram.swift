@@ -52,7 +52,7 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
 
   /// - Parameter rows: defaults to `.referencePairs` without tolerance and `.bands` with one.
   public init(statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows? = nil) {
-    let rows = rows ?? (options.tolerance > 0 ? .bands : .referencePairs)
+    let rows = rows ?? Self.defaultRows(options)
     precondition(rows != .referencePairs || options.tolerance == 0, "reference rows express zero bias only")
     self.statistics = statistics
     self.metric = metric
@@ -105,7 +105,7 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   ) -> [String] {
     let groups = statistics.groups
     let classes = statistics.classes
-    switch rows ?? (options.tolerance > 0 ? .bands : .referencePairs) {
+    switch rows ?? defaultRows(options) {
     case .referencePairs:
       return statistics.referenceEntries(for: metric, options: options).map {
         $0.label(groups: groups, classes: classes)
@@ -119,6 +119,12 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
           ? defined.map { key.label(metric: metric, group: groups[$0], classes: classes) + " in band" } : []
       }
     }
+  }
+
+  /// The rows of a program built without asking for any: `.referencePairs` without a tolerance,
+  /// `.bands` with one.
+  public static func defaultRows(_ options: MetricOptions) -> Rows {
+    options.tolerance > 0 ? .bands : .referencePairs
   }
 
   /// The number of memorized-mass variables `G*K` (band variables follow them).
@@ -377,6 +383,14 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   ///
   /// With `g = Σ_e z_e coef_e`: `L = Σ_e min(z_e lo_e, z_e hi_e)`, `U = Σ_{a,y} max(0, g[a][y] cap[a][y])`.
   public func farkasGap(entries: [MetricEntry], multipliers z: [T]) -> T {
+    Self.farkasGap(statistics: statistics, options: options, entries: entries, multipliers: z)
+  }
+
+  /// `farkasGap(entries:multipliers:)` without building the program (it only needs the
+  /// statistics and the tolerance): the closed-form route checks its certificates with it.
+  public static func farkasGap(
+    statistics: PopulationStatistics<T>, options: MetricOptions, entries: [MetricEntry], multipliers z: [T]
+  ) -> T {
     precondition(entries.count == z.count, "one multiplier per entry")
     let eps = T.converting(options.tolerance)
     var lower = T.zero
