@@ -102,6 +102,7 @@ public struct JSONReader {
   private mutating func object(depth: Int) throws(Failure) -> [String: Any] {
     index += 1
     var result: [String: Any] = [:]
+    result.reserveCapacity(8)  // one allocation for the usual statistics object
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
@@ -135,6 +136,7 @@ public struct JSONReader {
   private mutating func array(depth: Int) throws(Failure) -> [Any] {
     index += 1
     var result: [Any] = []
+    result.reserveCapacity(8)  // one allocation for the usual short rows
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
       index += 1

@@ -46,6 +46,14 @@ private final class Node {
   /// The `CodingKey` type of a keyed container (to reuse its member order, see `MemberOrder`).
   var keyType: ObjectIdentifier?
 
+  /// An empty member list with room for a typical report object (one allocation instead of one
+  /// per doubling while the members are appended).
+  static func emptyMembers() -> [(key: String, child: Child)] {
+    var members: [(key: String, child: Child)] = []
+    members.reserveCapacity(32)
+    return members
+  }
+
   var value: JSONValue {
     switch content {
     case .unset: .null
@@ -156,7 +164,7 @@ private struct TreeEncoder: Encoder {
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-    if case .object = storage.content {} else { storage.content = .object([]) }
+    if case .object = storage.content {} else { storage.content = .object(Node.emptyMembers()) }
     // The first key type names the object (a report that adds members under a second key type,
     // like `SweepAnswerReport`, keeps the first; the key sequence is checked on every use anyway).
     if storage.keyType == nil { storage.keyType = ObjectIdentifier(Key.self) }
@@ -242,7 +250,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     -> KeyedEncodingContainer<NestedKey>
   {
     let child = Node()
-    child.content = .object([])
+    child.content = .object(Node.emptyMembers())
     child.keyType = ObjectIdentifier(NestedKey.self)
     set(key, .node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
@@ -300,7 +308,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     -> KeyedEncodingContainer<NestedKey>
   {
     let child = Node()
-    child.content = .object([])
+    child.content = .object(Node.emptyMembers())
     child.keyType = ObjectIdentifier(NestedKey.self)
     append(.node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [IndexKey(count)]))

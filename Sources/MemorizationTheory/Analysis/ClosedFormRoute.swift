@@ -53,12 +53,14 @@ extension MemorizationAnalysis {
         if certificate {
           // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
           // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
+          let rows = MemorizationProgram<Double>.defaultRows(options)
           let entries =
-            MemorizationProgram<Double>.defaultRows(options) == .referencePairs
-            ? statistics.referenceEntries(for: metric, options: options) : [form.entry]
+            rows == .referencePairs ? statistics.referenceEntries(for: metric, options: options) : [form.entry]
           answer.certificate = InfeasibilityCertificate(
             entries: entries,
-            rowLabels: entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
+            rowLabels: rows == .referencePairs
+              ? answer.constrainedEntries  // the labels of these same entries
+              : [form.entry.label(groups: statistics.groups, classes: statistics.classes)],
             multipliers: entries.map { $0 == form.entry ? z : 0 }, gap: gap, verified: true, exactGap: nil)
         }
         answer.notes.append(
