@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A small, strict JSON reader (RFC 8259) producing Swift values: `[String: Any]`, `[Any]`,
 /// `String`, `Double` (or `Int` for integer literals that fit), `Bool`, and `JSONReader.null`.
 ///
@@ -236,6 +242,24 @@ public struct JSONReader {
     return text
   }
 
+  /// The double a validated number literal (with a fraction or exponent) denotes, read by C's
+  /// `strtod` from a NUL-terminated copy of its bytes (no `String`), when that is a normal finite
+  /// number; nil otherwise (zero, subnormal, out of range, or `strtod` stopping early under a
+  /// locale whose decimal point is not "."), and the caller then reads it through `Double(_:)`,
+  /// which is `strtod` in the C locale too: both round correctly, so the value is the same.
+  private func normalDouble(_ range: Range<Int>) -> Double? {
+    let count = range.count
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> Double? in
+      guard let base = buffer.baseAddress else { return nil }
+      for i in 0..<count { base[i] = CChar(bitPattern: bytes[range.lowerBound + i]) }
+      base[count] = 0
+      var end: UnsafeMutablePointer<CChar>? = nil
+      let value = strtod(base, &end)
+      guard end == base + count, value.isNormal else { return nil }
+      return value
+    }
+  }
+
   private mutating func number() throws(Failure) -> Any {
     let start = index
     var isInteger = true
@@ -268,6 +292,7 @@ public struct JSONReader {
       if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
       guard digits(&self) > 0 else { throw failure("invalid number") }
     }
+    if !isInteger, let value = normalDouble(start..<index) { return value }
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
     if isInteger, let value = Int(text) { return value }
     guard let value = Double(text) else { throw failure("invalid number") }

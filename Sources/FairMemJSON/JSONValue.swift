@@ -79,7 +79,7 @@ public enum JSONValue: Sendable, Equatable {
       if d == d.rounded(), abs(d) < 1e15 {
         out.append(contentsOf: String(Int(d)).utf8)
       } else {
-        out.append(contentsOf: d.description.utf8)
+        Self.writeDescription(of: d, to: &out)
       }
     case .numberLiteral(let text): out.append(contentsOf: text.utf8)  // validated JSON number syntax
     case .string(let s): Self.escape(s, into: &out)
@@ -97,6 +97,23 @@ public enum JSONValue: Sendable, Equatable {
         try sorted[i].value.write(to: &out, pretty: pretty, indent: indent + 1)
       }
     }
+  }
+
+  /// Appends `d.description` (Swift's shortest round-trip form) without making a `String`:
+  /// `Double.write(to:)` formats into a stack buffer and hands it to the stream's `_writeASCII`
+  /// (the same digits `description` returns; a stream without `_writeASCII` gets a `String`).
+  static func writeDescription(of d: Double, to out: inout [UInt8]) {
+    var sink = ByteSink()
+    swap(&sink.bytes, &out)
+    d.write(to: &sink)
+    swap(&sink.bytes, &out)
+  }
+
+  /// A text output stream appending UTF-8 to a byte array.
+  private struct ByteSink: TextOutputStream {
+    var bytes: [UInt8] = []
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
   }
 
   /// Writes `[...]` or `{...}` around `count` items written by `item`, with commas and (pretty)
