@@ -149,15 +149,28 @@ public enum JSONValue: Sendable, Equatable {
 
   static func escape(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    // Fast path: nothing to escape (the usual case: names, labels, notes). Copy the bytes,
-    // then check the copy.
-    let start = out.count
-    out.append(contentsOf: s.utf8)
-    if !out[start...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+    // Fast path: nothing to escape (the usual case: names, labels, notes). Check the string's
+    // own bytes, then copy them.
+    let clean = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+      out.append(contentsOf: bytes)
+      return true
+    }
+    switch clean {
+    case true?:
       out.append(UInt8(ascii: "\""))
       return
+    case false?: break
+    case nil:
+      // Not contiguous UTF-8 (a bridged string): copy the bytes, then check the copy.
+      let start = out.count
+      out.append(contentsOf: s.utf8)
+      if !out[start...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        out.append(UInt8(ascii: "\""))
+        return
+      }
+      out.removeSubrange(start...)
     }
-    out.removeSubrange(start...)
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out.append(contentsOf: "\\\"".utf8)

@@ -32,7 +32,9 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
 
   /// Creates statistics from already validated arrays. Use `StatisticsDecoder` for user input:
   /// this initializer only checks shapes (a mismatch here is a programming error).
-  public init(
+  /// (`@inlinable` so that callers in other modules check the shapes on their concrete `T`, not
+  /// through generic value witnesses: `fairmem sweep` builds one per input line.)
+  @inlinable public init(
     groups: [String], classes: [String], population: [[T]], confusion: [[[T]]],
     unmemorizedPrediction: [[T]]? = nil, cap: [[T]]? = nil, counts: [[[Int]]]? = nil,
     countsOrigin: CountsOrigin = .counts, notes: [String] = []
