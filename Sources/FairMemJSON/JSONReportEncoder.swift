@@ -73,14 +73,17 @@ private final class Node {
   }
 }
 
-/// A member or element: a finished value, or a container still being filled.
+/// A member or element: a finished value, an array reports are made of (kept as it is until it
+/// is written), or a container still being filled.
 private enum Child {
   case value(JSONValue)
+  case array(DirectArray)
   case node(Node)
 
   var value: JSONValue {
     switch self {
     case .value(let v): v
+    case .array(let array): array.value
     case .node(let node): node.value
     }
   }
@@ -88,12 +91,14 @@ private enum Child {
   /// Writes exactly what `value.text(pretty:)` writes: members sorted by key, the last value of a
   /// repeated key.
   func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
-    guard case .node(let node) = self else {
-      if case .value(let v) = self { try v.write(to: &out, pretty: pretty, indent: indent) }
-      return
+    let node: Node
+    switch self {
+    case .value(let v): return try v.write(to: &out, pretty: pretty, indent: indent)
+    case .array(let array): return try array.write(to: &out, pretty: pretty, indent: indent)
+    case .node(let n): node = n
     }
     switch node.content {
-    case .unset: out.append(contentsOf: "null".utf8)
+    case .unset: JSONValue.appendASCII("null", to: &out)
     case .value(let v): try v.write(to: &out, pretty: pretty, indent: indent)
     case .array(let children):
       try JSONValue.writeContainer(count: children.count, object: false, to: &out, pretty: pretty, indent: indent) {
@@ -182,32 +187,88 @@ private struct TreeEncoder: Encoder {
 }
 
 /// Encodes one value. Primitives and the arrays reports are made of (witness matrices, name
-/// lists) become `JSONValue`s directly, recognized by type identity (no dynamic casts, no nested
-/// encoder): `fairmem sweep` writes thousands of reports per second.
+/// lists) are recognized by type identity (no dynamic casts, no nested encoder): primitives
+/// become `JSONValue`s, arrays are kept as they are (`DirectArray`) and written element by
+/// element. `fairmem sweep` writes thousands of reports per second.
 private func encodeChild<T: Encodable>(_ value: T) throws -> Child {
-  if let direct = directValue(value) { return .value(direct) }
+  if let direct = directChild(value) { return direct }
   let node = Node()
   try value.encode(to: TreeEncoder(storage: node))
   return .node(node)
 }
 
-private func directValue<T>(_ value: T) -> JSONValue? {
-  func number(_ x: Double) -> JSONValue { .number(x) }
+private func directChild<T>(_ value: T) -> Child? {
   // Value types have no subtypes, so type identity is an identifier comparison (a dynamic cast
   // of the metatype, `T.self is Double.Type`, goes through the runtime's cast machinery).
   func isType<U>(_: U.Type) -> Bool { ObjectIdentifier(T.self) == ObjectIdentifier(U.self) }
-  if isType(Double.self) { return .number(value as! Double) }
-  if isType(Int.self) { return .integer(value as! Int) }
-  if isType(String.self) { return .string(value as! String) }
-  if isType(Bool.self) { return .bool(value as! Bool) }
-  if isType(JSONValue.self) { return (value as! JSONValue) }
-  if isType([Double].self) { return .array((value as! [Double]).map(number)) }
-  if isType([[Double]].self) { return .array((value as! [[Double]]).map { .array($0.map(number)) }) }
-  if isType([Double?].self) { return .array((value as! [Double?]).map { $0.map(number) ?? .null }) }
-  if isType([String].self) { return .array((value as! [String]).map { .string($0) }) }
-  if isType([[String]].self) { return .array((value as! [[String]]).map { .array($0.map { .string($0) }) }) }
-  if isType([[Int]].self) { return .array((value as! [[Int]]).map { .array($0.map { .integer($0) }) }) }
+  if isType(Double.self) { return .value(.number(value as! Double)) }
+  if isType(Int.self) { return .value(.integer(value as! Int)) }
+  if isType(String.self) { return .value(.string(value as! String)) }
+  if isType(Bool.self) { return .value(.bool(value as! Bool)) }
+  if isType(JSONValue.self) { return .value(value as! JSONValue) }
+  if isType([Double].self) { return .array(.numbers(value as! [Double])) }
+  if isType([[Double]].self) { return .array(.numberRows(value as! [[Double]])) }
+  if isType([Double?].self) { return .array(.optionalNumbers(value as! [Double?])) }
+  if isType([String].self) { return .array(.strings(value as! [String])) }
+  if isType([[String]].self) { return .array(.stringRows(value as! [[String]])) }
+  if isType([[Int]].self) { return .array(.integerRows(value as! [[Int]])) }
   return nil
+}
+
+/// An array of one of the element types reports are made of, written without first turning
+/// every element into a `JSONValue` (the same bytes as `value`'s writer).
+private enum DirectArray {
+  case numbers([Double])
+  case numberRows([[Double]])
+  case optionalNumbers([Double?])
+  case strings([String])
+  case stringRows([[String]])
+  case integerRows([[Int]])
+
+  var value: JSONValue {
+    switch self {
+    case .numbers(let a): .array(a.map { .number($0) })
+    case .numberRows(let a): .array(a.map { .array($0.map { .number($0) }) })
+    case .optionalNumbers(let a): .array(a.map { $0.map { .number($0) } ?? .null })
+    case .strings(let a): .array(a.map { .string($0) })
+    case .stringRows(let a): .array(a.map { .array($0.map { .string($0) }) })
+    case .integerRows(let a): .array(a.map { .array($0.map { .integer($0) }) })
+    }
+  }
+
+  func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
+    switch self {
+    case .numbers(let a): try Self.write(a, to: &out, pretty: pretty, indent: indent, JSONValue.writeNumber)
+    case .numberRows(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
+        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.writeNumber)
+      }
+    case .optionalNumbers(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (x, out) throws(JSONOutputError) in
+        if let x { try JSONValue.writeNumber(x, to: &out) } else { JSONValue.appendASCII("null", to: &out) }
+      }
+    case .strings(let a): try Self.write(a, to: &out, pretty: pretty, indent: indent, JSONValue.escape)
+    case .stringRows(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
+        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.escape)
+      }
+    case .integerRows(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
+        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.writeInteger)
+      }
+    }
+  }
+
+  /// `[...]` around the elements, laid out as `JSONValue.writeContainer` lays out an array.
+  private static func write<Element>(
+    _ elements: [Element], to out: inout [UInt8], pretty: Bool, indent: Int,
+    _ element: (Element, inout [UInt8]) throws(JSONOutputError) -> Void
+  ) throws(JSONOutputError) {
+    try JSONValue.writeContainer(count: elements.count, object: false, to: &out, pretty: pretty, indent: indent) {
+      (i, out) throws(JSONOutputError) in
+      try element(elements[i], &out)
+    }
+  }
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -350,6 +411,7 @@ private struct SingleContainer: SingleValueEncodingContainer {
   mutating func encode<T: Encodable>(_ value: T) throws {
     switch try encodeChild(value) {
     case .value(let v): node.content = .value(v)
+    case .array(let array): node.content = .value(array.value)
     case .node(let child):
       node.content = child.content
       node.keyType = child.keyType

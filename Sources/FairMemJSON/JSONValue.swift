@@ -69,18 +69,10 @@ public enum JSONValue: Sendable, Equatable {
   /// Writes UTF-8 bytes (appending to a byte array is much cheaper than to a `String`).
   func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
     switch self {
-    case .null: out.append(contentsOf: "null".utf8)
-    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .integer(let i): out.append(contentsOf: String(i).utf8)
-    case .number(let d):
-      guard d.isFinite else {
-        throw JSONOutputError(problem: "non-finite number \(d) cannot be written as JSON")
-      }
-      if d == d.rounded(), abs(d) < 1e15 {
-        out.append(contentsOf: String(Int(d)).utf8)
-      } else {
-        Self.writeDescription(of: d, to: &out)
-      }
+    case .null: Self.appendASCII("null", to: &out)
+    case .bool(let b): Self.appendASCII(b ? "true" : "false", to: &out)
+    case .integer(let i): Self.writeInteger(i, to: &out)
+    case .number(let d): try Self.writeNumber(d, to: &out)
     case .numberLiteral(let text): out.append(contentsOf: text.utf8)  // validated JSON number syntax
     case .string(let s): Self.escape(s, into: &out)
     case .array(let items):
@@ -97,6 +89,27 @@ public enum JSONValue: Sendable, Equatable {
         try sorted[i].value.write(to: &out, pretty: pretty, indent: indent + 1)
       }
     }
+  }
+
+  /// Writes an integer in decimal.
+  static func writeInteger(_ i: Int, to out: inout [UInt8]) { out.append(contentsOf: String(i).utf8) }
+
+  /// Writes a number: integral values below 1e15 without a fraction, others in Swift's shortest
+  /// round-trip form; throws on a non-finite number.
+  static func writeNumber(_ d: Double, to out: inout [UInt8]) throws(JSONOutputError) {
+    guard d.isFinite else {
+      throw JSONOutputError(problem: "non-finite number \(d) cannot be written as JSON")
+    }
+    if d == d.rounded(), abs(d) < 1e15 {
+      writeInteger(Int(d), to: &out)
+    } else {
+      writeDescription(of: d, to: &out)
+    }
+  }
+
+  /// Appends fixed text (a literal: its UTF-8 is copied in one piece, not iterated).
+  static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
+    text.withUTF8Buffer { out.append(contentsOf: $0) }
   }
 
   /// Appends `d.description` (Swift's shortest round-trip form) without making a `String`:
@@ -123,7 +136,7 @@ public enum JSONValue: Sendable, Equatable {
     _ item: (Int, inout [UInt8]) throws(JSONOutputError) -> Void
   ) throws(JSONOutputError) {
     guard count > 0 else {
-      out.append(contentsOf: (object ? "{}" : "[]").utf8)
+      Self.appendASCII(object ? "{}" : "[]", to: &out)
       return
     }
     out.append(UInt8(ascii: object ? "{" : "["))
@@ -139,7 +152,7 @@ public enum JSONValue: Sendable, Equatable {
   /// Writes `"key": ` (`"key":` on one line).
   static func writeKey(_ key: String, to out: inout [UInt8], pretty: Bool) {
     escape(key, into: &out)
-    out.append(contentsOf: (pretty ? ": " : ":").utf8)
+    Self.appendASCII(pretty ? ": " : ":", to: &out)
   }
 
   static func newline(_ out: inout [UInt8], _ indent: Int) {
