@@ -25,9 +25,13 @@ extension MemorizationAnalysis {
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
     closed: ClosedFormBounds<Double>, certificate: Bool
   ) -> MemorizationAnswer? {
-    var answer = unanswered(
-      statistics, metric: metric, options: options, closed: closed,
-      rows: MemorizationProgram.rowLabels(statistics: statistics, metric: metric, options: options))
+    // Made only once the closed form answers (its row labels cost string building; most
+    // instances a closed form does not cover go to GLPK, which labels its own rows).
+    func unansweredHere() -> MemorizationAnswer {
+      unanswered(
+        statistics, metric: metric, options: options, closed: closed,
+        rows: MemorizationProgram.rowLabels(statistics: statistics, metric: metric, options: options))
+    }
     let least: (mass: Double, x: [[Double]])
     let most: (mass: Double, x: [[Double]])
     let rule: String
@@ -50,6 +54,7 @@ extension MemorizationAnalysis {
       guard abs(gap) > closedFormEdge else { return nil }
       guard let low = form.leastMass() else {
         guard MemorizationAnswer.provesInfeasibility(floatingGap: gap) else { return nil }
+        var answer = unansweredHere()
         if certificate {
           // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
           // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
@@ -82,6 +87,7 @@ extension MemorizationAnalysis {
     guard residual <= options.tolerance + closedFormEdge, withinCaps(least.x, statistics),
       withinCaps(most.x, statistics)
     else { return nil }
+    var answer = unansweredHere()
     answer.feasible = true
     answer.minMass = least.mass
     answer.maxMass = most.mass
