@@ -83,7 +83,7 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
   /// `b[a][yh] = Σ_y pi[a][y] C[a][y][yh]`, the base classifier's prediction law in group `a`.
   @inlinable public func basePrediction(_ a: Int) -> [T] {
     let pi = baseRates(a)
-    return (0..<classCount).map { yh in fieldSum((0..<classCount).map { pi[$0] * confusion[a][$0][yh] }) }
+    return (0..<classCount).map { yh in fieldSum((0..<classCount).lazy.map { pi[$0] * confusion[a][$0][yh] }) }
   }
 
   /// Whether the cap equals the population everywhere (the closed forms assume it).

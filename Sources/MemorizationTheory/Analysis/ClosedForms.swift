@@ -48,7 +48,7 @@ extension PopulationStatistics {
   /// Distance used by R5: total variation over all classes, or |difference| on the favorable one.
   private func distance(_ u: [T], _ v: [T], favorable: Int?) -> T {
     if let c = favorable { return (u[c] - v[c]).magnitudeValue }
-    return fieldSum(zip(u, v).map { ($0 - $1).magnitudeValue }) / T(integer: 2)
+    return fieldSum(zip(u, v).lazy.map { ($0 - $1).magnitudeValue }) / T(integer: 2)
   }
 
   /// R5, mass bounds for zero statistical parity, generalized to G groups and a tolerance.
@@ -186,7 +186,7 @@ extension PopulationStatistics {
           )
           return result
         }
-        forcedMass = forcedMass + fieldSum(moving.map { population[$0][y] })
+        forcedMass = forcedMass + fieldSum(moving.lazy.map { population[$0][y] })
         forcedCells.append(contentsOf: moving.map { ($0, y) })
         result.assumptions.append(
           "class '\(self.classes[y])': misclassification rows are not proportional across groups, so the whole class must be memorized wherever it is misclassified"
