@@ -151,7 +151,7 @@ extension PopulationStatistics {
   private func equalizedOddsForms(_ options: MetricOptions) -> ClosedFormBounds<T> {
     let classes = Array(0..<classCount)
     if let c = options.favorableClass {
-      let perClass = classes.map { y in
+      let perClass: [(trueClass: Int, values: [(group: Int, w: T)])] = classes.map { y in
         (
           y,
           (0..<groupCount).filter { !cellIsEmpty($0, y) }.map { a in (a, y == c ? missRate(a, c) : confusion[a][y][c]) }
@@ -165,7 +165,9 @@ extension PopulationStatistics {
       result.assumptions.append("no closed form with a cap below the population (the LP answers)")
       return result
     }
-    var proportionalClasses: [(Int, [(Int, T)])] = []
+    // Typed as `missRateEqualization` takes it (converting an array of unlabeled tuples to the
+    // labeled element type copies it element by element).
+    var proportionalClasses: [(trueClass: Int, values: [(group: Int, w: T)])] = []
     var forcedMass = T.zero
     var forcedCells: [(Int, Int)] = []
     for y in classes {
