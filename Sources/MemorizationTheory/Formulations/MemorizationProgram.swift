@@ -89,23 +89,43 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
       self.bandKeys = keys
     }
     self.rowLabels = Self.rowLabels(statistics: statistics, metric: metric, options: options, rows: rows)
-    var names: [String] = []
-    names.reserveCapacity(statistics.groupCount * statistics.classCount)
-    for a in 0..<statistics.groupCount {
-      for y in 0..<statistics.classCount { names.append("x[\(groups[a])][\(classes[y])]") }
+    self.variableNames = variableNameMemo.labels(for: [groups, classes]) {
+      var names: [String] = []
+      names.reserveCapacity(groups.count * classes.count)
+      for a in groups.indices {
+        for y in classes.indices { names.append("x[\(groups[a])][\(classes[y])]") }
+      }
+      return names
     }
-    self.variableNames = names
   }
 
   /// The labels of the program's rows, in row order, without building the rows: entry labels
   /// (`.referencePairs`, `.allPairs`), or for band rows e.g. `sp[female][>50K] in band`.
   /// - Parameter rows: defaults as in `init`.
+  ///
+  /// Sweeps ask for the same labels line after line; they are made once per key (`LabelMemo`).
   public static func rowLabels(
     statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows? = nil
   ) -> [String] {
+    let rows = rows ?? defaultRows(options)
+    let rowsCode =
+      switch rows {
+      case .referencePairs: 0
+      case .bands: 1
+      case .allPairs: 2
+      }
+    return rowLabelMemo.labels(for: RowLabelKey(statistics, metric: metric, options: options, rows: rowsCode)) {
+      makeRowLabels(statistics: statistics, metric: metric, options: options, rows: rows)
+    }
+  }
+
+  /// `rowLabels` without the memo (the tests compare the two).
+  static func makeRowLabels(
+    statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows
+  ) -> [String] {
     let groups = statistics.groups
     let classes = statistics.classes
-    switch rows ?? defaultRows(options) {
+    switch rows {
     case .referencePairs:
       return statistics.referenceEntries(for: metric, options: options).map {
         $0.label(groups: groups, classes: classes)
