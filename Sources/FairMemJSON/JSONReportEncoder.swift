@@ -106,28 +106,37 @@ private enum Child {
         try children[i].write(to: &out, pretty: pretty, indent: indent + 1)
       }
     case .object(let members):
-      let kept = MemberOrder.shared.order(of: members, keyType: node.keyType)
+      let layout = MemberOrder.shared.layout(of: members, keyType: node.keyType)
+      let kept = layout.order
       try JSONValue.writeContainer(count: kept.count, object: true, to: &out, pretty: pretty, indent: indent) {
         (i, out) throws(JSONOutputError) in
-        let member = members[kept[i]]
-        JSONValue.writeKey(member.key, to: &out, pretty: pretty)
-        try member.child.write(to: &out, pretty: pretty, indent: indent + 1)
+        // `JSONValue.writeKey`, with the key's escaped text made once per shape.
+        out.append(contentsOf: layout.quotedKeys[kept[i]])
+        JSONValue.appendASCII(pretty ? ": " : ":", to: &out)
+        try members[kept[i]].child.write(to: &out, pretty: pretty, indent: indent + 1)
       }
     }
   }
 }
 
 /// The order in which an object's members are written: sorted by key, insertion order among
-/// equal keys, only the last of a repeated key kept. A report type encodes the same keys in the
-/// same order every time, so the order is remembered per (first `CodingKey` type, member count)
-/// together with the key sequence it was computed for, and reused only when the object's keys are
-/// that sequence (checked key by key).
+/// equal keys, only the last of a repeated key kept; with each member's key as written (quoted and
+/// escaped). A report type encodes the same keys in the same order every time, so the layout is
+/// remembered per (first `CodingKey` type, member count) together with the key sequence it was
+/// computed for, and reused only when the object's keys are that sequence (checked key by key).
 private final class MemberOrder: Sendable {
   static let shared = MemberOrder()
 
+  struct Layout {
+    /// The indices of the members to write, in writing order.
+    var order: [Int]
+    /// Each member's key as JSON text (`JSONValue.escape`), by member index.
+    var quotedKeys: [[UInt8]]
+  }
+
   private struct Entry {
     var keys: [String]
-    var order: [Int]
+    var layout: Layout
   }
   /// The first key type of an object and its member count.
   private struct Shape: Hashable {
@@ -136,17 +145,23 @@ private final class MemberOrder: Sendable {
   }
   private let cache = Mutex<[Shape: Entry]>([:])
 
-  func order(of members: [(key: String, child: Child)], keyType: ObjectIdentifier?) -> [Int] {
+  func layout(of members: [(key: String, child: Child)], keyType: ObjectIdentifier?) -> Layout {
     let shape = keyType.map { Shape(keyType: $0, count: members.count) }
     if let shape, let known = cache.withLock({ $0[shape] }), zip(known.keys, members).allSatisfy({ $0 == $1.key }) {
-      return known.order
+      return known.layout
     }
-    let order = Self.sortedOrder(members)
+    let layout = Layout(
+      order: Self.sortedOrder(members),
+      quotedKeys: members.map { member in
+        var text: [UInt8] = []
+        JSONValue.escape(member.key, into: &text)
+        return text
+      })
     if let shape {
-      let entry = Entry(keys: members.map(\.key), order: order)
+      let entry = Entry(keys: members.map(\.key), layout: layout)
       cache.withLock { $0[shape] = entry }
     }
-    return order
+    return layout
   }
 
   private static func sortedOrder(_ members: [(key: String, child: Child)]) -> [Int] {
