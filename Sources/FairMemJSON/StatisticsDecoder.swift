@@ -331,8 +331,9 @@ public struct StatisticsDecoder: Sendable {
     return n
   }
 
-  /// `rows` with `convert` applied to every entry; for `Double` (where `convert` is the identity)
-  /// the same arrays, without copying them.
+  /// `rows` with `convert` applied to every entry; for `Double` the same arrays, without copying
+  /// them (`decode(object:)` converts with the identity; every other `T` fails the cast, as the
+  /// rows are never empty: validated shapes have at least two entries).
   private static func converted<T: FieldScalar>(_ rows: [[Double]], _ convert: (Double) -> T) -> [[T]] {
     if let same = rows as? [[T]] { return same }
     return rows.map { $0.map(convert) }
