@@ -43,7 +43,8 @@ public func currentThreadCount() -> Int {
 /// call that runs on several OpenBLAS threads starts the pool again (OpenBLAS's `exec_blas`), so it
 /// is safe at any time no BLAS call is running. The `fairmem` executable calls it at start.
 ///
-/// The corresponding OpenBLAS function is `blas_thread_shutdown_`.
+/// The corresponding OpenBLAS function is `blas_thread_shutdown_` (called only if the OpenBLAS in
+/// use has it: a serial build has no workers).
 public func stopIdleBLASWorkers() {
-  _ = blas_thread_shutdown_()
+  CBLAS_stopIdleWorkers()
 }
