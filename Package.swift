@@ -147,7 +147,9 @@ let package = Package(
       swiftSettings: strictSettings),
     .executableTarget(
       name: "fairmem",
-      dependencies: ["FairMemCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "FairMemCommands", "DenseLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strictSettings),
 
     // Test-only helpers: tolerances, approximate comparison, seeded generators that print their seed.

@@ -18,11 +18,13 @@ import subprocess
 import sys
 
 FUNCTIONS = [
-    ("StatisticsDecoder.object(from:) (JSON parse)", r"StatisticsDecoderV6object4from.*Data"),
+    ("StatisticsDecoder.object(from:) (JSON parse)", r"StatisticsDecoderV6object4from"),
     ("StatisticsDecoder.decode(object:) (decoding, validation)", r"StatisticsDecoderV6decode6object"),
-    ("MemorizationAnalysis.analyze", r"0A8AnalysisO7analyze_"),
+    ("MemorizationAnalysis.answers (analysis)", r"0A8AnalysisO7answers_"),
+    ("- analyzeByLinearProgram (GLPK route)", r"0A8AnalysisO22analyzeByLinearProgram"),
     ("- MemorizationProgram.init", r"0A7ProgramV10statistics6metric7options4rows"),
     ("- closedFormAnswer (closed-form route)", r"closedFormAnswer"),
+    ("- MemorizationProgram.rowLabels (row labels)", r"ProgramV9rowLabels"),
     ("- R5 bounds (statisticalParityBounds)", r"statisticalParityBounds"),
     ("- LinearProgramming.solve (Swift side)", r"LinearProgramming5solve_7options"),
     ("- FarkasCertificate.elastic (Swift side)", r"FarkasCertificateV7elastic"),
@@ -57,9 +59,9 @@ def main() -> None:
     stages = {
         "GLPK (libglpk self time + Swift side of LinearProgramming)": sum(v for k, v in libraries.items() if "glpk" in k) + lp,
         "checks (R0 witnesses, Farkas gaps, R5 bounds)": checks,
-        "JSON in (parse, decode, validate)": share(r"StatisticsDecoderV6object4from.*Data") + share(r"StatisticsDecoderV6decode6object"),
+        "JSON in (parse, decode, validate)": share(r"StatisticsDecoderV6object4from") + share(r"StatisticsDecoderV6decode6object"),
         "JSON out (report, encoder, writer)": share(r"JSONReportEncoderV4text") + share(r"0A12AnswerReportVy.*cfC"),
-        "analysis other (LP building, closed-form route, answer)": share(r"0A8AnalysisO7analyze_") - lp - checks,
+        "analysis other (LP building, closed-form route, labels, answer)": share(r"0A8AnalysisO7answers_") - lp - checks,
     }
     stages["rest (process start, reading, threads, output, lost call chains)"] = 100 - sum(stages.values())
     print(f"\n| stage | share | us per answer (of {us:.1f}) |\n|---|---:|---:|")

@@ -33,3 +33,18 @@ public func currentThreadCount() -> Int {
   let count = configuredThreadCount.load(ordering: .relaxed)
   return count > 0 ? count : Int(openblas_get_num_threads())
 }
+
+/// Stops OpenBLAS's worker threads until a call needs them again.
+///
+/// OpenBLAS starts its worker pool when the library is loaded (one worker per further core, unless
+/// `OPENBLAS_NUM_THREADS=1`), and idle workers spin on `sched_yield` for about 0.1 s before they
+/// sleep: a process that never calls BLAS (`fairmem sweep`, `bounds`, ...) loses that much CPU on
+/// the other cores, and on a core it shares with its own threads. This joins the workers; the next
+/// call that runs on several OpenBLAS threads starts the pool again (OpenBLAS's `exec_blas`), so it
+/// is safe at any time no BLAS call is running. The `fairmem` executable calls it at start.
+///
+/// The corresponding OpenBLAS function is `blas_thread_shutdown_` (called only if the OpenBLAS in
+/// use has it: a serial build has no workers).
+public func stopIdleBLASWorkers() {
+  CBLAS_stopIdleWorkers()
+}

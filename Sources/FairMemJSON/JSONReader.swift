@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A small, strict JSON reader (RFC 8259) producing Swift values: `[String: Any]`, `[Any]`,
 /// `String`, `Double` (or `Int` for integer literals that fit), `Bool`, and `JSONReader.null`.
 ///
@@ -102,6 +108,7 @@ public struct JSONReader {
   private mutating func object(depth: Int) throws(Failure) -> [String: Any] {
     index += 1
     var result: [String: Any] = [:]
+    result.reserveCapacity(8)  // one allocation for the usual statistics object
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
@@ -135,6 +142,7 @@ public struct JSONReader {
   private mutating func array(depth: Int) throws(Failure) -> [Any] {
     index += 1
     var result: [Any] = []
+    result.reserveCapacity(8)  // one allocation for the usual short rows
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
       index += 1
@@ -184,6 +192,14 @@ public struct JSONReader {
       index += 1
     }
     guard index < bytes.count else { throw failure("unterminated string") }
+    if bytes[index] == UInt8(ascii: "\"") {
+      // No escapes (keys, names): validate the bytes in place, without copying them first.
+      index += 1
+      guard let text = String(validating: bytes[start..<(index - 1)], as: UTF8.self) else {
+        throw failure("invalid UTF-8 in string")
+      }
+      return text
+    }
     var utf8 = Array(bytes[start..<index])
     while bytes[index] != UInt8(ascii: "\"") {
       // bytes[index] is a backslash.
@@ -226,6 +242,24 @@ public struct JSONReader {
     return text
   }
 
+  /// The double a validated number literal (with a fraction or exponent) denotes, read by C's
+  /// `strtod` from a NUL-terminated copy of its bytes (no `String`), when that is a normal finite
+  /// number; nil otherwise (zero, subnormal, out of range, or `strtod` stopping early under a
+  /// locale whose decimal point is not "."), and the caller then reads it through `Double(_:)`,
+  /// which is `strtod` in the C locale too: both round correctly, so the value is the same.
+  private func normalDouble(_ range: Range<Int>) -> Double? {
+    let count = range.count
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> Double? in
+      guard let base = buffer.baseAddress else { return nil }
+      for i in 0..<count { base[i] = CChar(bitPattern: bytes[range.lowerBound + i]) }
+      base[count] = 0
+      var end: UnsafeMutablePointer<CChar>? = nil
+      let value = strtod(base, &end)
+      guard end == base + count, value.isNormal else { return nil }
+      return value
+    }
+  }
+
   private mutating func number() throws(Failure) -> Any {
     let start = index
     var isInteger = true
@@ -258,6 +292,7 @@ public struct JSONReader {
       if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
       guard digits(&self) > 0 else { throw failure("invalid number") }
     }
+    if !isInteger, let value = normalDouble(start..<index) { return value }
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
     if isInteger, let value = Int(text) { return value }
     guard let value = Double(text) else { throw failure("invalid number") }

@@ -46,6 +46,14 @@ private final class Node {
   /// The `CodingKey` type of a keyed container (to reuse its member order, see `MemberOrder`).
   var keyType: ObjectIdentifier?
 
+  /// An empty member list with room for a typical report object (one allocation instead of one
+  /// per doubling while the members are appended).
+  static func emptyMembers() -> [(key: String, child: Child)] {
+    var members: [(key: String, child: Child)] = []
+    members.reserveCapacity(32)
+    return members
+  }
+
   var value: JSONValue {
     switch content {
     case .unset: .null
@@ -65,14 +73,17 @@ private final class Node {
   }
 }
 
-/// A member or element: a finished value, or a container still being filled.
+/// A member or element: a finished value, an array reports are made of (kept as it is until it
+/// is written), or a container still being filled.
 private enum Child {
   case value(JSONValue)
+  case array(DirectArray)
   case node(Node)
 
   var value: JSONValue {
     switch self {
     case .value(let v): v
+    case .array(let array): array.value
     case .node(let node): node.value
     }
   }
@@ -80,12 +91,14 @@ private enum Child {
   /// Writes exactly what `value.text(pretty:)` writes: members sorted by key, the last value of a
   /// repeated key.
   func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
-    guard case .node(let node) = self else {
-      if case .value(let v) = self { try v.write(to: &out, pretty: pretty, indent: indent) }
-      return
+    let node: Node
+    switch self {
+    case .value(let v): return try v.write(to: &out, pretty: pretty, indent: indent)
+    case .array(let array): return try array.write(to: &out, pretty: pretty, indent: indent)
+    case .node(let n): node = n
     }
     switch node.content {
-    case .unset: out.append(contentsOf: "null".utf8)
+    case .unset: JSONValue.appendASCII("null", to: &out)
     case .value(let v): try v.write(to: &out, pretty: pretty, indent: indent)
     case .array(let children):
       try JSONValue.writeContainer(count: children.count, object: false, to: &out, pretty: pretty, indent: indent) {
@@ -93,28 +106,37 @@ private enum Child {
         try children[i].write(to: &out, pretty: pretty, indent: indent + 1)
       }
     case .object(let members):
-      let kept = MemberOrder.shared.order(of: members, keyType: node.keyType)
+      let layout = MemberOrder.shared.layout(of: members, keyType: node.keyType)
+      let kept = layout.order
       try JSONValue.writeContainer(count: kept.count, object: true, to: &out, pretty: pretty, indent: indent) {
         (i, out) throws(JSONOutputError) in
-        let member = members[kept[i]]
-        JSONValue.writeKey(member.key, to: &out, pretty: pretty)
-        try member.child.write(to: &out, pretty: pretty, indent: indent + 1)
+        // `JSONValue.writeKey`, with the key's escaped text made once per shape.
+        out.append(contentsOf: layout.quotedKeys[kept[i]])
+        JSONValue.appendASCII(pretty ? ": " : ":", to: &out)
+        try members[kept[i]].child.write(to: &out, pretty: pretty, indent: indent + 1)
       }
     }
   }
 }
 
 /// The order in which an object's members are written: sorted by key, insertion order among
-/// equal keys, only the last of a repeated key kept. A report type encodes the same keys in the
-/// same order every time, so the order is remembered per (first `CodingKey` type, member count)
-/// together with the key sequence it was computed for, and reused only when the object's keys are
-/// that sequence (checked key by key).
+/// equal keys, only the last of a repeated key kept; with each member's key as written (quoted and
+/// escaped). A report type encodes the same keys in the same order every time, so the layout is
+/// remembered per (first `CodingKey` type, member count) together with the key sequence it was
+/// computed for, and reused only when the object's keys are that sequence (checked key by key).
 private final class MemberOrder: Sendable {
   static let shared = MemberOrder()
 
+  struct Layout {
+    /// The indices of the members to write, in writing order.
+    var order: [Int]
+    /// Each member's key as JSON text (`JSONValue.escape`), by member index.
+    var quotedKeys: [[UInt8]]
+  }
+
   private struct Entry {
     var keys: [String]
-    var order: [Int]
+    var layout: Layout
   }
   /// The first key type of an object and its member count.
   private struct Shape: Hashable {
@@ -123,17 +145,23 @@ private final class MemberOrder: Sendable {
   }
   private let cache = Mutex<[Shape: Entry]>([:])
 
-  func order(of members: [(key: String, child: Child)], keyType: ObjectIdentifier?) -> [Int] {
+  func layout(of members: [(key: String, child: Child)], keyType: ObjectIdentifier?) -> Layout {
     let shape = keyType.map { Shape(keyType: $0, count: members.count) }
     if let shape, let known = cache.withLock({ $0[shape] }), zip(known.keys, members).allSatisfy({ $0 == $1.key }) {
-      return known.order
+      return known.layout
     }
-    let order = Self.sortedOrder(members)
+    let layout = Layout(
+      order: Self.sortedOrder(members),
+      quotedKeys: members.map { member in
+        var text: [UInt8] = []
+        JSONValue.escape(member.key, into: &text)
+        return text
+      })
     if let shape {
-      let entry = Entry(keys: members.map(\.key), order: order)
+      let entry = Entry(keys: members.map(\.key), layout: layout)
       cache.withLock { $0[shape] = entry }
     }
-    return order
+    return layout
   }
 
   private static func sortedOrder(_ members: [(key: String, child: Child)]) -> [Int] {
@@ -156,7 +184,7 @@ private struct TreeEncoder: Encoder {
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-    if case .object = storage.content {} else { storage.content = .object([]) }
+    if case .object = storage.content {} else { storage.content = .object(Node.emptyMembers()) }
     // The first key type names the object (a report that adds members under a second key type,
     // like `SweepAnswerReport`, keeps the first; the key sequence is checked on every use anyway).
     if storage.keyType == nil { storage.keyType = ObjectIdentifier(Key.self) }
@@ -174,30 +202,87 @@ private struct TreeEncoder: Encoder {
 }
 
 /// Encodes one value. Primitives and the arrays reports are made of (witness matrices, name
-/// lists) become `JSONValue`s directly, recognized by type identity (no dynamic casts, no nested
-/// encoder): `fairmem sweep` writes thousands of reports per second.
+/// lists) are recognized by type identity (no dynamic casts, no nested encoder): primitives
+/// become `JSONValue`s, arrays are kept as they are (`DirectArray`) and written element by
+/// element. `fairmem sweep` writes thousands of reports per second.
 private func encodeChild<T: Encodable>(_ value: T) throws -> Child {
-  if let direct = directValue(value) { return .value(direct) }
+  if let direct = directChild(value) { return direct }
   let node = Node()
   try value.encode(to: TreeEncoder(storage: node))
   return .node(node)
 }
 
-private func directValue<T>(_ value: T) -> JSONValue? {
-  func number(_ x: Double) -> JSONValue { .number(x) }
-  switch T.self {
-  case is Double.Type: return .number(value as! Double)
-  case is Int.Type: return .integer(value as! Int)
-  case is String.Type: return .string(value as! String)
-  case is Bool.Type: return .bool(value as! Bool)
-  case is JSONValue.Type: return (value as! JSONValue)
-  case is [Double].Type: return .array((value as! [Double]).map(number))
-  case is [[Double]].Type: return .array((value as! [[Double]]).map { .array($0.map(number)) })
-  case is [Double?].Type: return .array((value as! [Double?]).map { $0.map(number) ?? .null })
-  case is [String].Type: return .array((value as! [String]).map { .string($0) })
-  case is [[String]].Type: return .array((value as! [[String]]).map { .array($0.map { .string($0) }) })
-  case is [[Int]].Type: return .array((value as! [[Int]]).map { .array($0.map { .integer($0) }) })
-  default: return nil
+private func directChild<T>(_ value: T) -> Child? {
+  // Value types have no subtypes, so type identity is an identifier comparison (a dynamic cast
+  // of the metatype, `T.self is Double.Type`, goes through the runtime's cast machinery).
+  func isType<U>(_: U.Type) -> Bool { ObjectIdentifier(T.self) == ObjectIdentifier(U.self) }
+  if isType(Double.self) { return .value(.number(value as! Double)) }
+  if isType(Int.self) { return .value(.integer(value as! Int)) }
+  if isType(String.self) { return .value(.string(value as! String)) }
+  if isType(Bool.self) { return .value(.bool(value as! Bool)) }
+  if isType(JSONValue.self) { return .value(value as! JSONValue) }
+  if isType([Double].self) { return .array(.numbers(value as! [Double])) }
+  if isType([[Double]].self) { return .array(.numberRows(value as! [[Double]])) }
+  if isType([Double?].self) { return .array(.optionalNumbers(value as! [Double?])) }
+  if isType([String].self) { return .array(.strings(value as! [String])) }
+  if isType([[String]].self) { return .array(.stringRows(value as! [[String]])) }
+  if isType([[Int]].self) { return .array(.integerRows(value as! [[Int]])) }
+  return nil
+}
+
+/// An array of one of the element types reports are made of, written without first turning
+/// every element into a `JSONValue` (the same bytes as `value`'s writer).
+private enum DirectArray {
+  case numbers([Double])
+  case numberRows([[Double]])
+  case optionalNumbers([Double?])
+  case strings([String])
+  case stringRows([[String]])
+  case integerRows([[Int]])
+
+  var value: JSONValue {
+    switch self {
+    case .numbers(let a): .array(a.map { .number($0) })
+    case .numberRows(let a): .array(a.map { .array($0.map { .number($0) }) })
+    case .optionalNumbers(let a): .array(a.map { $0.map { .number($0) } ?? .null })
+    case .strings(let a): .array(a.map { .string($0) })
+    case .stringRows(let a): .array(a.map { .array($0.map { .string($0) }) })
+    case .integerRows(let a): .array(a.map { .array($0.map { .integer($0) }) })
+    }
+  }
+
+  func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
+    switch self {
+    case .numbers(let a): try Self.write(a, to: &out, pretty: pretty, indent: indent, JSONValue.writeNumber)
+    case .numberRows(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
+        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.writeNumber)
+      }
+    case .optionalNumbers(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (x, out) throws(JSONOutputError) in
+        if let x { try JSONValue.writeNumber(x, to: &out) } else { JSONValue.appendASCII("null", to: &out) }
+      }
+    case .strings(let a): try Self.write(a, to: &out, pretty: pretty, indent: indent, JSONValue.escape)
+    case .stringRows(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
+        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.escape)
+      }
+    case .integerRows(let a):
+      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
+        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.writeInteger)
+      }
+    }
+  }
+
+  /// `[...]` around the elements, laid out as `JSONValue.writeContainer` lays out an array.
+  private static func write<Element>(
+    _ elements: [Element], to out: inout [UInt8], pretty: Bool, indent: Int,
+    _ element: (Element, inout [UInt8]) throws(JSONOutputError) -> Void
+  ) throws(JSONOutputError) {
+    try JSONValue.writeContainer(count: elements.count, object: false, to: &out, pretty: pretty, indent: indent) {
+      (i, out) throws(JSONOutputError) in
+      try element(elements[i], &out)
+    }
   }
 }
 
@@ -241,7 +326,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     -> KeyedEncodingContainer<NestedKey>
   {
     let child = Node()
-    child.content = .object([])
+    child.content = .object(Node.emptyMembers())
     child.keyType = ObjectIdentifier(NestedKey.self)
     set(key, .node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
@@ -299,7 +384,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     -> KeyedEncodingContainer<NestedKey>
   {
     let child = Node()
-    child.content = .object([])
+    child.content = .object(Node.emptyMembers())
     child.keyType = ObjectIdentifier(NestedKey.self)
     append(.node(child))
     return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [IndexKey(count)]))
@@ -341,6 +426,7 @@ private struct SingleContainer: SingleValueEncodingContainer {
   mutating func encode<T: Encodable>(_ value: T) throws {
     switch try encodeChild(value) {
     case .value(let v): node.content = .value(v)
+    case .array(let array): node.content = .value(array.value)
     case .node(let child):
       node.content = child.content
       node.keyType = child.keyType

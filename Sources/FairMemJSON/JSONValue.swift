@@ -69,18 +69,10 @@ public enum JSONValue: Sendable, Equatable {
   /// Writes UTF-8 bytes (appending to a byte array is much cheaper than to a `String`).
   func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
     switch self {
-    case .null: out.append(contentsOf: "null".utf8)
-    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .integer(let i): out.append(contentsOf: String(i).utf8)
-    case .number(let d):
-      guard d.isFinite else {
-        throw JSONOutputError(problem: "non-finite number \(d) cannot be written as JSON")
-      }
-      if d == d.rounded(), abs(d) < 1e15 {
-        out.append(contentsOf: String(Int(d)).utf8)
-      } else {
-        out.append(contentsOf: d.description.utf8)
-      }
+    case .null: Self.appendASCII("null", to: &out)
+    case .bool(let b): Self.appendASCII(b ? "true" : "false", to: &out)
+    case .integer(let i): Self.writeInteger(i, to: &out)
+    case .number(let d): try Self.writeNumber(d, to: &out)
     case .numberLiteral(let text): out.append(contentsOf: text.utf8)  // validated JSON number syntax
     case .string(let s): Self.escape(s, into: &out)
     case .array(let items):
@@ -99,6 +91,44 @@ public enum JSONValue: Sendable, Equatable {
     }
   }
 
+  /// Writes an integer in decimal.
+  static func writeInteger(_ i: Int, to out: inout [UInt8]) { out.append(contentsOf: String(i).utf8) }
+
+  /// Writes a number: integral values below 1e15 without a fraction, others in Swift's shortest
+  /// round-trip form; throws on a non-finite number.
+  static func writeNumber(_ d: Double, to out: inout [UInt8]) throws(JSONOutputError) {
+    guard d.isFinite else {
+      throw JSONOutputError(problem: "non-finite number \(d) cannot be written as JSON")
+    }
+    if d == d.rounded(), abs(d) < 1e15 {
+      writeInteger(Int(d), to: &out)
+    } else {
+      writeDescription(of: d, to: &out)
+    }
+  }
+
+  /// Appends fixed text (a literal: its UTF-8 is copied in one piece, not iterated).
+  static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
+    text.withUTF8Buffer { out.append(contentsOf: $0) }
+  }
+
+  /// Appends `d.description` (Swift's shortest round-trip form) without making a `String`:
+  /// `Double.write(to:)` formats into a stack buffer and hands it to the stream's `_writeASCII`
+  /// (the same digits `description` returns; a stream without `_writeASCII` gets a `String`).
+  static func writeDescription(of d: Double, to out: inout [UInt8]) {
+    var sink = ByteSink()
+    swap(&sink.bytes, &out)
+    d.write(to: &sink)
+    swap(&sink.bytes, &out)
+  }
+
+  /// A text output stream appending UTF-8 to a byte array.
+  private struct ByteSink: TextOutputStream {
+    var bytes: [UInt8] = []
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+  }
+
   /// Writes `[...]` or `{...}` around `count` items written by `item`, with commas and (pretty)
   /// one item per line indented one level deeper; `[]`/`{}` when empty.
   static func writeContainer(
@@ -106,7 +136,7 @@ public enum JSONValue: Sendable, Equatable {
     _ item: (Int, inout [UInt8]) throws(JSONOutputError) -> Void
   ) throws(JSONOutputError) {
     guard count > 0 else {
-      out.append(contentsOf: (object ? "{}" : "[]").utf8)
+      Self.appendASCII(object ? "{}" : "[]", to: &out)
       return
     }
     out.append(UInt8(ascii: object ? "{" : "["))
@@ -122,7 +152,7 @@ public enum JSONValue: Sendable, Equatable {
   /// Writes `"key": ` (`"key":` on one line).
   static func writeKey(_ key: String, to out: inout [UInt8], pretty: Bool) {
     escape(key, into: &out)
-    out.append(contentsOf: (pretty ? ": " : ":").utf8)
+    Self.appendASCII(pretty ? ": " : ":", to: &out)
   }
 
   static func newline(_ out: inout [UInt8], _ indent: Int) {
@@ -132,15 +162,28 @@ public enum JSONValue: Sendable, Equatable {
 
   static func escape(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    // Fast path: nothing to escape (the usual case: names, labels, notes). Copy the bytes,
-    // then check the copy.
-    let start = out.count
-    out.append(contentsOf: s.utf8)
-    if !out[start...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+    // Fast path: nothing to escape (the usual case: names, labels, notes). Check the string's
+    // own bytes, then copy them.
+    let clean = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+      out.append(contentsOf: bytes)
+      return true
+    }
+    switch clean {
+    case true?:
       out.append(UInt8(ascii: "\""))
       return
+    case false?: break
+    case nil:
+      // Not contiguous UTF-8 (a bridged string): copy the bytes, then check the copy.
+      let start = out.count
+      out.append(contentsOf: s.utf8)
+      if !out[start...].contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        out.append(UInt8(ascii: "\""))
+        return
+      }
+      out.removeSubrange(start...)
     }
-    out.removeSubrange(start...)
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out.append(contentsOf: "\\\"".utf8)

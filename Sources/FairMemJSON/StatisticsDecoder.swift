@@ -34,9 +34,14 @@ public struct StatisticsDecoder: Sendable {
 
   /// Parses JSON text into a top-level object.
   public func object(from data: Data) throws(StatisticsError) -> [String: Any] {
+    try object(from: Array(data))
+  }
+
+  /// Parses UTF-8 JSON text into a top-level object.
+  public func object(from bytes: [UInt8]) throws(StatisticsError) -> [String: Any] {
     let parsed: Any
     do {
-      parsed = try JSONReader.parse(Array(data))
+      parsed = try JSONReader.parse(bytes)
     } catch {
       throw StatisticsError(field: "input", problem: "malformed JSON (\(error))")
     }
@@ -190,7 +195,7 @@ public struct StatisticsDecoder: Sendable {
           p[a][y] = 0
         }
       }
-      population = p.map { $0.map(convert) }
+      population = Self.converted(p, convert)
       var c = try tensor(rawConfusion, field: "confusion", shape: (g, k, k))
       for a in 0..<g {
         for y in 0..<k {
@@ -202,7 +207,7 @@ public struct StatisticsDecoder: Sendable {
           c[a][y] = try normalizedRow(c[a][y], sum: rowSum, field: "confusion[\(a)][\(y)]", notes: &notes)
         }
       }
-      confusion = c.map { $0.map { $0.map(convert) } }
+      confusion = Self.converted(c, convert)
       for a in 0..<g where population[a].allSatisfy(\.isZero) {
         throw StatisticsError(
           field: "population[\(a)]", problem: "group '\(groups[a])' is empty (P(A=\(groups[a])) = 0); remove it")
@@ -326,6 +331,19 @@ public struct StatisticsDecoder: Sendable {
     return n
   }
 
+  /// `rows` with `convert` applied to every entry; for `Double` the same arrays, without copying
+  /// them (`decode(object:)` converts with the identity; every other `T` fails the cast, as the
+  /// rows are never empty: validated shapes have at least two entries).
+  private static func converted<T: FieldScalar>(_ rows: [[Double]], _ convert: (Double) -> T) -> [[T]] {
+    if let same = rows as? [[T]] { return same }
+    return rows.map { $0.map(convert) }
+  }
+
+  private static func converted<T: FieldScalar>(_ slabs: [[[Double]]], _ convert: (Double) -> T) -> [[[T]]] {
+    if let same = slabs as? [[[T]]] { return same }
+    return slabs.map { $0.map { $0.map(convert) } }
+  }
+
   // MARK: - Field readers
 
   private func names(_ raw: Any?, field: String, what: String) throws(StatisticsError) -> [String] {
@@ -401,21 +419,22 @@ public struct StatisticsDecoder: Sendable {
     return value
   }
 
-  private func probabilityMatrix(_ raw: Any, field: String, rows: Int, columns: Int) throws(StatisticsError)
-    -> [[Double]]
-  {
+  private func probabilityMatrix(
+    _ raw: Any, field: @autoclosure () -> String, rows: Int, columns: Int
+  ) throws(StatisticsError) -> [[Double]] {
     var result: [[Double]] = []
-    for (i, row) in try array(raw, field: field, count: rows).enumerated() {
+    result.reserveCapacity(rows)
+    for (i, row) in try array(raw, field: field(), count: rows).enumerated() {
       var values: [Double] = []
       values.reserveCapacity(columns)
-      for (j, item) in try array(row, field: "\(field)[\(i)]", count: columns).enumerated() {
+      for (j, item) in try array(row, field: "\(field())[\(i)]", count: columns).enumerated() {
         // Fast path (the usual case): a finite double in [0, 1] from `JSONReader` needs no
         // field name; anything else goes through `probability`, which names the field.
         if type(of: item) == Double.self, let value = item as? Double, value >= 0 && value <= 1 {
           values.append(value)
           continue
         }
-        values.append(try probability(item, field: "\(field)[\(i)][\(j)]"))
+        values.append(try probability(item, field: "\(field())[\(i)][\(j)]"))
       }
       result.append(values)
     }
@@ -424,6 +443,7 @@ public struct StatisticsDecoder: Sendable {
 
   private func tensor(_ raw: Any, field: String, shape: (Int, Int, Int)) throws(StatisticsError) -> [[[Double]]] {
     var result: [[[Double]]] = []
+    result.reserveCapacity(shape.0)
     for (i, slab) in try array(raw, field: field, count: shape.0).enumerated() {
       result.append(try probabilityMatrix(slab, field: "\(field)[\(i)]", rows: shape.1, columns: shape.2))
     }

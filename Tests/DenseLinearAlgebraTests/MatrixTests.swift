@@ -81,4 +81,26 @@ struct MatrixTests {
     setThreadCount(1)
     #expect(currentThreadCount() == 1)
   }
+
+  /// In a process of its own (so no other test's BLAS call is running): after the workers
+  /// OpenBLAS started at load are stopped (twice: the second call finds the pool down), a product
+  /// large enough to run on two OpenBLAS threads (180³ > 2²² multiply-adds) starts them again and
+  /// matches the naive sums.
+  @Test func blasRestartsItsWorkersAfterTheyAreStopped() async {
+    await #expect(processExitsWith: .success) {
+      stopIdleBLASWorkers()
+      stopIdleBLASWorkers()
+      setThreadCount(2)
+      var generator = TestSeed.generator(default: 12)
+      let n = 180
+      let x = randomMatrix(n, n, using: &generator)
+      let y = randomMatrix(n, n, using: &generator)
+      let product = x.multiplied(by: y)
+      var naive = Matrix(rows: n, columns: n)
+      for i in 0..<n { for j in 0..<n { for k in 0..<n { naive[i, j] += x[i, k] * y[k, j] } } }
+      precondition(
+        mismatch(product.elements, naive.elements, absolute: 1e-11, relative: 1e-12) == nil,
+        "threaded product after stopping the workers differs from the naive sums")
+    }
+  }
 }

@@ -187,7 +187,7 @@ enum SweepInstance: @unchecked Sendable {  // the parsed value is immutable JSON
 
   func object(_ decoder: StatisticsDecoder) throws -> [String: Any] {
     switch self {
-    case .line(let text): return try decoder.object(from: Data(text.utf8))
+    case .line(let text): return try decoder.object(from: Array(text.utf8))
     case .parsed(let value):
       guard let object = value as? [String: Any] else {
         throw InputError(field: "input", problem: "expected a JSON object with groups, classes, ...")

@@ -184,7 +184,7 @@ extension PopulationStatistics {
   /// The rates a metric compares (before choosing group pairs).
   ///
   /// - Precondition: `metric.isGapVector` (scalar summaries have no entries; callers check).
-  public func rateKeys(for metric: FairnessMetric, options: MetricOptions) -> [RateKey] {
+  @inlinable public func rateKeys(for metric: FairnessMetric, options: MetricOptions) -> [RateKey] {
     let classes = Array(0..<classCount)
     switch metric {
     case .statisticalParity:
@@ -203,14 +203,14 @@ extension PopulationStatistics {
 
   /// The groups whose rate is defined for a key: every group for group rates; for cell rates,
   /// the groups whose cell (a, y) has positive mass.
-  public func groupsDefining(_ key: RateKey) -> [Int] {
+  @inlinable public func groupsDefining(_ key: RateKey) -> [Int] {
     guard let y = key.trueClass else { return Array(0..<groupCount) }
     return (0..<groupCount).filter { !cellIsEmpty($0, y) }
   }
 
   /// Every entry (all pairs of groups with a defined rate) of a metric: the vector reported to
   /// users and bounded by a tolerance.
-  public func allEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
+  @inlinable public func allEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
     rateKeys(for: metric, options: options).flatMap { key in
       let defined = groupsDefining(key)
       return defined.indices.flatMap { i in
@@ -222,7 +222,7 @@ extension PopulationStatistics {
   /// The entries that make "zero bias" a linear system without redundancy across pairs: each
   /// defined group against the first defined one. Zero on these is equivalent to zero on
   /// `allEntries` (equality is transitive); with a positive tolerance use `allEntries`.
-  public func referenceEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
+  @inlinable public func referenceEntries(for metric: FairnessMetric, options: MetricOptions) -> [MetricEntry] {
     rateKeys(for: metric, options: options).flatMap { key in
       let defined = groupsDefining(key)
       guard let reference = defined.first else { return [MetricEntry]() }

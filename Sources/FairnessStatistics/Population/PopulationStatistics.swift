@@ -32,7 +32,9 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
 
   /// Creates statistics from already validated arrays. Use `StatisticsDecoder` for user input:
   /// this initializer only checks shapes (a mismatch here is a programming error).
-  public init(
+  /// (`@inlinable` so that callers in other modules check the shapes on their concrete `T`, not
+  /// through generic value witnesses: `fairmem sweep` builds one per input line.)
+  @inlinable public init(
     groups: [String], classes: [String], population: [[T]], confusion: [[[T]]],
     unmemorizedPrediction: [[T]]? = nil, cap: [[T]]? = nil, counts: [[[Int]]]? = nil,
     countsOrigin: CountsOrigin = .counts, notes: [String] = []
@@ -81,7 +83,7 @@ public struct PopulationStatistics<T: FieldScalar>: Sendable {
   /// `b[a][yh] = Σ_y pi[a][y] C[a][y][yh]`, the base classifier's prediction law in group `a`.
   @inlinable public func basePrediction(_ a: Int) -> [T] {
     let pi = baseRates(a)
-    return (0..<classCount).map { yh in fieldSum((0..<classCount).map { pi[$0] * confusion[a][$0][yh] }) }
+    return (0..<classCount).map { yh in fieldSum((0..<classCount).lazy.map { pi[$0] * confusion[a][$0][yh] }) }
   }
 
   /// Whether the cap equals the population everywhere (the closed forms assume it).

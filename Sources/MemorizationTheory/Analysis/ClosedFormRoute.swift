@@ -25,9 +25,13 @@ extension MemorizationAnalysis {
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
     closed: ClosedFormBounds<Double>, certificate: Bool
   ) -> MemorizationAnswer? {
-    var answer = unanswered(
-      statistics, metric: metric, options: options, closed: closed,
-      rows: MemorizationProgram.rowLabels(statistics: statistics, metric: metric, options: options))
+    // Made only once the closed form answers (its row labels cost string building; most
+    // instances a closed form does not cover go to GLPK, which labels its own rows).
+    func unansweredHere() -> MemorizationAnswer {
+      unanswered(
+        statistics, metric: metric, options: options, closed: closed,
+        rows: MemorizationProgram.rowLabels(statistics: statistics, metric: metric, options: options))
+    }
     let least: (mass: Double, x: [[Double]])
     let most: (mass: Double, x: [[Double]])
     let rule: String
@@ -44,19 +48,24 @@ extension MemorizationAnalysis {
       guard let form = SingleRowParity(statistics, options: options) else { return nil }
       rule = "R5b"
       // The Farkas gap of the one row is the shortfall: positive exactly when out of reach.
-      let program = MemorizationProgram(statistics: statistics, metric: metric, options: options)
       let z = form.infeasibilityMultiplier
-      let gap = program.farkasGap(entries: [form.entry], multipliers: [z])
+      let gap = MemorizationProgram.farkasGap(
+        statistics: statistics, options: options, entries: [form.entry], multipliers: [z])
       guard abs(gap) > closedFormEdge else { return nil }
       guard let low = form.leastMass() else {
         guard MemorizationAnswer.provesInfeasibility(floatingGap: gap) else { return nil }
+        var answer = unansweredHere()
         if certificate {
           // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
           // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
-          let entries = program.rows == .referencePairs ? program.entries : [form.entry]
+          let rows = MemorizationProgram<Double>.defaultRows(options)
+          let entries =
+            rows == .referencePairs ? statistics.referenceEntries(for: metric, options: options) : [form.entry]
           answer.certificate = InfeasibilityCertificate(
             entries: entries,
-            rowLabels: entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) },
+            rowLabels: rows == .referencePairs
+              ? answer.constrainedEntries  // the labels of these same entries
+              : [form.entry.label(groups: statistics.groups, classes: statistics.classes)],
             multipliers: entries.map { $0 == form.entry ? z : 0 }, gap: gap, verified: true, exactGap: nil)
         }
         answer.notes.append(
@@ -78,6 +87,7 @@ extension MemorizationAnalysis {
     guard residual <= options.tolerance + closedFormEdge, withinCaps(least.x, statistics),
       withinCaps(most.x, statistics)
     else { return nil }
+    var answer = unansweredHere()
     answer.feasible = true
     answer.minMass = least.mass
     answer.maxMass = most.mass

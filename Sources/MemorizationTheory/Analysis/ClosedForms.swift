@@ -48,7 +48,7 @@ extension PopulationStatistics {
   /// Distance used by R5: total variation over all classes, or |difference| on the favorable one.
   private func distance(_ u: [T], _ v: [T], favorable: Int?) -> T {
     if let c = favorable { return (u[c] - v[c]).magnitudeValue }
-    return fieldSum(zip(u, v).map { ($0 - $1).magnitudeValue }) / T(integer: 2)
+    return fieldSum(zip(u, v).lazy.map { ($0 - $1).magnitudeValue }) / T(integer: 2)
   }
 
   /// R5, mass bounds for zero statistical parity, generalized to G groups and a tolerance.
@@ -151,7 +151,7 @@ extension PopulationStatistics {
   private func equalizedOddsForms(_ options: MetricOptions) -> ClosedFormBounds<T> {
     let classes = Array(0..<classCount)
     if let c = options.favorableClass {
-      let perClass = classes.map { y in
+      let perClass: [(trueClass: Int, values: [(group: Int, w: T)])] = classes.map { y in
         (
           y,
           (0..<groupCount).filter { !cellIsEmpty($0, y) }.map { a in (a, y == c ? missRate(a, c) : confusion[a][y][c]) }
@@ -165,7 +165,9 @@ extension PopulationStatistics {
       result.assumptions.append("no closed form with a cap below the population (the LP answers)")
       return result
     }
-    var proportionalClasses: [(Int, [(Int, T)])] = []
+    // Typed as `missRateEqualization` takes it (converting an array of unlabeled tuples to the
+    // labeled element type copies it element by element).
+    var proportionalClasses: [(trueClass: Int, values: [(group: Int, w: T)])] = []
     var forcedMass = T.zero
     var forcedCells: [(Int, Int)] = []
     for y in classes {
@@ -186,7 +188,7 @@ extension PopulationStatistics {
           )
           return result
         }
-        forcedMass = forcedMass + fieldSum(moving.map { population[$0][y] })
+        forcedMass = forcedMass + fieldSum(moving.lazy.map { population[$0][y] })
         forcedCells.append(contentsOf: moving.map { ($0, y) })
         result.assumptions.append(
           "class '\(self.classes[y])': misclassification rows are not proportional across groups, so the whole class must be memorized wherever it is misclassified"

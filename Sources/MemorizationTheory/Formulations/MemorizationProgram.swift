@@ -52,7 +52,7 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
 
   /// - Parameter rows: defaults to `.referencePairs` without tolerance and `.bands` with one.
   public init(statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows? = nil) {
-    let rows = rows ?? (options.tolerance > 0 ? .bands : .referencePairs)
+    let rows = rows ?? Self.defaultRows(options)
     precondition(rows != .referencePairs || options.tolerance == 0, "reference rows express zero bias only")
     self.statistics = statistics
     self.metric = metric
@@ -89,23 +89,43 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
       self.bandKeys = keys
     }
     self.rowLabels = Self.rowLabels(statistics: statistics, metric: metric, options: options, rows: rows)
-    var names: [String] = []
-    names.reserveCapacity(statistics.groupCount * statistics.classCount)
-    for a in 0..<statistics.groupCount {
-      for y in 0..<statistics.classCount { names.append("x[\(groups[a])][\(classes[y])]") }
+    self.variableNames = variableNameMemo.labels(for: [groups, classes]) {
+      var names: [String] = []
+      names.reserveCapacity(groups.count * classes.count)
+      for a in groups.indices {
+        for y in classes.indices { names.append("x[\(groups[a])][\(classes[y])]") }
+      }
+      return names
     }
-    self.variableNames = names
   }
 
   /// The labels of the program's rows, in row order, without building the rows: entry labels
   /// (`.referencePairs`, `.allPairs`), or for band rows e.g. `sp[female][>50K] in band`.
   /// - Parameter rows: defaults as in `init`.
+  ///
+  /// Sweeps ask for the same labels line after line; they are made once per key (`LabelMemo`).
   public static func rowLabels(
     statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows? = nil
   ) -> [String] {
+    let rows = rows ?? defaultRows(options)
+    let rowsCode =
+      switch rows {
+      case .referencePairs: 0
+      case .bands: 1
+      case .allPairs: 2
+      }
+    return rowLabelMemo.labels(for: RowLabelKey(statistics, metric: metric, options: options, rows: rowsCode)) {
+      makeRowLabels(statistics: statistics, metric: metric, options: options, rows: rows)
+    }
+  }
+
+  /// `rowLabels` without the memo (the tests compare the two).
+  static func makeRowLabels(
+    statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows
+  ) -> [String] {
     let groups = statistics.groups
     let classes = statistics.classes
-    switch rows ?? (options.tolerance > 0 ? .bands : .referencePairs) {
+    switch rows {
     case .referencePairs:
       return statistics.referenceEntries(for: metric, options: options).map {
         $0.label(groups: groups, classes: classes)
@@ -119,6 +139,12 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
           ? defined.map { key.label(metric: metric, group: groups[$0], classes: classes) + " in band" } : []
       }
     }
+  }
+
+  /// The rows of a program built without asking for any: `.referencePairs` without a tolerance,
+  /// `.bands` with one.
+  public static func defaultRows(_ options: MetricOptions) -> Rows {
+    options.tolerance > 0 ? .bands : .referencePairs
   }
 
   /// The number of memorized-mass variables `G*K` (band variables follow them).
@@ -377,6 +403,14 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
   ///
   /// With `g = Σ_e z_e coef_e`: `L = Σ_e min(z_e lo_e, z_e hi_e)`, `U = Σ_{a,y} max(0, g[a][y] cap[a][y])`.
   public func farkasGap(entries: [MetricEntry], multipliers z: [T]) -> T {
+    Self.farkasGap(statistics: statistics, options: options, entries: entries, multipliers: z)
+  }
+
+  /// `farkasGap(entries:multipliers:)` without building the program (it only needs the
+  /// statistics and the tolerance): the closed-form route checks its certificates with it.
+  public static func farkasGap(
+    statistics: PopulationStatistics<T>, options: MetricOptions, entries: [MetricEntry], multipliers z: [T]
+  ) -> T {
     precondition(entries.count == z.count, "one multiplier per entry")
     let eps = T.converting(options.tolerance)
     var lower = T.zero

@@ -48,7 +48,7 @@ public struct AffineForm<T: FieldScalar>: Sendable {
   }
 
   /// Terms already sorted, nonzero and distinct (no re-check).
-  private init(constant: T, sortedTerms: [Term]) {
+  fileprivate init(constant: T, sortedTerms: [Term]) {
     self.constant = constant
     self.terms = sortedTerms
   }
@@ -99,16 +99,20 @@ extension PopulationStatistics {
   public func groupRateForm(group a: Int, predicted yh: Int) -> AffineForm<T> {
     let mass = groupMass(a)
     let constant: T
-    let slope: (Int) -> T
+    // The terms come in cell order (one group, classes ascending), so only zeros are dropped.
+    var terms: [AffineForm<T>.Term] = []
+    terms.reserveCapacity(classCount)
+    func add(_ y: Int, _ coefficient: T) {
+      if !coefficient.isZero { terms.append(.init(group: a, trueClass: y, coefficient: coefficient)) }
+    }
     if let s = unmemorizedPrediction {
       constant = s[a][yh]
-      slope = { y in ((y == yh ? T.one : T.zero) - s[a][yh]) / mass }
+      for y in 0..<classCount { add(y, ((y == yh ? T.one : T.zero) - s[a][yh]) / mass) }
     } else {
-      constant = fieldSum((0..<classCount).map { population[a][$0] * confusion[a][$0][yh] }) / mass
-      slope = { y in ((y == yh ? T.one : T.zero) - self.confusion[a][y][yh]) / mass }
+      constant = fieldSum((0..<classCount).lazy.map { population[a][$0] * confusion[a][$0][yh] }) / mass
+      for y in 0..<classCount { add(y, ((y == yh ? T.one : T.zero) - confusion[a][y][yh]) / mass) }
     }
-    return AffineForm(
-      constant: constant, terms: (0..<classCount).map { .init(group: a, trueClass: $0, coefficient: slope($0)) })
+    return AffineForm(constant: constant, sortedTerms: terms)
   }
 
   /// R3, the cell rate `P(Yhat=yh | Y=y, A=a) = ( x[a][y] δ(y,yh) + (p[a][y] - x[a][y]) C[a][y][yh] ) / p[a][y]`
@@ -117,7 +121,8 @@ extension PopulationStatistics {
     precondition(!cellIsEmpty(a, y), "cell rate of an empty cell is undefined")
     let coefficient = ((y == yh ? T.one : T.zero) - confusion[a][y][yh]) / population[a][y]
     return AffineForm(
-      constant: confusion[a][y][yh], terms: [.init(group: a, trueClass: y, coefficient: coefficient)])
+      constant: confusion[a][y][yh],
+      sortedTerms: coefficient.isZero ? [] : [.init(group: a, trueClass: y, coefficient: coefficient)])
   }
 
   /// The rate a key names, for one group, as an affine form.

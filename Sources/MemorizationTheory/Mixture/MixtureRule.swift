@@ -33,7 +33,7 @@ public struct MixtureRule<T: FieldScalar>: Sendable {
       unmemorizedLaw = Array(repeating: .zero, count: k)
     } else {
       unmemorizedLaw = (0..<k).map { yh in
-        fieldSum((0..<k).map { y in (statistics.population[a][y] - x[a][y]) * statistics.confusion[a][y][yh] })
+        fieldSum((0..<k).lazy.map { y in (statistics.population[a][y] - x[a][y]) * statistics.confusion[a][y][yh] })
           / unmemorizedMass
       }
     }
