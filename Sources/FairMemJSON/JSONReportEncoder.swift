@@ -254,27 +254,28 @@ private enum DirectArray {
   func write(to out: inout [UInt8], pretty: Bool, indent: Int) throws(JSONOutputError) {
     switch self {
     case .numbers(let a): try Self.write(a, to: &out, pretty: pretty, indent: indent, JSONValue.writeNumber)
-    case .numberRows(let a):
-      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
-        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.writeNumber)
-      }
+    case .numberRows(let a): try Self.writeRows(a, to: &out, pretty: pretty, indent: indent, JSONValue.writeNumber)
     case .optionalNumbers(let a):
       try Self.write(a, to: &out, pretty: pretty, indent: indent) { (x, out) throws(JSONOutputError) in
         if let x { try JSONValue.writeNumber(x, to: &out) } else { JSONValue.appendASCII("null", to: &out) }
       }
     case .strings(let a): try Self.write(a, to: &out, pretty: pretty, indent: indent, JSONValue.escape)
-    case .stringRows(let a):
-      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
-        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.escape)
-      }
-    case .integerRows(let a):
-      try Self.write(a, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
-        try Self.write(row, to: &out, pretty: pretty, indent: indent + 1, JSONValue.writeInteger)
-      }
+    case .stringRows(let a): try Self.writeRows(a, to: &out, pretty: pretty, indent: indent, JSONValue.escape)
+    case .integerRows(let a): try Self.writeRows(a, to: &out, pretty: pretty, indent: indent, JSONValue.writeInteger)
     }
   }
 
   /// `[...]` around the elements, laid out as `JSONValue.writeContainer` lays out an array.
+  /// An array of arrays, each inner array one level deeper.
+  private static func writeRows<Element>(
+    _ rows: [[Element]], to out: inout [UInt8], pretty: Bool, indent: Int,
+    _ element: (Element, inout [UInt8]) throws(JSONOutputError) -> Void
+  ) throws(JSONOutputError) {
+    try write(rows, to: &out, pretty: pretty, indent: indent) { (row, out) throws(JSONOutputError) in
+      try write(row, to: &out, pretty: pretty, indent: indent + 1, element)
+    }
+  }
+
   private static func write<Element>(
     _ elements: [Element], to out: inout [UInt8], pretty: Bool, indent: Int,
     _ element: (Element, inout [UInt8]) throws(JSONOutputError) -> Void

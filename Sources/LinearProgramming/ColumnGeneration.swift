@@ -39,42 +39,35 @@ public func solveWithColumnGeneration(
   price: (LPSolution) -> [GeneratedColumn]
 ) throws(LPFailure) -> (outcome: LPOutcome, program: LinearProgram) {
   var program = lp
-  var model = try GLPKModel(validating: program)
+  let model = try GLPKModel(validating: program)
   guard !model.isInteger, !program.variables.isEmpty, !program.constraints.isEmpty else {
     throw .invalidModel("column generation needs a continuous program with rows and variables")
   }
-  try model.checkTriplets()
-  let limits = try SolverLimits(options)
-  let previousTerminalState = glp_term_out(GLP_OFF)
-  defer { glp_term_out(previousTerminalState) }
-  let problem = GLPKProblem(model)
-  let method: SimplexOptions.Method = options.method == .dual ? .dual : .primal
-  while true {
-    var parm = simplexParameters(method, presolve: false, limits: limits)
-    switch try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits) {
-    case .unbounded:
-      return (.unbounded, program)
-    case .infeasible, .integerInfeasible:
-      return (.infeasible(nil), program)
-    case .optimal(let solution):
-      let columns = price(solution)
-      if columns.isEmpty { return (.optimal(solution), program) }
-      for column in columns {
-        guard column.variable.kind == .continuous else {
-          throw .invalidModel("generated column \(column.variable.name) is not continuous")
-        }
-        let j = program.variables.count
-        program.variables.append(column.variable)
-        for entry in column.entries {
-          guard program.constraints.indices.contains(entry.row) else {
-            throw .invalidModel("generated column \(column.variable.name) refers to row \(entry.row)")
-          }
-          program.constraints[entry.row].terms.append(.init(j, entry.coefficient))
-        }
+  let raw = try solveInRounds(model, method: options.method == .dual ? .dual : .primal, limits: SolverLimits(options)) {
+    (solution, problem) throws(LPFailure) in
+    let columns = price(solution)
+    if columns.isEmpty { return nil }
+    for column in columns {
+      guard column.variable.kind == .continuous else {
+        throw .invalidModel("generated column \(column.variable.name) is not continuous")
       }
-      model = try GLPKModel(validating: program)
-      try model.checkTriplets()
-      problem.appendColumns(columns.count, of: model, entries: columns.map(\.entries))
+      let j = program.variables.count
+      program.variables.append(column.variable)
+      for entry in column.entries {
+        guard program.constraints.indices.contains(entry.row) else {
+          throw .invalidModel("generated column \(column.variable.name) refers to row \(entry.row)")
+        }
+        program.constraints[entry.row].terms.append(.init(j, entry.coefficient))
+      }
     }
+    let grown = try GLPKModel(validating: program)
+    try grown.checkTriplets()
+    problem.appendColumns(columns.count, of: grown, entries: columns.map(\.entries))
+    return grown
+  }
+  switch raw {
+  case .optimal(let solution): return (.optimal(solution), program)
+  case .unbounded: return (.unbounded, program)
+  case .infeasible, .integerInfeasible: return (.infeasible(nil), program)
   }
 }

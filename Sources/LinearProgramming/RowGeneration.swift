@@ -43,27 +43,22 @@ public func solveWithRowGeneration(
     program.constraints += rows
     model = try GLPKModel(validating: program)
   }
-  try model.checkTriplets()
   let limits = try SolverLimits(options)
-  let previousTerminalState = glp_term_out(GLP_OFF)
-  defer { glp_term_out(previousTerminalState) }
-  let problem = GLPKProblem(model)
-  let method: SimplexOptions.Method = options.method == .primal ? .primal : .dual
-  while true {
-    var parm = simplexParameters(method, presolve: false, limits: limits)
-    switch try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits) {
-    case .unbounded:
-      return (.unbounded, program)
-    case .infeasible, .integerInfeasible:
-      guard options.wantsCertificate else { return (.infeasible(nil), program) }
-      return (.infeasible(try? FarkasCertificate.elastic(for: program, limits: limits)), program)
-    case .optimal(let solution):
-      let rows = separate(solution.values)
-      if rows.isEmpty { return (.optimal(solution), program) }
-      program.constraints += rows
-      model = try GLPKModel(validating: program)
-      try model.checkTriplets()
-      problem.appendRows(rows.count, of: model)
-    }
+  let raw = try solveInRounds(model, method: options.method == .primal ? .primal : .dual, limits: limits) {
+    (solution, problem) throws(LPFailure) in
+    let rows = separate(solution.values)
+    if rows.isEmpty { return nil }
+    program.constraints += rows
+    let grown = try GLPKModel(validating: program)
+    try grown.checkTriplets()
+    problem.appendRows(rows.count, of: grown)
+    return grown
+  }
+  switch raw {
+  case .optimal(let solution): return (.optimal(solution), program)
+  case .unbounded: return (.unbounded, program)
+  case .infeasible, .integerInfeasible:
+    guard options.wantsCertificate else { return (.infeasible(nil), program) }
+    return (.infeasible(try? FarkasCertificate.elastic(for: program, limits: limits)), program)
   }
 }
