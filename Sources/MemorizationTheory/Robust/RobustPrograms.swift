@@ -49,12 +49,12 @@ struct RobustPrograms {
   let classes: Int
   /// Convention A: `s[a][yh] = P(Yhat=yh | A=a, D=0)` (nil: convention B).
   let unmemorized: [[Double]]?
-  /// How "every pair of groups within eps" is written (`.linear` unless a test asks otherwise).
+  /// How "every pair of groups within eps" is written (`.generated` unless a test asks otherwise).
   var pairRows: PairRows = .generated
   /// Solve the optimistic SP program by group columns (`usesGroupColumns`); nil: by size.
   var groupColumns: Bool? = nil
 
-  /// The two ways of writing the pairwise conditions; both describe the same feasible set in the
+  /// The ways of writing the pairwise conditions; all describe the same feasible set in the
   /// original variables (the extra variables are projected out), so verdicts and optima agree.
   enum PairRows {
     /// O(G) rows per entry: a free band variable `c` with `c <= rate_a <= c + eps` in the
@@ -65,9 +65,9 @@ struct RobustPrograms {
     /// One row per (ordered) pair of groups: the definition, kept as the reference the tests
     /// compare `.linear` against.
     case allPairs
-    /// As `.linear`, except the robust program of a cell metric, whose pair rows are generated
-    /// lazily (`solveRobustProgram`): at most one row per key and group, and in practice only
-    /// the few that bind.
+    /// As `.linear`, except in the robust program (`solveRobustProgram`): a cell metric's pair
+    /// rows are generated lazily (only the few that bind are ever written), and SP's group-rate
+    /// bounds are cuts at base-rate vertices instead of a dual row per class.
     case generated
   }
 
@@ -131,9 +131,6 @@ struct RobustPrograms {
     var lower: Double
     /// `x`.
     var base: Int
-
-    /// The product's value at a solution.
-    func value(_ values: [Double]) -> Double { values[excess] + lower * values[base] }
 
     /// The product as terms of a row.
     var terms: [LinearProgram.Term] { [.init(excess, 1), .init(base, lower)] }
