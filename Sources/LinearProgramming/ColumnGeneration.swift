@@ -62,7 +62,7 @@ public func solveWithColumnGeneration(
     }
     let grown = try GLPKModel(validating: program)
     try grown.checkTriplets()
-    problem.appendColumns(columns.count, of: grown, entries: columns.map(\.entries))
+    problem.appendColumns(columns.count, of: grown)
     return grown
   }
   switch raw {

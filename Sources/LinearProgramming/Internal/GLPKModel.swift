@@ -143,6 +143,21 @@ extension GLPKModel {
     }
   }
 
+  /// The coefficients of rows (`byRow`) or columns `first + 1 ... first + count` (1-based),
+  /// each as the 1-based `(ind, val)` arrays with padding that `glp_set_mat_row` and
+  /// `glp_set_mat_col` take, read from the triplets (used to append lines to a loaded problem).
+  func lines(after first: Int, count: Int, byRow: Bool) -> [(count: Int32, indices: [Int32], values: [Double])] {
+    var lines = Array(repeating: (count: Int32(0), indices: [Int32(0)], values: [0.0]), count: count)
+    for k in 1..<ia.count {
+      let line = Int(byRow ? ia[k] : ja[k]) - first - 1
+      guard line >= 0 && line < count else { continue }
+      lines[line].count += 1
+      lines[line].indices.append(byRow ? ja[k] : ia[k])
+      lines[line].values.append(ar[k])
+    }
+    return lines
+  }
+
   /// Second line of defence after the Swift validation: `glp_check_dup` reports (without
   /// aborting) an out-of-range entry as `-k` and a duplicate as `+k`.
   func checkTriplets() throws(LPFailure) {

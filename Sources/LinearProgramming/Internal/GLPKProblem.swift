@@ -77,24 +77,11 @@ struct GLPKProblem: ~Copyable {
     let first = model.rowCount - added
     precondition(added > 0 && first >= 1, "rows are appended to a loaded program with rows")
     glp_add_rows(handle, Int32(truncatingIfNeeded: added))
-    // Triplets are in row order: skip those of the loaded rows.
-    let ia = model.ia
-    var k = 1
-    while k < ia.count && Int(ia[k]) <= first { k += 1 }
-    var ind: [Int32] = [0]
-    var val: [Double] = [0]
-    for r in 0..<added {
-      let row = first + r + 1  // 1-based
+    for (offset, line) in model.lines(after: first, count: added, byRow: true).enumerated() {
+      let row = first + offset + 1  // 1-based, as the model's arrays
       let b = model.rowBounds[row]
       glp_set_row_bnds(handle, Int32(truncatingIfNeeded: row), b.type, b.lower, b.upper)
-      ind.removeSubrange(1...)
-      val.removeSubrange(1...)
-      while k < ia.count && Int(ia[k]) == row {
-        ind.append(model.ja[k])
-        val.append(model.ar[k])
-        k += 1
-      }
-      glp_set_mat_row(handle, Int32(truncatingIfNeeded: row), Int32(truncatingIfNeeded: ind.count - 1), ind, val)
+      glp_set_mat_row(handle, Int32(truncatingIfNeeded: row), line.count, line.indices, line.values)
     }
   }
 
@@ -103,27 +90,17 @@ struct GLPKProblem: ~Copyable {
   /// coefficients (`glp_add_cols`, `glp_set_col_bnds`, `glp_set_obj_coef`, `glp_set_mat_col`).
   /// The new columns are nonbasic, so the current basis stays a basis (primal feasible when
   /// each new column sits at a bound that keeps the rows' activities) and the next solve starts
-  /// from it. `entries[c]` lists column c's (0-based row, coefficient) pairs, rows checked by
-  /// the caller against `model`. Run `model.checkTriplets()` first.
-  func appendColumns(_ added: Int, of model: borrowing GLPKModel, entries: [[(row: Int, coefficient: Double)]]) {
+  /// from it. Run `model.checkTriplets()` first.
+  func appendColumns(_ added: Int, of model: borrowing GLPKModel) {
     let first = model.columnCount - added
-    precondition(added > 0 && first >= 0 && entries.count == added, "columns are appended to a loaded program")
+    precondition(added > 0 && first >= 0, "columns are appended to a loaded program")
     glp_add_cols(handle, Int32(truncatingIfNeeded: added))
-    var ind: [Int32] = [0]
-    var val: [Double] = [0]
-    for c in 0..<added {
-      let col = first + c + 1  // 1-based
+    for (offset, line) in model.lines(after: first, count: added, byRow: false).enumerated() {
+      let col = first + offset + 1  // 1-based, as the model's arrays
       let b = model.columnBounds[col]
       glp_set_col_bnds(handle, Int32(truncatingIfNeeded: col), b.type, b.lower, b.upper)
       glp_set_obj_coef(handle, Int32(truncatingIfNeeded: col), model.objective[col])
-      ind.removeSubrange(1...)
-      val.removeSubrange(1...)
-      for entry in entries[c] where entry.coefficient != 0 {
-        precondition(entry.row >= 0 && entry.row < model.rowCount, "column entry outside the rows")
-        ind.append(Int32(truncatingIfNeeded: entry.row + 1))
-        val.append(entry.coefficient)
-      }
-      glp_set_mat_col(handle, Int32(truncatingIfNeeded: col), Int32(truncatingIfNeeded: ind.count - 1), ind, val)
+      glp_set_mat_col(handle, Int32(truncatingIfNeeded: col), line.count, line.indices, line.values)
     }
   }
 

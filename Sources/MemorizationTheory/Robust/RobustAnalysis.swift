@@ -201,15 +201,11 @@ public enum RobustAnalysis {
 
     // Optimistic program: infeasible means certainly infeasible; else the lower end.
     let (optimistic, layout) = programs.optimisticProgram()
-    if programs.usesGroupColumns,
-      let (objective, values) = try programs.solveOptimisticByGroupColumns(
-        layout: layout, variableCount: optimistic.variables.count)
-    {
-      let witness = optimisticWitness(values, layout: layout, programs: programs)
-      answer.minMassInterval = MassInterval(lower: max(0, objective), lowerWitness: witness)
-    } else {
-      if let finished = try solveOptimistic(optimistic, layout, programs: programs, into: &answer) { return finished }
+    guard let optimum = try optimisticOptimum(optimistic, layout, programs: programs, into: &answer) else {
+      return answer
     }
+    let witness = optimisticWitness(optimum.values, layout: layout, programs: programs)
+    answer.minMassInterval = MassInterval(lower: max(0, optimum.objective), lowerWitness: witness)
 
     // Robust program: feasible (and checked) means certainly feasible; its mass is an upper end.
     // GLPK satisfies rows to about 1e-7, so a memorization on the edge of the program can miss the
@@ -267,20 +263,27 @@ public enum RobustAnalysis {
     return answer
   }
 
-  /// Solves the optimistic program with GLPK: infeasible means certainly infeasible (the answer,
-  /// returned finished, with its checked certificate); otherwise the lower end and its witness
-  /// are recorded in `answer` and nil is returned.
-  static func solveOptimistic(
+  /// The optimistic program's optimum and a solution (by group columns when
+  /// `programs.usesGroupColumns` and they succeed, else GLPK on the whole program), or nil when
+  /// it is infeasible: then the checked certificate (verdict certainly infeasible) or a note is
+  /// recorded in `answer`.
+  static func optimisticOptimum(
     _ optimistic: LinearProgram, _ layout: RobustPrograms.OptimisticLayout, programs: RobustPrograms,
     into answer: inout RobustAnswer
-  ) throws -> RobustAnswer? {
+  ) throws -> (objective: Double, values: [Double])? {
+    if programs.usesGroupColumns,
+      let optimum = try programs.solveOptimisticByGroupColumns(
+        layout: layout, variableCount: optimistic.variables.count)
+    {
+      return optimum
+    }
     switch try solveByBlocks(optimistic, options: SimplexOptions(method: .dual, wantsCertificate: true)) {
     case .unbounded:
       preconditionFailure("the optimistic program is bounded: every variable lies in a box")
     case .infeasible(let farkas):
       guard let farkas else {
         answer.notes.append("the optimistic program is infeasible but GLPK returned no certificate")
-        return answer
+        return nil
       }
       let gap = farkas.verify(against: optimistic)
       answer.certificate = RobustCertificate(
@@ -291,11 +294,9 @@ public enum RobustAnalysis {
       } else {
         answer.notes.append("the optimistic program's infeasibility certificate did not verify (gap \(gap))")
       }
-      return answer
-    case .optimal(let solution):
-      let witness = optimisticWitness(solution.values, layout: layout, programs: programs)
-      answer.minMassInterval = MassInterval(lower: max(0, solution.objective), lowerWitness: witness)
       return nil
+    case .optimal(let solution):
+      return (solution.objective, solution.values)
     }
   }
 
