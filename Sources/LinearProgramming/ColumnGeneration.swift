@@ -12,6 +12,22 @@ public struct GeneratedColumn: Sendable {
   }
 }
 
+extension LinearProgram {
+  /// Appends `column`'s variable and its coefficients to the rows it names; returns its index.
+  ///
+  /// - Throws: `LPFailure.invalidModel` for a row outside the program.
+  @discardableResult
+  public mutating func addColumn(_ column: GeneratedColumn) throws(LPFailure) -> Int {
+    let j = variables.count
+    for entry in column.entries where !constraints.indices.contains(entry.row) {
+      throw .invalidModel("column \(column.variable.name) refers to row \(entry.row)")
+    }
+    variables.append(column.variable)
+    for entry in column.entries { constraints[entry.row].terms.append(.init(j, entry.coefficient)) }
+    return j
+  }
+}
+
 /// Solves a program with many variables by column generation: solve `lp`, ask `price` for
 /// columns of the full program with a negative reduced cost (minimization; positive for a
 /// maximization) at the current row duals, append them, re-solve, and stop when `price` returns
@@ -51,14 +67,7 @@ public func solveWithColumnGeneration(
       guard column.variable.kind == .continuous else {
         throw .invalidModel("generated column \(column.variable.name) is not continuous")
       }
-      let j = program.variables.count
-      program.variables.append(column.variable)
-      for entry in column.entries {
-        guard program.constraints.indices.contains(entry.row) else {
-          throw .invalidModel("generated column \(column.variable.name) refers to row \(entry.row)")
-        }
-        program.constraints[entry.row].terms.append(.init(j, entry.coefficient))
-      }
+      try program.addColumn(column)
     }
     let grown = try GLPKModel(validating: program)
     try grown.checkTriplets()

@@ -152,8 +152,7 @@ extension RobustPrograms {
       }
       for theta in thetas {
         guard let column = groupColumn(a, theta: theta), let seed = generated(a, column) else { continue }
-        let j = master.addVariable(seed.variable.name, bounds: seed.variable.bounds, objective: seed.variable.objective)
-        for entry in seed.entries { master.constraints[entry.row].terms.append(.init(j, entry.coefficient)) }
+        try master.addColumn(seed)
       }
       guard !seen[a].isEmpty else { return nil }
     }
