@@ -45,7 +45,17 @@ extension MemorizationAnalysis {
       most = (maximum, statistics.cap)
       rule = closed.rules.joined(separator: ", ")
     case .statisticalParity:
-      guard let form = SingleRowParity(statistics, options: options) else { return nil }
+      guard let form = SingleRowParity(statistics, options: options) else {
+        // More groups or classes: no closed-form optimum, but often a separating direction
+        // proves the instance infeasible (`ParitySeparation`); everything else goes to GLPK.
+        guard
+          let separation = ParitySeparation.find(statistics, options: options, minimumMargin: closedFormEdge)
+        else { return nil }
+        let (entries, multipliers) = separation.certificateEntries(statistics, options: options)
+        return infeasibleAnswer(
+          unansweredHere(), statistics, options: options, closed: closed, rule: "R4 separation",
+          entries: entries, multipliers: multipliers, attachCertificate: certificate)
+      }
       rule = "R5b"
       // The Farkas gap of the one row is the shortfall: positive exactly when out of reach.
       let z = form.infeasibilityMultiplier
@@ -53,25 +63,14 @@ extension MemorizationAnalysis {
         statistics: statistics, options: options, entries: [form.entry], multipliers: [z])
       guard abs(gap) > closedFormEdge else { return nil }
       guard let low = form.leastMass() else {
-        guard MemorizationAnswer.provesInfeasibility(floatingGap: gap) else { return nil }
-        var answer = unansweredHere()
-        if certificate {
-          // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
-          // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
-          let rows = MemorizationProgram<Double>.defaultRows(options)
-          let entries =
-            rows == .referencePairs ? statistics.referenceEntries(for: metric, options: options) : [form.entry]
-          answer.certificate = InfeasibilityCertificate(
-            entries: entries,
-            rowLabels: rows == .referencePairs
-              ? answer.constrainedEntries  // the labels of these same entries
-              : [form.entry.label(groups: statistics.groups, classes: statistics.classes)],
-            multipliers: entries.map { $0 == form.entry ? z : 0 }, gap: gap, verified: true, exactGap: nil)
-        }
-        answer.notes.append(
-          "infeasibility from the closed form \(rule) (no LP solved); certificate checked by the Farkas gap")
-        answer.closedFormAgrees = agreement(answer, closed)
-        return answer
+        // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
+        // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
+        let entries =
+          MemorizationProgram<Double>.defaultRows(options) == .referencePairs
+          ? statistics.referenceEntries(for: metric, options: options) : [form.entry]
+        return infeasibleAnswer(
+          unansweredHere(), statistics, options: options, closed: closed, rule: rule, entries: entries,
+          multipliers: entries.map { $0 == form.entry ? z : 0 }, attachCertificate: certificate)
       }
       guard gap < 0, let high = form.mostMass() else { return nil }
       least = (low.mass, low.x)
@@ -97,6 +96,34 @@ extension MemorizationAnalysis {
     answer.witnessVerified = true
     answer.notes.append(
       "least and most mass from the closed form \(rule) (no LP solved); witnesses re-checked with R0")
+    answer.closedFormAgrees = agreement(answer, closed)
+    return answer
+  }
+
+  /// An infeasible answer from a closed-form route, or nil when the multipliers' Farkas gap
+  /// (`MemorizationProgram.farkasGap`, the theory's own affine forms) does not prove
+  /// infeasibility beyond the witness margin and `closedFormEdge` (the caller then solves the
+  /// LPs). The certificate is attached when asked for. At zero tolerance the entries are the
+  /// program's rows (the reference entries, labelled as the answer's constrained entries).
+  private static func infeasibleAnswer(
+    _ unanswered: MemorizationAnswer, _ statistics: PopulationStatistics<Double>, options: MetricOptions,
+    closed: ClosedFormBounds<Double>, rule: String, entries: [MetricEntry], multipliers: [Double],
+    attachCertificate: Bool
+  ) -> MemorizationAnswer? {
+    let gap = MemorizationProgram.farkasGap(
+      statistics: statistics, options: options, entries: entries, multipliers: multipliers)
+    guard MemorizationAnswer.provesInfeasibility(floatingGap: gap), gap > closedFormEdge else { return nil }
+    var answer = unanswered
+    if attachCertificate {
+      let labels =
+        MemorizationProgram<Double>.defaultRows(options) == .referencePairs
+        ? answer.constrainedEntries
+        : entries.map { $0.label(groups: statistics.groups, classes: statistics.classes) }
+      answer.certificate = InfeasibilityCertificate(
+        entries: entries, rowLabels: labels, multipliers: multipliers, gap: gap, verified: true, exactGap: nil)
+    }
+    answer.notes.append(
+      "infeasibility from the closed form \(rule) (no LP solved); certificate checked by the Farkas gap")
     answer.closedFormAgrees = agreement(answer, closed)
     return answer
   }
