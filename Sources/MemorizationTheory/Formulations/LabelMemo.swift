@@ -34,12 +34,12 @@ struct RowLabelKey: Hashable, Sendable {
   var classes: [String]
   var metric: FairnessMetric
   var favorableClass: Int?
-  /// The kind of rows (`MemorizationProgram.Rows`: 0 reference pairs, 1 bands, 2 all pairs).
-  var rows: Int
+  var rows: MemorizationRows
   var emptyCells: [Bool]
 
-  init<T: FieldScalar>(_ statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Int)
-  {
+  init<T: FieldScalar>(
+    _ statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: MemorizationRows
+  ) {
     groups = statistics.groups
     classes = statistics.classes
     self.metric = metric

@@ -21,15 +21,8 @@ public import LinearProgramming
 ///
 /// This type only *builds* `LinearProgram` values; solving happens in `LinearProgramming`.
 public struct MemorizationProgram<T: FieldScalar>: Sendable {
-  /// Which rows express "every entry within the tolerance".
-  public enum Rows: Sendable, Equatable {
-    /// Each defined group against the first one (tolerance 0 only).
-    case referencePairs
-    /// One band variable per rate and one row per defined group (the default with a tolerance).
-    case bands
-    /// One row per pair of groups (O(G²) rows; used for exact certification).
-    case allPairs
-  }
+  /// Which rows express "every entry within the tolerance" (`MemorizationRows`).
+  public typealias Rows = MemorizationRows
 
   public let statistics: PopulationStatistics<T>
   public let metric: FairnessMetric
@@ -108,13 +101,7 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
     statistics: PopulationStatistics<T>, metric: FairnessMetric, options: MetricOptions, rows: Rows? = nil
   ) -> [String] {
     let rows = rows ?? defaultRows(options)
-    let rowsCode =
-      switch rows {
-      case .referencePairs: 0
-      case .bands: 1
-      case .allPairs: 2
-      }
-    return rowLabelMemo.labels(for: RowLabelKey(statistics, metric: metric, options: options, rows: rowsCode)) {
+    return rowLabelMemo.labels(for: RowLabelKey(statistics, metric: metric, options: options, rows: rows)) {
       makeRowLabels(statistics: statistics, metric: metric, options: options, rows: rows)
     }
   }
@@ -432,4 +419,15 @@ public struct MemorizationProgram<T: FieldScalar>: Sendable {
     }
     return lower - upper
   }
+}
+
+/// Which rows of a `MemorizationProgram` express "every entry within the tolerance" (outside the
+/// generic type, so that one value serves every scalar type, e.g. as a memo key).
+public enum MemorizationRows: Sendable, Hashable {
+  /// Each defined group against the first one (tolerance 0 only).
+  case referencePairs
+  /// One band variable per rate and one row per defined group (the default with a tolerance).
+  case bands
+  /// One row per pair of groups (O(G²) rows; used for exact certification).
+  case allPairs
 }
