@@ -88,6 +88,29 @@ struct LargeInstanceRouteTests {
     print("[frontier] largest |warm - cold| = \(worst)")
   }
 
+  @Test(
+    "integer node limit by program size: full limit up to 2,000 coefficients, then the work budget, never below the floor"
+  )
+  func integerNodeLimitBySize() {
+    let full = MemorizationAnalysis.integerNodeLimit
+    #expect(MemorizationAnalysis.integerNodeLimit(nonzeros: 0) == full)
+    #expect(MemorizationAnalysis.integerNodeLimit(nonzeros: 2_000) == full)
+    #expect(MemorizationAnalysis.integerNodeLimit(nonzeros: 4_000) == 1_000)
+    // G = 50, K = 30: SP bands (1,500 rows of 31 coefficients), EOdds bands (45,000 rows of 2).
+    #expect(MemorizationAnalysis.integerNodeLimit(nonzeros: 46_500) == 86)
+    #expect(MemorizationAnalysis.integerNodeLimit(nonzeros: 90_000) == 44)
+    #expect(MemorizationAnalysis.integerNodeLimit(nonzeros: 10_000_000) == MemorizationAnalysis.integerMinimumNodes)
+    var previous = Int.max
+    for nonzeros in stride(from: 1, through: 1_000_000, by: 997) {
+      let limit = MemorizationAnalysis.integerNodeLimit(nonzeros: nonzeros)
+      #expect(limit <= previous, "nonincreasing in the size (\(nonzeros))")
+      #expect(
+        limit * nonzeros <= MemorizationAnalysis.integerWorkBudget || limit == MemorizationAnalysis.integerMinimumNodes
+          || limit == full)
+      previous = limit
+    }
+  }
+
   @Test("integer version with a node limit: a stopped search reports an R0-checked point between the bounds")
   func integerNodeLimit() throws {
     var rng = TestSeed.generator(default: 0x1A26_0003)

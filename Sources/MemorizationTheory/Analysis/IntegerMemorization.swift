@@ -31,12 +31,13 @@ extension MemorizationAnalysis {
   /// With tolerance 0 exact equality is usually impossible with whole records; pass the
   /// tolerance you can accept (for example 1/N).
   ///
-  /// The search is limited to `nodeLimit` branch-and-bound nodes (default `integerNodeLimit`). When it stops there,
-  /// the answer is the better of GLPK's best integer point and the rounded LP optimum
+  /// The search is limited to `nodeLimit` branch-and-bound nodes (default
+  /// `integerNodeLimit(nonzeros:)` of the program: 2,000 nodes, fewer for large programs). When it
+  /// stops there, the answer is the better of GLPK's best integer point and the rounded LP optimum
   /// (`round(N x)`), whichever R0 confirms within the tolerance, marked `stoppedAtNodes`.
   public static func integerMinimum(
     _ statistics: PopulationStatistics<Double>, metric: FairnessMetric, options: MetricOptions,
-    nodeLimit: Int = integerNodeLimit
+    nodeLimit: Int? = nil
   ) throws(LPFailure) -> IntegerMemorizationAnswer? {
     guard let counts = statistics.counts else { return nil }
     let total = counts.joined().joined().reduce(0, +)
@@ -50,7 +51,10 @@ extension MemorizationAnalysis {
     }
     let relaxedValues = relaxedSolution?.values
     let records: [Int]
-    switch try solveInteger(program.linearProgram(.minimizeMass, recordsTotal: total), nodeLimit: nodeLimit) {
+    let integerProgram = program.linearProgram(.minimizeMass, recordsTotal: total)
+    let nodeLimit =
+      nodeLimit ?? integerNodeLimit(nonzeros: integerProgram.constraints.reduce(0) { $0 + $1.terms.count })
+    switch try solveInteger(integerProgram, nodeLimit: nodeLimit) {
     case .optimal(let solution):
       records = solution.values.prefix(program.massVariableCount).map { Int($0.rounded()) }
     case .stopped(let best):
@@ -84,6 +88,22 @@ extension MemorizationAnalysis {
   /// the machine). Small instances finish far below it; at G = 10, K = 10 general-integer branch
   /// and cut can run for minutes, and the answer is then the best found (`stoppedAtNodes`).
   public static let integerNodeLimit = 2_000
+
+  /// The node limit for a program with `nonzeros` constraint coefficients: `integerNodeLimit`,
+  /// or fewer nodes when `integerNodeLimit` nodes of this size would exceed `integerWorkBudget`
+  /// (node-coefficients), but at least `integerMinimumNodes`. Every node re-solves an LP and
+  /// evaluates tableau rows for branching, so a node costs at least in proportion to the
+  /// program's size: at G = 50, K = 30 (46,500 coefficients for SP, 90,000 for EOdds) 2,000
+  /// nodes took minutes. Programs of up to 2,000 coefficients (G = 10, K = 10 included) keep the
+  /// full 2,000 nodes. A count of coefficients, not a time: answers do not depend on the machine.
+  public static func integerNodeLimit(nonzeros: Int) -> Int {
+    min(integerNodeLimit, max(integerMinimumNodes, integerWorkBudget / max(nonzeros, 1)))
+  }
+
+  /// The work budget of `integerNodeLimit(nonzeros:)`: 2,000 nodes of 2,000 coefficients.
+  public static let integerWorkBudget = 4_000_000
+  /// The fewest nodes a large program gets.
+  public static let integerMinimumNodes = 20
 
   /// Records per cell (flat) from memorized masses: `round(N x)`, kept within `[0, floor(N cap)]`.
   static func roundedRecords(_ masses: [Double], _ program: MemorizationProgram<Double>, _ total: Int) -> [Int] {
