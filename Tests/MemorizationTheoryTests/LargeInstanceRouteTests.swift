@@ -111,6 +111,37 @@ struct LargeInstanceRouteTests {
     }
   }
 
+  @Test("integer version of large EOpp/EOdds programs, block by block: the least records of the whole program")
+  func integerBlocksMatchWholeProgram() throws {
+    var rng = TestSeed.generator(default: 0x1A26_0004)
+    var byBlocks = 0
+    for i in 0..<6 {
+      // Above 2,000 coefficients: EOdds has K² rates per group, EOpp K.
+      let metric: FairnessMetric = i % 2 == 0 ? .equalizedOdds : .equalOpportunity
+      let g = metric == .equalizedOdds ? Int.random(in: 18...24, using: &rng) : Int.random(in: 110...130, using: &rng)
+      let k = Int.random(in: 9...10, using: &rng)
+      let n = randomCounts(groups: g, classes: k, maxCount: 30, using: &rng)
+      let stats = try StatisticsDecoder().decode(object: countsObject(n))
+      let total = n.joined().joined().reduce(0, +)
+      let options = MetricOptions(
+        tolerance: MemorizationAnalysis.roundingTolerance(stats, metric: metric, favorableClass: nil, records: total))
+      let program = MemorizationProgram(statistics: stats, metric: metric, options: options)
+      let lp = program.linearProgram(.minimizeMass, recordsTotal: total)
+      let nonzeros = lp.constraints.reduce(0) { $0 + $1.terms.count }
+      if nonzeros > MemorizationAnalysis.integerWorkBudget / MemorizationAnalysis.integerNodeLimit { byBlocks += 1 }
+      let answer = try #require(try MemorizationAnalysis.integerMinimum(stats, metric: metric, options: options))
+      guard case .optimal(let whole) = try solveInteger(lp, nodeLimit: 1_000_000) else {
+        Issue.record("instance \(i): the whole program has no proven optimum")
+        continue
+      }
+      #expect(answer.stoppedAtNodes == nil, "instance \(i)")
+      #expect(answer.totalRecords == Int(whole.objective.rounded()), "instance \(i) (\(metric), G=\(g), K=\(k))")
+      let residual = try #require(answer.residual)
+      #expect(residual <= options.tolerance + 1e-8, "instance \(i)")
+    }
+    #expect(byBlocks == 6, "these programs are above the size where blocks are used")
+  }
+
   @Test("integer version with a node limit: a stopped search reports an R0-checked point between the bounds")
   func integerNodeLimit() throws {
     var rng = TestSeed.generator(default: 0x1A26_0003)

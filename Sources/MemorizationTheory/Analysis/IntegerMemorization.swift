@@ -26,7 +26,9 @@ public struct IntegerMemorizationAnswer: Sendable {
 
 extension MemorizationAnalysis {
   /// Solves `min Σ m` over integers `0 <= m[a][y] <= floor(N cap[a][y])` subject to every entry
-  /// at `x = m/N` within the tolerance, with GLPK's branch and cut (`glp_intopt`).
+  /// at `x = m/N` within the tolerance, with GLPK's branch and cut (`glp_intopt`); programs of
+  /// more than 2,000 coefficients block by block (`solveIntegerByBlocks`: EOpp and EOdds split
+  /// by true class, each block with the node limit).
   ///
   /// With tolerance 0 exact equality is usually impossible with whole records; pass the
   /// tolerance you can accept (for example 1/N).
@@ -52,9 +54,12 @@ extension MemorizationAnalysis {
     let relaxedValues = relaxedSolution?.values
     let records: [Int]
     let integerProgram = program.linearProgram(.minimizeMass, recordsTotal: total)
-    let nodeLimit =
-      nodeLimit ?? integerNodeLimit(nonzeros: integerProgram.constraints.reduce(0) { $0 + $1.terms.count })
-    switch try solveInteger(integerProgram, nodeLimit: nodeLimit) {
+    let nonzeros = integerProgram.constraints.reduce(0) { $0 + $1.terms.count }
+    let nodeLimit = nodeLimit ?? integerNodeLimit(nonzeros: nonzeros)
+    // Large programs block by block (EOpp and EOdds rows never mix true classes); small ones
+    // whole, as before (the same optimum, but possibly another optimal point).
+    let search = nonzeros > integerWorkBudget / integerNodeLimit ? solveIntegerByBlocks : solveInteger
+    switch try search(integerProgram, nodeLimit) {
     case .optimal(let solution):
       records = solution.values.prefix(program.massVariableCount).map { Int($0.rounded()) }
     case .stopped(let best):
