@@ -142,7 +142,8 @@ let package = Package(
     .target(
       name: "FairMemABI",
       dependencies: [
-        "FairMemCommands", "FairMemJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "FairMemCommands", "FairMemJSON", "DenseLinearAlgebra",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
     .executableTarget(

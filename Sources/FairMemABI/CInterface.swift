@@ -1,3 +1,4 @@
+import DenseLinearAlgebra
 import FairMemCommands
 import Foundation
 
@@ -9,6 +10,7 @@ import Foundation
 /// memory for the response cannot be allocated.
 @_cdecl("fairmem_request")
 public func fairMemRequest(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+  _ = blasWorkersStopped
   guard let request else {
     return allocate(ABIResponse.bytes(failure: .badInput(field: "request", message: "the request pointer is NULL")))
   }
@@ -51,3 +53,9 @@ private func allocate(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
   buffer[bytes.count] = 0
   return UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: CChar.self)
 }
+
+/// OpenBLAS's load-time worker pool, stopped once per process before the first request runs (as
+/// the `fairmem` executable does at start; see `stopIdleBLASWorkers`): the idle workers would
+/// otherwise spin for about 0.1 s on the caller's other cores. A global is initialized once,
+/// thread-safely, so concurrent first requests wait for it; later BLAS calls restart the pool.
+private let blasWorkersStopped: Void = stopIdleBLASWorkers()
