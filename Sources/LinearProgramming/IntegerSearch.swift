@@ -13,6 +13,16 @@ public enum IntegerSearchOutcome: Sendable, Equatable {
   case unbounded
 }
 
+/// How branch and cut picks the variable to branch on (`glp_iocp.br_tech`).
+public enum IntegerBranching: Sendable, Equatable {
+  /// Driebeck and Tomlin's heuristic (GLPK's default, `GLP_BR_DTH`): evaluates a tableau row per
+  /// fractional variable at every node, a good choice that costs in proportion to the program.
+  case driebeckTomlin
+  /// The most fractional variable (`GLP_BR_MFV`): no tableau rows, so a node of a large program
+  /// costs little more than its LP re-solve.
+  case mostFractional
+}
+
 /// Solves a program with integer variables like `solve(_:options:)` with default options (LP
 /// relaxation by the dual simplex without presolve, then `glp_intopt` without presolve), but
 /// stops branch and cut once GLPK has created more than `nodeLimit` nodes of its search tree.
@@ -25,7 +35,9 @@ public enum IntegerSearchOutcome: Sendable, Equatable {
 ///
 /// - Precondition: `nodeLimit >= 1`.
 /// - Throws: `LPFailure` as `solve(_:options:)` does.
-public func solveInteger(_ lp: LinearProgram, nodeLimit: Int) throws(LPFailure) -> IntegerSearchOutcome {
+public func solveInteger(
+  _ lp: LinearProgram, nodeLimit: Int, branching: IntegerBranching = .driebeckTomlin
+) throws(LPFailure) -> IntegerSearchOutcome {
   precondition(nodeLimit >= 1, "the node limit must be positive")
   let model = try GLPKModel(validating: lp)
   let limits = try SolverLimits(SimplexOptions())
@@ -63,6 +75,7 @@ public func solveInteger(_ lp: LinearProgram, nodeLimit: Int) throws(LPFailure) 
   glp_init_iocp(&iocp)
   iocp.msg_lev = GLP_MSG_OFF
   iocp.presolve = GLP_OFF
+  iocp.br_tech = branching == .mostFractional ? GLP_BR_MFV : GLP_BR_DTH
   iocp.cb_func = stopAtNodeLimit
   var limit = Int32(clamping: nodeLimit)
   let rc = withUnsafeMutablePointer(to: &limit) { pointer in
@@ -110,9 +123,11 @@ private let stopAtNodeLimit: @convention(c) (OpaquePointer?, UnsafeMutableRawPoi
 ///
 /// - Precondition: `nodeLimit >= 1`.
 /// - Throws: `LPFailure` as `solveInteger(_:nodeLimit:)` does, for the first block that fails.
-public func solveIntegerByBlocks(_ lp: LinearProgram, nodeLimit: Int) throws(LPFailure) -> IntegerSearchOutcome {
+public func solveIntegerByBlocks(
+  _ lp: LinearProgram, nodeLimit: Int, branching: IntegerBranching = .driebeckTomlin
+) throws(LPFailure) -> IntegerSearchOutcome {
   let blocks = try BlockPartition(lp)
-  guard blocks.count > 1 else { return try solveInteger(lp, nodeLimit: nodeLimit) }
+  guard blocks.count > 1 else { return try solveInteger(lp, nodeLimit: nodeLimit, branching: branching) }
   var values = [Double](repeating: 0, count: lp.variables.count)
   var rowActivities = [Double](repeating: 0, count: lp.constraints.count)
   var objective = 0.0  // block 0 carries the objective constant
@@ -121,7 +136,7 @@ public func solveIntegerByBlocks(_ lp: LinearProgram, nodeLimit: Int) throws(LPF
   var missingPoint = false
   for block in 0..<blocks.count {
     let solution: LPSolution?
-    switch try solveInteger(blocks.program(block, of: lp), nodeLimit: nodeLimit) {
+    switch try solveInteger(blocks.program(block, of: lp), nodeLimit: nodeLimit, branching: branching) {
     case .infeasible: return .infeasible
     case .unbounded:
       unbounded = true

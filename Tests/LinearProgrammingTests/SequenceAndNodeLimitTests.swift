@@ -72,6 +72,13 @@ struct SequenceAndNodeLimitTests {
         continue
       }
       #expect(solution == expected, "program \(i)")
+      // Most-fractional branching: another search, the same optimum.
+      guard case .optimal(let other) = try solveInteger(lp, nodeLimit: 1_000_000, branching: .mostFractional) else {
+        Issue.record("program \(i): most-fractional branching found no optimum")
+        continue
+      }
+      #expect(abs(other.objective - expected.objective) <= 1e-9, "program \(i)")
+      #expect(other.values.allSatisfy { $0 == $0.rounded() }, "program \(i)")
       switch try solveInteger(lp, nodeLimit: 1) {
       case .optimal(let quick): #expect(abs(quick.objective - expected.objective) <= 1e-9, "program \(i)")
       case .stopped(let best):

@@ -58,8 +58,12 @@ extension MemorizationAnalysis {
     let nodeLimit = nodeLimit ?? integerNodeLimit(nonzeros: nonzeros)
     // Large programs block by block (EOpp and EOdds rows never mix true classes); small ones
     // whole, as before (the same optimum, but possibly another optimal point).
-    let search = nonzeros > integerWorkBudget / integerNodeLimit ? solveIntegerByBlocks : solveInteger
-    switch try search(integerProgram, nodeLimit) {
+    let large = nonzeros > integerWorkBudget / integerNodeLimit
+    let outcome =
+      large
+      ? try solveIntegerByBlocks(integerProgram, nodeLimit: nodeLimit, branching: .mostFractional)
+      : try solveInteger(integerProgram, nodeLimit: nodeLimit)
+    switch outcome {
     case .optimal(let solution):
       records = solution.values.prefix(program.massVariableCount).map { Int($0.rounded()) }
     case .stopped(let best):
