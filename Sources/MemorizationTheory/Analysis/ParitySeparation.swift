@@ -41,47 +41,46 @@ struct ParitySeparation {
     let compared = statistics.rateKeys(for: .statisticalParity, options: options).map(\.predictedClass)
     let g = statistics.groupCount
     let k = statistics.classCount
-    guard g >= 2, !compared.isEmpty else { return nil }
-    // Per group and compared class: the rate's constant and dense coefficients over classes.
-    var constant = Array(repeating: Array(repeating: 0.0, count: compared.count), count: g)
-    var coefficient = Array(
-      repeating: Array(repeating: Array(repeating: 0.0, count: k), count: compared.count), count: g)
+    let m = compared.count
+    guard g >= 2, m > 0 else { return nil }
+    // Per group and compared class j: the rate's constant, and its coefficients over classes
+    // scaled by the cell caps (flat: `[(a * m + j) * k + y]`), so a direction's support is a sum.
+    var constant = [Double](repeating: 0, count: g * m)
+    var scaled = [Double](repeating: 0, count: g * m * k)
     for a in 0..<g {
       for (j, yh) in compared.enumerated() {
         let form = statistics.groupRateForm(group: a, predicted: yh)
-        constant[a][j] = form.constant
-        for term in form.terms { coefficient[a][j][term.trueClass] = term.coefficient }
+        constant[a * m + j] = form.constant
+        for term in form.terms {
+          scaled[(a * m + j) * k + term.trueClass] = term.coefficient * statistics.cap[a][term.trueClass]
+        }
       }
-    }
-    var directions: [[(index: Int, weight: Double)]] = compared.indices.map { [($0, 1)] }
-    for i in compared.indices {
-      for j in compared.indices where j > i { directions.append([(i, 1), (j, -1)]) }
     }
     var best: ParitySeparation?
-    var low = Array(repeating: 0.0, count: g)
-    var high = Array(repeating: 0.0, count: g)
-    for direction in directions {
-      for a in 0..<g {
-        var base = 0.0
-        for (j, weight) in direction { base += weight * constant[a][j] }
-        var up = 0.0
-        var down = 0.0
-        for y in 0..<k {
-          var w = 0.0
-          for (j, weight) in direction { w += weight * coefficient[a][j][y] }
-          let cap = statistics.cap[a][y]
-          if w > 0 { up += w * cap } else { down += w * cap }
+    var low = [Double](repeating: 0, count: g)
+    var high = [Double](repeating: 0, count: g)
+    // Directions: e_i (j = i), then e_i - e_j (i < j).
+    for i in 0..<m {
+      for j in i..<m {
+        for a in 0..<g {
+          let base = constant[a * m + i] - (j == i ? 0 : constant[a * m + j])
+          var up = 0.0
+          var down = 0.0
+          for y in 0..<k {
+            let w = scaled[(a * m + i) * k + y] - (j == i ? 0 : scaled[(a * m + j) * k + y])
+            if w > 0 { up += w } else { down += w }
+          }
+          low[a] = base + down
+          high[a] = base + up
         }
-        low[a] = base + down
-        high[a] = base + up
-      }
-      let slack = options.tolerance * Double(direction.count)
-      for a in 0..<g {
-        for b in 0..<g where b != a {
-          let margin = low[b] - high[a] - slack
-          if margin > minimumMargin, margin > best?.margin ?? -.infinity {
-            best = ParitySeparation(
-              low: a, high: b, theta: direction.map { (compared[$0.index], $0.weight) }, margin: margin)
+        let slack = options.tolerance * (j == i ? 1 : 2)
+        for a in 0..<g {
+          for b in 0..<g where b != a {
+            let margin = low[b] - high[a] - slack
+            if margin > minimumMargin, margin > best?.margin ?? -.infinity {
+              let theta = j == i ? [(compared[i], 1.0)] : [(compared[i], 1.0), (compared[j], -1.0)]
+              best = ParitySeparation(low: a, high: b, theta: theta, margin: margin)
+            }
           }
         }
       }
