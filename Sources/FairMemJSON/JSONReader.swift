@@ -293,6 +293,12 @@ public struct JSONReader {
       guard digits(&self) > 0 else { throw failure("invalid number") }
     }
     if !isInteger, let value = normalDouble(start..<index) { return value }
+    // Integers of up to 18 digits (counts, ids) straight from the digits: no `String`.
+    if isInteger, index - integerStart <= 18 {
+      var magnitude = 0
+      for i in integerStart..<index { magnitude = magnitude * 10 + Int(bytes[i] &- UInt8(ascii: "0")) }
+      return integerStart > start ? -magnitude : magnitude
+    }
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
     if isInteger, let value = Int(text) { return value }
     guard let value = Double(text) else { throw failure("invalid number") }
