@@ -131,4 +131,23 @@ enum RandomPrograms {
     return .init(
       method: Bool.random(using: &rng) ? .primal : .dual, presolve: Bool.random(using: &rng))
   }
+
+  /// A random knapsack over general integers: max v·x, w·x <= W, 0 <= x <= u (row 0, "weight");
+  /// with `covering`, also w·x >= 1,000,000, which no point in the box meets.
+  static func knapsack(
+    variables: ClosedRange<Int>, covering: Bool = false, using rng: inout some RandomNumberGenerator
+  ) -> LinearProgram {
+    let n = Int.random(in: variables, using: &rng)
+    var lp = LinearProgram(direction: .maximize)
+    var weights: [LinearProgram.Term] = []
+    for j in 0..<n {
+      lp.addVariable(
+        "x\(j)", bounds: .range(0, Double(Int.random(in: 1...6, using: &rng))),
+        objective: Double(Int.random(in: 1...40, using: &rng)), kind: .integer)
+      weights.append(.init(j, Double(Int.random(in: 3...29, using: &rng))))
+    }
+    lp.addConstraint("weight", weights, .upper(Double(Int.random(in: 20...90, using: &rng))))
+    if covering { lp.addConstraint("cover", weights, .lower(1_000_000)) }
+    return lp
+  }
 }

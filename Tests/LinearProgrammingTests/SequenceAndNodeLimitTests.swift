@@ -54,17 +54,9 @@ struct SequenceAndNodeLimitTests {
     var rng = TestSeed.generator(default: 0x5E9_0002)
     var stopped = 0
     for i in 0..<120 {
-      // A random knapsack-like program over general integers: max v·x, w·x <= W, 0 <= x <= u.
-      let n = Int.random(in: 3...9, using: &rng)
-      var lp = LinearProgram(direction: .maximize)
-      var weights: [LinearProgram.Term] = []
-      for j in 0..<n {
-        lp.addVariable(
-          "x\(j)", bounds: .range(0, Double(Int.random(in: 1...6, using: &rng))),
-          objective: Double(Int.random(in: 1...40, using: &rng)), kind: .integer)
-        weights.append(.init(j, Double(Int.random(in: 3...29, using: &rng))))
-      }
-      lp.addConstraint("weight", weights, .upper(Double(Int.random(in: 20...90, using: &rng))))
+      // A random knapsack over general integers: max v·x, w·x <= W, 0 <= x <= u.
+      let lp = RandomPrograms.knapsack(variables: 3...9, using: &rng)
+      let weights = lp.constraints[0].terms
       let reference = try solve(lp, options: SimplexOptions(wantsCertificate: false))
       let full = try solveInteger(lp, nodeLimit: 1_000_000)
       guard case .optimal(let solution) = full, let expected = reference.solution else {

@@ -81,30 +81,15 @@ struct SolveByBlocksTests {
     }
   }
 
-  /// A random knapsack over general integers: max v·x, w·x <= W (>= W' when `covering`), 0 <= x <= u.
-  static func knapsack(covering: Bool, using rng: inout some RandomNumberGenerator) -> LinearProgram {
-    let n = Int.random(in: 2...7, using: &rng)
-    var lp = LinearProgram(direction: .maximize)
-    var weights: [LinearProgram.Term] = []
-    for j in 0..<n {
-      lp.addVariable(
-        "x\(j)", bounds: .range(0, Double(Int.random(in: 1...6, using: &rng))),
-        objective: Double(Int.random(in: 1...40, using: &rng)), kind: .integer)
-      weights.append(.init(j, Double(Int.random(in: 3...29, using: &rng))))
-    }
-    lp.addConstraint("weight", weights, .upper(Double(Int.random(in: 20...90, using: &rng))))
-    // An impossible covering row: more weight than the bounds allow.
-    if covering { lp.addConstraint("cover", weights, .lower(1_000_000)) }
-    return lp
-  }
-
   @Test(
     "integer blocks: the same optimum as branch and cut on the whole; stopped searches give integral feasible points")
   func integerBlocks() throws {
     var rng = TestSeed.generator(default: 0x424C_4B03, "integerBlocks")
     var stopped = 0
     for trial in 0..<150 {
-      let parts = (0..<Int.random(in: 1...5, using: &rng)).map { _ in Self.knapsack(covering: false, using: &rng) }
+      let parts = (0..<Int.random(in: 1...5, using: &rng)).map { _ in
+        RandomPrograms.knapsack(variables: 2...7, using: &rng)
+      }
       let lp = Self.joined(parts, using: &rng)
       guard case .optimal(let whole) = try solveInteger(lp, nodeLimit: 1_000_000),
         case .optimal(let blocks) = try solveIntegerByBlocks(lp, nodeLimit: 1_000_000)
@@ -132,8 +117,12 @@ struct SolveByBlocksTests {
     #expect(stopped > 0)
     // One block with no integer point makes the whole infeasible.
     for trial in 0..<30 {
-      var parts = (0..<Int.random(in: 1...4, using: &rng)).map { _ in Self.knapsack(covering: false, using: &rng) }
-      parts.insert(Self.knapsack(covering: true, using: &rng), at: Int.random(in: 0...parts.count, using: &rng))
+      var parts = (0..<Int.random(in: 1...4, using: &rng)).map { _ in
+        RandomPrograms.knapsack(variables: 2...7, using: &rng)
+      }
+      parts.insert(
+        RandomPrograms.knapsack(variables: 2...7, covering: true, using: &rng),
+        at: Int.random(in: 0...parts.count, using: &rng))
       let outcome = try solveIntegerByBlocks(Self.joined(parts, using: &rng), nodeLimit: 1_000)
       #expect(outcome == .infeasible, "trial \(trial): \(outcome)")
     }
