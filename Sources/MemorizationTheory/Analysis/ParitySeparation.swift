@@ -19,12 +19,12 @@ public import FairnessStatistics
 /// `MemorizationProgram.farkasGap` (the theory's own affine forms), as every LP certificate is.
 ///
 /// *Which directions.* The unit vector of each compared class and the difference of each two
-/// (`K + K(K-1)/2` directions, each tried on every ordered pair of groups). This is a search, not
-/// a decision procedure: the sets `{r_a}` are zonotopes and a separating direction may be none of
-/// these, and with three or more groups the sets can fail to meet without any two being
-/// separated. When no direction separates, nil is returned and GLPK decides the instance. On the
-/// benchmark's mixed shapes (G = 2..4, K = 2..5, eps = 0) these directions certify 2,454 of the
-/// 2,572 infeasible instances (see Docs/benchmarks.md).
+/// (`K + K(K-1)/2` directions), each on its widest ordered pair of groups (found in O(G)). This is
+/// a search, not a decision procedure: the sets `{r_a}` are zonotopes and a separating direction
+/// may be none of these, and with three or more groups the sets can fail to meet without any two
+/// being separated. When no direction separates, nil is returned and GLPK decides the instance. On
+/// the benchmark's mixed shapes (G = 2..4, K = 2..5, eps = 0) these directions certify 2,454 of
+/// the 2,572 infeasible instances (R5b among them; see Docs/benchmarks.md).
 struct ParitySeparation {
   /// The pair of groups (`low` is the one whose rates stay below along `theta`).
   var low: Int
@@ -74,18 +74,39 @@ struct ParitySeparation {
           high[a] = base + up
         }
         let slack = options.tolerance * (j == i ? 1 : 2)
-        for a in 0..<g {
-          for b in 0..<g where b != a {
-            let margin = low[b] - high[a] - slack
-            if margin > minimumMargin, margin > best?.margin ?? -.infinity {
-              let theta = j == i ? [(compared[i], 1.0)] : [(compared[i], 1.0), (compared[j], -1.0)]
-              best = ParitySeparation(low: a, high: b, theta: theta, margin: margin)
-            }
-          }
+        let (a, b) = Self.widestPair(high: high, low: low)
+        let margin = low[b] - high[a] - slack
+        if margin > minimumMargin, margin > best?.margin ?? -.infinity {
+          let theta = j == i ? [(compared[i], 1.0)] : [(compared[i], 1.0), (compared[j], -1.0)]
+          best = ParitySeparation(low: a, high: b, theta: theta, margin: margin)
         }
       }
     }
     return best
+  }
+
+  /// The distinct groups (a, b) with the largest `low[b] - high[a]`, in O(G): the group with the
+  /// smallest `high` and the one with the largest `low`, or when they coincide the better of the
+  /// two pairs with a runner-up. Ties go to the smaller index.
+  static func widestPair(high: [Double], low: [Double]) -> (a: Int, b: Int) {
+    precondition(high.count >= 2 && high.count == low.count, "two or more groups")
+    func bestTwo(_ better: (Int, Int) -> Bool) -> (Int, Int) {
+      var first = better(1, 0) ? 1 : 0
+      var second = 1 - first
+      for i in 2..<high.count {
+        if better(i, first) {
+          second = first
+          first = i
+        } else if better(i, second) {
+          second = i
+        }
+      }
+      return (first, second)
+    }
+    let (a1, a2) = bestTwo { high[$0] < high[$1] }
+    let (b1, b2) = bestTwo { low[$0] > low[$1] }
+    if a1 != b1 { return (a1, b1) }
+    return low[b2] - high[a1] >= low[b1] - high[a2] ? (a1, b2) : (a2, b1)
   }
 
   /// The certificate on the program's own entries: at zero tolerance the reference entries
