@@ -46,12 +46,17 @@ extension LinearProgram {
 ///     program and is returned as `.infeasible(nil)`.
 ///   - options: `.primal` or `.dual` (`.exact` runs as `.primal`), no presolve,
 ///     `iterationLimit`/`timeLimit` per round; no certificates.
+///   - firstRound: the method of the first solve only (default: the rounds' method). The dual
+///     simplex suits a first program whose starting (slack) basis is dual feasible, for example
+///     when every column is nonnegative with a nonnegative cost and free columns cost 0; the
+///     later rounds add columns at their bounds to an optimal basis, which stays primal
+///     feasible, so they suit the primal simplex.
 ///   - price: the columns to append given the current optimal solution (with `rowDuals`).
 /// - Returns: the outcome and the last round's program (the starting columns plus every
 ///   appended one, in order).
 /// - Throws: `LPFailure.invalidModel` for a bad starting program or column, otherwise as `solve`.
 public func solveWithColumnGeneration(
-  _ lp: LinearProgram, options: SimplexOptions = .init(),
+  _ lp: LinearProgram, options: SimplexOptions = .init(), firstRound: SimplexOptions.Method? = nil,
   price: (LPSolution) -> [GeneratedColumn]
 ) throws(LPFailure) -> (outcome: LPOutcome, program: LinearProgram) {
   var program = lp
@@ -59,7 +64,9 @@ public func solveWithColumnGeneration(
   guard !model.isInteger, !program.variables.isEmpty, !program.constraints.isEmpty else {
     throw .invalidModel("column generation needs a continuous program with rows and variables")
   }
-  let raw = try solveInRounds(model, method: options.method == .dual ? .dual : .primal, limits: SolverLimits(options)) {
+  let method: SimplexOptions.Method = options.method == .dual ? .dual : .primal
+  let first = firstRound.map { $0 == .dual ? SimplexOptions.Method.dual : .primal }
+  let raw = try solveInRounds(model, method: method, firstMethod: first, limits: SolverLimits(options)) {
     (solution, problem) throws(LPFailure) in
     let columns = price(solution)
     if columns.isEmpty { return nil }

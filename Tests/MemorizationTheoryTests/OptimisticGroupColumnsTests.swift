@@ -52,6 +52,15 @@ struct OptimisticGroupColumnsTests {
       // changes these programs' equalities at eps = 0.)
       let reference = try solve(whole, options: SimplexOptions(method: .dual, wantsCertificate: false))
       let columns = try programs.solveOptimisticByGroupColumns(layout: layout, variableCount: whole.variables.count)
+      // The first master solve by the primal simplex (phase one from the slack basis) instead of
+      // the dual simplex: the same answer.
+      let primalFirst = try programs.solveOptimisticByGroupColumns(
+        layout: layout, variableCount: whole.variables.count, firstRound: .primal)
+      #expect((columns == nil) == (primalFirst == nil), "\(label): first round dual vs primal")
+      if let columns, let primalFirst {
+        let difference = abs(columns.objective - primalFirst.objective)
+        #expect(difference <= 1e-9, "\(label): dual first \(columns.objective), primal first \(primalFirst.objective)")
+      }
       switch (reference, columns) {
       case (.optimal(let solution), .some(let answer)):
         let difference = abs(solution.objective - answer.objective)

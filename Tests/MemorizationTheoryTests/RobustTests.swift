@@ -62,6 +62,57 @@ struct ClopperPearsonTests {
   }
 }
 
+/// The Beta quantile as it was computed before the bracketed start: bisection on `[0, 1]` of
+/// the public `IncompleteBeta.regularized` (kept here as the reference).
+private func plainBisectionQuantile(_ q: Double, a: Double, b: Double) -> Double {
+  if q == 0 { return 0 }
+  if q == 1 { return 1 }
+  var lo = 0.0
+  var hi = 1.0
+  for _ in 0..<1100 {
+    let mid = 0.5 * (lo + hi)
+    guard mid > lo && mid < hi else { break }
+    if IncompleteBeta.regularized(mid, a: a, b: b) < q { lo = mid } else { hi = mid }
+  }
+  return 0.5 * (lo + hi)
+}
+
+@Suite("Beta quantile: bracketed start vs plain bisection")
+struct BetaQuantileTests {
+  /// Both Clopper-Pearson ends of seeded random (k, n, alpha), with k = 0, k = n, n up to 10^6
+  /// and alpha down to 1e-12: the bracketed bisection gives the plain bisection's doubles (at
+  /// most 4 ulps apart, where the CDF's rounding could make the two bisections part ways).
+  @Test("equal to the plain bisection on seeded random (k, n, alpha)")
+  func matchesPlainBisection() {
+    var rng = TestSeed.generator(default: 0x00B3_7A11)
+    var identical = 0
+    var compared = 0
+    for i in 0..<400 {
+      let n = [1, 2, 10, 1_000, 100_000, 1_000_000][i % 6] * Int.random(in: 1...9, using: &rng) / 9 + 1
+      let k: Int
+      switch i % 5 {
+      case 0: k = 0
+      case 1: k = n
+      case 2: k = Int.random(in: 0...min(n, 3), using: &rng)
+      default: k = Int.random(in: 0...n, using: &rng)
+      }
+      let alpha = [0.05, 1e-3, 1e-6, 1e-9, 1e-12][Int.random(in: 0...4, using: &rng)]
+      var ends: [(q: Double, a: Double, b: Double)] = []
+      if k > 0 { ends.append((alpha / 2, Double(k), Double(n - k + 1))) }
+      if k < n { ends.append((1 - alpha / 2, Double(k + 1), Double(n - k))) }
+      for end in ends {
+        let fast = IncompleteBeta.quantile(end.q, a: end.a, b: end.b)
+        let plain = plainBisectionQuantile(end.q, a: end.a, b: end.b)
+        compared += 1
+        if fast == plain { identical += 1 }
+        #expect(abs(fast - plain) <= 4 * plain.ulp, "k=\(k) n=\(n) alpha=\(alpha): \(fast) vs \(plain)")
+      }
+    }
+    print("[beta quantile] \(identical) of \(compared) ends identical to the plain bisection")
+    #expect(identical == compared)
+  }
+}
+
 @Suite("Samplers: binomial, multinomial, gamma")
 struct SamplerTests {
   /// Chi-square goodness of fit of 20,000 binomial draws against the exact probability function,

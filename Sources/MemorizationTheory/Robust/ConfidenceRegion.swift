@@ -124,8 +124,14 @@ public struct ConfidenceRegion: Sendable, Codable, Equatable {
       if usage.needsBaseRates { events += k == 2 ? 1 : k }
     }
     let alpha = (1 - level) / Double(events)
+    // Many cells share their (successes, trials): each distinct pair's interval is computed once.
+    var intervals: [IntervalKey: ProportionInterval] = [:]
     func interval(_ successes: Int, _ trials: Int) -> ProportionInterval {
-      ProportionInterval(successes: successes, trials: trials, alpha: alpha)
+      let key = IntervalKey(successes: successes, trials: trials)
+      if let known = intervals[key] { return known }
+      let computed = ProportionInterval(successes: successes, trials: trials, alpha: alpha)
+      intervals[key] = computed
+      return computed
     }
     var cellMass: [[ProportionInterval?]] = Array(repeating: Array(repeating: nil, count: k), count: g)
     var confusion: [[[ProportionInterval?]]] = Array(
@@ -157,6 +163,12 @@ public struct ConfidenceRegion: Sendable, Codable, Equatable {
     return ConfidenceRegion(
       level: level, intervalCount: events, perIntervalLevel: 1 - alpha, cellMass: cellMass, baseRate: baseRate,
       confusion: confusion)
+  }
+
+  /// The counts that determine a Clopper-Pearson interval at a fixed alpha.
+  private struct IntervalKey: Hashable {
+    var successes: Int
+    var trials: Int
   }
 
   /// Whether the region contains the given parameters (population `p`, confusion `C`); base

@@ -105,8 +105,12 @@ extension RobustPrograms {
 
   /// The optimistic SP program's optimum and a solution of it (indexed like `optimisticProgram`,
   /// band variables left at 0) by column generation, or nil when the artificial variables do not
-  /// all vanish (the caller then solves the program itself).
-  func solveOptimisticByGroupColumns(layout: OptimisticLayout, variableCount: Int) throws -> (
+  /// all vanish (the caller then solves the program itself). `firstRound` is the simplex method
+  /// of the first master solve (the later rounds use the primal simplex); the dual simplex
+  /// (default) needs no phase one there (about 4 s down to 2-3 s at G = 50, K = 30).
+  func solveOptimisticByGroupColumns(
+    layout: OptimisticLayout, variableCount: Int, firstRound: SimplexOptions.Method = .dual
+  ) throws -> (
     objective: Double, values: [Double]
   )? {
     guard admitsGroupColumns else { return nil }
@@ -156,7 +160,11 @@ extension RobustPrograms {
       }
       guard !seen[a].isEmpty else { return nil }
     }
-    let (outcome, _) = try solveWithColumnGeneration(master, options: SimplexOptions(method: .primal)) { solution in
+    // The slack basis is dual feasible (every column is >= 0 with a cost >= 0, the bands are free
+    // with cost 0), so the dual simplex solves the first master without a phase one.
+    let (outcome, _) = try solveWithColumnGeneration(
+      master, options: SimplexOptions(method: .primal), firstRound: firstRound
+    ) { solution in
       var added: [GeneratedColumn] = []
       for a in 0..<groups {
         var theta = Array(repeating: 0.0, count: classes)
