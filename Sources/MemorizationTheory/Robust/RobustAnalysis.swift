@@ -205,7 +205,10 @@ public enum RobustAnalysis {
       return answer
     }
     let witness = optimisticWitness(optimum.values, layout: layout, programs: programs)
-    answer.minMassInterval = MassInterval(lower: max(0, optimum.objective), lowerWitness: witness)
+    // A lower end below the solver's precision is reported as 0 (still a lower bound): the
+    // simplex ends an optimum of 0 at, e.g., 4e-28 depending on its basis.
+    let lower = optimum.objective > Self.massNoise ? optimum.objective : 0
+    answer.minMassInterval = MassInterval(lower: lower, lowerWitness: witness)
 
     // Robust program: feasible (and checked) means certainly feasible; its mass is an upper end.
     // GLPK satisfies rows to about 1e-7, so a memorization on the edge of the program can miss the
@@ -299,6 +302,10 @@ public enum RobustAnalysis {
       return (solution.objective, solution.values)
     }
   }
+
+  /// Optimistic optima at or below this mass are rounding noise of an optimum of 0; the lower end
+  /// is then reported as 0, which is still a lower bound.
+  static let massNoise = 1e-12
 
   /// How much the SP robust program tightens eps before its first solve (see `decide`).
   static let spRoundingMargin = 1e-6
