@@ -6,8 +6,8 @@ set (`bench`: the 10,000-instance benchmark, 85% two groups x two classes and 15
 two groups, binary labels only; `mix`: G = 2..4 groups, K = 2..5 classes) and each metric
 (sp, eopp, eodds):
   1. generate the instances (fixed seeds) in the statistics JSON Lines format;
-  2. time `fairmem sweep --metric M --threads T --quiet` end to end (process start to exit, JSON
-     in and out, certificates on), `--threads 1` pinned to CPU 0 with taskset, `--threads 2`
+  2. time `fairmem sweep --metric M --threads T --quiet > file` end to end (process start to exit,
+     JSON in and out to a file, certificates on), `--threads 1` pinned to CPU 0 with taskset, `--threads 2`
      unpinned; best and median of --reps runs; every run's output must be byte-identical;
   3. build the same least-mass LPs for scipy (Tests/python/reference_lp.py, written from
      theory.md independently of the Swift code) and time the linprog loop, and the highspy loop
@@ -82,20 +82,28 @@ def machine_facts() -> dict:
 
 
 def run_fairmem(binary: str, path: pathlib.Path, metric: str, threads: int, extra=()) -> tuple:
-    """(wall seconds, CPU seconds user+sys of the child, stdout). One thread runs pinned to CPU 0."""
+    """(wall seconds, CPU seconds user+sys of the child, stdout). One thread runs pinned to CPU 0.
+
+    The answers go to a file, as `fairmem sweep FILE > answers.jsonl` writes them, and are read
+    back after the clock stops: a pipe read by this process (pinned to CPU 0) while the command
+    runs would take CPU 0 from one of the two threads of a `--threads 2` run."""
     # This process pins itself to CPU 0 (main), and children inherit the affinity: without an
     # explicit CPU list every --threads N run would share CPU 0 (t=2 measured as about 1.0x t=1).
     pin = ["taskset", "-c", "0" if threads == 1 else f"0-{(os.cpu_count() or 1) - 1}"]
     cmd = [*pin, binary, "sweep", str(path), "--metric", metric, "--threads", str(threads), "--quiet", *extra]
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    answers = path.with_suffix(f".{metric}.t{threads}.out")
+    with open(answers, "w") as out:
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
+        elapsed = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}:\n{proc.stderr[-3000:]}")
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    return elapsed, cpu, proc.stdout
+    stdout = answers.read_text()
+    answers.unlink()
+    return elapsed, cpu, stdout
 
 
 def scipy_pass(instances, metric: str):
