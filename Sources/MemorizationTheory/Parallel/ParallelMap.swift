@@ -35,15 +35,15 @@ public enum ParallelMap {
     emit: @Sendable (Int, Output) -> Void
   ) {
     let state = Mutex(OrderedDelivery<Output>())
+    // The next input to take: an atomic counter, so that taking an input never waits for the
+    // lock a worker holds while it emits.
+    let taken = Atomic<Int>(0)
     let workers = max(1, min(threads, inputs.count))
     withoutActuallyEscaping(body) { body in
       withoutActuallyEscaping(emit) { emit in
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
           while true {
-            let i = state.withLock { state in
-              defer { state.taken += 1 }
-              return state.taken
-            }
+            let i = taken.wrappingAdd(1, ordering: .relaxed).oldValue
             guard i < inputs.count else { return }
             let output = body(i, inputs[i])
             state.withLock { state in
@@ -59,10 +59,9 @@ public enum ParallelMap {
     }
   }
 
-  /// The shared state of `forEachInOrder`: the next input to take, the next output to emit, and
-  /// the outputs finished out of order.
+  /// The shared state of `forEachInOrder`: the next output to emit, and the outputs finished out
+  /// of order.
   private struct OrderedDelivery<Output> {
-    var taken = 0
     var emitted = 0
     var pending: [Int: Output] = [:]
   }
