@@ -54,7 +54,10 @@ extension MemorizationAnalysis {
         let (entries, multipliers) = separation.certificateEntries(statistics, options: options)
         return infeasibleAnswer(
           unansweredHere(), statistics, options: options, closed: closed, rule: "R4 separation",
-          entries: entries, multipliers: multipliers, attachCertificate: certificate)
+          entries: entries, multipliers: multipliers,
+          gap: MemorizationProgram.farkasGap(
+            statistics: statistics, options: options, entries: entries, multipliers: multipliers),
+          attachCertificate: certificate)
       }
       rule = "R5b"
       // The Farkas gap of the one row is the shortfall: positive exactly when out of reach.
@@ -64,13 +67,14 @@ extension MemorizationAnalysis {
       guard abs(gap) > closedFormEdge else { return nil }
       guard let low = form.leastMass() else {
         // Without a tolerance the certificate speaks of the LP rows, as GLPK's does (the other
-        // row, if any, gets multiplier 0); with one, of the pair with a nonzero multiplier.
+        // row, if any, gets multiplier 0, which leaves the gap as computed above); with one, of
+        // the pair with a nonzero multiplier.
         let entries =
           MemorizationProgram<Double>.defaultRows(options) == .referencePairs
           ? statistics.referenceEntries(for: metric, options: options) : [form.entry]
         return infeasibleAnswer(
           unansweredHere(), statistics, options: options, closed: closed, rule: rule, entries: entries,
-          multipliers: entries.map { $0 == form.entry ? z : 0 }, attachCertificate: certificate)
+          multipliers: entries.map { $0 == form.entry ? z : 0 }, gap: gap, attachCertificate: certificate)
       }
       guard gap < 0, let high = form.mostMass() else { return nil }
       least = (low.mass, low.x)
@@ -100,20 +104,19 @@ extension MemorizationAnalysis {
     return answer
   }
 
-  /// An infeasible answer from a closed-form route, or nil when the multipliers' Farkas gap
-  /// (`MemorizationProgram.farkasGap`, the theory's own affine forms) does not prove
-  /// infeasibility beyond the witness margin and `closedFormEdge` (the caller then solves the
-  /// LPs). The certificate is attached when asked for. At zero tolerance the entries are the
+  /// An infeasible answer from a closed-form route, or nil when `gap`, the multipliers' Farkas
+  /// gap computed by the caller with `MemorizationProgram.farkasGap` (the theory's own affine
+  /// forms), does not prove infeasibility beyond the witness margin and `closedFormEdge` (the
+  /// caller then solves the LPs; the unanswered answer is then never made). The certificate is
+  /// attached when asked for. At zero tolerance the entries are the
   /// program's rows (the reference entries, labelled as the answer's constrained entries).
   private static func infeasibleAnswer(
-    _ unanswered: MemorizationAnswer, _ statistics: PopulationStatistics<Double>, options: MetricOptions,
-    closed: ClosedFormBounds<Double>, rule: String, entries: [MetricEntry], multipliers: [Double],
-    attachCertificate: Bool
+    _ unanswered: @autoclosure () -> MemorizationAnswer, _ statistics: PopulationStatistics<Double>,
+    options: MetricOptions, closed: ClosedFormBounds<Double>, rule: String, entries: [MetricEntry],
+    multipliers: [Double], gap: Double, attachCertificate: Bool
   ) -> MemorizationAnswer? {
-    let gap = MemorizationProgram.farkasGap(
-      statistics: statistics, options: options, entries: entries, multipliers: multipliers)
     guard MemorizationAnswer.provesInfeasibility(floatingGap: gap), gap > closedFormEdge else { return nil }
-    var answer = unanswered
+    var answer = unanswered()
     if attachCertificate {
       let labels =
         MemorizationProgram<Double>.defaultRows(options) == .referencePairs
