@@ -149,8 +149,8 @@ public func solveIntegerByBlocks(
     }
     guard let solution else { continue }
     objective += solution.objective
-    for (local, variable) in blocks.variables[block].enumerated() { values[variable] = solution.values[local] }
-    for (local, row) in blocks.rows[block].enumerated() { rowActivities[row] = solution.rowActivities[local] }
+    blocks.place(solution.values, of: block, into: &values)
+    blocks.place(rowValues: solution.rowActivities, of: block, into: &rowActivities)
   }
   if unbounded { return .unbounded }
   // Branch and cut reports no duals (as `mipSolution`).

@@ -150,6 +150,9 @@ public struct LinearProgram: Sendable, Equatable {
     return constraints.count - 1
   }
 
+  /// The number of constraint coefficients (terms over all rows).
+  public var coefficientCount: Int { constraints.reduce(0) { $0 + $1.terms.count } }
+
   /// The objective value `c·x + c0` at a point.
   public func objectiveValue(at x: [Double]) -> Double {
     zip(variables, x).reduce(objectiveConstant) { $0 + $1.0.objective * $1.1 }

@@ -37,25 +37,20 @@ public func solveByBlocks(
   var objective = 0.0  // block 0 carries the objective constant
   var unbounded = false
   for block in 0..<blocks.count {
-    let (variables, rows) = (blocks.variables[block], blocks.rows[block])
     switch try solve(blocks.program(block, of: lp), options: options) {
     case .infeasible(let certificate):
       guard let certificate else { return .infeasible(nil) }
       var multipliers = [Double](repeating: 0, count: m)
-      for (local, row) in rows.enumerated() { multipliers[row] = certificate.rowMultipliers[local] }
+      blocks.place(rowValues: certificate.rowMultipliers, of: block, into: &multipliers)
       return .infeasible(FarkasCertificate(rowMultipliers: multipliers))
     case .unbounded:
       unbounded = true
     case .optimal(let solution):
       objective += solution.objective
-      for (local, variable) in variables.enumerated() {
-        values[variable] = solution.values[local]
-        reducedCosts[variable] = solution.reducedCosts[local]
-      }
-      for (local, row) in rows.enumerated() {
-        rowActivities[row] = solution.rowActivities[local]
-        rowDuals[row] = solution.rowDuals[local]
-      }
+      blocks.place(solution.values, of: block, into: &values)
+      blocks.place(solution.reducedCosts, of: block, into: &reducedCosts)
+      blocks.place(rowValues: solution.rowActivities, of: block, into: &rowActivities)
+      blocks.place(rowValues: solution.rowDuals, of: block, into: &rowDuals)
     }
   }
   if unbounded { return .unbounded }
@@ -117,6 +112,16 @@ struct BlockPartition {
     rows = Array(repeating: [], count: max(blockCount, 1))
     for v in 0..<n { variables[max(blockOfRoot[root(v)], 0)].append(v) }
     for i in lp.constraints.indices { rows[rowBlock[i]].append(i) }
+  }
+
+  /// Writes block `b`'s per-variable values (in its local order) at their global positions.
+  func place(_ local: [Double], of b: Int, into global: inout [Double]) {
+    for (index, variable) in variables[b].enumerated() { global[variable] = local[index] }
+  }
+
+  /// Writes block `b`'s per-row values (in its local order) at their global positions.
+  func place(rowValues local: [Double], of b: Int, into global: inout [Double]) {
+    for (index, row) in rows[b].enumerated() { global[row] = local[index] }
   }
 
   /// Block `b` as a program of its own (variables renumbered in order); the objective constant

@@ -127,8 +127,7 @@ struct LargeInstanceRouteTests {
         tolerance: MemorizationAnalysis.roundingTolerance(stats, metric: metric, favorableClass: nil, records: total))
       let program = MemorizationProgram(statistics: stats, metric: metric, options: options)
       let lp = program.linearProgram(.minimizeMass, recordsTotal: total)
-      let nonzeros = lp.constraints.reduce(0) { $0 + $1.terms.count }
-      if nonzeros > MemorizationAnalysis.integerWorkBudget / MemorizationAnalysis.integerNodeLimit { byBlocks += 1 }
+      if MemorizationAnalysis.isLargeIntegerProgram(nonzeros: lp.coefficientCount) { byBlocks += 1 }
       let answer = try #require(try MemorizationAnalysis.integerMinimum(stats, metric: metric, options: options))
       guard case .optimal(let whole) = try solveInteger(lp, nodeLimit: 1_000_000) else {
         Issue.record("instance \(i): the whole program has no proven optimum")

@@ -54,13 +54,12 @@ extension MemorizationAnalysis {
     let relaxedValues = relaxedSolution?.values
     let records: [Int]
     let integerProgram = program.linearProgram(.minimizeMass, recordsTotal: total)
-    let nonzeros = integerProgram.constraints.reduce(0) { $0 + $1.terms.count }
+    let nonzeros = integerProgram.coefficientCount
     let nodeLimit = nodeLimit ?? integerNodeLimit(nonzeros: nonzeros)
     // Large programs block by block (EOpp and EOdds rows never mix true classes); small ones
     // whole, as before (the same optimum, but possibly another optimal point).
-    let large = nonzeros > integerWorkBudget / integerNodeLimit
     let outcome =
-      large
+      isLargeIntegerProgram(nonzeros: nonzeros)
       ? try solveIntegerByBlocks(integerProgram, nodeLimit: nodeLimit, branching: .mostFractional)
       : try solveInteger(integerProgram, nodeLimit: nodeLimit)
     switch outcome {
@@ -107,6 +106,13 @@ extension MemorizationAnalysis {
   /// full 2,000 nodes. A count of coefficients, not a time: answers do not depend on the machine.
   public static func integerNodeLimit(nonzeros: Int) -> Int {
     min(integerNodeLimit, max(integerMinimumNodes, integerWorkBudget / max(nonzeros, 1)))
+  }
+
+  /// Whether a program of `nonzeros` coefficients is past the size that gets the full
+  /// `integerNodeLimit` (more than 2,000): it is then searched block by block with
+  /// most-fractional branching.
+  public static func isLargeIntegerProgram(nonzeros: Int) -> Bool {
+    nonzeros > integerWorkBudget / integerNodeLimit
   }
 
   /// The work budget of `integerNodeLimit(nonzeros:)`: 2,000 nodes of 2,000 coefficients.
