@@ -58,7 +58,7 @@ extension FarkasCertificate {
 
   /// Zeroes negligible multipliers and those pointing at an infinite row bound; returns the
   /// certificate if it verifies with a positive gap.
-  private static func cleaned(_ duals: [Double], for lp: LinearProgram) -> FarkasCertificate? {
+  static func cleaned(_ duals: [Double], for lp: LinearProgram) -> FarkasCertificate? {
     var y = duals
     let scale = y.reduce(0) { max($0, abs($1)) }
     let threshold = negligibleRelativeMagnitude * scale

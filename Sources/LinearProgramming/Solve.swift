@@ -14,7 +14,9 @@ internal import CGLPK
 ///
 /// Infeasible and unbounded programs are answers, not errors. When the program (or an integer
 /// program's LP relaxation) is infeasible and `options.wantsCertificate`, a Farkas certificate
-/// is computed by an elastic phase-one LP (see `FarkasCertificate`) and attached only if
+/// is read from GLPK's dual ray when the floating simplex without presolve leaves one
+/// (`FarkasCertificate.ray`), otherwise computed by an elastic phase-one LP (see
+/// `FarkasCertificate`); either is attached only if
 /// `FarkasCertificate.verify(against:)` confirms it with a positive gap (if the certificate LP
 /// fails, for example at the iteration limit, the outcome is `.infeasible(nil)`); an integer
 /// program whose relaxation is feasible has no certificate (`.infeasible(nil)`).
@@ -46,16 +48,26 @@ public func solve(
   let previousTerminalState = glp_term_out(GLP_OFF)
   defer { glp_term_out(previousTerminalState) }
 
+  var ray: [Double]? = nil
   let raw: RawOutcome =
     model.isInteger
     ? try solveInteger(model, options: options, limits: limits)
-    : try solveContinuous(model, method: options.method, presolve: options.presolve, limits: limits)
+    : try solveContinuous(model, method: options.method, presolve: options.presolve, limits: limits, ray: &ray)
 
+  return try answer(raw, for: lp, options: options, limits: limits, ray: ray)
+}
+
+/// The public outcome of a solver run: an infeasible program gets its certificate (from the dual
+/// ray when it verifies, else the elastic LP) when `options.wantsCertificate`.
+private func answer(
+  _ raw: RawOutcome, for lp: LinearProgram, options: SimplexOptions, limits: SolverLimits, ray: [Double]?
+) throws(LPFailure) -> LPOutcome {
   switch raw {
   case .optimal(let solution): return .optimal(solution)
   case .unbounded: return .unbounded
   case .infeasible, .integerInfeasible(relaxationFeasible: false):
     guard options.wantsCertificate else { return .infeasible(nil) }
+    if let ray, let certificate = FarkasCertificate.ray(ray, for: lp) { return .infeasible(certificate) }
     // Infeasibility is established; a failure of the extra LP (for example the iteration
     // limit) only costs the certificate.
     return .infeasible(try? FarkasCertificate.elastic(for: lp, method: options.method, limits: limits))

@@ -145,9 +145,13 @@ struct SymmetryAndHandExampleTests {
     near(spAnswer.closedForm.upperBound, 1 - 0.4 / 6, "R5 upper")
     // Infeasible: P(Yhat=>50K|female) = 0.225 - 0.25 x_f0 + x_f1 reaches at most 0.225 + 0.1 = 0.325;
     // P(Yhat=>50K|male) = 0.45 + (x_m1 - x_m0)/3 is at least 0.45 - 0.35/3 = 0.3333...
-    // The certificate adds the two SP rows with opposite signs: gap 2 * (1/3 - 0.325) = 1/60.
+    // The two SP rows say the same thing (the <=50K entry is minus the >50K one), so multipliers
+    // y on them act as (y1 - y0) times the >50K row: gap |y1 - y0| (1/3 - 0.325) = |y1 - y0| / 120
+    // (the elastic LP's certificate takes both rows with weight 1, 1/60; GLPK's dual ray one, 1/120).
     #expect(!spAnswer.feasible)
-    near(spAnswer.certificate?.gap, 1.0 / 60, "Farkas gap")
+    let y = try #require(spAnswer.certificate?.multipliers)
+    #expect(y.count == 2 && abs(y[1] - y[0]) >= 0.5)
+    near(spAnswer.certificate?.gap, abs(y[1] - y[0]) / 120, "Farkas gap")
     #expect(spAnswer.certificate?.verified == true)
     let found = problems(with: spAnswer, statistics: stats, metric: .statisticalParity, options: MetricOptions())
     #expect(found.isEmpty, "\(found)")

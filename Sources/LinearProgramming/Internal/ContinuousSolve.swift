@@ -59,6 +59,18 @@ func solveContinuous(
   _ model: borrowing GLPKModel, method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits,
   dualTolerance: Double? = nil
 ) throws(LPFailure) -> RawOutcome {
+  var unused: [Double]? = nil
+  return try solveContinuous(
+    model, method: method, presolve: presolve, limits: limits, dualTolerance: dualTolerance, ray: &unused)
+}
+
+/// `solveContinuous`, and when the floating simplex without presolve ends infeasible, the row
+/// multipliers of GLPK's dual ray in `ray` (`GLPKProblem.dualRayRowMultipliers`; nil when GLPK
+/// names none), for a certificate without a second LP. Unverified: see `FarkasCertificate.ray`.
+func solveContinuous(
+  _ model: borrowing GLPKModel, method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits,
+  dualTolerance: Double? = nil, ray: inout [Double]?
+) throws(LPFailure) -> RawOutcome {
   let problem = GLPKProblem(model)
   if method == .exact {
     // glp_exact has no presolver and starts from the current basis; a failed warm start only
@@ -71,6 +83,7 @@ func solveContinuous(
   var parm = simplexParameters(
     method, presolve: presolve, limits: limits, dualTolerance: dualTolerance)
   let result = try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits)
+  if !presolve, case .infeasible = result { ray = problem.dualRayRowMultipliers(model) }
   guard presolve, case .optimal(let solution) = result,
     model.maximumRelativeViolation(values: solution.values) > GLPKModel.presolveFeasibilityTolerance
   else { return result }

@@ -146,6 +146,43 @@ struct GLPKProblem: ~Copyable {
       reducedCosts: reducedCosts)
   }
 
+  /// After the dual simplex reports no primal feasible solution: the row multipliers of the
+  /// tableau row of the basic variable that GLPK found out of its bounds with nothing to pivot
+  /// on (`glp_get_unbnd_ray`, `glp_eval_tab_row`), or nil when GLPK names none (for example when
+  /// the primal simplex decided) or the basis is not available.
+  ///
+  /// The row of basic variable `x_k` says `x_k = Σ_j ξ_kj x_j` over the nonbasic variables
+  /// (auxiliary `r_i = a_i·x` and structural). That identity holds for every `x` with
+  /// `r = Ax`, and the only such identities are `Σ_i y_i (r_i - a_i·x) = 0`, so its coefficients
+  /// on the auxiliary variables are row multipliers `y`: `y_k = 1` when `x_k` is a row,
+  /// `y_i = -ξ_ki` for nonbasic rows, 0 for the other basic rows. Because the dual simplex could
+  /// not bring `x_k` within its bounds, `y` (or `-y`) separates the rows from the box; the caller
+  /// checks that with `FarkasCertificate.verify(against:)` and never trusts it unchecked.
+  func dualRayRowMultipliers(_ model: borrowing GLPKModel) -> [Double]? {
+    let h = handle
+    let m = Int(model.glpkRowCount)
+    let n = Int(model.glpkColumnCount)
+    let k = Int(glp_get_unbnd_ray(h))
+    guard k >= 1, k <= m + n, model.rowCount == m else { return nil }
+    let kk = Int32(truncatingIfNeeded: k)
+    let status = k <= m ? glp_get_row_stat(h, kk) : glp_get_col_stat(h, Int32(truncatingIfNeeded: k - m))
+    guard status == GLP_BS else { return nil }
+    // glp_eval_tab_row aborts without a factorization of the current basis.
+    if glp_bf_exists(h) == 0, glp_factorize(h) != 0 { return nil }
+    guard glp_bf_exists(h) != 0 else { return nil }
+    var indices = [Int32](repeating: 0, count: n + 1)
+    var values = [Double](repeating: 0, count: n + 1)
+    let count = Int(glp_eval_tab_row(h, kk, &indices, &values))
+    guard count >= 0, count <= n else { return nil }
+    var y = [Double](repeating: 0, count: m)
+    if k <= m { y[k - 1] = 1 }
+    for position in stride(from: 1, through: count, by: 1) {
+      let index = Int(indices[position])
+      if index >= 1, index <= m { y[index - 1] = -values[position] }
+    }
+    return y
+  }
+
   /// The integer solution (`glp_mip_obj_val`, `glp_mip_col_val`, `glp_mip_row_val`); duals and
   /// reduced costs are empty.
   func mipSolution(_ model: borrowing GLPKModel) -> LPSolution {
