@@ -242,12 +242,14 @@ public struct JSONReader {
     return text
   }
 
-  /// The double a validated number literal (with a fraction or exponent) denotes, read by C's
-  /// `strtod` from a NUL-terminated copy of its bytes (no `String`), when that is a normal finite
+  /// The double a validated number literal (with a fraction or exponent) denotes, by the
+  /// Eisel-Lemire fast path (`DecimalToDouble`) or else C's `strtod` on a NUL-terminated copy
+  /// of its bytes (no `String`), when that is a normal finite
   /// number; nil otherwise (zero, subnormal, out of range, or `strtod` stopping early under a
   /// locale whose decimal point is not "."), and the caller then reads it through `Double(_:)`,
   /// which is `strtod` in the C locale too: both round correctly, so the value is the same.
   private func normalDouble(_ range: Range<Int>) -> Double? {
+    if let value = DecimalToDouble.parse(bytes, range) { return value }
     let count = range.count
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> Double? in
       guard let base = buffer.baseAddress else { return nil }
