@@ -61,8 +61,10 @@ public struct LPSolution: Sendable, Equatable {
 ///
 /// so `L(y) - U(y) > 0` proves that no feasible `x` exists. Products with an infinite bound
 /// count as `±infinity` unless their multiplier is exactly zero. `verify(against:)` computes the
-/// gap; `solve` obtains `y` as the row duals of an elastic phase-one LP (GLPK's sign convention
-/// for a minimization: `y_i > 0` pushes against `lo_i`, `y_i < 0` against `hi_i`).
+/// gap; `solve` reads `y` from GLPK's dual ray when the dual simplex ends infeasible
+/// (`FarkasCertificate.ray`), otherwise takes the row duals of an elastic phase-one LP (GLPK's
+/// sign convention for a minimization: `y_i > 0` pushes against `lo_i`, `y_i < 0` against
+/// `hi_i`); either is returned only after `verify(against:)` gives a positive gap.
 public struct FarkasCertificate: Sendable, Equatable {
   /// One multiplier per constraint row.
   public var rowMultipliers: [Double]
