@@ -332,15 +332,15 @@ public struct StatisticsDecoder: Sendable {
   }
 
   /// `rows` with `convert` applied to every entry; for `Double` the same arrays, without copying
-  /// them (`decode(object:)` converts with the identity; every other `T` fails the cast, as the
-  /// rows are never empty: validated shapes have at least two entries).
+  /// them or a dynamic cast (`decode(object:)` converts with the identity, and `[[T]]` is then
+  /// `[[Double]]`).
   private static func converted<T: FieldScalar>(_ rows: [[Double]], _ convert: (Double) -> T) -> [[T]] {
-    if let same = rows as? [[T]] { return same }
+    if T.self == Double.self { return unsafeBitCast(rows, to: [[T]].self) }
     return rows.map { $0.map(convert) }
   }
 
   private static func converted<T: FieldScalar>(_ slabs: [[[Double]]], _ convert: (Double) -> T) -> [[[T]]] {
-    if let same = slabs as? [[[T]]] { return same }
+    if T.self == Double.self { return unsafeBitCast(slabs, to: [[[T]]].self) }
     return slabs.map { $0.map { $0.map(convert) } }
   }
 
