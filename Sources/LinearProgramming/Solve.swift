@@ -52,7 +52,9 @@ public func solve(
   let raw: RawOutcome =
     model.isInteger
     ? try solveInteger(model, options: options, limits: limits)
-    : try solveContinuous(model, method: options.method, presolve: options.presolve, limits: limits, ray: &ray)
+    : try solveContinuous(
+      model, method: options.method, presolve: options.presolve, limits: limits,
+      readsRay: options.wantsCertificate, ray: &ray)
 
   return try answer(raw, for: lp, options: options, limits: limits, ray: ray)
 }

@@ -20,11 +20,15 @@ struct RayCertificateTests {
         let model = try GLPKModel(validating: lp)
         try model.checkTriplets()
         var ray: [Double]? = nil
-        let raw = try solveContinuous(model, method: .dual, presolve: false, limits: limits, ray: &ray)
+        let raw = try solveContinuous(model, method: .dual, presolve: false, limits: limits, readsRay: true, ray: &ray)
         guard case .infeasible = raw else {
           Issue.record("trial \(trial): expected infeasible, got \(raw)\n\(lp)")
           return
         }
+        // Without a certificate to make, the tableau row is not read.
+        var skipped: [Double]? = nil
+        _ = try solveContinuous(model, method: .dual, presolve: false, limits: limits, readsRay: false, ray: &skipped)
+        #expect(skipped == nil)
         let elastic = try #require(
           try FarkasCertificate.elastic(for: lp, limits: limits), "trial \(trial): no elastic certificate\n\(lp)")
         #expect(elastic.verify(against: lp) > 0)
@@ -55,7 +59,7 @@ struct RayCertificateTests {
       let model = try GLPKModel(validating: lp)
       try model.checkTriplets()
       var ray: [Double]? = nil
-      _ = try solveContinuous(model, method: .dual, presolve: false, limits: limits, ray: &ray)
+      _ = try solveContinuous(model, method: .dual, presolve: false, limits: limits, readsRay: true, ray: &ray)
       #expect(ray == nil)
     }
   }

@@ -61,15 +61,18 @@ func solveContinuous(
 ) throws(LPFailure) -> RawOutcome {
   var unused: [Double]? = nil
   return try solveContinuous(
-    model, method: method, presolve: presolve, limits: limits, dualTolerance: dualTolerance, ray: &unused)
+    model, method: method, presolve: presolve, limits: limits, dualTolerance: dualTolerance, readsRay: false,
+    ray: &unused)
 }
 
-/// `solveContinuous`, and when the floating simplex without presolve ends infeasible, the row
-/// multipliers of GLPK's dual ray in `ray` (`GLPKProblem.dualRayRowMultipliers`; nil when GLPK
-/// names none), for a certificate without a second LP. Unverified: see `FarkasCertificate.ray`.
+/// `solveContinuous`, and when `readsRay` and the floating simplex without presolve ends
+/// infeasible, the row multipliers of GLPK's dual ray in `ray` (`GLPKProblem.dualRayRowMultipliers`;
+/// nil when GLPK names none), for a certificate without a second LP. Unverified: see
+/// `FarkasCertificate.ray`. Callers that want no certificate pass `readsRay: false` and skip the
+/// tableau row.
 func solveContinuous(
   _ model: borrowing GLPKModel, method: SimplexOptions.Method, presolve: Bool, limits: SolverLimits,
-  dualTolerance: Double? = nil, ray: inout [Double]?
+  dualTolerance: Double? = nil, readsRay: Bool, ray: inout [Double]?
 ) throws(LPFailure) -> RawOutcome {
   let problem = GLPKProblem(model)
   if method == .exact {
@@ -83,7 +86,7 @@ func solveContinuous(
   var parm = simplexParameters(
     method, presolve: presolve, limits: limits, dualTolerance: dualTolerance)
   let result = try outcome(of: runSimplex(problem, &parm), problem, model, limits: limits)
-  if !presolve, case .infeasible = result { ray = problem.dualRayRowMultipliers(model) }
+  if readsRay, !presolve, case .infeasible = result { ray = problem.dualRayRowMultipliers(model) }
   guard presolve, case .optimal(let solution) = result,
     model.maximumRelativeViolation(values: solution.values) > GLPKModel.presolveFeasibilityTolerance
   else { return result }

@@ -168,8 +168,7 @@ struct GLPKProblem: ~Copyable {
     let status = k <= m ? glp_get_row_stat(h, kk) : glp_get_col_stat(h, Int32(truncatingIfNeeded: k - m))
     guard status == GLP_BS else { return nil }
     // glp_eval_tab_row aborts without a factorization of the current basis.
-    if glp_bf_exists(h) == 0, glp_factorize(h) != 0 { return nil }
-    guard glp_bf_exists(h) != 0 else { return nil }
+    guard glp_bf_exists(h) != 0 || glp_factorize(h) == 0 else { return nil }
     var indices = [Int32](repeating: 0, count: n + 1)
     var values = [Double](repeating: 0, count: n + 1)
     let count = Int(glp_eval_tab_row(h, kk, &indices, &values))
