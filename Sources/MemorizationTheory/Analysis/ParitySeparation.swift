@@ -90,21 +90,8 @@ struct ParitySeparation {
   /// two pairs with a runner-up. Ties go to the smaller index.
   static func widestPair(high: [Double], low: [Double]) -> (a: Int, b: Int) {
     precondition(high.count >= 2 && high.count == low.count, "two or more groups")
-    func bestTwo(_ better: (Int, Int) -> Bool) -> (Int, Int) {
-      var first = better(1, 0) ? 1 : 0
-      var second = 1 - first
-      for i in 2..<high.count {
-        if better(i, first) {
-          second = first
-          first = i
-        } else if better(i, second) {
-          second = i
-        }
-      }
-      return (first, second)
-    }
-    let (a1, a2) = bestTwo { high[$0] < high[$1] }
-    let (b1, b2) = bestTwo { low[$0] > low[$1] }
+    let (a1, a2) = twoBest(count: high.count) { high[$0] < high[$1] }
+    let (b1, b2) = twoBest(count: low.count) { low[$0] > low[$1] }
     if a1 != b1 { return (a1, b1) }
     return low[b2] - high[a1] >= low[b1] - high[a2] ? (a1, b2) : (a2, b1)
   }

@@ -398,16 +398,7 @@ struct RobustPrograms {
     let w = (0..<groups).map { movableInterval(group: $0, key: key) }
     let lower = (0..<groups).map { t[$0][y] * w[$0].lower }
     // The smallest and second smallest lower ends.
-    var first = lower[1] < lower[0] ? 1 : 0
-    var second = 1 - first
-    for b in 2..<max(groups, 2) {
-      if lower[b] < lower[first] {
-        second = first
-        first = b
-      } else if lower[b] < lower[second] {
-        second = b
-      }
-    }
+    let (first, second) = twoBest(count: groups) { lower[$0] < lower[$1] }
     var worst: (pair: GroupPair, excess: Double)? = nil
     for a in 0..<groups {
       let b = a == first ? second : first
